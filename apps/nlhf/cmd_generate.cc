@@ -1,0 +1,56 @@
+// nlhf generate KIND: a seeded test game, written as a matrix file that `nlhf solve` reads.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "commands.h"
+#include "nlhf/generators.h"
+#include "nlhf/io/matrix_file.h"
+
+namespace nlhf::cli {
+
+void SetupGenerate(CLI::App& command, GenerateArgs& args) {
+  command.add_option("KIND", args.kind, "Game family:\n" + DescribeGeneratorKinds())
+      ->required()
+      ->check(CLI::IsMember(GeneratorKinds()));
+  command.add_option("--n", args.n, "Number of responses (random, planted, transitive)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command.add_option("--delta", args.delta, "Parameter δ of hard2x2, in (0, 0.5)")->capture_default_str();
+  command.add_option("--out,-o", args.out,
+                     "Output file; the extension picks the format (.json, .npy, else text). Default: text on stdout");
+  AddCommonFlags(command, args.common, true);
+}
+
+int RunGenerate(const GenerateArgs& args) {
+  const GeneratedGame game =
+      Generate({.kind = args.kind, .n = args.n, .seed = args.common.seed, .delta = args.delta});
+  MatrixFile file;
+  file.values = game.matrix;
+  file.is_payoff = game.is_payoff;
+  file.row_names = game.names;
+  file.nash_equilibrium = game.nash_equilibrium;
+  if (args.out.empty()) {
+    std::cout << FormatTextMatrix(file);
+  } else {
+    WriteMatrixFile(args.out, file);
+  }
+  if (args.common.json) {
+    nlohmann::json out;
+    out["kind"] = args.kind;
+    out["description"] = game.description;
+    out["is_payoff"] = game.is_payoff;
+    out["rows"] = game.matrix.rows();
+    out["columns"] = game.matrix.cols();
+    out["out"] = args.out;
+    if (game.nash_equilibrium) out["nash_equilibrium"] = ToJson(*game.nash_equilibrium);
+    // stdout already holds the matrix when no --out was given; keep stdout one document.
+    (args.out.empty() ? std::cerr : std::cout) << out.dump(1) << std::endl;
+  } else if (!args.out.empty()) {
+    std::cerr << fmt::format("nlhf: wrote {} ({}){}\n", args.out, game.description,
+                             game.is_payoff ? "; a payoff matrix: solve it with --payoff" : "");
+  }
+  return 0;
+}
+
+}  // namespace nlhf::cli

@@ -1,0 +1,53 @@
+// The subcommands of `nlhf`. Each has an args struct, a Setup that adds its flags to a CLI11 command,
+// and a Run that calls the library and formats the result (returning the exit code).
+#ifndef NLHF_APPS_COMMANDS_H_
+#define NLHF_APPS_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli_common.h"
+
+namespace nlhf::cli {
+
+struct SolveArgs {
+  CommonArgs common;
+  std::string file;
+  std::string algorithm = "omwu";
+  std::optional<double> step_size;
+  std::vector<std::string> parameters;  // KEY=VALUE
+  std::int64_t max_iterations = 100000;
+  double gap_tolerance = 1e-9;
+  double max_time_in_seconds = 0;  // 0: no limit
+  std::string init = "uniform";
+  bool symmetrize = false;
+  double symmetry_tolerance = 1e-9;
+  bool payoff = false;
+  std::string trace_path;
+  std::int64_t trace_every = 1;
+  double support_threshold = 1e-6;
+};
+void SetupSolve(CLI::App& command, SolveArgs& args);
+int RunSolve(const SolveArgs& args);
+
+struct GenerateArgs {
+  CommonArgs common;
+  std::string kind;
+  int n = 10;
+  double delta = 0.01;
+  std::string out;
+};
+void SetupGenerate(CLI::App& command, GenerateArgs& args);
+int RunGenerate(const GenerateArgs& args);
+
+struct AlgorithmsArgs {
+  CommonArgs common;
+};
+void SetupAlgorithms(CLI::App& command, AlgorithmsArgs& args);
+int RunAlgorithms(const AlgorithmsArgs& args);
+
+}  // namespace nlhf::cli
+
+#endif  // NLHF_APPS_COMMANDS_H_

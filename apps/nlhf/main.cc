@@ -1,0 +1,61 @@
+// `nlhf`: Nash learning from human feedback on the command line.
+//
+// main() is a list of subcommands. It alone turns errors into exit codes: 2 for usage and input errors
+// (with "nlhf: error: <message>" on stderr), 1 for anything else.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "commands.h"
+#include "nlhf/error.h"
+
+namespace {
+
+int Fail(int code, const std::string& message) {
+  std::cerr << "nlhf: error: " << message << "\n";
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"nlhf: Nash equilibria of preference games (Nash learning from human feedback), "
+               "certified by the duality gap."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "nlhf 0.1.0");
+
+  nlhf::cli::SolveArgs solve_args;
+  CLI::App* solve = app.add_subcommand("solve", "Find a Nash equilibrium of a preference (or payoff) matrix");
+  nlhf::cli::SetupSolve(*solve, solve_args);
+
+  nlhf::cli::GenerateArgs generate_args;
+  CLI::App* generate = app.add_subcommand("generate", "Write a seeded test game (brief §4) to a matrix file");
+  nlhf::cli::SetupGenerate(*generate, generate_args);
+
+  nlhf::cli::AlgorithmsArgs algorithms_args;
+  CLI::App* algorithms = app.add_subcommand("algorithms", "List the solvers with their parameters");
+  nlhf::cli::SetupAlgorithms(*algorithms, algorithms_args);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
+    return Fail(2, fmt::format("{}\nRun 'nlhf --help' (or 'nlhf COMMAND --help') for usage.", error.what()));
+  }
+
+  try {
+    if (*solve) return nlhf::cli::RunSolve(solve_args);
+    if (*generate) return nlhf::cli::RunGenerate(generate_args);
+    if (*algorithms) return nlhf::cli::RunAlgorithms(algorithms_args);
+  } catch (const nlhf::InvalidArgument& error) {
+    return Fail(2, error.what());
+  } catch (const nlhf::ParseError& error) {
+    return Fail(2, error.what());
+  } catch (const nlhf::Unavailable& error) {
+    return Fail(2, error.what());
+  } catch (const std::exception& error) {
+    return Fail(1, error.what());
+  }
+  return 0;
+}

@@ -1,0 +1,91 @@
+// Game types: the n×n preference matrix P of NLHF, and the general m×n zero-sum payoff matrix.
+//
+// P[a][b] = Pr(a is preferred to b), with P + Pᵀ = 1. Its payoff A = P − 1/2 is skew-symmetric, and NLHF
+// is the symmetric zero-sum game max_π min_π' πᵀAπ' (value 0), solved by self-play with one policy.
+// A general payoff matrix is a two-player game where the row player maximizes xᵀAy.
+#ifndef NLHF_GAME_H_
+#define NLHF_GAME_H_
+
+#include <Eigen/Dense>
+#include <string>
+#include <vector>
+
+#include "nlhf/policy.h"
+
+namespace nlhf {
+
+// Where a matrix came from, so that an error can point at one of its entries.
+struct MatrixSource {
+  std::string path;            // file name, or a description such as "<generated>"
+  std::vector<int> row_lines;  // 1-based line of each row in a text file; empty otherwise
+
+  // "soccer.txt:4: row 4, column 2" (rows and columns counted from 1, as a person reads them).
+  std::string Describe(int row, int column) const;
+};
+
+struct PreferenceValidation {
+  double symmetry_tolerance = 1e-9;  // |P[a][b] + P[b][a] − 1| <= symmetry_tolerance for all a, b
+};
+
+class PreferenceGame {
+ public:
+  // Checks that `preferences` is a non-empty square matrix of finite entries in [0, 1] with
+  // |P + Pᵀ − 1| <= tolerance; throws InvalidArgument naming the entry and the rule otherwise.
+  // `names` is empty or holds one name per response.
+  PreferenceGame(Eigen::MatrixXd preferences,
+                 std::vector<std::string> names = {},
+                 const PreferenceValidation& validation = {},
+                 const MatrixSource& source = {});
+
+  int num_responses() const { return static_cast<int>(preferences_.rows()); }
+  const Eigen::MatrixXd& preferences() const { return preferences_; }
+  // One name per response: the given ones, or "0", "1", ... when none were given.
+  const std::vector<std::string>& names() const { return names_; }
+  // A = P − 1/2.
+  Eigen::MatrixXd Payoff() const;
+
+ private:
+  Eigen::MatrixXd preferences_;
+  std::vector<std::string> names_;
+};
+
+// Replaces P by (P + 1 − Pᵀ)/2, the nearest matrix (in Frobenius norm) with P + Pᵀ = 1, and returns
+// the largest change of any entry. Entries must be finite; the result stays in [0, 1] when P was.
+double Symmetrize(Eigen::MatrixXd& preferences);
+
+// A two-player zero-sum game over a payoff matrix A (the row player receives xᵀAy). A symmetric game
+// (A skew-symmetric, from a preference matrix) is played in self-play with one policy: since
+// −Aᵀπ = Aπ, both players' updates coincide and only one needs computing.
+class ZeroSumGame {
+ public:
+  static ZeroSumGame FromPreferences(const PreferenceGame& game);
+  // Any finite, non-empty m×n matrix; throws InvalidArgument naming a non-finite entry.
+  static ZeroSumGame FromPayoff(Eigen::MatrixXd payoff,
+                                std::vector<std::string> row_names = {},
+                                std::vector<std::string> column_names = {},
+                                const MatrixSource& source = {});
+
+  bool symmetric() const { return symmetric_; }
+  // 1 in self-play, 2 (row, column) otherwise.
+  int num_players() const { return symmetric_ ? 1 : 2; }
+  int num_actions(int player) const;
+  const Eigen::MatrixXd& payoff() const { return payoff_; }
+  const std::vector<std::string>& action_names(int player) const;
+
+  // Each player's payoff vector against the others' policies (probabilities, one per player):
+  // self-play {Aπ}; two players {A y, −Aᵀ x}. One matrix–vector product per player.
+  PlayerVectors Payoffs(const PlayerVectors& probabilities) const;
+
+ private:
+  ZeroSumGame(Eigen::MatrixXd payoff, bool symmetric, std::vector<std::string> row_names,
+              std::vector<std::string> column_names);
+
+  Eigen::MatrixXd payoff_;
+  bool symmetric_;
+  std::vector<std::string> row_names_;
+  std::vector<std::string> column_names_;
+};
+
+}  // namespace nlhf
+
+#endif  // NLHF_GAME_H_

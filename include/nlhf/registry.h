@@ -1,0 +1,61 @@
+// Algorithms by name. One explicit table (filled by a plain function, not by static self-registration)
+// drives the command line, `nlhf algorithms`, validation messages, the docs and later the benchmarks
+// and `reproduce`, so that they all share one list.
+#ifndef NLHF_REGISTRY_H_
+#define NLHF_REGISTRY_H_
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nlhf/game.h"
+#include "nlhf/solver.h"
+
+namespace nlhf {
+
+// A numeric parameter of one method, with the interval it must lie in.
+struct ParameterSpec {
+  std::string name;  // snake_case, e.g. "step_size"
+  double default_value = 0;
+  std::string doc;   // one line, with the math symbol: "η: ..."
+  double minimum = -std::numeric_limits<double>::infinity();
+  bool minimum_inclusive = true;
+  double maximum = std::numeric_limits<double>::infinity();
+  bool integer = false;
+};
+
+using ParameterValues = std::map<std::string, double>;
+
+struct AlgorithmSpec {
+  std::string name;       // short and stable: "omwu"
+  std::string summary;    // one line
+  std::string reference;  // where the update rule comes from
+  std::vector<ParameterSpec> parameters;
+  // Solves `game` with fully resolved parameters (every spec present and valid).
+  std::function<SolveResult(const ZeroSumGame&, const SolveOptions&, const ParameterValues&)> solve;
+};
+
+// Every registered algorithm, in the order `nlhf algorithms` lists them.
+const std::vector<AlgorithmSpec>& Algorithms();
+
+// Throws InvalidArgument "unknown algorithm 'x'; known: omwu, mwu, ..." when absent.
+const AlgorithmSpec& FindAlgorithm(std::string_view name);
+
+// Defaults completed by `given`, each value checked against its spec. Throws InvalidArgument such as
+// "omwu: step_size = -1. Violated constraint: step_size > 0" or "lp has no parameter 'step_size'".
+ParameterValues ResolveParameters(const AlgorithmSpec& algorithm, const ParameterValues& given);
+
+// "omwu(step_size=0.5)": the algorithm and every parameter value, replayable.
+std::string SpecString(const AlgorithmSpec& algorithm, const ParameterValues& values);
+
+// FindAlgorithm + ResolveParameters + solve, with the spec string in result.algorithm.
+SolveResult SolveWith(std::string_view algorithm_name,
+                      const ZeroSumGame& game,
+                      const SolveOptions& options,
+                      const ParameterValues& parameters = {});
+
+}  // namespace nlhf
+
+#endif  // NLHF_REGISTRY_H_

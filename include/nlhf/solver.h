@@ -1,0 +1,124 @@
+// Solving a game: the options every solver shares, the result it returns with its certificate, and the
+// one driver that runs every iterative method the same way.
+//
+// Each iterative method implements a single update (IterativeMethod::Step); Solve() owns the loop, the
+// stopping tests, the duality-gap certificate, the trace and the timing, so that all methods are
+// measured identically.
+#ifndef NLHF_SOLVER_H_
+#define NLHF_SOLVER_H_
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "nlhf/game.h"
+#include "nlhf/policy.h"
+
+namespace nlhf {
+
+struct InitialPolicy {
+  enum class Kind {
+    kUniform,  // every action 1/n
+    kRandom,   // standard-normal logits drawn from `seed`
+    kGiven,    // `log_policy` (normalized before use; may hold values like −5000)
+  };
+  Kind kind = Kind::kUniform;
+  std::uint64_t seed = 0;
+  // For kGiven: one log-policy per player (one in self-play, row and column otherwise). A single
+  // vector is used for both players of a square two-player game.
+  PlayerVectors log_policy;
+};
+
+// Stopping, tracing and reporting options shared by all solvers. Each method's own parameters (step
+// size, ...) live in the algorithm registry.
+struct SolveOptions {
+  // The solver stops after this many updates (iteration 0 is the initial policy).
+  std::int64_t max_iterations = 100000;
+  // Converged when the duality gap of the returned policy, in the original game, is <= gap_tolerance.
+  double gap_tolerance = 1e-9;
+  // Stops when the wall-clock time spent exceeds this (checked every iteration).
+  double max_time_in_seconds = std::numeric_limits<double>::infinity();
+  // A trace record every trace_interval iterations (and at the first and last); 0 records none.
+  std::int64_t trace_interval = 0;
+  // Actions with probability > support_threshold are reported as the support.
+  double support_threshold = 1e-6;
+  InitialPolicy initial;
+
+  // Empty when valid; otherwise "max_iterations = -1. Violated constraint: max_iterations >= 0".
+  std::string Validate() const;
+};
+
+enum class Termination {
+  kNotRun,            // the result was never filled in
+  kConverged,         // duality gap <= gap_tolerance
+  kMaxIterations,     // iterations == max_iterations with gap > gap_tolerance
+  kTimeLimit,         // seconds > max_time_in_seconds with gap > gap_tolerance
+  kNumericalFailure,  // a policy or the gap became NaN or infinite, or an exact solve came back inexact
+};
+
+// "converged", "max_iterations", "time_limit", "numerical_failure", "not_run".
+const char* TerminationName(Termination termination);
+
+struct TraceRecord {
+  std::int64_t iteration = 0;
+  double duality_gap = 0;           // of the returned iterate (last, or the average for averaging methods)
+  double min_log_probability = 0;   // smallest log π_t(a) over actions and players (of the last iterate)
+  double l1_change = 0;             // Σ_players ‖π_t − π_{t−1}‖₁ of the returned iterate; 0 at t = 0
+};
+
+struct SolveResult {
+  std::string algorithm;  // replayable spec, e.g. "omwu(step_size=1)"
+  Termination termination = Termination::kNotRun;
+  std::string message;    // the test that stopped it, with values: "gap 9.7e-10 <= 1e-09"
+  std::int64_t iterations = -1;
+  double duality_gap = std::numeric_limits<double>::quiet_NaN();  // of `policy`, in the original game
+  double seconds = 0;
+  bool returns_average = false;  // `policy` is the average iterate rather than the last
+  PlayerVectors policy;          // one per player: self-play {π}, two-player {x, y}
+  PlayerVectors log_policy;      // log of `policy` (−inf where a probability is exactly 0)
+  std::vector<std::vector<int>> support;  // per player, 0-based actions with probability > threshold
+  std::vector<TraceRecord> trace;
+
+  bool converged() const { return termination == Termination::kConverged; }
+  // One line: "omwu(step_size=1): converged after 412 iterations, duality gap 8.1e-10 (gap 8.1e-10 <= 1e-09)".
+  std::string BriefReport() const;
+};
+
+// One update rule. Implementations keep log-policies and update them in log space.
+class IterativeMethod {
+ public:
+  virtual ~IterativeMethod() = default;
+  // Starts from normalized initial log-policies, one per player of `game`.
+  virtual void Reset(const ZeroSumGame& game, const PlayerVectors& initial_log_policy) = 0;
+  // One update. `payoffs` = game.Payoffs(probabilities of CurrentLogPolicy()): the driver computes
+  // them for the certificate anyway, so a method needing only the current payoffs costs one
+  // matrix–vector product per player per iteration.
+  virtual void Step(const ZeroSumGame& game, const PlayerVectors& payoffs) = 0;
+  // The last iterate.
+  virtual const PlayerVectors& CurrentLogPolicy() const = 0;
+  // The iterate the method answers with: the last iterate unless it averages.
+  virtual const PlayerVectors& ReturnedLogPolicy() const { return CurrentLogPolicy(); }
+  virtual bool ReturnsAverage() const { return false; }
+};
+
+// Builds the initial log-policies that `options.initial` describes for `game`; throws InvalidArgument
+// when a given policy has the wrong length or a non-finite entry.
+PlayerVectors InitialLogPolicies(const ZeroSumGame& game, const InitialPolicy& initial);
+
+// Runs `method` on `game` until one of the stopping tests of `options` holds. Throws InvalidArgument
+// when options.Validate() fails. `algorithm` is copied into the result.
+SolveResult Solve(const ZeroSumGame& game,
+                  IterativeMethod& method,
+                  const SolveOptions& options,
+                  const std::string& algorithm);
+
+// Fills policy, log_policy, support and duality_gap of `result` from a final profile of log-policies.
+void SetFinalPolicy(const ZeroSumGame& game,
+                    const PlayerVectors& log_policy,
+                    double support_threshold,
+                    SolveResult& result);
+
+}  // namespace nlhf
+
+#endif  // NLHF_SOLVER_H_

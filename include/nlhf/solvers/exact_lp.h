@@ -1,0 +1,24 @@
+// The exact reference: a Nash equilibrium as a linear program, solved with GLPK's simplex method.
+//
+// The row player's maximin strategy of a payoff matrix M solves
+//     maximize v  subject to  Σ_i M_ij x_i >= v for every column j,  Σ_i x_i = 1,  x >= 0.
+// The column player's is the row player's of −Mᵀ. In a symmetric game (M skew) the two coincide and
+// one LP suffices; its value is 0. The answer is certified like every other: its duality gap is
+// recomputed in double precision from the returned policy.
+#ifndef NLHF_SOLVERS_EXACT_LP_H_
+#define NLHF_SOLVERS_EXACT_LP_H_
+
+#include "nlhf/solver.h"
+
+namespace nlhf {
+
+// The maximin strategy of the row player of `payoff` (probabilities, summing to one).
+Eigen::VectorXd SolveMaximinLp(const Eigen::MatrixXd& payoff);
+
+// Solves `game` exactly: termination kConverged when the recomputed gap is <= options.gap_tolerance,
+// kNumericalFailure otherwise or when GLPK fails.
+SolveResult SolveExactLp(const ZeroSumGame& game, const SolveOptions& options);
+
+}  // namespace nlhf
+
+#endif  // NLHF_SOLVERS_EXACT_LP_H_

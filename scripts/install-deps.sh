@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian packages nlhf needs to build and test, and nothing else.
+# Idempotent: packages already present are left alone, and apt-get runs only when something is missing.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ pkg-config    # build
+  libeigen3-dev                       # dense linear algebra
+  libglpk-dev                         # exact LP reference solver
+  libcli11-dev                        # command line
+  nlohmann-json3-dev                  # JSON input/output
+  libfmt-dev                          # formatting
+  libgtest-dev libgmock-dev           # unit tests
+  libbenchmark-dev                    # benchmarks
+  gnuplot-nox                         # figures
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "nlhf: installing missing packages: ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

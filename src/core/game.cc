@@ -1,0 +1,142 @@
+#include "nlhf/game.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "nlhf/error.h"
+
+namespace nlhf {
+namespace {
+
+std::vector<std::string> DefaultNames(int n) {
+  std::vector<std::string> names;
+  for (int i = 0; i < n; ++i) names.push_back(std::to_string(i));
+  return names;
+}
+
+std::vector<std::string> CheckedNames(std::vector<std::string> names, int n, const char* what,
+                                      const std::string& path) {
+  if (names.empty()) return DefaultNames(n);
+  if (static_cast<int>(names.size()) != n) {
+    throw InvalidArgument(fmt::format("{}: {} {} names for {} actions: give one name per action",
+                                      path.empty() ? "<matrix>" : path, names.size(), what, n));
+  }
+  return names;
+}
+
+void CheckFinite(const Eigen::MatrixXd& m, const MatrixSource& source) {
+  for (int i = 0; i < m.rows(); ++i) {
+    for (int j = 0; j < m.cols(); ++j) {
+      if (!std::isfinite(m(i, j))) {
+        throw InvalidArgument(fmt::format("{}: entry {} is not finite: every entry must be a finite number",
+                                          source.Describe(i, j), m(i, j)));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string MatrixSource::Describe(int row, int column) const {
+  const std::string file = path.empty() ? "<matrix>" : path;
+  if (row < static_cast<int>(row_lines.size())) {
+    return fmt::format("{}:{}: row {}, column {}", file, row_lines[row], row + 1, column + 1);
+  }
+  return fmt::format("{}: row {}, column {}", file, row + 1, column + 1);
+}
+
+PreferenceGame::PreferenceGame(Eigen::MatrixXd preferences, std::vector<std::string> names,
+                               const PreferenceValidation& validation, const MatrixSource& source)
+    : preferences_(std::move(preferences)) {
+  const std::string file = source.path.empty() ? "<matrix>" : source.path;
+  if (preferences_.rows() == 0 || preferences_.rows() != preferences_.cols()) {
+    throw InvalidArgument(fmt::format(
+        "{}: a preference matrix must be square and non-empty, this one is {}×{}", file,
+        preferences_.rows(), preferences_.cols()));
+  }
+  if (!(validation.symmetry_tolerance >= 0)) {
+    throw InvalidArgument(fmt::format("symmetry_tolerance = {}. Violated constraint: symmetry_tolerance >= 0",
+                                      validation.symmetry_tolerance));
+  }
+  CheckFinite(preferences_, source);
+  const int n = num_responses();
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < n; ++j) {
+      const double p = preferences_(i, j);
+      if (p < 0 || p > 1) {
+        throw InvalidArgument(fmt::format(
+            "{}: P = {} is not a probability: preferences must lie in [0, 1]", source.Describe(i, j), p));
+      }
+    }
+  }
+  for (int i = 0; i < n; ++i) {
+    for (int j = i; j < n; ++j) {
+      const double deviation = preferences_(i, j) + preferences_(j, i) - 1.0;
+      if (std::abs(deviation) > validation.symmetry_tolerance) {
+        throw InvalidArgument(fmt::format(
+            "{}: P[{}][{}] + P[{}][{}] = {} + {} = {}, but P + Pᵀ must equal 1 (tolerance {:g}); "
+            "pass --symmetrize to replace P by (P + 1 − Pᵀ)/2, or --payoff if this is a general payoff "
+            "matrix",
+            source.Describe(i, j), i + 1, j + 1, j + 1, i + 1, preferences_(i, j), preferences_(j, i),
+            preferences_(i, j) + preferences_(j, i), validation.symmetry_tolerance));
+      }
+    }
+  }
+  names_ = CheckedNames(std::move(names), n, "response", source.path);
+}
+
+Eigen::MatrixXd PreferenceGame::Payoff() const {
+  return (preferences_.array() - 0.5).matrix();
+}
+
+double Symmetrize(Eigen::MatrixXd& preferences) {
+  if (preferences.rows() != preferences.cols()) {
+    throw InvalidArgument(fmt::format("cannot symmetrize a {}×{} matrix: it must be square",
+                                      preferences.rows(), preferences.cols()));
+  }
+  Eigen::MatrixXd symmetric = 0.5 * (preferences.array() + 1.0 - preferences.transpose().array()).matrix();
+  const double moved = (symmetric - preferences).cwiseAbs().maxCoeff();
+  preferences = std::move(symmetric);
+  return moved;
+}
+
+ZeroSumGame::ZeroSumGame(Eigen::MatrixXd payoff, bool symmetric, std::vector<std::string> row_names,
+                         std::vector<std::string> column_names)
+    : payoff_(std::move(payoff)),
+      symmetric_(symmetric),
+      row_names_(std::move(row_names)),
+      column_names_(std::move(column_names)) {}
+
+ZeroSumGame ZeroSumGame::FromPreferences(const PreferenceGame& game) {
+  return ZeroSumGame(game.Payoff(), true, game.names(), game.names());
+}
+
+ZeroSumGame ZeroSumGame::FromPayoff(Eigen::MatrixXd payoff, std::vector<std::string> row_names,
+                                    std::vector<std::string> column_names, const MatrixSource& source) {
+  if (payoff.rows() == 0 || payoff.cols() == 0) {
+    throw InvalidArgument(fmt::format("{}: the payoff matrix is empty ({}×{})",
+                                      source.path.empty() ? "<matrix>" : source.path, payoff.rows(),
+                                      payoff.cols()));
+  }
+  CheckFinite(payoff, source);
+  const int rows = static_cast<int>(payoff.rows());
+  const int columns = static_cast<int>(payoff.cols());
+  return ZeroSumGame(std::move(payoff), false, CheckedNames(std::move(row_names), rows, "row", source.path),
+                     CheckedNames(std::move(column_names), columns, "column", source.path));
+}
+
+int ZeroSumGame::num_actions(int player) const {
+  return static_cast<int>(player == 0 ? payoff_.rows() : payoff_.cols());
+}
+
+const std::vector<std::string>& ZeroSumGame::action_names(int player) const {
+  return player == 0 ? row_names_ : column_names_;
+}
+
+PlayerVectors ZeroSumGame::Payoffs(const PlayerVectors& probabilities) const {
+  if (symmetric_) return {payoff_ * probabilities[0]};
+  return {payoff_ * probabilities[1], -(payoff_.transpose() * probabilities[0])};
+}
+
+}  // namespace nlhf

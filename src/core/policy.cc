@@ -1,0 +1,56 @@
+#include "nlhf/policy.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "nlhf/random.h"
+
+namespace nlhf {
+
+double LogSumExp(const Eigen::VectorXd& v) {
+  if (v.size() == 0) return -std::numeric_limits<double>::infinity();
+  const double shift = v.maxCoeff();
+  if (!std::isfinite(shift)) return shift;  // all −inf, or +inf / NaN present
+  return shift + std::log((v.array() - shift).exp().sum());
+}
+
+void NormalizeLogPolicy(Eigen::VectorXd& v) { v.array() -= LogSumExp(v); }
+
+Eigen::VectorXd ToProbabilities(const Eigen::VectorXd& log_policy) {
+  return log_policy.array().exp().matrix();
+}
+
+Eigen::VectorXd ToLogPolicy(const Eigen::VectorXd& probabilities) {
+  return probabilities.array().log().matrix();
+}
+
+Eigen::VectorXd UniformLogPolicy(int n) {
+  return Eigen::VectorXd::Constant(n, -std::log(static_cast<double>(n)));
+}
+
+Eigen::VectorXd RandomLogPolicy(int n, std::uint64_t seed) {
+  Rng rng(seed);
+  Eigen::VectorXd logits(n);
+  for (int a = 0; a < n; ++a) logits[a] = rng.Normal();
+  NormalizeLogPolicy(logits);
+  return logits;
+}
+
+std::vector<int> Support(const Eigen::VectorXd& probabilities, double threshold) {
+  std::vector<int> support;
+  for (int a = 0; a < probabilities.size(); ++a) {
+    if (probabilities[a] > threshold) support.push_back(a);
+  }
+  return support;
+}
+
+double MinEntry(const PlayerVectors& vectors) {
+  double smallest = std::numeric_limits<double>::infinity();
+  for (const auto& v : vectors) {
+    if (v.size() > 0) smallest = std::min(smallest, v.minCoeff());
+  }
+  return smallest;
+}
+
+}  // namespace nlhf

@@ -1,0 +1,53 @@
+#include "nlhf/io/atomic_file.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "nlhf/error.h"
+
+namespace nlhf {
+
+void WriteFileAtomically(const std::string& path, std::string_view contents) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  // The temporary file lives beside the target so that the rename stays within one file system.
+  const fs::path temporary =
+      target.parent_path() / fmt::format(".{}.tmp.{}", target.filename().string(), ::getpid());
+  std::FILE* file = std::fopen(temporary.c_str(), "wb");
+  if (file == nullptr) {
+    throw InvalidArgument(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+  }
+  const bool written = std::fwrite(contents.data(), 1, contents.size(), file) == contents.size() &&
+                       std::fflush(file) == 0 && ::fsync(::fileno(file)) == 0;
+  const int write_errno = errno;
+  const bool closed = std::fclose(file) == 0;
+  if (!written || !closed) {
+    std::remove(temporary.c_str());
+    throw InvalidArgument(fmt::format("cannot write '{}': {}", path, std::strerror(write_errno)));
+  }
+  if (std::rename(temporary.c_str(), target.c_str()) != 0) {
+    const int rename_errno = errno;
+    std::remove(temporary.c_str());
+    throw InvalidArgument(fmt::format("cannot write '{}': {}", path, std::strerror(rename_errno)));
+  }
+}
+
+std::string ReadWholeFile(const std::string& path) {
+  if (std::filesystem::is_directory(path)) {
+    throw InvalidArgument(fmt::format("cannot read '{}': it is a directory", path));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InvalidArgument(fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+}  // namespace nlhf

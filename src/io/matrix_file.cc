@@ -1,0 +1,70 @@
+#include "nlhf/io/matrix_file.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "nlhf/error.h"
+#include "nlhf/io/atomic_file.h"
+
+namespace nlhf {
+namespace {
+
+std::string LowercaseExtension(const std::string& path) {
+  std::string extension = std::filesystem::path(path).extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return extension;
+}
+
+// What the content looks like, to catch a file whose extension lies.
+const char* SniffContent(std::string_view bytes) {
+  if (bytes.starts_with("\x93NUMPY")) return "NumPy .npy";
+  const size_t first = bytes.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && (bytes[first] == '{' || bytes[first] == '[')) return "JSON";
+  return "text";
+}
+
+}  // namespace
+
+MatrixFormat FormatFromPath(const std::string& path) {
+  const std::string extension = LowercaseExtension(path);
+  if (extension == ".json") return MatrixFormat::kJson;
+  if (extension == ".npy") return MatrixFormat::kNpy;
+  return MatrixFormat::kText;
+}
+
+MatrixFile ReadMatrixFile(const std::string& path) {
+  const std::string bytes = ReadWholeFile(path);
+  const std::string content = SniffContent(bytes);
+  switch (FormatFromPath(path)) {
+    case MatrixFormat::kJson:
+      return ParseJsonMatrix(bytes, path);
+    case MatrixFormat::kNpy:
+      return ParseNpyMatrix(bytes, path);
+    case MatrixFormat::kText:
+      if (content != "text") {
+        throw ParseError(fmt::format("{}: the content looks like {}, not matrix text: give the file the "
+                                     "extension {}", path, content, content == "JSON" ? ".json" : ".npy"));
+      }
+      return ParseTextMatrix(bytes, path);
+  }
+  throw ParseError(fmt::format("{}: unknown matrix format", path));
+}
+
+void WriteMatrixFile(const std::string& path, const MatrixFile& matrix) {
+  switch (FormatFromPath(path)) {
+    case MatrixFormat::kJson:
+      WriteFileAtomically(path, FormatJsonMatrix(matrix));
+      return;
+    case MatrixFormat::kNpy:
+      WriteFileAtomically(path, FormatNpyMatrix(matrix));
+      return;
+    case MatrixFormat::kText:
+      WriteFileAtomically(path, FormatTextMatrix(matrix));
+      return;
+  }
+}
+
+}  // namespace nlhf

@@ -1,0 +1,111 @@
+#include "nlhf/solvers/exact_lp.h"
+
+#include <fmt/format.h>
+#include <glpk.h>
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "nlhf/error.h"
+#include "nlhf/metrics.h"
+
+namespace nlhf {
+namespace {
+
+struct ProblemDeleter {
+  void operator()(glp_prob* problem) const { glp_delete_prob(problem); }
+};
+using Problem = std::unique_ptr<glp_prob, ProblemDeleter>;
+
+// maximize v s.t. Σ_i M_ij x_i − v >= 0 (each column j), Σ_i x_i = 1, x >= 0, v free.
+Problem BuildMaximinLp(const Eigen::MatrixXd& payoff) {
+  const int m = static_cast<int>(payoff.rows());
+  const int n = static_cast<int>(payoff.cols());
+  Problem lp(glp_create_prob());
+  glp_set_obj_dir(lp.get(), GLP_MAX);
+  glp_add_cols(lp.get(), m + 1);
+  for (int i = 1; i <= m; ++i) glp_set_col_bnds(lp.get(), i, GLP_LO, 0.0, 0.0);
+  glp_set_col_bnds(lp.get(), m + 1, GLP_FR, 0.0, 0.0);
+  glp_set_obj_coef(lp.get(), m + 1, 1.0);
+  glp_add_rows(lp.get(), n + 1);
+
+  // GLPK's arrays are 1-based: element 0 is unused.
+  std::vector<int> columns(m + 2);
+  std::vector<double> values(m + 2);
+  for (int j = 0; j < n; ++j) {
+    for (int i = 0; i < m; ++i) {
+      columns[i + 1] = i + 1;
+      values[i + 1] = payoff(i, j);
+    }
+    columns[m + 1] = m + 1;
+    values[m + 1] = -1.0;
+    glp_set_mat_row(lp.get(), j + 1, m + 1, columns.data(), values.data());
+    glp_set_row_bnds(lp.get(), j + 1, GLP_LO, 0.0, 0.0);
+  }
+  for (int i = 0; i < m; ++i) {
+    columns[i + 1] = i + 1;
+    values[i + 1] = 1.0;
+  }
+  glp_set_mat_row(lp.get(), n + 1, m, columns.data(), values.data());
+  glp_set_row_bnds(lp.get(), n + 1, GLP_FX, 1.0, 1.0);
+  return lp;
+}
+
+// The primal x, with round-off below zero clipped and the sum restored to one.
+Eigen::VectorXd Strategy(glp_prob* lp, int m) {
+  Eigen::VectorXd x(m);
+  for (int i = 0; i < m; ++i) x[i] = std::max(0.0, glp_get_col_prim(lp, i + 1));
+  return x / x.sum();
+}
+
+}  // namespace
+
+Eigen::VectorXd SolveMaximinLp(const Eigen::MatrixXd& payoff) {
+  const int m = static_cast<int>(payoff.rows());
+  Problem lp = BuildMaximinLp(payoff);
+  glp_smcp parameters;
+  glp_init_smcp(&parameters);
+  parameters.msg_lev = GLP_MSG_OFF;
+  parameters.presolve = GLP_OFF;
+  const int code = glp_simplex(lp.get(), &parameters);
+  if (code != 0 || glp_get_status(lp.get()) != GLP_OPT) {
+    throw Error(fmt::format("GLPK simplex failed on a {}×{} game (code {}, status {})", payoff.rows(),
+                            payoff.cols(), code, glp_get_status(lp.get())));
+  }
+  return Strategy(lp.get(), m);
+}
+
+SolveResult SolveExactLp(const ZeroSumGame& game, const SolveOptions& options) {
+  if (const std::string problem = options.Validate(); !problem.empty()) throw InvalidArgument(problem);
+  const auto start = std::chrono::steady_clock::now();
+  SolveResult result;
+  result.algorithm = "lp";
+  result.iterations = 0;
+  PlayerVectors log_policy;
+  try {
+    log_policy.push_back(ToLogPolicy(SolveMaximinLp(game.payoff())));
+    if (!game.symmetric()) {
+      log_policy.push_back(ToLogPolicy(SolveMaximinLp(-game.payoff().transpose())));
+    }
+  } catch (const Error& error) {
+    result.termination = Termination::kNumericalFailure;
+    result.message = error.what();
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
+  }
+  SetFinalPolicy(game, log_policy, options.support_threshold, result);
+  if (result.duality_gap <= options.gap_tolerance) {
+    result.termination = Termination::kConverged;
+    result.message = fmt::format("simplex optimum, gap {:.3g} <= {:.3g}", result.duality_gap,
+                                 options.gap_tolerance);
+  } else {
+    result.termination = Termination::kNumericalFailure;
+    result.message = fmt::format("simplex optimum inaccurate in double precision: gap {:.3g} > {:.3g}",
+                                 result.duality_gap, options.gap_tolerance);
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace nlhf

@@ -1,0 +1,185 @@
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "nlhf/error.h"
+#include "nlhf/metrics.h"
+#include "nlhf/solver.h"
+
+namespace nlhf {
+namespace {
+
+PlayerVectors Probabilities(const PlayerVectors& log_policy) {
+  PlayerVectors probabilities;
+  for (const auto& l : log_policy) probabilities.push_back(ToProbabilities(l));
+  return probabilities;
+}
+
+double L1Distance(const PlayerVectors& a, const PlayerVectors& b) {
+  double distance = 0;
+  for (size_t p = 0; p < a.size(); ++p) distance += (a[p] - b[p]).lpNorm<1>();
+  return distance;
+}
+
+bool AllFinite(const PlayerVectors& log_policy) {
+  for (const auto& l : log_policy) {
+    // −inf is a legitimate log-probability only for the average of methods that start with zeros;
+    // NaN or +inf never are.
+    if (l.hasNaN() || (l.array() == std::numeric_limits<double>::infinity()).any()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const char* TerminationName(Termination termination) {
+  switch (termination) {
+    case Termination::kNotRun: return "not_run";
+    case Termination::kConverged: return "converged";
+    case Termination::kMaxIterations: return "max_iterations";
+    case Termination::kTimeLimit: return "time_limit";
+    case Termination::kNumericalFailure: return "numerical_failure";
+  }
+  return "unknown";
+}
+
+std::string SolveOptions::Validate() const {
+  if (max_iterations < 0) {
+    return fmt::format("max_iterations = {}. Violated constraint: max_iterations >= 0", max_iterations);
+  }
+  if (!(gap_tolerance >= 0)) {
+    return fmt::format("gap_tolerance = {}. Violated constraint: gap_tolerance >= 0", gap_tolerance);
+  }
+  if (!(max_time_in_seconds > 0)) {
+    return fmt::format("max_time_in_seconds = {}. Violated constraint: max_time_in_seconds > 0",
+                       max_time_in_seconds);
+  }
+  if (trace_interval < 0) {
+    return fmt::format("trace_interval = {}. Violated constraint: trace_interval >= 0", trace_interval);
+  }
+  if (!(support_threshold >= 0 && support_threshold < 1)) {
+    return fmt::format("support_threshold = {}. Violated constraint: 0 <= support_threshold < 1",
+                       support_threshold);
+  }
+  return "";
+}
+
+PlayerVectors InitialLogPolicies(const ZeroSumGame& game, const InitialPolicy& initial) {
+  PlayerVectors log_policy;
+  for (int p = 0; p < game.num_players(); ++p) {
+    const int n = game.num_actions(p);
+    switch (initial.kind) {
+      case InitialPolicy::Kind::kUniform:
+        log_policy.push_back(UniformLogPolicy(n));
+        break;
+      case InitialPolicy::Kind::kRandom:
+        // The column player draws from the next seed so that the two players start apart.
+        log_policy.push_back(RandomLogPolicy(n, initial.seed + static_cast<std::uint64_t>(p)));
+        break;
+      case InitialPolicy::Kind::kGiven: {
+        if (initial.log_policy.empty()) throw InvalidArgument("initial policy: no log-probabilities given");
+        const Eigen::VectorXd& given =
+            initial.log_policy[std::min<size_t>(p, initial.log_policy.size() - 1)];
+        if (given.size() != n) {
+          throw InvalidArgument(fmt::format(
+              "initial policy: {} log-probabilities for player {} with {} actions: give exactly one per action",
+              given.size(), p + 1, n));
+        }
+        for (int a = 0; a < n; ++a) {
+          if (!std::isfinite(given[a])) {
+            throw InvalidArgument(fmt::format(
+                "initial policy: log-probability of action {} is {}: it must be finite (an action at −inf "
+                "could never recover)", a, given[a]));
+          }
+        }
+        Eigen::VectorXd normalized = given;
+        NormalizeLogPolicy(normalized);
+        log_policy.push_back(std::move(normalized));
+        break;
+      }
+    }
+  }
+  return log_policy;
+}
+
+void SetFinalPolicy(const ZeroSumGame& game, const PlayerVectors& log_policy, double support_threshold,
+                    SolveResult& result) {
+  result.log_policy = log_policy;
+  result.policy = Probabilities(log_policy);
+  result.support.clear();
+  for (const auto& p : result.policy) result.support.push_back(Support(p, support_threshold));
+  result.duality_gap = DualityGap(game, result.policy);
+}
+
+SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveOptions& options,
+                  const std::string& algorithm) {
+  if (const std::string problem = options.Validate(); !problem.empty()) throw InvalidArgument(problem);
+  const auto start = std::chrono::steady_clock::now();
+  const auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+
+  SolveResult result;
+  result.algorithm = algorithm;
+  result.returns_average = method.ReturnsAverage();
+  method.Reset(game, InitialLogPolicies(game, options.initial));
+
+  // Payoffs of the last iterate are what the next Step needs; for a method that returns its last
+  // iterate they are also the certificate, so each iteration costs one product per player.
+  PlayerVectors payoffs = game.Payoffs(Probabilities(method.CurrentLogPolicy()));
+  PlayerVectors returned = Probabilities(method.ReturnedLogPolicy());
+  const auto returned_gap = [&] {
+    return method.ReturnsAverage() ? DualityGap(game, returned) : DualityGapFromPayoffs(payoffs);
+  };
+  double gap = returned_gap();
+  double l1_change = 0;
+  std::int64_t t = 0;
+
+  const auto record = [&] {
+    result.trace.push_back({t, gap, MinEntry(method.CurrentLogPolicy()), l1_change});
+  };
+  const bool tracing = options.trace_interval > 0;
+  if (tracing) record();
+
+  while (true) {
+    if (!std::isfinite(gap) || !AllFinite(method.CurrentLogPolicy())) {
+      result.termination = Termination::kNumericalFailure;
+      result.message = fmt::format("non-finite policy or duality gap ({}) at iteration {}", gap, t);
+      break;
+    }
+    if (gap <= options.gap_tolerance) {
+      result.termination = Termination::kConverged;
+      result.message = fmt::format("gap {:.3g} <= {:.3g}", gap, options.gap_tolerance);
+      break;
+    }
+    if (t >= options.max_iterations) {
+      result.termination = Termination::kMaxIterations;
+      result.message = fmt::format("iteration limit {} reached with gap {:.3g} > {:.3g}",
+                                   options.max_iterations, gap, options.gap_tolerance);
+      break;
+    }
+    if (elapsed() > options.max_time_in_seconds) {
+      result.termination = Termination::kTimeLimit;
+      result.message = fmt::format("time limit {:g} s reached with gap {:.3g} > {:.3g}",
+                                   options.max_time_in_seconds, gap, options.gap_tolerance);
+      break;
+    }
+    method.Step(game, payoffs);
+    ++t;
+    payoffs = game.Payoffs(Probabilities(method.CurrentLogPolicy()));
+    PlayerVectors next = Probabilities(method.ReturnedLogPolicy());
+    l1_change = L1Distance(next, returned);
+    returned = std::move(next);
+    gap = returned_gap();
+    if (tracing && t % options.trace_interval == 0) record();
+  }
+  if (tracing && result.trace.back().iteration != t) record();
+
+  result.iterations = t;
+  SetFinalPolicy(game, method.ReturnedLogPolicy(), options.support_threshold, result);
+  result.seconds = elapsed();
+  return result;
+}
+
+}  // namespace nlhf
