@@ -106,6 +106,7 @@ nlohmann::json ResultJson(const ZeroSumGame& game, const SolveResult& result, co
   out["termination"] = TerminationName(result.termination);
   out["message"] = result.message;
   out["returns_average"] = result.returns_average;
+  out["polished"] = result.polished;
   out["seconds"] = result.seconds;
   out["responses"] = game.action_names(0);
   if (!result.policy.empty()) {
@@ -210,6 +211,8 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
                      "Actions with probability above this form the reported support")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  command.add_flag("--polish,!--no-polish", args.polish,
+                   "Finish exactly on the iterate's settled support when that answer certifies (default on)");
   AddCommonFlags(command, args.common, true);
 }
 
@@ -223,6 +226,7 @@ int RunSolve(const SolveArgs& args) {
   options.trace_interval = args.trace_path.empty() ? 0 : args.trace_every;
   options.support_threshold = args.support_threshold;
   options.initial = MakeInitialPolicy(args);
+  options.polish = args.polish;
 
   const SolveResult result = SolveWith(args.algorithm, game, options, ParseParameters(args));
   if (!args.trace_path.empty()) WriteFileAtomically(args.trace_path, TraceCsv(result));

@@ -18,7 +18,7 @@ struct SolveArgs {
   std::string algorithm = "omwu";
   std::optional<double> step_size;
   std::vector<std::string> parameters;  // KEY=VALUE
-  std::int64_t max_iterations = 100000;
+  std::int64_t max_iterations = 1000000;
   double gap_tolerance = 1e-9;
   double max_time_in_seconds = 0;  // 0: no limit
   std::string init = "uniform";
@@ -28,6 +28,7 @@ struct SolveArgs {
   std::string trace_path;
   std::int64_t trace_every = 1;
   double support_threshold = 1e-6;
+  bool polish = true;
 };
 void SetupSolve(CLI::App& command, SolveArgs& args);
 int RunSolve(const SolveArgs& args);

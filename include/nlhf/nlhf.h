@@ -10,6 +10,7 @@
 #include "nlhf/io/policy_file.h"
 #include "nlhf/metrics.h"
 #include "nlhf/policy.h"
+#include "nlhf/polish.h"
 #include "nlhf/random.h"
 #include "nlhf/registry.h"
 #include "nlhf/solver.h"

@@ -34,7 +34,7 @@ struct InitialPolicy {
 // size, ...) live in the algorithm registry.
 struct SolveOptions {
   // The solver stops after this many updates (iteration 0 is the initial policy).
-  std::int64_t max_iterations = 100000;
+  std::int64_t max_iterations = 1000000;
   // Converged when the duality gap of the returned policy, in the original game, is <= gap_tolerance.
   double gap_tolerance = 1e-9;
   // Stops when the wall-clock time spent exceeds this (checked every iteration).
@@ -43,6 +43,11 @@ struct SolveOptions {
   std::int64_t trace_interval = 0;
   // Actions with probability > support_threshold are reported as the support.
   double support_threshold = 1e-6;
+  // Every polish_interval iterations, try the equalizer system on the iterate's settled support
+  // (nlhf/polish.h) and stop if that answer's gap in the full game is <= gap_tolerance. Off by default
+  // in the library so that a method's own trajectory is what gets measured; `nlhf solve` turns it on.
+  bool polish = false;
+  std::int64_t polish_interval = 10;
   InitialPolicy initial;
 
   // Empty when valid; otherwise "max_iterations = -1. Violated constraint: max_iterations >= 0".
@@ -75,6 +80,7 @@ struct SolveResult {
   double duality_gap = std::numeric_limits<double>::quiet_NaN();  // of `policy`, in the original game
   double seconds = 0;
   bool returns_average = false;  // `policy` is the average iterate rather than the last
+  bool polished = false;         // `policy` solves the equalizer system on the iterate's support
   PlayerVectors policy;          // one per player: self-play {π}, two-player {x, y}
   PlayerVectors log_policy;      // log of `policy` (−inf where a probability is exactly 0)
   std::vector<std::vector<int>> support;  // per player, 0-based actions with probability > threshold

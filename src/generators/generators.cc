@@ -1,6 +1,7 @@
 #include "nlhf/generators.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 

@@ -1,5 +1,6 @@
 // Whitespace- or comma-separated matrix text, e.g. shared/data/soccer.txt.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <charconv>
 #include <cmath>

@@ -1,10 +1,14 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <chrono>
 #include <cmath>
+#include <optional>
+#include <set>
 
 #include "nlhf/error.h"
 #include "nlhf/metrics.h"
+#include "nlhf/polish.h"
 #include "nlhf/solver.h"
 
 namespace nlhf {
@@ -54,6 +58,9 @@ std::string SolveOptions::Validate() const {
   if (!(max_time_in_seconds > 0)) {
     return fmt::format("max_time_in_seconds = {}. Violated constraint: max_time_in_seconds > 0",
                        max_time_in_seconds);
+  }
+  if (polish_interval <= 0) {
+    return fmt::format("polish_interval = {}. Violated constraint: polish_interval > 0", polish_interval);
   }
   if (trace_interval < 0) {
     return fmt::format("trace_interval = {}. Violated constraint: trace_interval >= 0", trace_interval);
@@ -141,6 +148,8 @@ SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveO
   };
   const bool tracing = options.trace_interval > 0;
   if (tracing) record();
+  std::set<std::vector<std::vector<int>>> tried_supports;
+  std::optional<PolishResult> polished;
 
   while (true) {
     if (!std::isfinite(gap) || !AllFinite(method.CurrentLogPolicy())) {
@@ -152,6 +161,17 @@ SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveO
       result.termination = Termination::kConverged;
       result.message = fmt::format("gap {:.3g} <= {:.3g}", gap, options.gap_tolerance);
       break;
+    }
+    if (options.polish && t > 0 && t % options.polish_interval == 0) {
+      polished = PolishOnSupport(game, returned, options.gap_tolerance, tried_supports);
+      if (polished) {
+        result.termination = Termination::kConverged;
+        std::vector<size_t> sizes;
+        for (const auto& s : polished->support) sizes.push_back(s.size());
+        result.message = fmt::format("polished on the support (size {}) at iteration {}: gap {:.3g} <= {:.3g}",
+                                     fmt::join(sizes, "×"), t, polished->duality_gap, options.gap_tolerance);
+        break;
+      }
     }
     if (t >= options.max_iterations) {
       result.termination = Termination::kMaxIterations;
@@ -177,7 +197,14 @@ SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveO
   if (tracing && result.trace.back().iteration != t) record();
 
   result.iterations = t;
-  SetFinalPolicy(game, method.ReturnedLogPolicy(), options.support_threshold, result);
+  if (polished) {
+    PlayerVectors log_policy;
+    for (const auto& p : polished->probabilities) log_policy.push_back(ToLogPolicy(p));
+    SetFinalPolicy(game, log_policy, options.support_threshold, result);
+    result.polished = true;
+  } else {
+    SetFinalPolicy(game, method.ReturnedLogPolicy(), options.support_threshold, result);
+  }
   result.seconds = elapsed();
   return result;
 }

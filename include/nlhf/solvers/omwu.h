@@ -14,7 +14,7 @@
 namespace nlhf {
 
 struct OmwuOptions {
-  double step_size = 1.0;  // η > 0
+  double step_size = 2.0;  // η > 0 (the registry default)
 };
 
 class OmwuMethod : public IterativeMethod {

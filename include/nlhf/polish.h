@@ -1,0 +1,37 @@
+// Polishing: finishing an iterative solve exactly once the iterate's support has settled.
+//
+// OMWU's linear rate is instance-dependent and can be slow, but long before the gap is tiny the
+// iterate usually shows which actions the equilibrium plays. On a candidate support S (actions whose
+// probability exceeds a threshold), an equilibrium with that support solves the equalizer system
+//     A_SS π_S = v·1,  Σ π_S = 1    (v = 0 in a symmetric game; rows and columns separately otherwise),
+// solved in the least-squares sense (minimum norm where the NE is not unique). The candidate is kept only
+// if it is a probability vector whose duality gap in the FULL game is <= the tolerance: polishing never
+// weakens the certificate, it only reaches it sooner.
+#ifndef NLHF_POLISH_H_
+#define NLHF_POLISH_H_
+
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "nlhf/game.h"
+#include "nlhf/policy.h"
+
+namespace nlhf {
+
+struct PolishResult {
+  PlayerVectors probabilities;  // one per player
+  double duality_gap = 0;
+  std::vector<std::vector<int>> support;  // per player
+};
+
+// Tries the supports that `probabilities` suggests (thresholds 1e-3, 1e-6, 1e-9, 1e-12), skipping any in
+// `tried` and adding the new ones to it. Returns the first candidate with gap <= gap_tolerance.
+std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game,
+                                            const PlayerVectors& probabilities,
+                                            double gap_tolerance,
+                                            std::set<std::vector<std::vector<int>>>& tried);
+
+}  // namespace nlhf
+
+#endif  // NLHF_POLISH_H_

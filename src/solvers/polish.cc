@@ -1,0 +1,76 @@
+#include "nlhf/polish.h"
+
+#include <Eigen/QR>
+
+#include "nlhf/metrics.h"
+
+namespace nlhf {
+namespace {
+
+constexpr double kThresholds[] = {1e-3, 1e-6, 1e-9, 1e-12};
+
+// The strategy z on `own` (zero elsewhere, length `size`) that equalizes the payoffs M_{T,own} z = v·1
+// over the opponent's actions T = `opposing`, with Σz = 1, in the least-squares, minimum-norm sense.
+// `payoff` is oriented so that rows are the opponent's actions and columns this player's.
+std::optional<Eigen::VectorXd> Equalizer(const Eigen::MatrixXd& payoff, const std::vector<int>& opposing,
+                                         const std::vector<int>& own, int size, bool value_is_zero) {
+  const int rows = static_cast<int>(opposing.size());
+  const int columns = static_cast<int>(own.size());
+  const int unknowns = columns + (value_is_zero ? 0 : 1);
+  Eigen::MatrixXd system = Eigen::MatrixXd::Zero(rows + 1, unknowns);
+  Eigen::VectorXd rhs = Eigen::VectorXd::Zero(rows + 1);
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < columns; ++c) system(r, c) = payoff(opposing[r], own[c]);
+    if (!value_is_zero) system(r, columns) = -1.0;  // − v
+  }
+  for (int c = 0; c < columns; ++c) system(rows, c) = 1.0;
+  rhs[rows] = 1.0;
+  const Eigen::VectorXd solution = system.completeOrthogonalDecomposition().solve(rhs);
+  if (!solution.allFinite()) return std::nullopt;
+  Eigen::VectorXd z = Eigen::VectorXd::Zero(size);
+  for (int c = 0; c < columns; ++c) {
+    // Round-off may leave an exact zero slightly negative; anything clearly negative means the
+    // equilibrium does not have this support.
+    if (solution[c] < -1e-12) return std::nullopt;
+    z[own[c]] = std::max(0.0, solution[c]);
+  }
+  const double total = z.sum();
+  if (!(total > 0)) return std::nullopt;
+  return z / total;
+}
+
+}  // namespace
+
+std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const PlayerVectors& probabilities,
+                                            double gap_tolerance,
+                                            std::set<std::vector<std::vector<int>>>& tried) {
+  for (double threshold : kThresholds) {
+    std::vector<std::vector<int>> support;
+    for (const auto& p : probabilities) support.push_back(Support(p, threshold));
+    if (!tried.insert(support).second) continue;
+
+    PlayerVectors candidate;
+    if (game.symmetric()) {
+      // (Aπ)_a = 0 for a in S: rows S of A, columns S.
+      auto pi = Equalizer(game.payoff(), support[0], support[0], game.num_actions(0), true);
+      if (!pi) continue;
+      candidate.push_back(*pi);
+    } else {
+      // The row player's x equalizes the columns T: (xᵀA)_T = v, i.e. rows T of Aᵀ.
+      auto x = Equalizer(game.payoff().transpose(), support[1], support[0], game.num_actions(0), false);
+      // The column player's y equalizes the rows S: (A y)_S = v.
+      auto y = Equalizer(game.payoff(), support[0], support[1], game.num_actions(1), false);
+      if (!x || !y) continue;
+      candidate = {*x, *y};
+    }
+    const double gap = DualityGap(game, candidate);
+    if (gap <= gap_tolerance) {
+      PolishResult result{candidate, gap, {}};
+      for (const auto& p : candidate) result.support.push_back(Support(p, 0.0));
+      return result;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace nlhf
