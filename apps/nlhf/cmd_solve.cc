@@ -82,11 +82,24 @@ InitialPolicy MakeInitialPolicy(const SolveArgs& args) {
   return initial;
 }
 
-std::string TraceCsv(const SolveResult& result) {
-  std::string csv = "iteration,duality_gap,min_log_probability,l1_change\n";
+// One row per record; with --trace-policy also one column per action and player, named
+// log_pi_<action> in self-play and log_x_<action>, log_y_<action> for the row and column players.
+std::string TraceCsv(const ZeroSumGame& game, const SolveResult& result, bool with_policy) {
+  std::string csv = "iteration,duality_gap,min_log_probability,l1_change";
+  if (with_policy) {
+    for (int p = 0; p < game.num_players(); ++p) {
+      const char* prefix = game.symmetric() ? "pi" : (p == 0 ? "x" : "y");
+      for (int a = 0; a < game.num_actions(p); ++a) csv += fmt::format(",log_{}_{}", prefix, a);
+    }
+  }
+  csv += "\n";
   for (const TraceRecord& r : result.trace) {
-    csv += fmt::format("{},{:.17g},{:.17g},{:.17g}\n", r.iteration, r.duality_gap, r.min_log_probability,
+    csv += fmt::format("{},{:.17g},{:.17g},{:.17g}", r.iteration, r.duality_gap, r.min_log_probability,
                        r.l1_change);
+    for (const auto& log_policy : r.log_policy) {
+      for (double l : log_policy) csv += fmt::format(",{:.17g}", l);
+    }
+    csv += "\n";
   }
   return csv;
 }
@@ -207,6 +220,8 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
   command.add_option("--trace-every", args.trace_every, "Trace every K-th iteration")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  command.add_flag("--trace-policy", args.trace_policy,
+                   "Add every action's log-probability to the trace (columns log_pi_<a>, or log_x_/log_y_)");
   command.add_option("--support-threshold", args.support_threshold,
                      "Actions with probability above this form the reported support")
       ->check(CLI::Range(0.0, 1.0))
@@ -224,12 +239,15 @@ int RunSolve(const SolveArgs& args) {
   options.gap_tolerance = args.gap_tolerance;
   if (args.max_time_in_seconds > 0) options.max_time_in_seconds = args.max_time_in_seconds;
   options.trace_interval = args.trace_path.empty() ? 0 : args.trace_every;
+  options.trace_log_policy = args.trace_policy;
   options.support_threshold = args.support_threshold;
   options.initial = MakeInitialPolicy(args);
   options.polish = args.polish;
 
   const SolveResult result = SolveWith(args.algorithm, game, options, ParseParameters(args));
-  if (!args.trace_path.empty()) WriteFileAtomically(args.trace_path, TraceCsv(result));
+  if (!args.trace_path.empty()) {
+    WriteFileAtomically(args.trace_path, TraceCsv(game, result, args.trace_policy));
+  }
   if (args.common.json) {
     PrintJson(ResultJson(game, result, loaded, args));
   } else {

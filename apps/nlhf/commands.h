@@ -27,6 +27,7 @@ struct SolveArgs {
   bool payoff = false;
   std::string trace_path;
   std::int64_t trace_every = 1;
+  bool trace_policy = false;
   double support_threshold = 1e-6;
   bool polish = true;
 };

@@ -37,6 +37,13 @@ int main(int argc, char** argv) {
   CLI::App* algorithms = app.add_subcommand("algorithms", "List the solvers with their parameters");
   nlhf::cli::SetupAlgorithms(*algorithms, algorithms_args);
 
+  // CLI11 reports a mistyped command only as "A subcommand is required"; name it instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string command = argv[1];
+    if (command != "solve" && command != "generate" && command != "algorithms") {
+      return Fail(2, fmt::format("unknown command '{}'; commands: solve, generate, algorithms", command));
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

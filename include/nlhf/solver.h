@@ -41,6 +41,9 @@ struct SolveOptions {
   double max_time_in_seconds = std::numeric_limits<double>::infinity();
   // A trace record every trace_interval iterations (and at the first and last); 0 records none.
   std::int64_t trace_interval = 0;
+  // Trace records also hold the last iterate's whole log-policy (to watch single actions, e.g. one
+  // climbing back from −5000); costs O(n) memory per record.
+  bool trace_log_policy = false;
   // Actions with probability > support_threshold are reported as the support.
   double support_threshold = 1e-6;
   // Every polish_interval iterations, try the equalizer system on the iterate's settled support
@@ -70,6 +73,7 @@ struct TraceRecord {
   double duality_gap = 0;           // of the returned iterate (last, or the average for averaging methods)
   double min_log_probability = 0;   // smallest log π_t(a) over actions and players (of the last iterate)
   double l1_change = 0;             // Σ_players ‖π_t − π_{t−1}‖₁ of the returned iterate; 0 at t = 0
+  PlayerVectors log_policy;         // the last iterate, only with SolveOptions::trace_log_policy
 };
 
 struct SolveResult {

@@ -1,6 +1,10 @@
 #include "nlhf/polish.h"
 
 #include <Eigen/QR>
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <numeric>
 
 #include "nlhf/metrics.h"
 
@@ -8,6 +12,31 @@ namespace nlhf {
 namespace {
 
 constexpr double kThresholds[] = {1e-3, 1e-6, 1e-9, 1e-12};
+constexpr int kLargestLogGaps = 3;
+
+// Actions whose log-probability lies above the k-th largest gap between consecutive sorted
+// log-probabilities. Played and unplayed actions separate on the log scale long before the unplayed
+// ones fall below a fixed threshold: their log-probabilities decrease linearly, at a rate set by how
+// much worse than the equilibrium they do.
+std::vector<std::vector<int>> SupportsAtLargestLogGaps(const Eigen::VectorXd& probabilities) {
+  const int n = static_cast<int>(probabilities.size());
+  std::vector<int> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return probabilities[a] > probabilities[b]; });
+  std::vector<std::pair<double, int>> gaps;  // (log-gap after position k, k)
+  for (int k = 0; k + 1 < n; ++k) {
+    gaps.emplace_back(std::log(probabilities[order[k]]) - std::log(probabilities[order[k + 1]]), k);
+  }
+  const int count = std::min<int>(kLargestLogGaps, static_cast<int>(gaps.size()));
+  std::partial_sort(gaps.begin(), gaps.begin() + count, gaps.end(), std::greater<>());
+  std::vector<std::vector<int>> supports;
+  for (int g = 0; g < count; ++g) {
+    std::vector<int> support(order.begin(), order.begin() + gaps[g].second + 1);
+    std::sort(support.begin(), support.end());
+    supports.push_back(std::move(support));
+  }
+  return supports;
+}
 
 // The strategy z on `own` (zero elsewhere, length `size`) that equalizes the payoffs M_{T,own} z = v·1
 // over the opponent's actions T = `opposing`, with Σz = 1, in the least-squares, minimum-norm sense.
@@ -39,14 +68,31 @@ std::optional<Eigen::VectorXd> Equalizer(const Eigen::MatrixXd& payoff, const st
   return z / total;
 }
 
+// Candidate supports, one per player each: by fixed thresholds, then at the largest log-gaps.
+std::vector<std::vector<std::vector<int>>> CandidateSupports(const PlayerVectors& probabilities) {
+  std::vector<std::vector<std::vector<int>>> candidates;
+  for (double threshold : kThresholds) {
+    std::vector<std::vector<int>> support;
+    for (const auto& p : probabilities) support.push_back(Support(p, threshold));
+    candidates.push_back(std::move(support));
+  }
+  std::vector<std::vector<std::vector<int>>> per_player;
+  for (const auto& p : probabilities) per_player.push_back(SupportsAtLargestLogGaps(p));
+  for (size_t g = 0; g < per_player[0].size(); ++g) {
+    std::vector<std::vector<int>> support;
+    for (const auto& player : per_player) support.push_back(player[std::min(g, player.size() - 1)]);
+    candidates.push_back(std::move(support));
+  }
+  return candidates;
+}
+
 }  // namespace
 
 std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const PlayerVectors& probabilities,
                                             double gap_tolerance,
                                             std::set<std::vector<std::vector<int>>>& tried) {
-  for (double threshold : kThresholds) {
-    std::vector<std::vector<int>> support;
-    for (const auto& p : probabilities) support.push_back(Support(p, threshold));
+  for (const auto& support : CandidateSupports(probabilities)) {
+    if (support[0].empty() || support.back().empty()) continue;
     if (!tried.insert(support).second) continue;
 
     PlayerVectors candidate;

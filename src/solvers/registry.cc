@@ -27,9 +27,11 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .name = "omwu",
       .summary = "optimistic multiplicative weights; last iterate converges linearly after burn-in",
       .reference = "Daskalakis & Panageas 2019; arXiv 2512.24818",
-      // η = 2 = 1/max|A| for preference games: on brief §4's instances it needed the fewest iterations
-      // without losing stability (η = 3 fails on 11% of random n = 10 games); docs/solver-options.md.
-      .parameters = {StepSize(2.0)},
+      // η = 1: linearized at an interior NE, OMWU rotates each mode of D^½AD^½ (D = diag π*) by θ = ηω
+      // and contracts iff θ < 1/√3, fastest at θ = 1/2. For preference games ω <= max|A| = 1/2, so η = 1
+      // is stable on every one (η = 2 sits exactly on the boundary for rock–paper–scissors and fails
+      // there). Measurements in docs/solver-options.md.
+      .parameters = {StepSize(1.0)},
       .solve =
           [](const ZeroSumGame& game, const SolveOptions& options, const ParameterValues& values) {
             OmwuMethod method({.step_size = values.at("step_size")});

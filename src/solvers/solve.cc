@@ -144,7 +144,8 @@ SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveO
   std::int64_t t = 0;
 
   const auto record = [&] {
-    result.trace.push_back({t, gap, MinEntry(method.CurrentLogPolicy()), l1_change});
+    result.trace.push_back({t, gap, MinEntry(method.CurrentLogPolicy()), l1_change,
+                            options.trace_log_policy ? method.CurrentLogPolicy() : PlayerVectors{}});
   };
   const bool tracing = options.trace_interval > 0;
   if (tracing) record();

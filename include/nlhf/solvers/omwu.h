@@ -14,7 +14,7 @@
 namespace nlhf {
 
 struct OmwuOptions {
-  double step_size = 2.0;  // η > 0 (the registry default)
+  double step_size = 1.0;  // η > 0; for payoffs beyond [−1/2, 1/2] scale it to about 1/(2·max|A|)
 };
 
 class OmwuMethod : public IterativeMethod {

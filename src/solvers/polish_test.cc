@@ -1,0 +1,60 @@
+#include "nlhf/polish.h"
+
+#include "nlhf/generators.h"
+#include "nlhf/metrics.h"
+#include "nlhf/solvers/exact_lp.h"
+#include "nlhf/solvers/omwu.h"
+#include "testing.h"
+
+namespace nlhf {
+namespace {
+
+using testing::PlainOptions;
+using testing::SelfPlay;
+
+TEST(Polish, RejectsTheUniformGuessOnARandomGame) {
+  // With every action in the candidate support the equalizer system has negative entries or a large
+  // gap: the certificate check must refuse it.
+  const ZeroSumGame game = SelfPlay(RandomPreferences(10, 3));
+  std::set<std::vector<std::vector<int>>> tried;
+  EXPECT_FALSE(PolishOnSupport(game, {Eigen::VectorXd::Constant(10, 0.1)}, 1e-9, tried).has_value());
+  EXPECT_FALSE(tried.empty());
+}
+
+TEST(Polish, AcceptsTheSettledSupportAndMatchesTheLp) {
+  for (std::uint64_t seed : {1, 2, 3}) {
+    const ZeroSumGame game = SelfPlay(RandomPreferences(100, seed));
+    SolveOptions options = PlainOptions(1000000);
+    options.polish = true;
+    OmwuMethod method({.step_size = 2.0});
+    const SolveResult result = Solve(game, method, options, "omwu");
+    ASSERT_TRUE(result.converged()) << result.BriefReport();
+    EXPECT_TRUE(result.polished);
+    EXPECT_LE(result.duality_gap, 1e-9);
+    const SolveResult lp = SolveExactLp(game, PlainOptions(0));
+    EXPECT_EQ(result.support[0], lp.support[0]) << "seed " << seed;
+    EXPECT_LT((result.policy[0] - lp.policy[0]).lpNorm<1>(), 1e-9);
+  }
+}
+
+TEST(Polish, WorksForTwoPlayerGames) {
+  const ZeroSumGame game = ZeroSumGame::FromPayoff(Hard2x2Payoff(0.01));
+  const double delta = 0.01;
+  std::set<std::vector<std::vector<int>>> tried;
+  const auto polished =
+      PolishOnSupport(game, {Eigen::Vector2d(0.9, 0.1), Eigen::Vector2d(0.4, 0.6)}, 1e-12, tried);
+  ASSERT_TRUE(polished.has_value());
+  EXPECT_LT((polished->probabilities[0] - Eigen::Vector2d(1, delta) / (1 + delta)).norm(), 1e-14);
+}
+
+TEST(Polish, NeverTriesTheSameSupportTwice) {
+  const ZeroSumGame game = SelfPlay(RandomPreferences(10, 3));
+  std::set<std::vector<std::vector<int>>> tried;
+  PolishOnSupport(game, {Eigen::VectorXd::Constant(10, 0.1)}, 1e-9, tried);
+  const size_t after_first = tried.size();
+  PolishOnSupport(game, {Eigen::VectorXd::Constant(10, 0.1)}, 1e-9, tried);
+  EXPECT_EQ(tried.size(), after_first);
+}
+
+}  // namespace
+}  // namespace nlhf

@@ -1,0 +1,38 @@
+#include "nlhf/registry.h"
+
+#include "nlhf/error.h"
+#include "nlhf/generators.h"
+#include "testing.h"
+
+namespace nlhf {
+namespace {
+
+TEST(Registry, ListsTheEngineAlgorithms) {
+  for (const char* name : {"omwu", "mwu", "mwu-avg", "lp"}) EXPECT_EQ(FindAlgorithm(name).name, name);
+}
+
+TEST(Registry, UnknownAlgorithmListsTheKnownOnes) {
+  EXPECT_THROW_WITH(FindAlgorithm("omw"), InvalidArgument, "unknown algorithm 'omw'", "omwu, mwu");
+}
+
+TEST(Registry, ParametersAreCompletedWithDefaultsAndChecked) {
+  const AlgorithmSpec& omwu = FindAlgorithm("omwu");
+  EXPECT_EQ(ResolveParameters(omwu, {}).at("step_size"), 1.0);
+  EXPECT_EQ(ResolveParameters(omwu, {{"step_size", 0.5}}).at("step_size"), 0.5);
+  EXPECT_THROW_WITH(ResolveParameters(omwu, {{"step_size", -1}}), InvalidArgument,
+                    "omwu: step_size = -1. Violated constraint: step_size > 0");
+  EXPECT_THROW_WITH(ResolveParameters(omwu, {{"beta", 1}}), InvalidArgument, "omwu has no parameter 'beta'");
+  EXPECT_THROW_WITH(ResolveParameters(FindAlgorithm("lp"), {{"step_size", 1}}), InvalidArgument,
+                    "lp has no parameter 'step_size'", "none");
+}
+
+TEST(Registry, SpecStringIsReplayable) {
+  const AlgorithmSpec& omwu = FindAlgorithm("omwu");
+  EXPECT_EQ(SpecString(omwu, ResolveParameters(omwu, {{"step_size", 0.25}})), "omwu(step_size=0.25)");
+  const SolveResult result = SolveWith("omwu", testing::SelfPlay(Cyclic3()), testing::PlainOptions(10),
+                                       {{"step_size", 0.25}});
+  EXPECT_EQ(result.algorithm, "omwu(step_size=0.25)");
+}
+
+}  // namespace
+}  // namespace nlhf

@@ -1,0 +1,281 @@
+// The `nlhf` command as a user runs it: exit codes, JSON output, files written, error messages.
+#include <fmt/format.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "nlhf/io/atomic_file.h"
+#include "nlhf/io/matrix_file.h"
+#include "testing.h"
+
+namespace nlhf {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using nlohmann::json;
+
+struct CommandRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  json Json() const { return json::parse(out); }
+};
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) /
+           fmt::format("nlhf_cli_{}", ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+
+  // Runs `nlhf <arguments>` in the test's own directory.
+  CommandRun Nlhf(const std::string& arguments) const {
+    const std::string command = fmt::format("cd '{}' && '{}' {} > stdout.txt 2> stderr.txt < /dev/null",
+                                            dir_.string(), NLHF_CLI_PATH, arguments);
+    const int status = std::system(command.c_str());
+    CommandRun run;
+    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    run.out = ReadWholeFile((dir_ / "stdout.txt").string());
+    run.err = ReadWholeFile((dir_ / "stderr.txt").string());
+    return run;
+  }
+
+  void Write(const std::string& name, const std::string& contents) const {
+    std::ofstream(dir_ / name, std::ios::binary) << contents;
+  }
+
+  void ExpectUsageError(const std::string& arguments, const std::vector<std::string>& fragments) const {
+    const CommandRun run = Nlhf(arguments);
+    EXPECT_EQ(run.exit_code, 2) << arguments << "\n" << run.err;
+    EXPECT_THAT(run.err, HasSubstr("nlhf: error: ")) << arguments;
+    for (const auto& fragment : fragments) EXPECT_THAT(run.err, HasSubstr(fragment)) << arguments;
+    EXPECT_TRUE(run.out.empty()) << arguments << " printed to stdout: " << run.out;
+  }
+
+  std::string Soccer() const { return std::string(NLHF_SOURCE_DIR) + "/data/soccer.txt"; }
+
+  fs::path dir_;
+};
+
+TEST_F(Cli, SolveSoccerJsonHasTheRequiredKeysAndTheKnownSupport) {
+  const CommandRun run = Nlhf("solve " + Soccer() + " --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json out = run.Json();
+  for (const char* key : {"algorithm", "n", "iterations", "duality_gap", "converged", "termination", "policy",
+                          "log_policy", "support", "responses"}) {
+    EXPECT_TRUE(out.contains(key)) << key;
+  }
+  EXPECT_EQ(out["n"], 10);
+  EXPECT_TRUE(out["converged"].get<bool>());
+  EXPECT_LE(out["duality_gap"].get<double>(), 1e-9);
+  EXPECT_EQ(out["support"], json({1, 8, 9}));
+  EXPECT_EQ(out["termination"], "converged");
+}
+
+TEST_F(Cli, DefaultSummaryShowsTheEquilibriumAndItsCertificate) {
+  const CommandRun run = Nlhf("solve " + Soccer());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("converged"));
+  EXPECT_THAT(run.out, HasSubstr("duality gap (certificate)"));
+  EXPECT_THAT(run.out, HasSubstr("0.5217"));
+}
+
+TEST_F(Cli, DefaultsCertifyEveryBriefInstance) {
+  struct Case {
+    std::string generate;
+    std::string solve_flags;
+  };
+  const std::vector<Case> cases = {{"rps", ""},
+                                   {"cyclic3", ""},
+                                   {"planted --n 10 --seed 1", ""},
+                                   {"planted --n 11 --seed 2", ""},
+                                   {"random --n 10 --seed 3", ""},
+                                   {"random --n 100 --seed 1", ""},
+                                   {"transitive --n 10 --seed 4", ""},
+                                   {"hard2x2 --delta 0.01", ""}};
+  for (const Case& c : cases) {
+    ASSERT_EQ(Nlhf("generate " + c.generate + " --out game.json").exit_code, 0) << c.generate;
+    const CommandRun run = Nlhf("solve game.json --json" + c.solve_flags);
+    ASSERT_EQ(run.exit_code, 0) << c.generate << ": " << run.err;
+    EXPECT_TRUE(run.Json()["converged"].get<bool>()) << c.generate << ": " << run.out;
+    EXPECT_LE(run.Json()["duality_gap"].get<double>(), 1e-9) << c.generate;
+  }
+}
+
+TEST_F(Cli, GenerateWritesEachFormatThatSolveReads) {
+  for (const char* name : {"g.txt", "g.json", "g.npy", "g.csv"}) {
+    ASSERT_EQ(Nlhf(fmt::format("generate random --n 6 --seed 2 --out {}", name)).exit_code, 0) << name;
+    const CommandRun run = Nlhf(fmt::format("solve {} --algo lp --json", name));
+    ASSERT_EQ(run.exit_code, 0) << name << run.err;
+    EXPECT_EQ(run.Json()["n"], 6);
+  }
+  // Same seed, same game.
+  EXPECT_EQ(ReadWholeFile((dir_ / "g.txt").string()), ReadWholeFile((dir_ / "g.csv").string()));
+}
+
+TEST_F(Cli, GeneratePlantedRecordsTheEquilibrium) {
+  ASSERT_EQ(Nlhf("generate planted --n 5 --seed 1 --out p.json").exit_code, 0);
+  const MatrixFile file = ReadMatrixFile((dir_ / "p.json").string());
+  ASSERT_TRUE(file.nash_equilibrium.has_value());
+  EXPECT_EQ(file.nash_equilibrium->size(), 5);
+  const CommandRun text = Nlhf("generate planted --n 5 --seed 1");
+  EXPECT_THAT(text.out, HasSubstr("# nash_equilibrium:"));
+}
+
+TEST_F(Cli, PayoffFlagSolvesATwoPlayerGame) {
+  Write("game.txt", "3 0\n1 2\n");  // NE x = (1/4, 3/4), y = (1/2, 1/2)
+  const CommandRun run = Nlhf("solve game.txt --payoff --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json out = run.Json();
+  EXPECT_TRUE(out["converged"].get<bool>());
+  EXPECT_NEAR(out["row_policy"][0].get<double>(), 0.25, 1e-6);
+  EXPECT_NEAR(out["column_policy"][1].get<double>(), 0.5, 1e-6);
+  EXPECT_EQ(out["game"], "payoff");
+}
+
+TEST_F(Cli, IterationLimitIsExitZeroAndSaysSo) {
+  const CommandRun run = Nlhf("solve " + Soccer() + " --no-polish --iters 5 --json");
+  ASSERT_EQ(run.exit_code, 0);
+  EXPECT_FALSE(run.Json()["converged"].get<bool>());
+  EXPECT_EQ(run.Json()["termination"], "max_iterations");
+  EXPECT_EQ(run.Json()["iterations"], 5);
+  const CommandRun human = Nlhf("solve " + Soccer() + " --no-polish --iters 5");
+  EXPECT_THAT(human.out, HasSubstr("DID NOT CONVERGE"));
+  EXPECT_THAT(human.out, HasSubstr("iteration limit 5"));
+}
+
+TEST_F(Cli, TraceIsWrittenAsCsvWithOptionalPolicyColumns) {
+  ASSERT_EQ(Nlhf("solve " + Soccer() + " --no-polish --iters 100 --trace t.csv --trace-every 10 --trace-policy")
+                .exit_code,
+            0);
+  const std::string csv = ReadWholeFile((dir_ / "t.csv").string());
+  EXPECT_THAT(csv, HasSubstr("iteration,duality_gap,min_log_probability,l1_change,log_pi_0,"));
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 11);  // header, iterations 0, 10, ..., 100
+}
+
+TEST_F(Cli, InitFromALogProbabilityFileIsNormalizedAndUsed) {
+  ASSERT_EQ(Nlhf("generate cyclic3 --out c.txt").exit_code, 0);
+  Write("init.json", "[-5000, 0, 0]");
+  const CommandRun start = Nlhf("solve c.txt --init init.json --iters 0 --no-polish --json");
+  ASSERT_EQ(start.exit_code, 0) << start.err;
+  EXPECT_NEAR(start.Json()["log_policy"][0].get<double>(), -5000 - std::log(2.0), 1e-9);
+  Write("init50.json", "{\"log_policy\": [-50, 0, 0]}");
+  const CommandRun run = Nlhf("solve c.txt --init init50.json --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(run.Json()["converged"].get<bool>());
+}
+
+TEST_F(Cli, SameSeedSameNumbers) {
+  const CommandRun first = Nlhf("solve " + Soccer() + " --init random --seed 7 --no-polish --json");
+  const CommandRun second = Nlhf("solve " + Soccer() + " --init random --seed 7 --no-polish --json");
+  EXPECT_EQ(first.Json()["policy"], second.Json()["policy"]);
+  EXPECT_EQ(first.Json()["iterations"], second.Json()["iterations"]);
+}
+
+TEST_F(Cli, SymmetrizeRepairsAndReportsTheMove) {
+  Write("p.txt", "0.5 0.7\n0.2 0.5\n");
+  ExpectUsageError("solve p.txt", {"p.txt:1: row 1, column 2", "P + Pᵀ must equal 1", "--symmetrize"});
+  const CommandRun run = Nlhf("solve p.txt --symmetrize --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NEAR(run.Json()["symmetrize_max_change"].get<double>(), 0.05, 1e-12);
+  EXPECT_NEAR(run.Json()["policy"][0].get<double>(), 1.0, 1e-9);
+}
+
+TEST_F(Cli, AlgorithmsListsEveryMethodWithItsParameters) {
+  const CommandRun run = Nlhf("algorithms --json");
+  ASSERT_EQ(run.exit_code, 0);
+  const json out = run.Json();
+  std::vector<std::string> names;
+  for (const auto& a : out["algorithms"]) names.push_back(a["name"]);
+  EXPECT_THAT(names, ::testing::IsSupersetOf({"omwu", "mwu", "mwu-avg", "lp"}));
+  EXPECT_THAT(Nlhf("algorithms").out, HasSubstr("step_size=1"));
+}
+
+TEST_F(Cli, HelpExitsZero) {
+  EXPECT_EQ(Nlhf("--help").exit_code, 0);
+  const CommandRun run = Nlhf("solve --help");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_THAT(run.out, HasSubstr("--eta"));
+}
+
+// Every class of bad input: exit 2, a message naming the problem, nothing on stdout.
+TEST_F(Cli, MissingFile) { ExpectUsageError("solve nope.txt", {"cannot open 'nope.txt'"}); }
+
+TEST_F(Cli, MalformedNumber) {
+  Write("p.txt", "0.5 0.5\n0.5 x1\n");
+  ExpectUsageError("solve p.txt", {"p.txt:2:5", "'x1' is not a number"});
+}
+
+TEST_F(Cli, RaggedRows) {
+  Write("p.txt", "0.5 0.5\n0.5\n");
+  ExpectUsageError("solve p.txt", {"p.txt:2", "same length"});
+}
+
+TEST_F(Cli, NaNEntry) {
+  Write("p.txt", "0.5 nan\n0.5 0.5\n");
+  ExpectUsageError("solve p.txt", {"p.txt:1: row 1, column 2", "not finite"});
+}
+
+TEST_F(Cli, EntryOutOfRange) {
+  Write("p.txt", "0.5 1.5\n-0.5 0.5\n");
+  ExpectUsageError("solve p.txt", {"row 1, column 2", "[0, 1]"});
+}
+
+TEST_F(Cli, NonSquare) {
+  Write("p.txt", "0.5 0.5 0.5\n0.5 0.5 0.5\n");
+  ExpectUsageError("solve p.txt", {"square", "2×3"});
+}
+
+TEST_F(Cli, EmptyFile) {
+  Write("p.txt", "# nothing\n");
+  ExpectUsageError("solve p.txt", {"no matrix rows"});
+}
+
+TEST_F(Cli, BadJson) {
+  Write("p.json", "{\"preferences\": [[0.5, 0.5], [0.5 0.5]]}");
+  ExpectUsageError("solve p.json", {"p.json:1:", "invalid JSON"});
+  Write("q.json", "{\"preferences\": [[0.5, true], [0.5, 0.5]]}");
+  ExpectUsageError("solve q.json", {"preferences[0][1]", "expected a number"});
+}
+
+TEST_F(Cli, BadNpy) {
+  Write("p.npy", "0.5 0.5\n0.5 0.5\n");
+  ExpectUsageError("solve p.npy", {"p.npy", "magic"});
+}
+
+TEST_F(Cli, UnknownAlgorithmAndOption) {
+  ExpectUsageError("solve " + Soccer() + " --algo nope", {"--algo", "nope"});
+  ExpectUsageError("solve " + Soccer() + " --frobnicate", {"frobnicate"});
+  ExpectUsageError("frobnicate", {"frobnicate"});
+}
+
+TEST_F(Cli, OutOfRangeOptions) {
+  ExpectUsageError("solve " + Soccer() + " --eta -1", {"step_size = -1", "step_size > 0"});
+  ExpectUsageError("solve " + Soccer() + " --iters -3", {"--iters"});
+  ExpectUsageError("solve " + Soccer() + " --tol abc", {"--tol"});
+  ExpectUsageError("solve " + Soccer() + " --algo lp --eta 1", {"lp has no parameter 'step_size'"});
+  ExpectUsageError("solve " + Soccer() + " --param step_size", {"NAME=NUMBER"});
+  ExpectUsageError("generate random --n 0", {"--n"});
+  ExpectUsageError("generate hard2x2 --delta 0.9", {"0 < delta < 0.5"});
+}
+
+TEST_F(Cli, BadInitFile) {
+  Write("short.json", "[0, 0]");
+  ExpectUsageError("solve " + Soccer() + " --init short.json", {"2 log-probabilities", "10 actions"});
+  Write("null.json", "[0, null, 0, 0, 0, 0, 0, 0, 0, 0]");
+  ExpectUsageError("solve " + Soccer() + " --init null.json", {"null.json", "is null"});
+  ExpectUsageError("solve " + Soccer() + " --init missing.json", {"cannot open 'missing.json'"});
+}
+
+TEST_F(Cli, UnwritableOutputFailsCleanly) {
+  ExpectUsageError("solve " + Soccer() + " --trace no-such-dir/t.csv", {"cannot write 'no-such-dir/t.csv'"});
+  ExpectUsageError("generate rps --out no-such-dir/g.txt", {"cannot write"});
+}
+
+}  // namespace
+}  // namespace nlhf
