@@ -4,14 +4,17 @@
 // iterate usually shows which actions the equilibrium plays. On a candidate support S (actions whose
 // probability exceeds a threshold), an equilibrium with that support solves the equalizer system
 //     A_SS π_S = v·1,  Σ π_S = 1    (v = 0 in a symmetric game; rows and columns separately otherwise),
-// solved in the least-squares sense (minimum norm where the NE is not unique). The candidate is kept only
-// if it is a probability vector whose duality gap in the FULL game is <= the tolerance: polishing never
-// weakens the certificate, it only reaches it sooner.
+// solved in the least-squares sense (minimum norm where the NE is not unique). A candidate support found by
+// a threshold may still hold an unplayed action whose margin is tiny; for those the exact equilibrium of
+// the game restricted to the candidate (a small LP) is tried too. A candidate is kept only if it is a
+// probability vector whose duality gap in the FULL game is <= the tolerance: polishing never weakens the
+// certificate, it only reaches it sooner.
 #ifndef NLHF_POLISH_H_
 #define NLHF_POLISH_H_
 
 #include <optional>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "nlhf/game.h"
@@ -23,13 +26,17 @@ struct PolishResult {
   PlayerVectors probabilities;  // one per player
   double duality_gap = 0;
   std::vector<std::vector<int>> support;  // per player
+  std::string how;  // "equalizer on 3 actions" or "restricted LP on 12 candidate actions"
 };
 
-// Tries the supports that `probabilities` suggests (thresholds 1e-3, 1e-6, 1e-9, 1e-12), skipping any in
-// `tried` and adding the new ones to it. Returns the first candidate with gap <= gap_tolerance.
+// Tries the supports that `probabilities` suggests (probability above 1e-3, 1e-6, 1e-9, 1e-12; above the
+// three largest gaps between sorted log-probabilities), skipping any in `tried` and adding the new ones
+// to it, and any with more than max_support actions for a player. Returns the first candidate with gap
+// <= gap_tolerance.
 std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game,
                                             const PlayerVectors& probabilities,
                                             double gap_tolerance,
+                                            int max_support,
                                             std::set<std::vector<std::vector<int>>>& tried);
 
 }  // namespace nlhf

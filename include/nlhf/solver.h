@@ -51,6 +51,9 @@ struct SolveOptions {
   // in the library so that a method's own trajectory is what gets measured; `nlhf solve` turns it on.
   bool polish = false;
   std::int64_t polish_interval = 10;
+  // Candidate supports with more actions than this (per player) are not tried: their dense solves cost
+  // O(k³) and would dwarf the iterations.
+  int polish_max_support = 500;
   InitialPolicy initial;
 
   // Empty when valid; otherwise "max_iterations = -1. Violated constraint: max_iterations >= 0".
@@ -123,11 +126,16 @@ SolveResult Solve(const ZeroSumGame& game,
                   const SolveOptions& options,
                   const std::string& algorithm);
 
-// Fills policy, log_policy, support and duality_gap of `result` from a final profile of log-policies.
+// Fills policy, log_policy, support and duality_gap of `result` from a final profile of log-policies
+// (iterative methods) or of probabilities (exact and polished answers, which may hold exact zeros).
 void SetFinalPolicy(const ZeroSumGame& game,
                     const PlayerVectors& log_policy,
                     double support_threshold,
                     SolveResult& result);
+void SetFinalProbabilities(const ZeroSumGame& game,
+                           const PlayerVectors& probabilities,
+                           double support_threshold,
+                           SolveResult& result);
 
 }  // namespace nlhf
 

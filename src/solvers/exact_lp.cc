@@ -82,19 +82,17 @@ SolveResult SolveExactLp(const ZeroSumGame& game, const SolveOptions& options) {
   SolveResult result;
   result.algorithm = "lp";
   result.iterations = 0;
-  PlayerVectors log_policy;
+  PlayerVectors policy;
   try {
-    log_policy.push_back(ToLogPolicy(SolveMaximinLp(game.payoff())));
-    if (!game.symmetric()) {
-      log_policy.push_back(ToLogPolicy(SolveMaximinLp(-game.payoff().transpose())));
-    }
+    policy.push_back(SolveMaximinLp(game.payoff()));
+    if (!game.symmetric()) policy.push_back(SolveMaximinLp(-game.payoff().transpose()));
   } catch (const Error& error) {
     result.termination = Termination::kNumericalFailure;
     result.message = error.what();
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
   }
-  SetFinalPolicy(game, log_policy, options.support_threshold, result);
+  SetFinalProbabilities(game, policy, options.support_threshold, result);
   if (result.duality_gap <= options.gap_tolerance) {
     result.termination = Termination::kConverged;
     result.message = fmt::format("simplex optimum, gap {:.3g} <= {:.3g}", result.duality_gap,

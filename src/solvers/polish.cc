@@ -1,12 +1,17 @@
 #include "nlhf/polish.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <Eigen/QR>
 #include <algorithm>
 #include <cmath>
 #include <functional>
 #include <numeric>
 
+#include "nlhf/error.h"
 #include "nlhf/metrics.h"
+#include "nlhf/solvers/exact_lp.h"
 
 namespace nlhf {
 namespace {
@@ -86,34 +91,86 @@ std::vector<std::vector<std::vector<int>>> CandidateSupports(const PlayerVectors
   return candidates;
 }
 
+std::optional<PlayerVectors> EqualizerOnSupport(const ZeroSumGame& game,
+                                               const std::vector<std::vector<int>>& support) {
+  if (game.symmetric()) {
+    // (Aπ)_a = 0 for a in S: rows S of A, columns S.
+    auto pi = Equalizer(game.payoff(), support[0], support[0], game.num_actions(0), true);
+    if (!pi) return std::nullopt;
+    return PlayerVectors{*pi};
+  }
+  // The row player's x equalizes the columns T: (xᵀA)_T = v, i.e. rows T of Aᵀ.
+  auto x = Equalizer(game.payoff().transpose(), support[1], support[0], game.num_actions(0), false);
+  // The column player's y equalizes the rows S: (A y)_S = v.
+  auto y = Equalizer(game.payoff(), support[0], support[1], game.num_actions(1), false);
+  if (!x || !y) return std::nullopt;
+  return PlayerVectors{*x, *y};
+}
+
+// The exact equilibrium (LP) of the game restricted to the candidate actions, padded with zeros.
+std::optional<PlayerVectors> RestrictedGameEquilibrium(const ZeroSumGame& game,
+                                                      const std::vector<std::vector<int>>& support) {
+  const std::vector<int>& rows = support[0];
+  const std::vector<int>& columns = support.back();
+  const Eigen::MatrixXd restricted = game.payoff()(rows, columns);
+  const auto pad = [](const Eigen::VectorXd& on_support, const std::vector<int>& actions, int size) {
+    Eigen::VectorXd full = Eigen::VectorXd::Zero(size);
+    for (size_t i = 0; i < actions.size(); ++i) full[actions[i]] = on_support[i];
+    return full;
+  };
+  try {
+    PlayerVectors result{pad(SolveMaximinLp(restricted), rows, game.num_actions(0))};
+    if (!game.symmetric()) {
+      result.push_back(pad(SolveMaximinLp(-restricted.transpose()), columns, game.num_actions(1)));
+    }
+    return result;
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const PlayerVectors& probabilities,
-                                            double gap_tolerance,
+                                            double gap_tolerance, int max_support,
                                             std::set<std::vector<std::vector<int>>>& tried) {
-  for (const auto& support : CandidateSupports(probabilities)) {
-    if (support[0].empty() || support.back().empty()) continue;
-    if (!tried.insert(support).second) continue;
-
-    PlayerVectors candidate;
-    if (game.symmetric()) {
-      // (Aπ)_a = 0 for a in S: rows S of A, columns S.
-      auto pi = Equalizer(game.payoff(), support[0], support[0], game.num_actions(0), true);
-      if (!pi) continue;
-      candidate.push_back(*pi);
-    } else {
-      // The row player's x equalizes the columns T: (xᵀA)_T = v, i.e. rows T of Aᵀ.
-      auto x = Equalizer(game.payoff().transpose(), support[1], support[0], game.num_actions(0), false);
-      // The column player's y equalizes the rows S: (A y)_S = v.
-      auto y = Equalizer(game.payoff(), support[0], support[1], game.num_actions(1), false);
-      if (!x || !y) continue;
-      candidate = {*x, *y};
-    }
+  const auto certified = [&](const PlayerVectors& candidate,
+                             std::string how) -> std::optional<PolishResult> {
     const double gap = DualityGap(game, candidate);
-    if (gap <= gap_tolerance) {
-      PolishResult result{candidate, gap, {}};
-      for (const auto& p : candidate) result.support.push_back(Support(p, 0.0));
-      return result;
+    if (!(gap <= gap_tolerance)) return std::nullopt;
+    PolishResult result{candidate, gap, {}, std::move(how)};
+    for (const auto& p : candidate) result.support.push_back(Support(p, 0.0));
+    return result;
+  };
+  const std::vector<std::vector<std::vector<int>>> candidates = CandidateSupports(probabilities);
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    const auto& support = candidates[k];
+    if (support[0].empty() || support.back().empty()) continue;
+    if (static_cast<int>(std::max(support[0].size(), support.back().size())) > max_support) continue;
+    if (!tried.insert(support).second) continue;
+    const auto count = [&] {
+      std::vector<size_t> sizes;
+      for (const auto& s : support) sizes.push_back(s.size());
+      return fmt::format("{}", fmt::join(sizes, "×"));
+    };
+    if (const auto candidate = EqualizerOnSupport(game, support)) {
+      if (auto result = certified(*candidate, fmt::format("equalizer on {} actions", count()))) return result;
+    }
+    // A threshold candidate usually contains the equilibrium's support before it equals it (an unplayed
+    // action whose margin is tiny fades slowly). The exact equilibrium of the game restricted to it is
+    // then an equilibrium of the whole game, which the certificate confirms.
+    // Only on a proper subset: on every action it would be the plain LP, not a finish of the iterations.
+    const bool is_threshold_candidate = k < std::size(kThresholds);
+    bool proper_subset = false;
+    for (int p = 0; p < game.num_players(); ++p) {
+      proper_subset = proper_subset || static_cast<int>(support[p].size()) < game.num_actions(p);
+    }
+    if (is_threshold_candidate && proper_subset) {
+      if (const auto candidate = RestrictedGameEquilibrium(game, support)) {
+        if (auto result = certified(*candidate, fmt::format("restricted LP on {} candidate actions", count()))) {
+          return result;
+        }
+      }
     }
   }
   return std::nullopt;

@@ -17,7 +17,7 @@ TEST(Polish, RejectsTheUniformGuessOnARandomGame) {
   // gap: the certificate check must refuse it.
   const ZeroSumGame game = SelfPlay(RandomPreferences(10, 3));
   std::set<std::vector<std::vector<int>>> tried;
-  EXPECT_FALSE(PolishOnSupport(game, {Eigen::VectorXd::Constant(10, 0.1)}, 1e-9, tried).has_value());
+  EXPECT_FALSE(PolishOnSupport(game, {Eigen::VectorXd::Constant(10, 0.1)}, 1e-9, 500, tried).has_value());
   EXPECT_FALSE(tried.empty());
 }
 
@@ -42,17 +42,41 @@ TEST(Polish, WorksForTwoPlayerGames) {
   const double delta = 0.01;
   std::set<std::vector<std::vector<int>>> tried;
   const auto polished =
-      PolishOnSupport(game, {Eigen::Vector2d(0.9, 0.1), Eigen::Vector2d(0.4, 0.6)}, 1e-12, tried);
+      PolishOnSupport(game, {Eigen::Vector2d(0.9, 0.1), Eigen::Vector2d(0.4, 0.6)}, 1e-12, 500, tried);
   ASSERT_TRUE(polished.has_value());
   EXPECT_LT((polished->probabilities[0] - Eigen::Vector2d(1, delta) / (1 + delta)).norm(), 1e-14);
+}
+
+// Random game seed 180 (n = 10): action 0 is unplayed at the NE but its margin is ~1e-6, so OMWU keeps it at
+// probability ~0.025 for a long time. The equalizer on the candidate including it fails; the exact
+// equilibrium of the game restricted to the candidate certifies.
+TEST(Polish, RestrictedLpFinishesWhenTheCandidateHoldsASlowUnplayedAction) {
+  const ZeroSumGame game = SelfPlay(RandomPreferences(10, 180));
+  const SolveResult lp = SolveExactLp(game, PlainOptions(0));
+  ASSERT_EQ(lp.support[0], (std::vector<int>{1, 4, 7, 8, 9}));
+  Eigen::VectorXd guess = 0.95 * lp.policy[0];
+  guess[0] += 0.05;
+  std::set<std::vector<std::vector<int>>> tried;
+  const auto polished = PolishOnSupport(game, {guess}, 1e-9, 500, tried);
+  ASSERT_TRUE(polished.has_value());
+  EXPECT_THAT(polished->how, ::testing::HasSubstr("restricted LP on 6 candidate actions"));
+  EXPECT_LT((polished->probabilities[0] - lp.policy[0]).lpNorm<1>(), 1e-9);
+}
+
+TEST(Polish, SkipsCandidatesLargerThanTheLimit) {
+  const ZeroSumGame game = SelfPlay(RandomPreferences(10, 180));
+  const SolveResult lp = SolveExactLp(game, PlainOptions(0));
+  std::set<std::vector<std::vector<int>>> tried;
+  EXPECT_FALSE(PolishOnSupport(game, {lp.policy[0]}, 1e-9, 4, tried).has_value());
+  EXPECT_TRUE(PolishOnSupport(game, {lp.policy[0]}, 1e-9, 5, tried).has_value());
 }
 
 TEST(Polish, NeverTriesTheSameSupportTwice) {
   const ZeroSumGame game = SelfPlay(RandomPreferences(10, 3));
   std::set<std::vector<std::vector<int>>> tried;
-  PolishOnSupport(game, {Eigen::VectorXd::Constant(10, 0.1)}, 1e-9, tried);
+  PolishOnSupport(game, {Eigen::VectorXd::Constant(10, 0.1)}, 1e-9, 500, tried);
   const size_t after_first = tried.size();
-  PolishOnSupport(game, {Eigen::VectorXd::Constant(10, 0.1)}, 1e-9, tried);
+  PolishOnSupport(game, {Eigen::VectorXd::Constant(10, 0.1)}, 1e-9, 500, tried);
   EXPECT_EQ(tried.size(), after_first);
 }
 

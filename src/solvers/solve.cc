@@ -59,6 +59,9 @@ std::string SolveOptions::Validate() const {
     return fmt::format("max_time_in_seconds = {}. Violated constraint: max_time_in_seconds > 0",
                        max_time_in_seconds);
   }
+  if (polish_max_support < 1) {
+    return fmt::format("polish_max_support = {}. Violated constraint: polish_max_support >= 1", polish_max_support);
+  }
   if (polish_interval <= 0) {
     return fmt::format("polish_interval = {}. Violated constraint: polish_interval > 0", polish_interval);
   }
@@ -112,8 +115,15 @@ PlayerVectors InitialLogPolicies(const ZeroSumGame& game, const InitialPolicy& i
 
 void SetFinalPolicy(const ZeroSumGame& game, const PlayerVectors& log_policy, double support_threshold,
                     SolveResult& result) {
+  SetFinalProbabilities(game, Probabilities(log_policy), support_threshold, result);
   result.log_policy = log_policy;
-  result.policy = Probabilities(log_policy);
+}
+
+void SetFinalProbabilities(const ZeroSumGame& game, const PlayerVectors& probabilities,
+                           double support_threshold, SolveResult& result) {
+  result.policy = probabilities;
+  result.log_policy.clear();
+  for (const auto& p : probabilities) result.log_policy.push_back(ToLogPolicy(p));
   result.support.clear();
   for (const auto& p : result.policy) result.support.push_back(Support(p, support_threshold));
   result.duality_gap = DualityGap(game, result.policy);
@@ -151,6 +161,7 @@ SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveO
   if (tracing) record();
   std::set<std::vector<std::vector<int>>> tried_supports;
   std::optional<PolishResult> polished;
+  double polish_seconds = 0;
 
   while (true) {
     if (!std::isfinite(gap) || !AllFinite(method.CurrentLogPolicy())) {
@@ -163,14 +174,21 @@ SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveO
       result.message = fmt::format("gap {:.3g} <= {:.3g}", gap, options.gap_tolerance);
       break;
     }
-    if (options.polish && t > 0 && t % options.polish_interval == 0) {
-      polished = PolishOnSupport(game, returned, options.gap_tolerance, tried_supports);
+    // Polishing may spend at most a tenth of the time spent so far (plus a millisecond to get going),
+    // so that on large games its small linear solves never dominate the iterations.
+    if (options.polish && t > 0 && t % options.polish_interval == 0 &&
+        polish_seconds <= 1e-3 + 0.1 * elapsed()) {
+      const double polish_start = elapsed();
+      polished = PolishOnSupport(game, returned, options.gap_tolerance, options.polish_max_support,
+                                 tried_supports);
+      polish_seconds += elapsed() - polish_start;
       if (polished) {
         result.termination = Termination::kConverged;
         std::vector<size_t> sizes;
         for (const auto& s : polished->support) sizes.push_back(s.size());
-        result.message = fmt::format("polished on the support (size {}) at iteration {}: gap {:.3g} <= {:.3g}",
-                                     fmt::join(sizes, "×"), t, polished->duality_gap, options.gap_tolerance);
+        result.message = fmt::format("polished at iteration {} ({}; support size {}): gap {:.3g} <= {:.3g}", t,
+                                     polished->how, fmt::join(sizes, "×"), polished->duality_gap,
+                                     options.gap_tolerance);
         break;
       }
     }
@@ -199,9 +217,7 @@ SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveO
 
   result.iterations = t;
   if (polished) {
-    PlayerVectors log_policy;
-    for (const auto& p : polished->probabilities) log_policy.push_back(ToLogPolicy(p));
-    SetFinalPolicy(game, log_policy, options.support_threshold, result);
+    SetFinalProbabilities(game, polished->probabilities, options.support_threshold, result);
     result.polished = true;
   } else {
     SetFinalPolicy(game, method.ReturnedLogPolicy(), options.support_threshold, result);
