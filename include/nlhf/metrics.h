@@ -20,6 +20,15 @@ double DualityGap(const ZeroSumGame& game, const PlayerVectors& probabilities);
 // Self-play gap 2·max_a (Aπ)_a of one policy in a preference game.
 double DualityGap(const PreferenceGame& game, const Eigen::VectorXd& probabilities);
 
+// Duality gap in the β-regularized game f(x, y) = xᵀAy − β KL(x‖ref_x) + β KL(y‖ref_y):
+//   max_x' f(x', y) − min_y' f(x, y') = Σ_players β [log Σ_a ref_a exp(h_a / β) + KL(z‖ref)],
+// where h is the player's payoff vector and z its policy (counted twice in self-play). Zero exactly at
+// the regularized equilibrium π = ref·exp(Aπ/β)/Z.
+double RegularizedDualityGap(const ZeroSumGame& game,
+                             const PlayerVectors& probabilities,
+                             double beta,
+                             const PlayerVectors& reference_log_policy);
+
 }  // namespace nlhf
 
 #endif  // NLHF_METRICS_H_

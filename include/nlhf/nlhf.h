@@ -8,6 +8,7 @@
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/matrix_file.h"
 #include "nlhf/io/policy_file.h"
+#include "nlhf/log_space_average.h"
 #include "nlhf/metrics.h"
 #include "nlhf/policy.h"
 #include "nlhf/polish.h"

@@ -27,6 +27,10 @@ Eigen::VectorXd ToProbabilities(const Eigen::VectorXd& log_policy);
 // log of a probability vector; zeros become −inf.
 Eigen::VectorXd ToLogPolicy(const Eigen::VectorXd& probabilities);
 
+// The same, player by player.
+PlayerVectors ToProbabilities(const PlayerVectors& log_policy);
+PlayerVectors ToLogPolicy(const PlayerVectors& probabilities);
+
 Eigen::VectorXd UniformLogPolicy(int n);
 
 // Normalized log-policy with standard-normal logits drawn from `seed` (reproducible).

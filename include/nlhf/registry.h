@@ -33,6 +33,9 @@ struct AlgorithmSpec {
   std::string summary;    // one line
   std::string reference;  // where the update rule comes from
   std::vector<ParameterSpec> parameters;
+  // A constraint between parameters, checked after each one's own: empty when satisfied, otherwise
+  // "step_size·beta = 2. Violated constraint: step_size·beta <= 1". Null when there is none.
+  std::function<std::string(const ParameterValues&)> check;
   // Solves `game` with fully resolved parameters (every spec present and valid).
   std::function<SolveResult(const ZeroSumGame&, const SolveOptions&, const ParameterValues&)> solve;
 };

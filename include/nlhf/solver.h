@@ -55,6 +55,9 @@ struct SolveOptions {
   // O(k³) and would dwarf the iterations.
   int polish_max_support = 500;
   InitialPolicy initial;
+  // π_ref of the regularized methods: one log-policy per player (a single one serves both players of a
+  // square game); empty means uniform. Normalized before use.
+  PlayerVectors reference_log_policy;
 
   // Empty when valid; otherwise "max_iterations = -1. Violated constraint: max_iterations >= 0".
   std::string Validate() const;
@@ -76,6 +79,8 @@ struct TraceRecord {
   double duality_gap = 0;           // of the returned iterate (last, or the average for averaging methods)
   double min_log_probability = 0;   // smallest log π_t(a) over actions and players (of the last iterate)
   double l1_change = 0;             // Σ_players ‖π_t − π_{t−1}‖₁ of the returned iterate; 0 at t = 0
+  // Gap of the returned iterate in the β-regularized game the method solves; NaN for unregularized ones.
+  double regularized_gap = std::numeric_limits<double>::quiet_NaN();
   PlayerVectors log_policy;         // the last iterate, only with SolveOptions::trace_log_policy
 };
 
@@ -85,6 +90,9 @@ struct SolveResult {
   std::string message;    // the test that stopped it, with values: "gap 9.7e-10 <= 1e-09"
   std::int64_t iterations = -1;
   double duality_gap = std::numeric_limits<double>::quiet_NaN();  // of `policy`, in the original game
+  // Of `policy` in the β-regularized game, for methods that solve one (NaN otherwise); their
+  // `duality_gap` plateaus at the regularization bias while this one goes to 0.
+  double regularized_gap = std::numeric_limits<double>::quiet_NaN();
   double seconds = 0;
   bool returns_average = false;  // `policy` is the average iterate rather than the last
   bool polished = false;         // `policy` solves the equalizer system on the iterate's support
@@ -96,6 +104,13 @@ struct SolveResult {
   bool converged() const { return termination == Termination::kConverged; }
   // One line: "omwu(step_size=1): converged after 412 iterations, duality gap 8.1e-10 (gap 8.1e-10 <= 1e-09)".
   std::string BriefReport() const;
+};
+
+// The β-regularized game max_x min_y xᵀAy − β KL(x‖π_ref) + β KL(y‖π_ref) that regularized methods
+// (Nash-MD, online IPO, MMD, EGPO with β > 0) converge to instead of the original one.
+struct Regularization {
+  double beta = 0;                    // β > 0
+  PlayerVectors reference_log_policy;  // log π_ref, one per player
 };
 
 // One update rule. Implementations keep log-policies and update them in log space.
@@ -113,11 +128,17 @@ class IterativeMethod {
   // The iterate the method answers with: the last iterate unless it averages.
   virtual const PlayerVectors& ReturnedLogPolicy() const { return CurrentLogPolicy(); }
   virtual bool ReturnsAverage() const { return false; }
+  // The regularized game the method converges to, or nullptr for methods aimed at the original game.
+  virtual const Regularization* regularization() const { return nullptr; }
 };
 
 // Builds the initial log-policies that `options.initial` describes for `game`; throws InvalidArgument
 // when a given policy has the wrong length or a non-finite entry.
 PlayerVectors InitialLogPolicies(const ZeroSumGame& game, const InitialPolicy& initial);
+
+// Normalized copies of `given` (one per player, or one used for both players), or uniform ones when
+// `given` is empty. Throws InvalidArgument "<what>: ..." on a wrong length or a non-finite entry.
+PlayerVectors GivenOrUniformLogPolicies(const ZeroSumGame& game, const PlayerVectors& given, const char* what);
 
 // Runs `method` on `game` until one of the stopping tests of `options` holds. Throws InvalidArgument
 // when options.Validate() fails. `algorithm` is copied into the result.

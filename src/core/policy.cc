@@ -25,6 +25,18 @@ Eigen::VectorXd ToLogPolicy(const Eigen::VectorXd& probabilities) {
   return probabilities.array().log().matrix();
 }
 
+PlayerVectors ToProbabilities(const PlayerVectors& log_policy) {
+  PlayerVectors probabilities;
+  for (const auto& l : log_policy) probabilities.push_back(ToProbabilities(l));
+  return probabilities;
+}
+
+PlayerVectors ToLogPolicy(const PlayerVectors& probabilities) {
+  PlayerVectors log_policy;
+  for (const auto& p : probabilities) log_policy.push_back(ToLogPolicy(p));
+  return log_policy;
+}
+
 Eigen::VectorXd UniformLogPolicy(int n) {
   return Eigen::VectorXd::Constant(n, -std::log(static_cast<double>(n)));
 }

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <limits>
 
 #include "nlhf/metrics.h"
@@ -21,6 +22,21 @@ double DualityGap(const ZeroSumGame& game, const PlayerVectors& probabilities) {
 
 double DualityGap(const PreferenceGame& game, const Eigen::VectorXd& probabilities) {
   return DualityGap(ZeroSumGame::FromPreferences(game), PlayerVectors{probabilities});
+}
+
+double RegularizedDualityGap(const ZeroSumGame& game, const PlayerVectors& probabilities, double beta,
+                             const PlayerVectors& reference_log_policy) {
+  const PlayerVectors payoffs = game.Payoffs(probabilities);
+  double gap = 0;
+  for (size_t p = 0; p < payoffs.size(); ++p) {
+    const Eigen::VectorXd& log_ref = reference_log_policy[p];
+    double kl = 0;
+    for (Eigen::Index a = 0; a < probabilities[p].size(); ++a) {
+      if (probabilities[p][a] > 0) kl += probabilities[p][a] * (std::log(probabilities[p][a]) - log_ref[a]);
+    }
+    gap += beta * (LogSumExp(log_ref + payoffs[p] / beta) + kl);
+  }
+  return payoffs.size() == 1 ? 2 * gap : gap;
 }
 
 }  // namespace nlhf

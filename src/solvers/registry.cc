@@ -7,8 +7,15 @@
 
 #include "nlhf/error.h"
 #include "nlhf/solvers/exact_lp.h"
+#include "nlhf/solvers/extragradient.h"
+#include "nlhf/solvers/mmd.h"
 #include "nlhf/solvers/mwu.h"
+#include "nlhf/solvers/nash_md.h"
+#include "nlhf/solvers/ogda.h"
 #include "nlhf/solvers/omwu.h"
+#include "nlhf/solvers/online_ipo.h"
+#include "nlhf/solvers/prox_point.h"
+#include "nlhf/solvers/regret_matching.h"
 
 namespace nlhf {
 namespace {
@@ -21,7 +28,29 @@ ParameterSpec StepSize(double default_value) {
           .minimum_inclusive = false};
 }
 
+ParameterSpec Beta(double default_value, bool zero_allowed = false) {
+  return {.name = "beta",
+          .default_value = default_value,
+          .doc = "β: strength of the KL regularization toward the reference policy",
+          .minimum = 0,
+          .minimum_inclusive = zero_allowed};
+}
+
+// ηβ <= 1 keeps the weight (1 − ηβ) on log π_t non-negative in the regularized mirror-descent steps.
+std::string StepTimesBetaAtMostOne(const ParameterValues& values) {
+  const double product = values.at("step_size") * values.at("beta");
+  if (product <= 1) return "";
+  return fmt::format("step_size·beta = {:g}. Violated constraint: step_size·beta <= 1", product);
+}
+
+template <typename Method, typename Options>
+SolveResult Run(const ZeroSumGame& game, const SolveOptions& options, Options method_options) {
+  Method method(std::move(method_options));
+  return Solve(game, method, options, "");
+}
+
 std::vector<AlgorithmSpec> MakeAlgorithms() {
+  using Values = ParameterValues;
   std::vector<AlgorithmSpec> algorithms;
   algorithms.push_back({
       .name = "omwu",
@@ -32,33 +61,125 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       // is stable on every one (η = 2 sits exactly on the boundary for rock–paper–scissors and fails
       // there). Measurements in docs/solver-options.md.
       .parameters = {StepSize(1.0)},
-      .solve =
-          [](const ZeroSumGame& game, const SolveOptions& options, const ParameterValues& values) {
-            OmwuMethod method({.step_size = values.at("step_size")});
-            return Solve(game, method, options, "");
-          },
+      .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
+        return Run<OmwuMethod>(game, options, OmwuOptions{.step_size = v.at("step_size")});
+      },
   });
   algorithms.push_back({
       .name = "mwu",
       .summary = "multiplicative weights (entropic OMD), last iterate: cycles, does not converge",
       .reference = "Freund & Schapire 1999",
       .parameters = {StepSize(0.1)},
-      .solve =
-          [](const ZeroSumGame& game, const SolveOptions& options, const ParameterValues& values) {
-            MwuMethod method({.step_size = values.at("step_size"), .return_average = false});
-            return Solve(game, method, options, "");
-          },
+      .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
+        return Run<MwuMethod>(game, options, MwuOptions{.step_size = v.at("step_size")});
+      },
   });
   algorithms.push_back({
       .name = "mwu-avg",
       .summary = "multiplicative weights, average iterate: converges at O(1/sqrt(T))",
       .reference = "Freund & Schapire 1999",
       .parameters = {StepSize(0.1)},
-      .solve =
-          [](const ZeroSumGame& game, const SolveOptions& options, const ParameterValues& values) {
-            MwuMethod method({.step_size = values.at("step_size"), .return_average = true});
-            return Solve(game, method, options, "");
-          },
+      .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
+        return Run<MwuMethod>(game, options, MwuOptions{.step_size = v.at("step_size"), .return_average = true});
+      },
+  });
+  algorithms.push_back({
+      .name = "sppo",
+      .summary = "SPPO's exact tabular update (MWU on P(y > pi_t) - 1/2), last iterate",
+      .reference = "Wu et al. 2024, Self-play preference optimization",
+      .parameters = {StepSize(1.0)},
+      .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
+        return Run<MwuMethod>(game, options, MwuOptions{.step_size = v.at("step_size")});
+      },
+  });
+  algorithms.push_back({
+      .name = "nash-md",
+      .summary = "Nash-MD: mirror descent against the geometric mixture with pi_ref; beta-regularized NE",
+      .reference = "Munos et al. 2023, Nash learning from human feedback",
+      .parameters = {StepSize(1.0), Beta(0.05)},
+      .check = StepTimesBetaAtMostOne,
+      .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
+        return Run<NashMdMethod>(game, options,
+                                 NashMdOptions{.step_size = v.at("step_size"),
+                                               .beta = v.at("beta"),
+                                               .reference_log_policy = options.reference_log_policy});
+      },
+  });
+  algorithms.push_back({
+      .name = "online-ipo",
+      .summary = "online IPO / regularized OMD (INPO-style); beta-regularized NE",
+      .reference = "Calandriello et al. 2024; Zhang et al. 2024 (INPO)",
+      .parameters = {StepSize(1.0), Beta(0.05)},
+      .check = StepTimesBetaAtMostOne,
+      .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
+        return Run<OnlineIpoMethod>(game, options,
+                                    OnlineIpoOptions{.step_size = v.at("step_size"),
+                                                     .beta = v.at("beta"),
+                                                     .reference_log_policy = options.reference_log_policy});
+      },
+  });
+  algorithms.push_back({
+      .name = "mmd",
+      .summary = "magnetic mirror descent toward pi_ref; beta-regularized NE (QRE), linear rate",
+      .reference = "Sokota et al. 2023",
+      .parameters = {StepSize(1.0), Beta(0.05)},
+      .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
+        return Run<MmdMethod>(game, options,
+                              MmdOptions{.step_size = v.at("step_size"),
+                                         .beta = v.at("beta"),
+                                         .reference_log_policy = options.reference_log_policy});
+      },
+  });
+  algorithms.push_back({
+      .name = "egpo",
+      .summary = "extragradient / mirror-prox (EGPO); beta = 0: original NE, beta > 0: regularized",
+      .reference = "Zhou et al. 2025 (EGPO); Korpelevich 1976; Nemirovski 2004",
+      .parameters = {StepSize(1.0), Beta(0.0, /*zero_allowed=*/true)},
+      .check = StepTimesBetaAtMostOne,
+      .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
+        return Run<ExtragradientMethod>(
+            game, options,
+            ExtragradientOptions{.step_size = v.at("step_size"),
+                                 .beta = v.at("beta"),
+                                 .reference_log_policy = options.reference_log_policy});
+      },
+  });
+  algorithms.push_back({
+      .name = "prox",
+      .summary = "proximal point, each step solved by an inner fixed-point loop (COMAL-style)",
+      .reference = "Liu et al. 2025 (COMAL); Rockafellar 1976",
+      .parameters = {StepSize(1.0),
+                     {.name = "inner_steps",
+                      .default_value = 10,
+                      .doc = "K: fixed-point iterations solving each prox step (1 = MWU)",
+                      .minimum = 1,
+                      .maximum = 100000,
+                      .integer = true}},
+      .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
+        return Run<ProxPointMethod>(
+            game, options,
+            ProxPointOptions{.step_size = v.at("step_size"), .inner_steps = static_cast<int>(v.at("inner_steps"))});
+      },
+  });
+  algorithms.push_back({
+      .name = "ogda",
+      .summary = "optimistic gradient descent-ascent, Euclidean, projected onto the simplex",
+      .reference = "Popov 1980; Daskalakis et al. 2018; Wei et al. 2021",
+      // η = 0.1: Euclidean steps are stable for η < 1/(2‖A‖₂); η = 0.5 already cycles on planted n = 10.
+      .parameters = {StepSize(0.1)},
+      .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
+        return Run<OgdaMethod>(game, options, OgdaOptions{.step_size = v.at("step_size")});
+      },
+  });
+  algorithms.push_back({
+      .name = "rm-plus",
+      .summary = "regret matching+, linearly weighted average iterate",
+      .reference = "Tammelin 2014",
+      .parameters = {},
+      .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values&) {
+        RegretMatchingPlusMethod method;
+        return Solve(game, method, options, "");
+      },
   });
   algorithms.push_back({
       .name = "lp",
@@ -66,7 +187,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .reference = "von Neumann's minimax theorem as an LP (Dantzig 1951)",
       .parameters = {},
       .solve = [](const ZeroSumGame& game, const SolveOptions& options,
-                  const ParameterValues&) { return SolveExactLp(game, options); },
+                  const Values&) { return SolveExactLp(game, options); },
   });
   return algorithms;
 }
@@ -120,6 +241,11 @@ ParameterValues ResolveParameters(const AlgorithmSpec& algorithm, const Paramete
       throw violated(fmt::format("{} is an integer", spec.name));
     }
     values[spec.name] = value;
+  }
+  if (algorithm.check) {
+    if (const std::string problem = algorithm.check(values); !problem.empty()) {
+      throw InvalidArgument(fmt::format("{}: {}", algorithm.name, problem));
+    }
   }
   return values;
 }

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <set>
 
@@ -13,12 +14,6 @@
 
 namespace nlhf {
 namespace {
-
-PlayerVectors Probabilities(const PlayerVectors& log_policy) {
-  PlayerVectors probabilities;
-  for (const auto& l : log_policy) probabilities.push_back(ToProbabilities(l));
-  return probabilities;
-}
 
 double L1Distance(const PlayerVectors& a, const PlayerVectors& b) {
   double distance = 0;
@@ -75,55 +70,61 @@ std::string SolveOptions::Validate() const {
   return "";
 }
 
-PlayerVectors InitialLogPolicies(const ZeroSumGame& game, const InitialPolicy& initial) {
+PlayerVectors GivenOrUniformLogPolicies(const ZeroSumGame& game, const PlayerVectors& given, const char* what) {
   PlayerVectors log_policy;
   for (int p = 0; p < game.num_players(); ++p) {
     const int n = game.num_actions(p);
-    switch (initial.kind) {
-      case InitialPolicy::Kind::kUniform:
-        log_policy.push_back(UniformLogPolicy(n));
-        break;
-      case InitialPolicy::Kind::kRandom:
-        // The column player draws from the next seed so that the two players start apart.
-        log_policy.push_back(RandomLogPolicy(n, initial.seed + static_cast<std::uint64_t>(p)));
-        break;
-      case InitialPolicy::Kind::kGiven: {
-        if (initial.log_policy.empty()) throw InvalidArgument("initial policy: no log-probabilities given");
-        const Eigen::VectorXd& given =
-            initial.log_policy[std::min<size_t>(p, initial.log_policy.size() - 1)];
-        if (given.size() != n) {
-          throw InvalidArgument(fmt::format(
-              "initial policy: {} log-probabilities for player {} with {} actions: give exactly one per action",
-              given.size(), p + 1, n));
-        }
-        for (int a = 0; a < n; ++a) {
-          if (!std::isfinite(given[a])) {
-            throw InvalidArgument(fmt::format(
-                "initial policy: log-probability of action {} is {}: it must be finite (an action at −inf "
-                "could never recover)", a, given[a]));
-          }
-        }
-        Eigen::VectorXd normalized = given;
-        NormalizeLogPolicy(normalized);
-        log_policy.push_back(std::move(normalized));
-        break;
+    if (given.empty()) {
+      log_policy.push_back(UniformLogPolicy(n));
+      continue;
+    }
+    const Eigen::VectorXd& vector = given[std::min<size_t>(p, given.size() - 1)];
+    if (vector.size() != n) {
+      throw InvalidArgument(fmt::format("{}: {} log-probabilities for player {} with {} actions: give exactly "
+                                        "one per action", what, vector.size(), p + 1, n));
+    }
+    for (int a = 0; a < n; ++a) {
+      if (!std::isfinite(vector[a])) {
+        throw InvalidArgument(fmt::format("{}: log-probability of action {} is {}: it must be finite (an "
+                                          "action at −inf could never recover)", what, a, vector[a]));
       }
     }
+    Eigen::VectorXd normalized = vector;
+    NormalizeLogPolicy(normalized);
+    log_policy.push_back(std::move(normalized));
   }
   return log_policy;
 }
 
+PlayerVectors InitialLogPolicies(const ZeroSumGame& game, const InitialPolicy& initial) {
+  switch (initial.kind) {
+    case InitialPolicy::Kind::kUniform:
+      return GivenOrUniformLogPolicies(game, {}, "initial policy");
+    case InitialPolicy::Kind::kRandom: {
+      PlayerVectors log_policy;
+      // The column player draws from the next seed so that the two players start apart.
+      for (int p = 0; p < game.num_players(); ++p) {
+        log_policy.push_back(RandomLogPolicy(game.num_actions(p), initial.seed + static_cast<std::uint64_t>(p)));
+      }
+      return log_policy;
+    }
+    case InitialPolicy::Kind::kGiven:
+      if (initial.log_policy.empty()) throw InvalidArgument("initial policy: no log-probabilities given");
+      return GivenOrUniformLogPolicies(game, initial.log_policy, "initial policy");
+  }
+  throw InvalidArgument("initial policy: unknown kind");
+}
+
 void SetFinalPolicy(const ZeroSumGame& game, const PlayerVectors& log_policy, double support_threshold,
                     SolveResult& result) {
-  SetFinalProbabilities(game, Probabilities(log_policy), support_threshold, result);
+  SetFinalProbabilities(game, ToProbabilities(log_policy), support_threshold, result);
   result.log_policy = log_policy;
 }
 
 void SetFinalProbabilities(const ZeroSumGame& game, const PlayerVectors& probabilities,
                            double support_threshold, SolveResult& result) {
   result.policy = probabilities;
-  result.log_policy.clear();
-  for (const auto& p : probabilities) result.log_policy.push_back(ToLogPolicy(p));
+  result.log_policy = ToLogPolicy(probabilities);
   result.support.clear();
   for (const auto& p : result.policy) result.support.push_back(Support(p, support_threshold));
   result.duality_gap = DualityGap(game, result.policy);
@@ -144,8 +145,8 @@ SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveO
 
   // Payoffs of the last iterate are what the next Step needs; for a method that returns its last
   // iterate they are also the certificate, so each iteration costs one product per player.
-  PlayerVectors payoffs = game.Payoffs(Probabilities(method.CurrentLogPolicy()));
-  PlayerVectors returned = Probabilities(method.ReturnedLogPolicy());
+  PlayerVectors payoffs = game.Payoffs(ToProbabilities(method.CurrentLogPolicy()));
+  PlayerVectors returned = ToProbabilities(method.ReturnedLogPolicy());
   const auto returned_gap = [&] {
     return method.ReturnsAverage() ? DualityGap(game, returned) : DualityGapFromPayoffs(payoffs);
   };
@@ -153,8 +154,16 @@ SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveO
   double l1_change = 0;
   std::int64_t t = 0;
 
+  // The regularized gap costs an extra product, so it is computed only where it is reported.
+  const Regularization* regularization = method.regularization();
+  const auto regularized_gap = [&](const PlayerVectors& probabilities) {
+    return regularization == nullptr
+               ? std::numeric_limits<double>::quiet_NaN()
+               : RegularizedDualityGap(game, probabilities, regularization->beta,
+                                       regularization->reference_log_policy);
+  };
   const auto record = [&] {
-    result.trace.push_back({t, gap, MinEntry(method.CurrentLogPolicy()), l1_change,
+    result.trace.push_back({t, gap, MinEntry(method.CurrentLogPolicy()), l1_change, regularized_gap(returned),
                             options.trace_log_policy ? method.CurrentLogPolicy() : PlayerVectors{}});
   };
   const bool tracing = options.trace_interval > 0;
@@ -206,8 +215,8 @@ SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveO
     }
     method.Step(game, payoffs);
     ++t;
-    payoffs = game.Payoffs(Probabilities(method.CurrentLogPolicy()));
-    PlayerVectors next = Probabilities(method.ReturnedLogPolicy());
+    payoffs = game.Payoffs(ToProbabilities(method.CurrentLogPolicy()));
+    PlayerVectors next = ToProbabilities(method.ReturnedLogPolicy());
     l1_change = L1Distance(next, returned);
     returned = std::move(next);
     gap = returned_gap();
@@ -221,6 +230,7 @@ SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveO
     result.polished = true;
   } else {
     SetFinalPolicy(game, method.ReturnedLogPolicy(), options.support_threshold, result);
+    result.regularized_gap = regularized_gap(result.policy);
   }
   result.seconds = elapsed();
   return result;

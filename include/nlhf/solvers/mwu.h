@@ -1,20 +1,20 @@
-// Multiplicative Weights Update (MWU; online mirror descent with the entropy regularizer).
+// Multiplicative Weights Update (MWU; online mirror descent with the entropy regularizer), and SPPO.
 //
 //     log π_{t+1} = log π_t + η g_t − log Z_{t+1},      g_t = Aπ_t (two players: A y and −Aᵀx).
 // Its last iterate cycles around the equilibrium and does not converge in zero-sum games; its uniform
 // average (1/(T+1)) Σ_{t=0..T} π_t converges at O(1/√T) (Freund & Schapire 1999). The average is
 // accumulated in log space (log-add-exp) so that tiny probabilities are not lost.
+// SPPO's exact tabular update (Wu et al. 2024) is this one: its payoff P(y ≻ π_t) − 1/2 is g_t.
 #ifndef NLHF_SOLVERS_MWU_H_
 #define NLHF_SOLVERS_MWU_H_
 
-#include <cstdint>
-
 #include "nlhf/solver.h"
+#include "nlhf/log_space_average.h"
 
 namespace nlhf {
 
 struct MwuOptions {
-  double step_size = 0.1;     // η > 0
+  double step_size = 0.1;       // η > 0
   bool return_average = false;  // answer with the average iterate instead of the last
 };
 
@@ -28,13 +28,9 @@ class MwuMethod : public IterativeMethod {
   bool ReturnsAverage() const override { return options_.return_average; }
 
  private:
-  void AccumulateAverage();
-
   MwuOptions options_;
   PlayerVectors log_policy_;
-  PlayerVectors log_sum_;      // log Σ_{s<=t} π_s
-  PlayerVectors log_average_;  // log_sum − log(t + 1)
-  std::int64_t count_ = 0;
+  LogSpaceAverage average_;
 };
 
 }  // namespace nlhf
