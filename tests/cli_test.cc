@@ -8,6 +8,7 @@
 
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/matrix_file.h"
+#include "nlhf/registry.h"
 #include "testing.h"
 
 namespace nlhf {
@@ -154,7 +155,7 @@ TEST_F(Cli, TraceIsWrittenAsCsvWithOptionalPolicyColumns) {
                 .exit_code,
             0);
   const std::string csv = ReadWholeFile((dir_ / "t.csv").string());
-  EXPECT_THAT(csv, HasSubstr("iteration,duality_gap,min_log_probability,l1_change,log_pi_0,"));
+  EXPECT_THAT(csv, HasSubstr("iteration,duality_gap,regularized_gap,min_log_probability,l1_change,log_pi_0,"));
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 11);  // header, iterations 0, 10, ..., 100
 }
 
@@ -201,6 +202,41 @@ TEST_F(Cli, HelpExitsZero) {
   const CommandRun run = Nlhf("solve --help");
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_THAT(run.out, HasSubstr("--eta"));
+}
+
+TEST_F(Cli, CompareAllOnSoccerWritesSummaryTracesAndFigure) {
+  const CommandRun run = Nlhf("compare " + Soccer() + " --algos all --out cmp --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json summary = json::parse(ReadWholeFile((dir_ / "cmp" / "summary.json").string()));
+  EXPECT_EQ(run.Json(), summary);
+  std::map<std::string, json> by_name;
+  for (const auto& m : summary["methods"]) by_name[m["name"]] = m;
+  EXPECT_EQ(by_name.size(), Algorithms().size());
+  for (const char* regularized : {"nash-md", "online-ipo", "mmd"}) {
+    EXPECT_LT(by_name["omwu"]["final_gap"].get<double>(), by_name[regularized]["final_gap"].get<double>());
+  }
+  EXPECT_TRUE(by_name["omwu"]["iterations_to"]["1e-9"].is_number());
+  EXPECT_TRUE(by_name["mwu"]["iterations_to"]["1e-9"].is_null());
+  EXPECT_GT(fs::file_size(dir_ / "cmp" / "gap.png"), 10000u);
+  EXPECT_TRUE(fs::exists(dir_ / "cmp" / "gap.gp"));
+  const std::string trace = ReadWholeFile((dir_ / "cmp" / "traces" / "omwu_seed0.csv").string());
+  EXPECT_THAT(trace, HasSubstr("iteration,duality_gap,regularized_gap"));
+}
+
+TEST_F(Cli, CompareOnGeneratedGamesWithSeeds) {
+  const CommandRun run = Nlhf("compare --generate planted --n 5 --seeds 3 --algos omwu,mmd --iters 500 "
+                              "--param mmd:beta=0.2 --out g --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.Json()["seeds"], 3);
+  EXPECT_EQ(run.Json()["methods"][1]["spec"], "mmd(step_size=1,beta=0.2)");
+  EXPECT_TRUE(fs::exists(dir_ / "g" / "traces" / "mmd_seed2.csv"));
+}
+
+TEST_F(Cli, CompareRejectsBadRequests) {
+  ExpectUsageError("compare " + Soccer() + " --algos omwu,nope", {"unknown algorithm 'nope'"});
+  ExpectUsageError("compare " + Soccer() + " --seeds 3", {"--init random"});
+  ExpectUsageError("compare", {"FILE or --generate"});
+  ExpectUsageError("compare " + Soccer() + " --algos mmd --param mmd:beta=-2", {"mmd: beta = -2"});
 }
 
 // Every class of bad input: exit 2, a message naming the problem, nothing on stdout.

@@ -1,9 +1,72 @@
 #include "cli_common.h"
 
+#include "nlhf/error.h"
+#include "nlhf/io/matrix_file.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include <cmath>
+#include <limits>
 #include <iostream>
 
 namespace nlhf::cli {
+
+LoadedGame LoadGame(const std::string& path, const GameFileOptions& options) {
+  MatrixFile file = ReadMatrixFile(path);
+  if (options.payoff || file.is_payoff) {
+    return {ZeroSumGame::FromPayoff(std::move(file.values), file.row_names, file.column_names, file.source)};
+  }
+  double change = 0;
+  if (options.symmetrize) {
+    // The entries must be probabilities before averaging; only P + Pᵀ = 1 is being repaired.
+    PreferenceGame unchecked_symmetry(file.values, file.row_names,
+                                      {.symmetry_tolerance = std::numeric_limits<double>::infinity()},
+                                      file.source);
+    change = Symmetrize(file.values);
+  }
+  PreferenceGame preferences(std::move(file.values), file.row_names,
+                             {.symmetry_tolerance = options.symmetry_tolerance}, file.source);
+  return {ZeroSumGame::FromPreferences(preferences), change};
+}
+
+void AddGameFileFlags(CLI::App& command, GameFileOptions& options) {
+  command.add_flag("--symmetrize", options.symmetrize, "Replace P by (P + 1 - P^T)/2 and report how far it moved");
+  command.add_option("--symmetry-tol", options.symmetry_tolerance, "Allowed |P + P^T - 1|")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  command.add_flag("--payoff", options.payoff,
+                   "FILE holds a general m×n zero-sum payoff matrix (row player maximizes): two-player solve");
+}
+
+ParameterAssignment ParseParameterAssignment(const std::string& text) {
+  ParameterAssignment assignment;
+  const size_t equals = text.find('=');
+  std::string name = equals == std::string::npos ? "" : text.substr(0, equals);
+  if (const size_t colon = name.find(':'); colon != std::string::npos) {
+    assignment.algorithm = name.substr(0, colon);
+    name = name.substr(colon + 1);
+  }
+  bool parsed = false;
+  if (!name.empty()) {
+    try {
+      size_t used = 0;
+      const std::string number = text.substr(equals + 1);
+      assignment.value = std::stod(number, &used);
+      parsed = used == number.size();
+    } catch (const std::exception&) {
+      parsed = false;
+    }
+  }
+  if (!parsed) {
+    throw InvalidArgument(fmt::format("--param '{}': expected [ALGO:]NAME=NUMBER, e.g. --param step_size=0.5 or "
+                                      "--param nash-md:beta=0.1", text));
+  }
+  assignment.name = name;
+  return assignment;
+}
+
+bool ProgressWanted() { return ::isatty(STDERR_FILENO) == 1; }
 
 void AddCommonFlags(CLI::App& command, CommonArgs& args, bool with_seed) {
   command.add_flag("--json", args.json, "Print exactly one JSON object on stdout instead of a summary");

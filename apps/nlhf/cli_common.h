@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "nlhf/game.h"
+
 namespace nlhf::cli {
 
 // Flags that mean the same in every subcommand.
@@ -17,6 +19,33 @@ struct CommonArgs {
   std::uint64_t seed = 0;
 };
 void AddCommonFlags(CLI::App& command, CommonArgs& args, bool with_seed);
+
+// How to read a game file (flags shared by solve and compare).
+struct GameFileOptions {
+  bool payoff = false;              // --payoff: a general m×n payoff matrix
+  bool symmetrize = false;          // --symmetrize: replace P by (P + 1 − Pᵀ)/2
+  double symmetry_tolerance = 1e-9;  // --symmetry-tol
+};
+
+struct LoadedGame {
+  ZeroSumGame game;
+  double symmetrize_change = 0;  // largest entry change made by --symmetrize
+};
+
+// Reads `path` as a preference matrix (or a payoff matrix with --payoff or a JSON "payoff" key).
+LoadedGame LoadGame(const std::string& path, const GameFileOptions& options);
+void AddGameFileFlags(CLI::App& command, GameFileOptions& options);
+
+// "--param [ALGO:]NAME=VALUE" → (algorithm or "", name, value); throws InvalidArgument otherwise.
+struct ParameterAssignment {
+  std::string algorithm;
+  std::string name;
+  double value = 0;
+};
+ParameterAssignment ParseParameterAssignment(const std::string& text);
+
+// True when stderr is a terminal, where progress lines are drawn.
+bool ProgressWanted();
 
 // A vector as a JSON array; −inf (a log of an exact zero) becomes null, as JSON has no infinities.
 nlohmann::json ToJson(const Eigen::VectorXd& v);

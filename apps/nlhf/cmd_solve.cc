@@ -1,6 +1,7 @@
 // nlhf solve FILE: a Nash equilibrium with its certificate.
 #include <fmt/format.h>
 
+#include <cmath>
 #include <iostream>
 #include <limits>
 
@@ -9,6 +10,7 @@
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/matrix_file.h"
 #include "nlhf/io/policy_file.h"
+#include "nlhf/io/trace_csv.h"
 #include "nlhf/registry.h"
 
 namespace nlhf::cli {
@@ -22,50 +24,16 @@ std::vector<std::string> AlgorithmNames() {
 
 ParameterValues ParseParameters(const SolveArgs& args) {
   ParameterValues values;
-  for (const std::string& assignment : args.parameters) {
-    const size_t equals = assignment.find('=');
-    double value = 0;
-    size_t used = 0;
-    bool parsed = false;
-    if (equals != std::string::npos && equals > 0) {
-      try {
-        value = std::stod(assignment.substr(equals + 1), &used);
-        parsed = used == assignment.size() - equals - 1;
-      } catch (const std::exception&) {
-        parsed = false;
-      }
+  for (const std::string& text : args.parameters) {
+    const ParameterAssignment assignment = ParseParameterAssignment(text);
+    if (!assignment.algorithm.empty() && assignment.algorithm != args.algorithm) {
+      throw InvalidArgument(fmt::format("--param '{}' is for {}, but the algorithm is {}", text,
+                                        assignment.algorithm, args.algorithm));
     }
-    if (!parsed) {
-      throw InvalidArgument(fmt::format("--param '{}': expected NAME=NUMBER, e.g. --param step_size=0.5",
-                                        assignment));
-    }
-    values[assignment.substr(0, equals)] = value;
+    values[assignment.name] = assignment.value;
   }
   if (args.step_size) values["step_size"] = *args.step_size;
   return values;
-}
-
-struct LoadedGame {
-  ZeroSumGame game;
-  double symmetrize_change = 0;  // largest entry change made by --symmetrize
-};
-
-LoadedGame LoadGame(const SolveArgs& args) {
-  MatrixFile file = ReadMatrixFile(args.file);
-  if (args.payoff || file.is_payoff) {
-    return {ZeroSumGame::FromPayoff(std::move(file.values), file.row_names, file.column_names, file.source)};
-  }
-  double change = 0;
-  if (args.symmetrize) {
-    // The entries must be probabilities before averaging; only P + Pᵀ = 1 is being repaired.
-    PreferenceGame unchecked_symmetry(file.values, file.row_names,
-                                      {.symmetry_tolerance = std::numeric_limits<double>::infinity()},
-                                      file.source);
-    change = Symmetrize(file.values);
-  }
-  PreferenceGame preferences(std::move(file.values), file.row_names,
-                             {.symmetry_tolerance = args.symmetry_tolerance}, file.source);
-  return {ZeroSumGame::FromPreferences(preferences), change};
 }
 
 InitialPolicy MakeInitialPolicy(const SolveArgs& args) {
@@ -82,28 +50,6 @@ InitialPolicy MakeInitialPolicy(const SolveArgs& args) {
   return initial;
 }
 
-// One row per record; with --trace-policy also one column per action and player, named
-// log_pi_<action> in self-play and log_x_<action>, log_y_<action> for the row and column players.
-std::string TraceCsv(const ZeroSumGame& game, const SolveResult& result, bool with_policy) {
-  std::string csv = "iteration,duality_gap,min_log_probability,l1_change";
-  if (with_policy) {
-    for (int p = 0; p < game.num_players(); ++p) {
-      const char* prefix = game.symmetric() ? "pi" : (p == 0 ? "x" : "y");
-      for (int a = 0; a < game.num_actions(p); ++a) csv += fmt::format(",log_{}_{}", prefix, a);
-    }
-  }
-  csv += "\n";
-  for (const TraceRecord& r : result.trace) {
-    csv += fmt::format("{},{:.17g},{:.17g},{:.17g}", r.iteration, r.duality_gap, r.min_log_probability,
-                       r.l1_change);
-    for (const auto& log_policy : r.log_policy) {
-      for (double l : log_policy) csv += fmt::format(",{:.17g}", l);
-    }
-    csv += "\n";
-  }
-  return csv;
-}
-
 nlohmann::json ResultJson(const ZeroSumGame& game, const SolveResult& result, const LoadedGame& loaded,
                           const SolveArgs& args) {
   nlohmann::json out;
@@ -114,6 +60,7 @@ nlohmann::json ResultJson(const ZeroSumGame& game, const SolveResult& result, co
   if (!game.symmetric()) out["m"] = game.num_actions(0);
   out["iterations"] = result.iterations;
   out["duality_gap"] = result.duality_gap;
+  if (!std::isnan(result.regularized_gap)) out["regularized_gap"] = result.regularized_gap;
   out["gap_tolerance"] = args.gap_tolerance;
   out["converged"] = result.converged();
   out["termination"] = TerminationName(result.termination);
@@ -135,7 +82,7 @@ nlohmann::json ResultJson(const ZeroSumGame& game, const SolveResult& result, co
     out["column_support"] = ToJson(result.support[1]);
     out["column_actions"] = game.action_names(1);
   }
-  if (args.symmetrize) out["symmetrize_max_change"] = loaded.symmetrize_change;
+  if (args.game_file.symmetrize) out["symmetrize_max_change"] = loaded.symmetrize_change;
   if (!args.trace_path.empty()) out["trace"] = args.trace_path;
   return out;
 }
@@ -164,7 +111,7 @@ void PrintSummary(const ZeroSumGame& game, const SolveResult& result, const Load
     std::cout << fmt::format("{}: {}×{} zero-sum payoff game (row player maximizes)\n", args.file,
                              game.num_actions(0), game.num_actions(1));
   }
-  if (args.symmetrize) {
+  if (args.game_file.symmetrize) {
     std::cout << fmt::format("symmetrized: P replaced by (P + 1 − Pᵀ)/2, entries moved by at most {:.3g}\n",
                              loaded.symmetrize_change);
   }
@@ -210,12 +157,9 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
   command.add_option("--init", args.init,
                      "Initial policy: uniform, random (logits from --seed), or a JSON file of log-probabilities")
       ->capture_default_str();
-  command.add_flag("--symmetrize", args.symmetrize, "Replace P by (P + 1 - P^T)/2 and report how far it moved");
-  command.add_option("--symmetry-tol", args.symmetry_tolerance, "Allowed |P + P^T - 1|")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  command.add_flag("--payoff", args.payoff,
-                   "FILE holds a general m×n zero-sum payoff matrix (row player maximizes): two-player solve");
+  command.add_option("--reference", args.reference,
+                     "Reference policy pi_ref of the regularized methods: JSON log-probabilities (default uniform)");
+  AddGameFileFlags(command, args.game_file);
   command.add_option("--trace", args.trace_path, "Write the per-iteration trace to this CSV file");
   command.add_option("--trace-every", args.trace_every, "Trace every K-th iteration")
       ->check(CLI::PositiveNumber)
@@ -232,7 +176,7 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
 }
 
 int RunSolve(const SolveArgs& args) {
-  const LoadedGame loaded = LoadGame(args);
+  const LoadedGame loaded = LoadGame(args.file, args.game_file);
   const ZeroSumGame& game = loaded.game;
   SolveOptions options;
   options.max_iterations = args.max_iterations;
@@ -243,10 +187,11 @@ int RunSolve(const SolveArgs& args) {
   options.support_threshold = args.support_threshold;
   options.initial = MakeInitialPolicy(args);
   options.polish = args.polish;
+  if (!args.reference.empty()) options.reference_log_policy = ReadLogPolicyFile(args.reference);
 
   const SolveResult result = SolveWith(args.algorithm, game, options, ParseParameters(args));
   if (!args.trace_path.empty()) {
-    WriteFileAtomically(args.trace_path, TraceCsv(game, result, args.trace_policy));
+    WriteFileAtomically(args.trace_path, FormatTraceCsv(result, &game));
   }
   if (args.common.json) {
     PrintJson(ResultJson(game, result, loaded, args));

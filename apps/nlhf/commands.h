@@ -22,9 +22,8 @@ struct SolveArgs {
   double gap_tolerance = 1e-9;
   double max_time_in_seconds = 0;  // 0: no limit
   std::string init = "uniform";
-  bool symmetrize = false;
-  double symmetry_tolerance = 1e-9;
-  bool payoff = false;
+  std::string reference;  // JSON log-probabilities of π_ref; empty: uniform
+  GameFileOptions game_file;
   std::string trace_path;
   std::int64_t trace_every = 1;
   bool trace_policy = false;
@@ -33,6 +32,24 @@ struct SolveArgs {
 };
 void SetupSolve(CLI::App& command, SolveArgs& args);
 int RunSolve(const SolveArgs& args);
+
+struct CompareArgs {
+  CommonArgs common;
+  std::string file;
+  GameFileOptions game_file;
+  std::string generate;  // a generator kind instead of FILE
+  int n = 10;
+  double delta = 0.01;
+  std::string algorithms = "all";
+  std::int64_t iterations = 20000;
+  int seeds = 1;
+  std::string init = "uniform";
+  std::vector<std::string> parameters;  // [ALGO:]NAME=VALUE
+  std::string reference;                 // JSON log-probabilities of π_ref; empty: uniform
+  std::string out = "nlhf-compare";
+};
+void SetupCompare(CLI::App& command, CompareArgs& args);
+int RunCompare(const CompareArgs& args);
 
 struct GenerateArgs {
   CommonArgs common;

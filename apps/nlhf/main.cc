@@ -29,8 +29,12 @@ int main(int argc, char** argv) {
   CLI::App* solve = app.add_subcommand("solve", "Find a Nash equilibrium of a preference (or payoff) matrix");
   nlhf::cli::SetupSolve(*solve, solve_args);
 
+  nlhf::cli::CompareArgs compare_args;
+  CLI::App* compare = app.add_subcommand("compare", "Run several methods side by side: traces, summary, figure");
+  nlhf::cli::SetupCompare(*compare, compare_args);
+
   nlhf::cli::GenerateArgs generate_args;
-  CLI::App* generate = app.add_subcommand("generate", "Write a seeded test game (brief §4) to a matrix file");
+  CLI::App* generate = app.add_subcommand("generate", "Write a seeded test game to a matrix file");
   nlhf::cli::SetupGenerate(*generate, generate_args);
 
   nlhf::cli::AlgorithmsArgs algorithms_args;
@@ -40,8 +44,8 @@ int main(int argc, char** argv) {
   // CLI11 reports a mistyped command only as "A subcommand is required"; name it instead.
   if (argc > 1 && argv[1][0] != '-') {
     const std::string command = argv[1];
-    if (command != "solve" && command != "generate" && command != "algorithms") {
-      return Fail(2, fmt::format("unknown command '{}'; commands: solve, generate, algorithms", command));
+    if (command != "solve" && command != "compare" && command != "generate" && command != "algorithms") {
+      return Fail(2, fmt::format("unknown command '{}'; commands: solve, compare, generate, algorithms", command));
     }
   }
   try {
@@ -53,6 +57,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*solve) return nlhf::cli::RunSolve(solve_args);
+    if (*compare) return nlhf::cli::RunCompare(compare_args);
     if (*generate) return nlhf::cli::RunGenerate(generate_args);
     if (*algorithms) return nlhf::cli::RunAlgorithms(algorithms_args);
   } catch (const nlhf::InvalidArgument& error) {

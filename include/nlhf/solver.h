@@ -8,6 +8,7 @@
 #define NLHF_SOLVER_H_
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -29,6 +30,8 @@ struct InitialPolicy {
   // vector is used for both players of a square two-player game.
   PlayerVectors log_policy;
 };
+
+struct TraceRecord;
 
 // Stopping, tracing and reporting options shared by all solvers. Each method's own parameters (step
 // size, ...) live in the algorithm registry.
@@ -58,6 +61,9 @@ struct SolveOptions {
   // π_ref of the regularized methods: one log-policy per player (a single one serves both players of a
   // square game); empty means uniform. Normalized before use.
   PlayerVectors reference_log_policy;
+  // Called after every iteration (and at iteration 0) with that iteration's record (its
+  // regularized_gap and log_policy left empty); returning false stops the solve (kCallbackStop).
+  std::function<bool(const TraceRecord&)> callback;
 
   // Empty when valid; otherwise "max_iterations = -1. Violated constraint: max_iterations >= 0".
   std::string Validate() const;
@@ -69,6 +75,7 @@ enum class Termination {
   kMaxIterations,     // iterations == max_iterations with gap > gap_tolerance
   kTimeLimit,         // seconds > max_time_in_seconds with gap > gap_tolerance
   kNumericalFailure,  // a policy or the gap became NaN or infinite, or an exact solve came back inexact
+  kCallbackStop,      // SolveOptions::callback returned false
 };
 
 // "converged", "max_iterations", "time_limit", "numerical_failure", "not_run".

@@ -39,6 +39,7 @@ const char* TerminationName(Termination termination) {
     case Termination::kMaxIterations: return "max_iterations";
     case Termination::kTimeLimit: return "time_limit";
     case Termination::kNumericalFailure: return "numerical_failure";
+    case Termination::kCallbackStop: return "callback_stop";
   }
   return "unknown";
 }
@@ -173,6 +174,11 @@ SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveO
   double polish_seconds = 0;
 
   while (true) {
+    if (options.callback && !options.callback({t, gap, MinEntry(method.CurrentLogPolicy()), l1_change})) {
+      result.termination = Termination::kCallbackStop;
+      result.message = fmt::format("stopped by the callback at iteration {} with gap {:.3g}", t, gap);
+      break;
+    }
     if (!std::isfinite(gap) || !AllFinite(method.CurrentLogPolicy())) {
       result.termination = Termination::kNumericalFailure;
       result.message = fmt::format("non-finite policy or duality gap ({}) at iteration {}", gap, t);

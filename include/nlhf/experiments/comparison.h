@@ -1,0 +1,65 @@
+// Running several algorithms side by side, over several seeds, and summarizing their convergence:
+// what `nlhf compare` and `nlhf reproduce` build their tables and figures from.
+#ifndef NLHF_EXPERIMENTS_COMPARISON_H_
+#define NLHF_EXPERIMENTS_COMPARISON_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nlhf/game.h"
+#include "nlhf/registry.h"
+#include "nlhf/solver.h"
+
+namespace nlhf {
+
+struct ComparisonOptions {
+  std::vector<std::string> algorithms;  // registry names
+  std::int64_t iterations = 2000;       // every run goes the full distance (gap tolerance 0)
+  int seeds = 1;                        // runs per algorithm; seed k is passed to the game and the start
+  std::int64_t trace_interval = 0;      // 0: about 500 points per curve
+  bool random_initial_policy = false;   // start seed k from random logits with seed k (else uniform)
+  PlayerVectors reference_log_policy;   // π_ref of the regularized methods; empty: uniform
+  // Parameters for every algorithm that has them (e.g. {"beta": 0.1}), then per algorithm.
+  ParameterValues common_parameters;
+  std::map<std::string, ParameterValues> parameters;
+  std::vector<double> gap_levels = {1e-3, 1e-6, 1e-9};
+  // Called before each run: (runs done, runs in all, "omwu seed 2").
+  std::function<void(int, int, const std::string&)> progress;
+};
+
+// Median, min and max over seeds of one method's trace, on a common iteration grid.
+struct GapCurve {
+  std::vector<std::int64_t> iterations;
+  std::vector<double> median, minimum, maximum;
+};
+
+struct MethodSummary {
+  std::string name;          // registry name
+  std::string spec;          // with parameters, e.g. "nash-md(step_size=1,beta=0.05)"
+  double final_gap = 0;      // median over seeds of the returned iterate's gap at the end
+  double best_gap = 0;       // median over seeds of the smallest gap along the run
+  double final_regularized_gap = std::numeric_limits<double>::quiet_NaN();  // median; NaN if no β
+  // For each level, the median over seeds of the first iteration whose gap is <= level (every iteration
+  // is checked, not only traced ones); nullopt where the median run never got there.
+  std::map<double, std::optional<std::int64_t>> iterations_to;
+  double seconds = 0;        // median wall-clock time of one run
+  GapCurve curve;
+  std::vector<SolveResult> runs;  // one per seed, with its trace
+};
+
+// Runs every algorithm on game_for_seed(k) for k = 0 .. seeds−1. Throws InvalidArgument for an unknown
+// algorithm or a bad parameter before anything runs.
+std::vector<MethodSummary> RunComparison(const std::function<ZeroSumGame(int seed)>& game_for_seed,
+                                         const ComparisonOptions& options);
+
+// {"methods": [{"name", "spec", "final_gap", "best_gap", "final_regularized_gap", "iterations_to":
+// {"1e-03": n | null, ...}, "seconds"}, ...]} as JSON text.
+std::string ComparisonSummaryJson(const std::vector<MethodSummary>& methods, const ComparisonOptions& options);
+
+}  // namespace nlhf
+
+#endif  // NLHF_EXPERIMENTS_COMPARISON_H_

@@ -1,0 +1,195 @@
+#include "nlhf/experiments/comparison.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "nlhf/error.h"
+
+namespace nlhf {
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+// The median of the finite and infinite values given (NaN where there are none); the mean of the
+// two middle ones for an even count.
+double Median(std::vector<double> values) {
+  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }),
+               values.end());
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(values.begin(), values.end());
+  const size_t middle = values.size() / 2;
+  return values.size() % 2 == 1 ? values[middle] : 0.5 * (values[middle - 1] + values[middle]);
+}
+
+struct Plan {
+  const AlgorithmSpec* algorithm;
+  ParameterValues values;
+};
+
+std::vector<Plan> MakePlans(const ComparisonOptions& options) {
+  if (options.algorithms.empty()) throw InvalidArgument("compare: no algorithms given");
+  if (options.iterations < 1) {
+    throw InvalidArgument(fmt::format("compare: iterations = {}. Violated constraint: iterations >= 1",
+                                      options.iterations));
+  }
+  if (options.seeds < 1) {
+    throw InvalidArgument(fmt::format("compare: seeds = {}. Violated constraint: seeds >= 1", options.seeds));
+  }
+  for (const auto& [name, values] : options.parameters) {
+    if (std::find(options.algorithms.begin(), options.algorithms.end(), name) == options.algorithms.end()) {
+      throw InvalidArgument(fmt::format("compare: parameters given for '{}', which is not being compared", name));
+    }
+  }
+  std::vector<Plan> plans;
+  for (const std::string& name : options.algorithms) {
+    const AlgorithmSpec& algorithm = FindAlgorithm(name);
+    ParameterValues given;
+    for (const auto& [parameter, value] : options.common_parameters) {
+      for (const auto& spec : algorithm.parameters) {
+        if (spec.name == parameter) given[parameter] = value;
+      }
+    }
+    if (const auto it = options.parameters.find(name); it != options.parameters.end()) {
+      for (const auto& [parameter, value] : it->second) given[parameter] = value;
+    }
+    plans.push_back({&algorithm, ResolveParameters(algorithm, given)});
+  }
+  return plans;
+}
+
+GapCurve Aggregate(const std::vector<SolveResult>& runs, std::int64_t iterations) {
+  GapCurve curve;
+  // Direct solvers have no trace: their answer is drawn as a constant over the whole range.
+  std::vector<std::vector<TraceRecord>> traces;
+  for (const SolveResult& run : runs) {
+    traces.push_back(run.trace.empty() ? std::vector<TraceRecord>{{.iteration = 0, .duality_gap = run.duality_gap},
+                                                                  {.iteration = iterations,
+                                                                   .duality_gap = run.duality_gap}}
+                                       : run.trace);
+  }
+  std::vector<std::int64_t> grid;
+  for (const auto& trace : traces) {
+    for (const auto& record : trace) grid.push_back(record.iteration);
+  }
+  std::sort(grid.begin(), grid.end());
+  grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+  for (std::int64_t t : grid) {
+    std::vector<double> values;
+    for (const auto& trace : traces) {
+      const auto it = std::find_if(trace.begin(), trace.end(), [t](const TraceRecord& r) { return r.iteration == t; });
+      if (it != trace.end()) values.push_back(it->duality_gap);
+    }
+    if (values.empty()) continue;
+    curve.iterations.push_back(t);
+    curve.median.push_back(Median(values));
+    curve.minimum.push_back(*std::min_element(values.begin(), values.end()));
+    curve.maximum.push_back(*std::max_element(values.begin(), values.end()));
+  }
+  return curve;
+}
+
+std::string LevelKey(double level) {
+  const double exponent = std::round(std::log10(level));
+  if (std::abs(level - std::pow(10.0, exponent)) <= 1e-12 * level) {
+    return fmt::format("1e{}", static_cast<int>(exponent));
+  }
+  return fmt::format("{:g}", level);
+}
+
+}  // namespace
+
+std::vector<MethodSummary> RunComparison(const std::function<ZeroSumGame(int seed)>& game_for_seed,
+                                         const ComparisonOptions& options) {
+  const std::vector<Plan> plans = MakePlans(options);
+  std::vector<ZeroSumGame> games;
+  for (int seed = 0; seed < options.seeds; ++seed) games.push_back(game_for_seed(seed));
+  const std::int64_t trace_interval =
+      options.trace_interval > 0 ? options.trace_interval : std::max<std::int64_t>(1, options.iterations / 500);
+
+  std::vector<MethodSummary> summaries;
+  int done = 0;
+  const int total = static_cast<int>(plans.size()) * options.seeds;
+  for (const Plan& plan : plans) {
+    MethodSummary summary;
+    summary.name = plan.algorithm->name;
+    summary.spec = SpecString(*plan.algorithm, plan.values);
+    std::map<double, std::vector<double>> reached;  // level → first iteration per seed (inf: never)
+    std::vector<double> finals, bests, regularized, seconds;
+    for (int seed = 0; seed < options.seeds; ++seed) {
+      if (options.progress) options.progress(done, total, fmt::format("{} seed {}", summary.name, seed));
+      SolveOptions solve_options;
+      solve_options.max_iterations = options.iterations;
+      solve_options.gap_tolerance = 0;
+      solve_options.trace_interval = trace_interval;
+      solve_options.reference_log_policy = options.reference_log_policy;
+      if (options.random_initial_policy) {
+        solve_options.initial = {.kind = InitialPolicy::Kind::kRandom, .seed = static_cast<std::uint64_t>(seed)};
+      }
+      std::map<double, double> first;
+      for (double level : options.gap_levels) first[level] = kInfinity;
+      double best = kInfinity;
+      solve_options.callback = [&](const TraceRecord& record) {
+        best = std::min(best, record.duality_gap);
+        for (auto& [level, iteration] : first) {
+          if (std::isinf(iteration) && record.duality_gap <= level) iteration = static_cast<double>(record.iteration);
+        }
+        return true;
+      };
+      SolveResult run = plan.algorithm->solve(games[seed], solve_options, plan.values);
+      run.algorithm = summary.spec;
+      if (run.trace.empty()) {  // direct solvers: the callback never ran
+        best = run.duality_gap;
+        for (auto& [level, iteration] : first) iteration = run.duality_gap <= level ? 0 : kInfinity;
+      }
+      for (const auto& [level, iteration] : first) reached[level].push_back(iteration);
+      finals.push_back(run.duality_gap);
+      bests.push_back(best);
+      regularized.push_back(run.regularized_gap);
+      seconds.push_back(run.seconds);
+      summary.runs.push_back(std::move(run));
+      ++done;
+    }
+    summary.final_gap = Median(finals);
+    summary.best_gap = Median(bests);
+    summary.final_regularized_gap = Median(regularized);
+    summary.seconds = Median(seconds);
+    for (const auto& [level, iterations] : reached) {
+      const double median = Median(iterations);
+      summary.iterations_to[level] =
+          std::isfinite(median) ? std::optional<std::int64_t>(static_cast<std::int64_t>(std::ceil(median))) : std::nullopt;
+    }
+    summary.curve = Aggregate(summary.runs, options.iterations);
+    summaries.push_back(std::move(summary));
+  }
+  if (options.progress) options.progress(done, total, "done");
+  return summaries;
+}
+
+std::string ComparisonSummaryJson(const std::vector<MethodSummary>& methods, const ComparisonOptions& options) {
+  const auto number_or_null = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
+  nlohmann::json list = nlohmann::json::array();
+  for (const MethodSummary& m : methods) {
+    nlohmann::json levels = nlohmann::json::object();
+    for (const auto& [level, iteration] : m.iterations_to) {
+      levels[LevelKey(level)] = iteration ? nlohmann::json(*iteration) : nlohmann::json();
+    }
+    list.push_back({{"name", m.name},
+                    {"spec", m.spec},
+                    {"final_gap", number_or_null(m.final_gap)},
+                    {"best_gap", number_or_null(m.best_gap)},
+                    {"final_regularized_gap", number_or_null(m.final_regularized_gap)},
+                    {"iterations_to", levels},
+                    {"seconds", m.seconds}});
+  }
+  nlohmann::json document = {{"iterations", options.iterations},
+                             {"seeds", options.seeds},
+                             {"statistic", "median over seeds"},
+                             {"methods", list}};
+  return document.dump(1) + "\n";
+}
+
+}  // namespace nlhf

@@ -1,0 +1,117 @@
+#include "nlhf/io/gnuplot.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sys/wait.h>
+
+#include "nlhf/error.h"
+#include "nlhf/io/atomic_file.h"
+
+namespace nlhf {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Distinguishable on white, OMWU first.
+constexpr const char* kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+                                   "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#000000", "#aec7e8"};
+
+// A gnuplot string literal: single quotes, with ' doubled.
+std::string Quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+// A POSIX shell word: single quotes, with ' written as '\''.
+std::string ShellQuoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+void RunGnuplot(const std::string& script_path, const std::string& output_path) {
+  if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) {
+    throw Unavailable("gnuplot is not installed: figures need Debian's gnuplot-nox (make deps installs it)");
+  }
+  const std::string errors = script_path + ".err";
+  // Run from the script's folder, so that the script names its data file relative to itself.
+  const fs::path script = fs::absolute(script_path);
+  const std::string command =
+      fmt::format("cd {} && gnuplot -e {} {} 2> {}", ShellQuoted(script.parent_path().string()),
+                  ShellQuoted("set output " + Quoted(fs::absolute(output_path).string())),
+                  ShellQuoted(script.filename().string()), ShellQuoted(fs::absolute(errors).string()));
+  const int status = std::system(command.c_str());
+  std::string message;
+  if (status != 0) message = ReadWholeFile(errors);
+  std::remove(errors.c_str());
+  if (status != 0) throw Error(fmt::format("gnuplot failed on {}: {}", script_path, message));
+}
+
+void PlotGapCurves(const std::vector<MethodSummary>& methods, const GapFigure& figure, const std::string& png_path) {
+  const fs::path png(png_path);
+  const fs::path data = fs::path(png).replace_extension(".dat");
+  const fs::path script = fs::path(png).replace_extension(".gp");
+
+  std::string table;
+  for (const MethodSummary& m : methods) {
+    table += fmt::format("# {}\n# iteration median min max\n", m.spec);
+    for (size_t k = 0; k < m.curve.iterations.size(); ++k) {
+      table += fmt::format("{} {:.6e} {:.6e} {:.6e}\n", m.curve.iterations[k], std::max(m.curve.median[k], figure.floor),
+                           std::max(m.curve.minimum[k], figure.floor), std::max(m.curve.maximum[k], figure.floor));
+    }
+    table += "\n\n";
+  }
+  WriteFileAtomically(data.string(), table);
+
+  // OMWU is drawn last, on top of the methods whose curves it shares (EGPO, prox).
+  std::vector<size_t> order(methods.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_partition(order.begin(), order.end(), [&](size_t i) { return methods[i].name != "omwu"; });
+  std::string plot;
+  for (size_t k = 0; k < order.size(); ++k) {
+    const size_t i = order[k];
+    const MethodSummary& m = methods[i];
+    const char* color = kColors[i % std::size(kColors)];
+    std::string label = m.name;
+    if (!m.runs.empty() && m.runs[0].returns_average) label += " (average)";
+    if (!m.runs.empty() && m.runs[0].trace.empty()) label += " (exact)";
+    plot += fmt::format("{}{} index {} using 1:3:4 with filledcurves lc rgb '{}' fs transparent solid 0.10 "
+                        "noborder notitle, \\\n  '' index {} using 1:2 with lines lw {} lc rgb '{}' title {} noenhanced",
+                        k == 0 ? "plot " : ", \\\n  ", Quoted(data.filename().string()), i, color, i,
+                        m.name == "omwu" ? 3.5 : 1.8, color, Quoted(label));
+  }
+  const std::string text = fmt::format(
+      "# Made by nlhf. Redraw from this folder with: gnuplot -e \"set output '{}'\" {}\n"
+      "set terminal pngcairo size 1280,800 enhanced font 'DejaVu Sans,13'\n"
+      "set title {} noenhanced\n"
+      "set logscale y\n"
+      "set format y '10^{{%L}}'\n"
+      "set xlabel 'iteration'\n"
+      "set ylabel {}\n"
+      "set key outside right top spacing 1.2\n"
+      "set grid xtics ytics mytics lc rgb '#dddddd'\n"
+      "set yrange [{}:*]\n"
+      "{}\n",
+      png.filename().string(), script.filename().string(), Quoted(figure.title), Quoted(figure.y_label),
+      figure.floor / 2, plot);
+  WriteFileAtomically(script.string(), text);
+
+  const fs::path temporary = fs::path(png).replace_filename(fmt::format(".{}.tmp.{}.png", png.stem().string(), ::getpid()));
+  try {
+    RunGnuplot(script.string(), fs::absolute(temporary).string());
+  } catch (...) {
+    fs::remove(temporary);
+    throw;
+  }
+  fs::rename(temporary, png);
+}
+
+}  // namespace nlhf
