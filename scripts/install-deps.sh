@@ -12,7 +12,7 @@ packages=(
   libfmt-dev                          # formatting
   libgtest-dev libgmock-dev           # unit tests
   libbenchmark-dev                    # benchmarks
-  gnuplot-nox                         # figures
+  gnuplot-nox fonts-dejavu-core       # figures (pngcairo with DejaVu fonts)
 )
 
 missing=()
