@@ -239,6 +239,54 @@ TEST_F(Cli, CompareRejectsBadRequests) {
   ExpectUsageError("compare " + Soccer() + " --algos mmd --param mmd:beta=-2", {"mmd: beta = -2"});
 }
 
+TEST_F(Cli, RankSoccerJsonHasTheDocumentedKeys) {
+  const CommandRun run = Nlhf("rank " + Soccer() + " --json --csv table.csv");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json out = run.Json();
+  for (const char* key : {"candidates", "duality_gap", "condorcet_winner", "top_cycle", "solver", "format"}) {
+    EXPECT_TRUE(out.contains(key)) << key;
+  }
+  EXPECT_LE(out["duality_gap"].get<double>(), 1e-9);
+  EXPECT_EQ(out["candidates"][0]["name"], "1");
+  for (const char* key : {"name", "ne_probability", "beats_ne_probability", "bt_rating", "comparisons"}) {
+    EXPECT_TRUE(out["candidates"][0].contains(key)) << key;
+  }
+  EXPECT_TRUE(out["condorcet_winner"].is_null());
+  EXPECT_THAT(ReadWholeFile((dir_ / "table.csv").string()), HasSubstr("candidate,ne_probability"));
+}
+
+TEST_F(Cli, RankReadsEveryFormat) {
+  const std::string data = std::string(NLHF_SOURCE_DIR) + "/tests/data/ranking/";
+  for (const std::string& args : {data + "battles.csv", data + "pairwise.csv --score-range -1000,1000",
+                                  data + "scores.tsv", data + "votes.toi", data + "votes.soc"}) {
+    const CommandRun run = Nlhf("rank " + args + " --json");
+    ASSERT_EQ(run.exit_code, 0) << args << ": " << run.err;
+    EXPECT_LE(run.Json()["duality_gap"].get<double>(), 1e-9) << args;
+  }
+  const CommandRun boot = Nlhf("rank " + data + "battles.csv --bootstrap 20 --seed 5 --json");
+  ASSERT_EQ(boot.exit_code, 0) << boot.err;
+  EXPECT_TRUE(boot.Json()["candidates"][0].contains("ne_interval"));
+  EXPECT_EQ(boot.out, Nlhf("rank " + data + "battles.csv --bootstrap 20 --seed 5 --json").out);
+  const CommandRun contexts = Nlhf("rank " + data + "battles.csv --context question_id --per-context --json");
+  ASSERT_EQ(contexts.exit_code, 0) << contexts.err;
+  EXPECT_EQ(contexts.Json()["contexts"].size(), 3u);
+  EXPECT_THAT(contexts.err, HasSubstr("never compared"));
+}
+
+TEST_F(Cli, RankRejectsMalformedInput) {
+  Write("b.csv", "model_a,model_b,winner\nx,y,model_a\nx,y,draw\n");
+  ExpectUsageError("rank b.csv", {"b.csv:3", "winner 'draw'"});
+  Write("m.csv", "model_a,model_b,winner\nx,y,model_a\n");
+  ExpectUsageError("rank m.csv --context question_id", {"m.csv:1", "no 'question_id' column"});
+  Write("t.tsv", "a\tb\tc\n1\t2\t3\n1\t2\n");
+  ExpectUsageError("rank t.tsv --format score-table", {"t.tsv:3", "2 fields"});
+  Write("v.soc", "# ALTERNATIVE NAME 1: A\n1: 1\n");
+  ExpectUsageError("rank v.soc", {"v.soc", "bad PrefLib header"});
+  ExpectUsageError("rank " + Soccer() + " --bootstrap 10", {"--bootstrap needs the individual comparisons"});
+  ExpectUsageError("rank " + Soccer() + " --per-context", {"--per-context needs --context"});
+  ExpectUsageError("rank " + Soccer() + " --prior -1", {"--prior"});
+}
+
 // Every class of bad input: exit 2, a message naming the problem, nothing on stdout.
 TEST_F(Cli, MissingFile) { ExpectUsageError("solve nope.txt", {"cannot open 'nope.txt'"}); }
 

@@ -51,6 +51,21 @@ struct CompareArgs {
 void SetupCompare(CLI::App& command, CompareArgs& args);
 int RunCompare(const CompareArgs& args);
 
+struct RankArgs {
+  CommonArgs common;
+  std::string file;
+  std::string format;
+  std::string context_column;
+  std::string weight_column;
+  std::vector<double> score_range;  // LO,HI
+  bool per_context = false;
+  double prior = 0;
+  int bootstrap = 0;
+  std::string csv;
+};
+void SetupRank(CLI::App& command, RankArgs& args);
+int RunRank(const RankArgs& args);
+
 struct GenerateArgs {
   CommonArgs common;
   std::string kind;

@@ -1,0 +1,177 @@
+// nlhf rank FILE: comparison data in, the Nash-equilibrium ranking (with Bradley–Terry beside it) out.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <iostream>
+
+#include "commands.h"
+#include "nlhf/error.h"
+#include "nlhf/io/atomic_file.h"
+#include "nlhf/ranking/rank.h"
+#include "nlhf/ranking/readers.h"
+
+namespace nlhf::cli {
+namespace {
+
+nlohmann::json NumberOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+
+nlohmann::json RankingJson(const RankingResult& r) {
+  nlohmann::json candidates = nlohmann::json::array();
+  for (const CandidateRanking& c : r.candidates) {
+    nlohmann::json entry = {{"name", c.name},
+                            {"ne_probability", c.ne_probability},
+                            {"beats_ne_probability", c.beats_ne_probability},
+                            {"bt_rating", c.bt_rating},
+                            {"comparisons", NumberOrNull(c.comparisons)}};
+    if (c.ne_interval) entry["ne_interval"] = {c.ne_interval->low, c.ne_interval->high};
+    if (c.bt_interval) entry["bt_interval"] = {c.bt_interval->low, c.bt_interval->high};
+    if (c.support_frequency) entry["support_frequency"] = *c.support_frequency;
+    candidates.push_back(entry);
+  }
+  nlohmann::json never = nlohmann::json::array();
+  for (const auto& [a, b] : r.never_compared) never.push_back({a, b});
+  return {{"candidates", candidates},
+          {"duality_gap", r.duality_gap},
+          {"solver", r.solver},
+          {"condorcet_winner", r.condorcet_winner ? nlohmann::json(*r.condorcet_winner) : nlohmann::json()},
+          {"top_cycle", r.top_cycle},
+          {"never_compared", never},
+          {"bootstrap", r.bootstrap}};
+}
+
+std::string RankingCsv(const RankingResult& r) {
+  std::string csv = "candidate,ne_probability,beats_ne_probability,bt_rating,comparisons";
+  if (r.bootstrap > 0) csv += ",ne_low,ne_high,bt_low,bt_high,support_frequency";
+  csv += "\n";
+  for (const CandidateRanking& c : r.candidates) {
+    std::string name = c.name;
+    if (name.find_first_of(",\"\n") != std::string::npos) {
+      std::string quoted = "\"";
+      for (char ch : name) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+      name = quoted + "\"";
+    }
+    csv += fmt::format("{},{:.17g},{:.17g},{:.17g},{}", name, c.ne_probability, c.beats_ne_probability, c.bt_rating,
+                       std::isfinite(c.comparisons) ? fmt::format("{:g}", c.comparisons) : "");
+    if (r.bootstrap > 0) {
+      csv += fmt::format(",{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}", c.ne_interval->low, c.ne_interval->high,
+                         c.bt_interval->low, c.bt_interval->high, *c.support_frequency);
+    }
+    csv += "\n";
+  }
+  return csv;
+}
+
+void PrintRanking(const RankingResult& r) {
+  std::cout << fmt::format("Nash equilibrium (maximal lottery) by {}: duality gap {:.2g}\n", r.solver, r.duality_gap);
+  std::cout << fmt::format("  no candidate beats it more often than {:.9f}\n", 0.5 + r.duality_gap / 2);
+  std::cout << fmt::format("Condorcet winner: {}\n", r.condorcet_winner ? *r.condorcet_winner : "none");
+  std::cout << fmt::format("top cycle (Smith set): {}\n", fmt::join(r.top_cycle, ", "));
+  size_t width = 9;
+  for (const auto& c : r.candidates) width = std::max(width, c.name.size());
+  const bool intervals = r.bootstrap > 0;
+  std::cout << fmt::format("{:>4}  {:<{}}  {:>8}", "rank", "candidate", width, "NE prob");
+  if (intervals) std::cout << fmt::format("  {:>17}", "95% interval");
+  std::cout << fmt::format("  {:>11}  {:>9}", "P(beats NE)", "BT rating");
+  if (intervals) std::cout << fmt::format("  {:>13}  {:>10}", "95% interval", "in support");
+  std::cout << fmt::format("  {:>11}\n", "comparisons");
+  for (size_t k = 0; k < r.candidates.size(); ++k) {
+    const CandidateRanking& c = r.candidates[k];
+    std::cout << fmt::format("{:>4}  {:<{}}  {:>8.4f}", k + 1, c.name, width, c.ne_probability);
+    if (intervals) std::cout << fmt::format("  [{:.4f}, {:.4f}]", c.ne_interval->low, c.ne_interval->high);
+    std::cout << fmt::format("  {:>11.4f}  {:>9.1f}", c.beats_ne_probability, c.bt_rating);
+    if (intervals) {
+      std::cout << fmt::format("  [{:>5.0f}, {:>5.0f}]  {:>9.0f}%", c.bt_interval->low, c.bt_interval->high,
+                               100 * *c.support_frequency);
+    }
+    std::cout << fmt::format("  {:>11}\n", std::isfinite(c.comparisons) ? fmt::format("{:g}", c.comparisons) : "—");
+  }
+}
+
+}  // namespace
+
+void SetupRank(CLI::App& command, RankArgs& args) {
+  command.add_option("FILE", args.file,
+                     "Comparison data: battle log CSV, pairwise scores, score table, PrefLib file, or a "
+                     "preference matrix")
+      ->required();
+  command.add_option("--format", args.format, "Input format (default: detected)")
+      ->check(CLI::IsMember({"battles", "pairwise", "score-table", "preflib", "matrix"}));
+  command.add_option("--context", args.context_column, "Battles: the column naming the context (e.g. question_id)");
+  command.add_option("--weight", args.weight_column, "Battles: a column of non-negative weights");
+  command.add_option("--score-range", args.score_range, "Pairwise scores: LO,HI (e.g. -1000,1000; default 0,1)")
+      ->delimiter(',')
+      ->expected(2);
+  command.add_flag("--per-context", args.per_context, "One ranking per context instead of pooling them");
+  command.add_option("--prior", args.prior, "Pseudo-comparisons per pair, half won by each side")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  command.add_option("--bootstrap", args.bootstrap, "Resamples for 95% intervals and support frequencies")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  command.add_option("--csv", args.csv, "Also write the table to this CSV file");
+  AddCommonFlags(command, args.common, true);
+}
+
+int RunRank(const RankArgs& args) {
+  ComparisonReadOptions read;
+  read.format = args.format;
+  read.context_column = args.context_column;
+  read.weight_column = args.weight_column;
+  if (!args.score_range.empty()) {
+    read.score_low = args.score_range[0];
+    read.score_high = args.score_range[1];
+  }
+  const ComparisonData data = ReadComparisonFile(args.file, read);
+  if (args.per_context && args.context_column.empty()) {
+    throw InvalidArgument("--per-context needs --context COLUMN (the column that names each comparison's context)");
+  }
+
+  RankOptions options;
+  options.prior = args.prior;
+  options.bootstrap = args.bootstrap;
+  options.seed = args.common.seed;
+  if (ProgressWanted() && args.bootstrap > 0) {
+    options.progress = [](int done, int total) {
+      std::cerr << fmt::format("\r\033[Kbootstrap {}/{}", done, total) << (done == total ? "\n" : "") << std::flush;
+    };
+  }
+  std::vector<std::string> contexts = {""};
+  if (args.per_context) contexts = Contexts(data);
+
+  nlohmann::json per_context = nlohmann::json::array();
+  std::string csv;
+  for (const std::string& context : contexts) {
+    options.context = context;
+    const RankingResult ranking = Rank(data, options);
+    if (!ranking.never_compared.empty()) {
+      std::vector<std::string> pairs;
+      for (const auto& [a, b] : ranking.never_compared) pairs.push_back(a + " vs " + b);
+      std::cerr << fmt::format("nlhf: warning: {}{} pair(s) never compared, taken as P = 1/2: {}; --prior A adds "
+                               "pseudo-counts\n", context.empty() ? "" : "context " + context + ": ",
+                               pairs.size(), fmt::join(pairs, ", "));
+    }
+    if (args.common.json) {
+      nlohmann::json entry = RankingJson(ranking);
+      if (args.per_context) entry["context"] = context;
+      per_context.push_back(entry);
+    } else {
+      if (args.per_context) std::cout << fmt::format("\n== context {} ==\n", context);
+      else std::cout << fmt::format("{}: {} candidates ({})\n", args.file, data.candidates.size(), data.format);
+      PrintRanking(ranking);
+    }
+    csv += args.per_context ? fmt::format("# context {}\n{}", context, RankingCsv(ranking)) : RankingCsv(ranking);
+  }
+  if (!args.csv.empty()) WriteFileAtomically(args.csv, csv);
+  if (args.common.json) {
+    nlohmann::json out = args.per_context ? nlohmann::json{{"contexts", per_context}} : per_context[0];
+    out["file"] = args.file;
+    out["format"] = data.format;
+    out["notes"] = data.notes;
+    PrintJson(out);
+  } else {
+    for (const std::string& note : data.notes) std::cout << "note: " << note << "\n";
+  }
+  return 0;
+}
+
+}  // namespace nlhf::cli

@@ -1,0 +1,73 @@
+// The Nash-equilibrium ranking (the maximal lottery: no candidate beats it more than half the time),
+// side by side with the Bradley–Terry/Elo ranking that assumes transitivity, with bootstrap intervals.
+#ifndef NLHF_RANKING_RANK_H_
+#define NLHF_RANKING_RANK_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nlhf/ranking/comparisons.h"
+
+namespace nlhf {
+
+struct RankOptions {
+  double prior = 0;            // pseudo-comparisons per pair, half won by each side (0: none)
+  int bootstrap = 0;           // resamples of the units (0: no intervals)
+  std::uint64_t seed = 0;      // for the bootstrap
+  double gap_tolerance = 1e-10;  // the equilibrium's certificate must be at least this good
+  double support_threshold = 1e-6;
+  std::string context;         // rank only this context's units (empty: pooled)
+  std::function<void(int, int)> progress;  // (resamples done, resamples in all)
+};
+
+struct Interval {
+  double low = 0;   // 2.5% quantile
+  double high = 0;  // 97.5% quantile
+};
+
+struct CandidateRanking {
+  std::string name;
+  int index = 0;                    // in ComparisonData::candidates
+  double ne_probability = 0;
+  double beats_ne_probability = 0;  // P(candidate ≻ NE) = 1/2 + (Aπ)_a <= 1/2 + gap/2
+  double bt_rating = 0;             // Bradley–Terry MLE on the Elo scale (400/ln 10 per logit, mean 1000)
+  double comparisons = 0;           // total weight of comparisons involving the candidate
+  std::optional<Interval> ne_interval, bt_interval;
+  std::optional<double> support_frequency;  // fraction of resamples with the candidate in the NE support
+};
+
+struct RankingResult {
+  std::vector<CandidateRanking> candidates;  // by NE probability, then P(beats NE), then BT rating
+  double duality_gap = 0;                    // certificate of the equilibrium
+  std::string solver;                        // how it was found, e.g. "omwu(step_size=1), polished"
+  std::optional<std::string> condorcet_winner;
+  std::vector<std::string> top_cycle;        // the Smith set
+  std::vector<std::pair<std::string, std::string>> never_compared;
+  Eigen::MatrixXd preferences;               // the P that was solved
+  int bootstrap = 0;
+};
+
+RankingResult Rank(const ComparisonData& data, const RankOptions& options);
+
+// The distinct non-empty contexts of the units, in order of first appearance.
+std::vector<std::string> Contexts(const ComparisonData& data);
+
+// Bradley–Terry log-strengths r (P(a ≻ b) = σ(r_a − r_b)) maximizing the likelihood of the table's wins,
+// by Newton's method with a 1e-6 ridge that only matters where the MLE does not exist (a candidate that
+// never wins or never loses); mean zero.
+Eigen::VectorXd BradleyTerryLogStrengths(const PairwiseTable& table);
+
+// Candidates a with P[a][b] > 1/2 against every other b, if there is one.
+std::optional<int> CondorcetWinner(const Eigen::MatrixXd& preferences);
+
+// The Smith set (top cycle): the smallest set whose members each beat (P > 1/2) every outsider, found as
+// the candidates that reach every other through "beats or ties" (P >= 1/2) relations. Sorted indices.
+std::vector<int> TopCycle(const Eigen::MatrixXd& preferences);
+
+}  // namespace nlhf
+
+#endif  // NLHF_RANKING_RANK_H_

@@ -1,0 +1,39 @@
+// Readers for real comparison data. Every error names the file, the line and the rule broken
+// (ParseError); the format is detected from the extension and the content unless given.
+//
+// battles      CSV with a header naming model_a, model_b, winner (model_a | model_b | tie | tie (bothbad));
+//              ties count half to each side; optional context and weight columns.
+// pairwise     CSV rows a,b,score: a's result against b on the scale --score-range LO,HI (optional header).
+// score-table  rows are tasks or voters, columns candidates, higher is better; a header row names the
+//              candidates; values like 1,234.5 or 12.3±0.4; each row ranks the candidates.
+// preflib      PrefLib .soc .soi .toc .toi (`# ALTERNATIVE NAME i: name`, `count: order` lines, `{}` ties).
+// matrix       a preference matrix as `nlhf solve` reads it.
+#ifndef NLHF_RANKING_READERS_H_
+#define NLHF_RANKING_READERS_H_
+
+#include <string>
+#include <string_view>
+
+#include "nlhf/ranking/comparisons.h"
+
+namespace nlhf {
+
+struct ComparisonReadOptions {
+  std::string format;          // empty: detect; else one of battles, pairwise, score-table, preflib, matrix
+  std::string context_column;  // battles: the column that names the context (e.g. question_id)
+  std::string weight_column;   // battles: a column of non-negative weights
+  double score_low = 0;        // pairwise: the score that means a lost
+  double score_high = 1;       // pairwise: the score that means a won
+};
+
+ComparisonData ReadComparisonFile(const std::string& path, const ComparisonReadOptions& options = {});
+
+// The individual readers, over text already in memory (`path` labels the messages).
+ComparisonData ParseBattles(std::string_view text, const std::string& path, const ComparisonReadOptions& options);
+ComparisonData ParsePairwiseScores(std::string_view text, const std::string& path, const ComparisonReadOptions& options);
+ComparisonData ParseScoreTable(std::string_view text, const std::string& path);
+ComparisonData ParsePreflib(std::string_view text, const std::string& path);
+
+}  // namespace nlhf
+
+#endif  // NLHF_RANKING_READERS_H_

@@ -1,0 +1,180 @@
+// PrefLib ordinal data (.soc, .soi, .toc, .toi), the current format of preflib.org:
+//   # NUMBER ALTERNATIVES: 4
+//   # ALTERNATIVE NAME 1: Alice
+//   12: 1,{2,3},4        ← 12 voters rank 1 first, 2 and 3 tied second, 4 last
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <map>
+
+#include "nlhf/error.h"
+#include "nlhf/ranking/readers.h"
+
+namespace nlhf {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+bool ParseInt(std::string_view text, long long& value) {
+  text = Trim(text);
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return error == std::errc() && end == text.data() + text.size();
+}
+
+// "1,{2,3},4" → {{1}, {2, 3}, {4}}.
+std::vector<std::vector<long long>> ParseOrder(std::string_view order, const std::string& where) {
+  std::vector<std::vector<long long>> groups;
+  size_t i = 0;
+  while (i < order.size()) {
+    while (i < order.size() && (order[i] == ' ' || order[i] == ',' || order[i] == '\r')) ++i;
+    if (i >= order.size()) break;
+    std::string_view item;
+    if (order[i] == '{') {
+      const size_t close = order.find('}', i);
+      if (close == std::string_view::npos) throw ParseError(fmt::format("{}: '{{' without '}}'", where));
+      item = order.substr(i + 1, close - i - 1);
+      i = close + 1;
+      std::vector<long long> group;
+      size_t k = 0;
+      while (k <= item.size()) {
+        size_t comma = item.find(',', k);
+        if (comma == std::string_view::npos) comma = item.size();
+        long long v = 0;
+        if (!ParseInt(item.substr(k, comma - k), v)) {
+          throw ParseError(fmt::format("{}: '{}' in a tie group is not an alternative number", where, item.substr(k, comma - k)));
+        }
+        group.push_back(v);
+        k = comma + 1;
+      }
+      groups.push_back(std::move(group));
+    } else {
+      size_t comma = order.find(',', i);
+      if (comma == std::string_view::npos) comma = order.size();
+      long long v = 0;
+      if (!ParseInt(order.substr(i, comma - i), v)) {
+        throw ParseError(fmt::format("{}: '{}' is not an alternative number", where, Trim(order.substr(i, comma - i))));
+      }
+      groups.push_back({v});
+      i = comma;
+    }
+  }
+  return groups;
+}
+
+}  // namespace
+
+ComparisonData ParsePreflib(std::string_view text, const std::string& path) {
+  std::string extension = std::filesystem::path(path).extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(), [](unsigned char c) { return std::tolower(c); });
+  const bool ties_allowed = extension == ".toc" || extension == ".toi" || extension.empty() ||
+                            (extension != ".soc" && extension != ".soi");
+  const bool complete_required = extension == ".soc" || extension == ".toc";
+
+  long long alternatives = -1;
+  std::map<long long, std::string> names;
+  ComparisonData data;
+  data.source = path;
+  data.format = "preflib";
+  struct Ballot {
+    int line;
+    double count;
+    std::vector<std::vector<long long>> groups;
+  };
+  std::vector<Ballot> ballots;
+  int line_number = 0;
+  size_t position = 0;
+  while (position <= text.size()) {
+    size_t end = text.find('\n', position);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = Trim(text.substr(position, end - position));
+    position = end + 1;
+    ++line_number;
+    if (line.empty()) continue;
+    const std::string where = fmt::format("{}:{}", path, line_number);
+    if (line.front() == '#') {
+      const std::string_view meta = Trim(line.substr(1));
+      const size_t colon = meta.find(':');
+      if (colon == std::string_view::npos) continue;
+      const std::string_view key = Trim(meta.substr(0, colon));
+      const std::string_view value = Trim(meta.substr(colon + 1));
+      if (key == "NUMBER ALTERNATIVES") {
+        if (!ParseInt(value, alternatives) || alternatives < 2) {
+          throw ParseError(fmt::format("{}: bad PrefLib header: NUMBER ALTERNATIVES '{}' is not an integer >= 2", where, value));
+        }
+      } else if (key.starts_with("ALTERNATIVE NAME")) {
+        long long id = 0;
+        if (!ParseInt(key.substr(std::string_view("ALTERNATIVE NAME").size()), id)) {
+          throw ParseError(fmt::format("{}: bad PrefLib header: '{}' has no alternative number", where, key));
+        }
+        names[id] = std::string(value);
+      }
+      continue;
+    }
+    const size_t colon = line.find(':');
+    long long count = 0;
+    if (colon == std::string_view::npos || !ParseInt(line.substr(0, colon), count) || count < 0) {
+      throw ParseError(fmt::format("{}: expected 'count: order' (e.g. '3: 1,2,{{3,4}}'), got '{}'", where, line));
+    }
+    ballots.push_back({line_number, static_cast<double>(count), ParseOrder(line.substr(colon + 1), where)});
+  }
+  if (alternatives < 0) {
+    throw ParseError(fmt::format("{}: bad PrefLib header: no '# NUMBER ALTERNATIVES: n' line", path));
+  }
+  if (ballots.empty()) throw ParseError(fmt::format("{}: no 'count: order' lines", path));
+  const int n = static_cast<int>(alternatives);
+  for (int a = 1; a <= n; ++a) {
+    const auto it = names.find(a);
+    data.candidates.push_back(it != names.end() ? it->second : std::to_string(a));
+  }
+  bool incomplete_seen = false;
+  for (const Ballot& ballot : ballots) {
+    const std::string where = fmt::format("{}:{}", path, ballot.line);
+    std::vector<int> rank(n, -1);  // group position, −1 for unranked
+    int ranked = 0;
+    for (size_t g = 0; g < ballot.groups.size(); ++g) {
+      if (ballot.groups[g].size() > 1 && !ties_allowed) {
+        throw ParseError(fmt::format("{}: a tie group in a {} file (strict orders only; use .toc/.toi)", where, extension));
+      }
+      for (long long alternative : ballot.groups[g]) {
+        if (alternative < 1 || alternative > n) {
+          throw ParseError(fmt::format("{}: alternative {} is outside 1..{}", where, alternative, n));
+        }
+        if (rank[alternative - 1] >= 0) throw ParseError(fmt::format("{}: alternative {} appears twice", where, alternative));
+        rank[alternative - 1] = static_cast<int>(g);
+        ++ranked;
+      }
+    }
+    if (ranked < n) {
+      if (complete_required) {
+        throw ParseError(fmt::format("{}: ranks {} of {} alternatives, but {} files hold complete orders", where, ranked,
+                                     n, extension));
+      }
+      incomplete_seen = true;
+    }
+    ComparisonUnit unit;
+    unit.multiplicity = ballot.count;
+    for (int a = 0; a < n; ++a) {
+      for (int b = a + 1; b < n; ++b) {
+        if (rank[a] < 0 && rank[b] < 0) continue;  // two unranked alternatives: no information
+        const int ra = rank[a] < 0 ? n : rank[a];
+        const int rb = rank[b] < 0 ? n : rank[b];
+        unit.outcomes.push_back({a, b, ra < rb ? 1.0 : (ra > rb ? 0.0 : 0.5), 1.0});
+      }
+    }
+    data.units.push_back(std::move(unit));
+  }
+  if (incomplete_seen) {
+    data.notes.push_back("incomplete orders: unranked alternatives rank below every ranked one; two unranked "
+                         "alternatives are not compared");
+  }
+  data.notes.push_back("tied alternatives count half a win to each side");
+  return data;
+}
+
+}  // namespace nlhf

@@ -1,0 +1,171 @@
+#include "nlhf/ranking/rank.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "nlhf/error.h"
+#include "nlhf/random.h"
+#include "nlhf/registry.h"
+
+namespace nlhf {
+namespace {
+
+// Elo points per natural-log unit of strength: a 400-point difference is odds of 10 to 1.
+const double kEloPerLogit = 400.0 / std::numbers::ln10;
+
+struct Equilibrium {
+  Eigen::VectorXd policy;
+  double gap = 0;
+  std::string solver;
+};
+
+// OMWU finished on its settled support, certified to the tolerance; the exact LP if that did not get there.
+Equilibrium SolveEquilibrium(const Eigen::MatrixXd& preferences, double tolerance) {
+  const ZeroSumGame game = ZeroSumGame::FromPreferences(PreferenceGame(preferences, {}, {.symmetry_tolerance = 1e-12}));
+  SolveOptions options;
+  options.gap_tolerance = tolerance;
+  options.polish = true;
+  options.max_iterations = 200000;
+  SolveResult result = SolveWith("omwu", game, options);
+  std::string solver = result.algorithm + (result.polished ? ", polished" : "");
+  if (!result.converged()) {
+    result = SolveWith("lp", game, options);
+    solver = "lp";
+  }
+  return {result.policy[0], result.duality_gap, solver};
+}
+
+Interval Percentiles(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const auto at = [&](double q) {
+    const double position = q * static_cast<double>(values.size() - 1);
+    const size_t low = static_cast<size_t>(std::floor(position));
+    const size_t high = std::min(low + 1, values.size() - 1);
+    return values[low] + (position - static_cast<double>(low)) * (values[high] - values[low]);
+  };
+  return {at(0.025), at(0.975)};
+}
+
+PairwiseTable TableFor(const ComparisonData& data, const std::vector<double>* draws, const std::string& context) {
+  if (data.preferences) {
+    // A bare matrix: each pair counts as one comparison won P[a][b] by a.
+    const Eigen::MatrixXd& p = *data.preferences;
+    PairwiseTable table{p, Eigen::MatrixXd::Ones(p.rows(), p.cols())};
+    table.wins.diagonal().setZero();
+    table.counts.diagonal().setZero();
+    return table;
+  }
+  return Tabulate(data, draws, context);
+}
+
+}  // namespace
+
+std::vector<std::string> Contexts(const ComparisonData& data) {
+  std::vector<std::string> contexts;
+  for (const ComparisonUnit& unit : data.units) {
+    if (!unit.context.empty() && std::find(contexts.begin(), contexts.end(), unit.context) == contexts.end()) {
+      contexts.push_back(unit.context);
+    }
+  }
+  return contexts;
+}
+
+RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
+  if (!(options.prior >= 0) || !std::isfinite(options.prior)) {
+    throw InvalidArgument(fmt::format("prior = {}. Violated constraint: prior >= 0", options.prior));
+  }
+  if (options.bootstrap < 0) {
+    throw InvalidArgument(fmt::format("bootstrap = {}. Violated constraint: bootstrap >= 0", options.bootstrap));
+  }
+  if (options.bootstrap > 0 && data.preferences) {
+    throw InvalidArgument(fmt::format("{}: --bootstrap needs the individual comparisons; a preference matrix has "
+                                      "none to resample", data.source));
+  }
+  const int n = static_cast<int>(data.candidates.size());
+  if (n < 2) throw InvalidArgument(fmt::format("{}: {} candidate(s); a ranking needs two", data.source, n));
+
+  RankingResult result;
+  const PairwiseTable table = TableFor(data, nullptr, options.context);
+  std::vector<std::pair<int, int>> never;
+  result.preferences = data.preferences ? *data.preferences : PreferencesFromTable(table, options.prior, &never);
+  for (const auto& [a, b] : never) result.never_compared.emplace_back(data.candidates[a], data.candidates[b]);
+
+  const Equilibrium equilibrium = SolveEquilibrium(result.preferences, options.gap_tolerance);
+  result.duality_gap = equilibrium.gap;
+  result.solver = equilibrium.solver;
+  const Eigen::VectorXd beats = (result.preferences * equilibrium.policy);  // P(a ≻ π)
+  PairwiseTable rating_table = table;
+  rating_table.wins.array() += options.prior;
+  rating_table.counts.array() += 2 * options.prior;
+  rating_table.wins.diagonal().setZero();
+  rating_table.counts.diagonal().setZero();
+  const Eigen::VectorXd strengths = BradleyTerryLogStrengths(rating_table);
+
+  for (int a = 0; a < n; ++a) {
+    CandidateRanking c;
+    c.name = data.candidates[a];
+    c.index = a;
+    c.ne_probability = equilibrium.policy[a];
+    c.beats_ne_probability = beats[a];
+    c.bt_rating = 1000.0 + kEloPerLogit * strengths[a];
+    c.comparisons = data.preferences ? std::nan("") : table.counts.row(a).sum();
+    result.candidates.push_back(c);
+  }
+  if (const auto winner = CondorcetWinner(result.preferences)) result.condorcet_winner = data.candidates[*winner];
+  for (int a : TopCycle(result.preferences)) result.top_cycle.push_back(data.candidates[a]);
+
+  if (options.bootstrap > 0) {
+    // Resample units (PrefLib voters by their counts) with replacement, the same number as observed.
+    std::vector<double> cumulative;
+    double total = 0;
+    for (const ComparisonUnit& unit : data.units) {
+      total += (options.context.empty() || unit.context == options.context) ? unit.multiplicity : 0.0;
+      cumulative.push_back(total);
+    }
+    const auto draws_count = static_cast<std::int64_t>(std::llround(total));
+    Rng rng(options.seed);
+    std::vector<std::vector<double>> probabilities(n), ratings(n);
+    std::vector<int> in_support(n, 0);
+    for (int k = 0; k < options.bootstrap; ++k) {
+      if (options.progress) options.progress(k, options.bootstrap);
+      std::vector<double> draws(data.units.size(), 0.0);
+      for (std::int64_t d = 0; d < draws_count; ++d) {
+        const double u = rng.Uniform() * total;
+        const size_t unit = std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin();
+        draws[std::min(unit, draws.size() - 1)] += 1.0;
+      }
+      PairwiseTable resampled = Tabulate(data, &draws, options.context);
+      const Equilibrium e = SolveEquilibrium(PreferencesFromTable(resampled, options.prior, nullptr), options.gap_tolerance);
+      resampled.wins.array() += options.prior;
+      resampled.counts.array() += 2 * options.prior;
+      resampled.wins.diagonal().setZero();
+      resampled.counts.diagonal().setZero();
+      const Eigen::VectorXd s = BradleyTerryLogStrengths(resampled);
+      for (int a = 0; a < n; ++a) {
+        probabilities[a].push_back(e.policy[a]);
+        ratings[a].push_back(1000.0 + kEloPerLogit * s[a]);
+        in_support[a] += e.policy[a] > options.support_threshold ? 1 : 0;
+      }
+    }
+    if (options.progress) options.progress(options.bootstrap, options.bootstrap);
+    for (CandidateRanking& c : result.candidates) {
+      c.ne_interval = Percentiles(probabilities[c.index]);
+      c.bt_interval = Percentiles(ratings[c.index]);
+      c.support_frequency = static_cast<double>(in_support[c.index]) / options.bootstrap;
+    }
+    result.bootstrap = options.bootstrap;
+  }
+  // Candidates outside the support tie at probability 0; among them, the closer to beating the
+  // equilibrium comes first.
+  std::stable_sort(result.candidates.begin(), result.candidates.end(), [](const auto& x, const auto& y) {
+    if (x.ne_probability != y.ne_probability) return x.ne_probability > y.ne_probability;
+    if (x.beats_ne_probability != y.beats_ne_probability) return x.beats_ne_probability > y.beats_ne_probability;
+    return x.bt_rating > y.bt_rating;
+  });
+  return result;
+}
+
+}  // namespace nlhf

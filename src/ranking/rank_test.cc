@@ -1,0 +1,155 @@
+#include "nlhf/ranking/rank.h"
+
+#include <cmath>
+
+#include "nlhf/error.h"
+#include "nlhf/metrics.h"
+#include "nlhf/ranking/readers.h"
+#include "nlhf/solvers/exact_lp.h"
+#include "testing.h"
+
+namespace nlhf {
+namespace {
+
+std::string Fixture(const std::string& name) { return std::string(NLHF_SOURCE_DIR) + "/tests/data/ranking/" + name; }
+
+const CandidateRanking& Find(const RankingResult& r, const std::string& name) {
+  for (const auto& c : r.candidates) {
+    if (c.name == name) return c;
+  }
+  throw std::runtime_error("no candidate " + name);
+}
+
+// The equilibrium agrees with the exact LP: both certified to 1e-9 on the same P (an NE may be
+// non-unique, so the certificate, not the vector, is compared), and equal where the LP's is unique.
+void ExpectAgreesWithLp(const RankingResult& r) {
+  const ZeroSumGame game = ZeroSumGame::FromPreferences(PreferenceGame(r.preferences));
+  const SolveResult lp = SolveExactLp(game, testing::PlainOptions(0));
+  EXPECT_LE(lp.duality_gap, 1e-9);
+  EXPECT_LE(r.duality_gap, 1e-9);
+  Eigen::VectorXd pi(r.candidates.size());
+  for (const auto& c : r.candidates) pi[c.index] = c.ne_probability;
+  EXPECT_NEAR(DualityGap(game, {pi}), r.duality_gap, 1e-15);
+}
+
+TEST(Rank, SoccerEquilibriumIsSupportedOnAgents1_8_9) {
+  const RankingResult r = Rank(ReadComparisonFile(std::string(NLHF_SOURCE_DIR) + "/data/soccer.txt"), {});
+  ExpectAgreesWithLp(r);
+  std::vector<std::string> support;
+  for (const auto& c : r.candidates) {
+    if (c.ne_probability > 1e-6) support.push_back(c.name);
+  }
+  std::sort(support.begin(), support.end());
+  EXPECT_EQ(support, (std::vector<std::string>{"1", "8", "9"}));
+  EXPECT_EQ(r.candidates[0].name, "1");
+  EXPECT_FALSE(r.condorcet_winner.has_value());
+  EXPECT_THROW_WITH(Rank(ReadComparisonFile(std::string(NLHF_SOURCE_DIR) + "/data/soccer.txt"), {.bootstrap = 5}),
+                    InvalidArgument, "--bootstrap needs the individual comparisons");
+}
+
+TEST(Rank, BattleCycleGivesTheUniformLotteryOverTheCycle) {
+  const RankingResult r = Rank(ReadComparisonFile(Fixture("battles.csv")), {});
+  ExpectAgreesWithLp(r);
+  for (const char* name : {"a", "b", "c"}) EXPECT_NEAR(Find(r, name).ne_probability, 1.0 / 3, 1e-9);
+  EXPECT_EQ(Find(r, "d").ne_probability, 0.0);
+  EXPECT_EQ(r.top_cycle, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_FALSE(r.condorcet_winner.has_value());
+  EXPECT_EQ(Find(r, "a").comparisons, 10);
+  EXPECT_EQ(Find(r, "d").comparisons, 4);
+  EXPECT_LT(Find(r, "d").bt_rating, Find(r, "a").bt_rating - 100);
+}
+
+// Three-candidate cycle A > B > C > A from 9 full rankings: the NE is the kernel vector (5, 1, 3)/9.
+TEST(Rank, PreflibCycleMatchesTheClosedForm) {
+  const RankingResult r = Rank(ReadComparisonFile(Fixture("votes.soc")), {});
+  ExpectAgreesWithLp(r);
+  EXPECT_NEAR(Find(r, "A").ne_probability, 5.0 / 9, 1e-9);
+  EXPECT_NEAR(Find(r, "B").ne_probability, 1.0 / 9, 1e-9);
+  EXPECT_NEAR(Find(r, "C").ne_probability, 3.0 / 9, 1e-9);
+}
+
+TEST(Rank, CondorcetWinnerTakesAllTheEquilibrium) {
+  const RankingResult r = Rank(ReadComparisonFile(Fixture("votes.toi")), {});
+  ExpectAgreesWithLp(r);
+  ASSERT_TRUE(r.condorcet_winner.has_value());
+  EXPECT_EQ(*r.condorcet_winner, "Alice");
+  EXPECT_EQ(r.top_cycle, (std::vector<std::string>{"Alice"}));
+  EXPECT_NEAR(r.candidates[0].ne_probability, 1.0, 1e-12);
+}
+
+TEST(Rank, PairwiseAndScoreTableInputsAreCertified) {
+  ExpectAgreesWithLp(Rank(ReadComparisonFile(Fixture("pairwise.csv"), {.score_low = -1000, .score_high = 1000}), {}));
+  const RankingResult table = Rank(ReadComparisonFile(Fixture("scores.tsv")), {});
+  ExpectAgreesWithLp(table);
+  EXPECT_EQ(table.top_cycle, (std::vector<std::string>{"alpha", "beta"}));
+}
+
+TEST(Rank, NeverComparedPairsAreListedAndAPriorFillsThem) {
+  const ComparisonData data = ReadComparisonFile(Fixture("battles.csv"), {.context_column = "question_id"});
+  const RankingResult q1 = Rank(data, {.context = "q1"});
+  EXPECT_EQ(q1.never_compared.size(), 2u);  // b–d and c–d
+  const RankingResult with_prior = Rank(data, {.prior = 1, .context = "q1"});
+  EXPECT_TRUE(with_prior.never_compared.empty());
+  EXPECT_EQ(Contexts(data), (std::vector<std::string>{"q1", "q2", "q3"}));
+}
+
+TEST(Rank, BootstrapIsReproducibleAndItsIntervalsCoverTheEstimate) {
+  const ComparisonData data = ReadComparisonFile(Fixture("votes.soc"));
+  const RankingResult first = Rank(data, {.bootstrap = 40, .seed = 3});
+  const RankingResult second = Rank(data, {.bootstrap = 40, .seed = 3});
+  const RankingResult other = Rank(data, {.bootstrap = 40, .seed = 4});
+  bool differs = false;
+  for (size_t k = 0; k < first.candidates.size(); ++k) {
+    const CandidateRanking& c = first.candidates[k];
+    ASSERT_TRUE(c.ne_interval && c.bt_interval && c.support_frequency);
+    EXPECT_EQ(c.ne_interval->low, second.candidates[k].ne_interval->low);
+    EXPECT_LE(c.ne_interval->low, c.ne_interval->high);
+    EXPECT_LE(c.bt_interval->low, c.bt_rating + 1e-9);
+    EXPECT_GE(c.bt_interval->high, c.bt_rating - 1e-9);
+    EXPECT_GE(*c.support_frequency, 0.0);
+    EXPECT_LE(*c.support_frequency, 1.0);
+    differs = differs || c.bt_interval->low != other.candidates[k].bt_interval->low;
+  }
+  EXPECT_TRUE(differs) << "another seed draws other resamples";
+}
+
+TEST(BradleyTerry, TwoCandidatesGiveTheLogOddsOfTheirRecord) {
+  PairwiseTable table{Eigen::MatrixXd::Zero(2, 2), Eigen::MatrixXd::Zero(2, 2)};
+  table.wins(0, 1) = 3;
+  table.wins(1, 0) = 1;
+  table.counts(0, 1) = table.counts(1, 0) = 4;
+  const Eigen::VectorXd r = BradleyTerryLogStrengths(table);
+  EXPECT_NEAR(r[0] - r[1], std::log(3.0), 1e-6);
+  EXPECT_NEAR(r.sum(), 0.0, 1e-12);
+}
+
+TEST(BradleyTerry, RecoversPlantedStrengthsFromTheirExpectedRecords) {
+  const Eigen::Vector4d truth(1.0, 0.2, -0.4, -0.8);
+  PairwiseTable table{Eigen::MatrixXd::Zero(4, 4), Eigen::MatrixXd::Zero(4, 4)};
+  for (int a = 0; a < 4; ++a) {
+    for (int b = 0; b < 4; ++b) {
+      if (a == b) continue;
+      table.counts(a, b) = 100;
+      table.wins(a, b) = 100 / (1 + std::exp(truth[b] - truth[a]));
+    }
+  }
+  const Eigen::VectorXd r = BradleyTerryLogStrengths(table);
+  EXPECT_LT((r - (truth.array() - truth.mean()).matrix()).lpNorm<Eigen::Infinity>(), 1e-6);
+}
+
+TEST(Tournament, SmithSetOfACycleAboveADominatedCandidate) {
+  Eigen::MatrixXd p(4, 4);
+  p << 0.5, 0.7, 0.3, 0.9,
+       0.3, 0.5, 0.7, 0.9,
+       0.7, 0.3, 0.5, 0.9,
+       0.1, 0.1, 0.1, 0.5;
+  EXPECT_EQ(TopCycle(p), (std::vector<int>{0, 1, 2}));
+  EXPECT_FALSE(CondorcetWinner(p).has_value());
+  p(0, 2) = 0.6;
+  p(2, 0) = 0.4;
+  EXPECT_EQ(CondorcetWinner(p), 0);
+  EXPECT_EQ(TopCycle(p), (std::vector<int>{0}));
+}
+
+}  // namespace
+}  // namespace nlhf

@@ -1,0 +1,77 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "nlhf/error.h"
+#include "nlhf/game.h"
+#include "nlhf/io/atomic_file.h"
+#include "nlhf/io/matrix_file.h"
+#include "nlhf/ranking/readers.h"
+#include "ranking/csv.h"
+
+namespace nlhf {
+namespace {
+
+std::string Lowercase(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+ComparisonData MatrixData(const std::string& path, std::string_view text) {
+  const MatrixFile file = FormatFromPath(path) == MatrixFormat::kText ? ParseTextMatrix(text, path) : ReadMatrixFile(path);
+  const PreferenceGame game(file.values, file.row_names, {}, file.source);
+  ComparisonData data;
+  data.source = path;
+  data.format = "matrix";
+  data.candidates = game.names();
+  data.preferences = game.preferences();
+  return data;
+}
+
+// What the content looks like when neither the flag nor the extension decides.
+std::string DetectFormat(std::string_view text, const std::string& path) {
+  const std::vector<internal::CsvRow> rows = internal::ReadCsv(text, path);
+  if (rows.empty()) throw ParseError(fmt::format("{}: empty file", path));
+  std::vector<std::string> header;
+  for (const auto& f : rows[0].fields) header.push_back(Lowercase(f));
+  const auto has = [&](const char* name) { return std::find(header.begin(), header.end(), name) != header.end(); };
+  if (has("model_a") && has("model_b") && has("winner")) return "battles";
+  double value = 0;
+  const bool three_columns = std::all_of(rows.begin(), rows.end(), [](const auto& r) { return r.fields.size() == 3; });
+  if (three_columns && rows.size() >= 2 && internal::ParseLooseNumber(rows[1].fields[2], value) &&
+      !internal::ParseLooseNumber(rows[1].fields[0], value) && !internal::ParseLooseNumber(rows[1].fields[1], value)) {
+    return "pairwise";
+  }
+  try {
+    const MatrixFile matrix = ParseTextMatrix(text, path);
+    if (matrix.values.rows() == matrix.values.cols() && matrix.values.rows() > 1) return "matrix";
+  } catch (const ParseError&) {
+  }
+  return "score-table";
+}
+
+}  // namespace
+
+ComparisonData ReadComparisonFile(const std::string& path, const ComparisonReadOptions& options) {
+  std::string format = options.format;
+  std::string extension = Lowercase(std::filesystem::path(path).extension().string());
+  const std::string text = ReadWholeFile(path);
+  if (format.empty()) {
+    if (extension == ".soc" || extension == ".soi" || extension == ".toc" || extension == ".toi") {
+      format = "preflib";
+    } else if (extension == ".json" || extension == ".npy") {
+      format = "matrix";
+    } else {
+      format = DetectFormat(text, path);
+    }
+  }
+  if (format == "battles") return ParseBattles(text, path, options);
+  if (format == "pairwise") return ParsePairwiseScores(text, path, options);
+  if (format == "score-table") return ParseScoreTable(text, path);
+  if (format == "preflib") return ParsePreflib(text, path);
+  if (format == "matrix") return MatrixData(path, text);
+  throw InvalidArgument(fmt::format("--format {}: expected battles, pairwise, score-table, preflib or matrix", format));
+}
+
+}  // namespace nlhf

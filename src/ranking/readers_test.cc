@@ -1,0 +1,122 @@
+#include "nlhf/ranking/readers.h"
+
+#include "nlhf/error.h"
+#include "testing.h"
+
+namespace nlhf {
+namespace {
+
+std::string Fixture(const std::string& name) { return std::string(NLHF_SOURCE_DIR) + "/tests/data/ranking/" + name; }
+
+Eigen::MatrixXd PreferencesOf(const ComparisonData& data) {
+  return PreferencesFromTable(Tabulate(data), 0, nullptr);
+}
+
+int Index(const ComparisonData& data, const std::string& name) {
+  return static_cast<int>(std::find(data.candidates.begin(), data.candidates.end(), name) - data.candidates.begin());
+}
+
+TEST(Battles, CountsWinsAndHalfTies) {
+  const ComparisonData data = ReadComparisonFile(Fixture("battles.csv"));
+  EXPECT_EQ(data.format, "battles");
+  EXPECT_EQ(data.candidates, (std::vector<std::string>{"a", "b", "c", "d"}));
+  const PairwiseTable table = Tabulate(data);
+  EXPECT_EQ(table.wins(0, 1), 3);  // a over b
+  EXPECT_EQ(table.wins(1, 0), 1);
+  EXPECT_EQ(table.wins(0, 3), 1.5);  // a over d: one win, one tie
+  EXPECT_EQ(table.counts(0, 3), 2);
+  const Eigen::MatrixXd p = PreferencesOf(data);
+  EXPECT_DOUBLE_EQ(p(1, 2), 0.75);
+  EXPECT_DOUBLE_EQ(p(2, 0), 0.75);
+  EXPECT_DOUBLE_EQ(p(1, 3), 1.0);
+}
+
+TEST(Battles, ContextAndWeightColumns) {
+  const ComparisonData data =
+      ReadComparisonFile(Fixture("battles.csv"), {.context_column = "question_id", .weight_column = "weight"});
+  EXPECT_EQ(data.units.front().context, "q1");
+  const PairwiseTable q1 = Tabulate(data, nullptr, "q1");
+  EXPECT_EQ(q1.wins(0, 1), 2);
+  EXPECT_EQ(q1.counts(1, 3), 0);  // b and d never meet in q1
+}
+
+TEST(Battles, MalformedLogsNameTheLineAndTheRule) {
+  EXPECT_THROW_WITH(ParseBattles("model_a,model_b,winner\nx,y,model_c\n", "b.csv", {}), ParseError, "b.csv:2",
+                    "winner 'model_c'", "model_a, model_b, tie");
+  EXPECT_THROW_WITH(ParseBattles("model_a,model_b,result\nx,y,model_a\n", "b.csv", {}), ParseError, "b.csv:1",
+                    "no 'winner' column");
+  EXPECT_THROW_WITH(ParseBattles("model_a,model_b,winner\nx,y\n", "b.csv", {}), ParseError, "b.csv:2", "2 fields");
+  EXPECT_THROW_WITH(ParseBattles("model_a,model_b,winner\nx,x,tie\n", "b.csv", {}), ParseError, "battles itself");
+  EXPECT_THROW_WITH(ParseBattles("model_a,model_b,winner,w\nx,y,tie,-1\n", "b.csv", {.weight_column = "w"}),
+                    ParseError, "b.csv:2", "weight '-1'");
+  EXPECT_THROW_WITH(ParseBattles("model_a,model_b,winner\n\"x,y,tie\n", "b.csv", {}), ParseError, "unterminated");
+}
+
+TEST(PairwiseScores, MapsTheScoreRangeAndCombinesReversedPairs) {
+  const ComparisonData data =
+      ReadComparisonFile(Fixture("pairwise.csv"), {.score_low = -1000, .score_high = 1000});
+  EXPECT_EQ(data.format, "pairwise");
+  const Eigen::MatrixXd p = PreferencesOf(data);
+  const int x = Index(data, "x"), y = Index(data, "y"), z = Index(data, "z");
+  EXPECT_NEAR(p(x, y), 0.7, 1e-15);  // 600 → 0.8 and (y, x, −200) → 0.6 for x
+  EXPECT_NEAR(p(y, z), 1.0, 1e-15);
+  EXPECT_NEAR(p(z, x), 0.5, 1e-15);
+}
+
+TEST(PairwiseScores, ScoresOutsideTheRangeAreRejected) {
+  EXPECT_THROW_WITH(ParsePairwiseScores("x,y,2\n", "s.csv", {}), ParseError, "s.csv:1", "outside the score range");
+  EXPECT_THROW_WITH(ParsePairwiseScores("x,y,0.5,1\n", "s.csv", {}), ParseError, "4 fields");
+}
+
+TEST(ScoreTable, RanksEachRowWithThousandsSeparatorsUncertaintiesAndMissingValues) {
+  const ComparisonData data = ReadComparisonFile(Fixture("scores.tsv"), {.format = "score-table"});
+  EXPECT_EQ(data.candidates, (std::vector<std::string>{"alpha", "beta", "gamma"}));
+  const PairwiseTable table = Tabulate(data);
+  EXPECT_EQ(table.counts(0, 1), 3);
+  EXPECT_EQ(table.counts(0, 2), 2);  // gamma is missing in t2
+  const Eigen::MatrixXd p = PreferencesOf(data);
+  EXPECT_DOUBLE_EQ(p(0, 1), 0.5);  // 1,234.5 > 1,200; 10.5 < 12.0±0.3; 3 = 3
+  EXPECT_DOUBLE_EQ(p(0, 2), 1.0);
+  EXPECT_DOUBLE_EQ(p(1, 2), 1.0);
+}
+
+TEST(ScoreTable, RaggedRowsAndNonNumbersNameTheLine) {
+  EXPECT_THROW_WITH(ParseScoreTable("a b c\n1 2 3\n4 5\n", "t.txt"), ParseError, "t.txt:3", "2 fields");
+  EXPECT_THROW_WITH(ParseScoreTable("a,b\n1,x\n", "t.csv"), ParseError, "t.csv:2", "'x'", "candidate 'b'");
+}
+
+TEST(Preflib, TiesAndIncompleteOrdersFollowTheStatedConvention) {
+  const ComparisonData data = ReadComparisonFile(Fixture("votes.toi"));
+  EXPECT_EQ(data.format, "preflib");
+  EXPECT_EQ(data.candidates, (std::vector<std::string>{"Alice", "Bob", "Carol", "Dave"}));
+  const PairwiseTable table = Tabulate(data);
+  EXPECT_EQ(table.wins(0, 1), 3);    // Alice over Bob in the 3 ballots 1,{2,3},4
+  EXPECT_EQ(table.wins(1, 2), 3.5);  // Bob–Carol: 3 ties (1.5) + 2 (Bob ranked, Carol not)
+  EXPECT_EQ(table.counts(0, 3), 5);  // Alice and Dave both unranked in "1: 3": not compared
+  EXPECT_EQ(table.counts(2, 3), 4);
+  ASSERT_FALSE(data.notes.empty());
+  EXPECT_THAT(data.notes[0], ::testing::HasSubstr("unranked alternatives rank below every ranked one"));
+}
+
+TEST(Preflib, MalformedFilesAreRejected) {
+  EXPECT_THROW_WITH(ParsePreflib("# ALTERNATIVE NAME 1: A\n1: 1\n", "v.soi"), ParseError, "bad PrefLib header",
+                    "NUMBER ALTERNATIVES");
+  EXPECT_THROW_WITH(ParsePreflib("# NUMBER ALTERNATIVES: 2\n1: 1,3\n", "v.soi"), ParseError, "v.soi:2",
+                    "alternative 3 is outside 1..2");
+  EXPECT_THROW_WITH(ParsePreflib("# NUMBER ALTERNATIVES: 3\n1: 1,{2,3}\n", "v.soc"), ParseError, "v.soc:2",
+                    "tie group");
+  EXPECT_THROW_WITH(ParsePreflib("# NUMBER ALTERNATIVES: 3\n1: 1,2\n", "v.soc"), ParseError, "v.soc:2",
+                    "complete orders");
+  EXPECT_THROW_WITH(ParsePreflib("# NUMBER ALTERNATIVES: 3\nten: 1,2,3\n", "v.soc"), ParseError, "count: order");
+  EXPECT_THROW_WITH(ParsePreflib("# NUMBER ALTERNATIVES: 3\n1: 1,1,2\n", "v.soi"), ParseError, "appears twice");
+}
+
+TEST(ReadComparisonFile, DetectsAMatrix) {
+  const ComparisonData data = ReadComparisonFile(std::string(NLHF_SOURCE_DIR) + "/data/soccer.txt");
+  EXPECT_EQ(data.format, "matrix");
+  EXPECT_EQ(data.candidates.size(), 10u);
+  ASSERT_TRUE(data.preferences.has_value());
+}
+
+}  // namespace
+}  // namespace nlhf

@@ -1,0 +1,96 @@
+// Score tables: rows are tasks or voters, columns candidates, higher is better.
+#include <fmt/format.h>
+
+#include "nlhf/error.h"
+#include "nlhf/ranking/readers.h"
+#include <optional>
+
+#include "ranking/csv.h"
+
+namespace nlhf {
+namespace {
+
+bool IsMissing(const std::string& field) {
+  return field.empty() || field == "-" || field == "NA" || field == "na" || field == "n/a" || field == "N/A" ||
+         field == "nan" || field == "NaN";
+}
+
+}  // namespace
+
+ComparisonData ParseScoreTable(std::string_view text, const std::string& path) {
+  // The delimiter is whatever the header uses: tabs, else commas, else spaces (so thousands separators
+  // like 1,234.5 need a tab- or space-separated table, or quotes).
+  std::string_view first_line = text;
+  {
+    size_t start = 0;
+    while (start < text.size()) {
+      size_t end = text.find('\n', start);
+      if (end == std::string_view::npos) end = text.size();
+      std::string_view line = text.substr(start, end - start);
+      const size_t content = line.find_first_not_of(" \t\r");
+      if (content != std::string_view::npos && line[content] != '#') {
+        first_line = line;
+        break;
+      }
+      start = end + 1;
+    }
+  }
+  std::vector<internal::CsvRow> rows;
+  if (first_line.find('\t') != std::string_view::npos) {
+    rows = internal::ReadCsv(text, path, '\t');
+  } else if (first_line.find(',') != std::string_view::npos) {
+    rows = internal::ReadCsv(text, path, ',');
+  } else {
+    rows = internal::ReadWhitespaceTable(text);
+  }
+  if (rows.size() < 2) throw ParseError(fmt::format("{}: a score table needs a header row and at least one row", path));
+  std::vector<std::string> header = rows[0].fields;
+  const size_t width = rows[1].fields.size();
+  // A first column of row labels: either the header names it (same width, non-numeric first fields) or
+  // the header is one shorter than the rows.
+  double probe = 0;
+  bool labelled = width == header.size() + 1;
+  if (width == header.size() && !internal::ParseLooseNumber(rows[1].fields[0], probe) && !IsMissing(rows[1].fields[0])) {
+    labelled = true;
+    header.erase(header.begin());
+  }
+  const size_t offset = labelled ? 1 : 0;
+  const int n = static_cast<int>(header.size());
+  if (n < 2) throw ParseError(fmt::format("{}:{}: the header names {} candidates; a ranking needs two", path, rows[0].line, n));
+
+  ComparisonData data;
+  data.source = path;
+  data.format = "score-table";
+  data.candidates = header;
+  for (size_t r = 1; r < rows.size(); ++r) {
+    const internal::CsvRow& row = rows[r];
+    if (row.fields.size() != static_cast<size_t>(n) + offset) {
+      throw ParseError(fmt::format("{}:{}: {} fields, but the header names {} candidates{}", path, row.line,
+                                   row.fields.size(), n, labelled ? " after a row label" : ""));
+    }
+    std::vector<std::optional<double>> values(n);
+    for (int c = 0; c < n; ++c) {
+      const std::string& field = row.fields[c + offset];
+      if (IsMissing(field)) continue;
+      double v = 0;
+      if (!internal::ParseLooseNumber(field, v)) {
+        throw ParseError(fmt::format("{}:{}: field {} ('{}', candidate '{}') is not a number", path, row.line,
+                                     c + offset + 1, field, header[c]));
+      }
+      values[c] = v;
+    }
+    ComparisonUnit unit;
+    for (int a = 0; a < n; ++a) {
+      for (int b = a + 1; b < n; ++b) {
+        if (!values[a] || !values[b]) continue;
+        unit.outcomes.push_back({a, b, *values[a] > *values[b] ? 1.0 : (*values[a] < *values[b] ? 0.0 : 0.5), 1.0});
+      }
+    }
+    data.units.push_back(std::move(unit));
+  }
+  data.notes.push_back("each row ranks the candidates it scores (higher is better, equal scores tie); missing "
+                       "values leave that candidate out of the row");
+  return data;
+}
+
+}  // namespace nlhf
