@@ -13,6 +13,9 @@ packages=(
   libgtest-dev libgmock-dev           # unit tests
   libbenchmark-dev                    # benchmarks
   gnuplot-nox fonts-dejavu-core       # figures (pngcairo with DejaVu fonts)
+  python3 python3-dev pybind11-dev    # the Python module
+  python3-numpy python3-pytest        # its tests (Debian's /usr/bin/python3)
+  python3-setuptools python3-pip      # pip install . (setup.py drives CMake)
 )
 
 missing=()

@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 
 #include "nlhf/error.h"
 #include "nlhf/ranking/readers.h"
@@ -27,7 +29,56 @@ int FindColumn(const internal::CsvRow& header, const std::string& name, const st
   return -1;
 }
 
+// a's result for a winner value; nullopt for anything but model_a, model_b, tie, tie (bothbad).
+std::optional<double> ScoreOfWinner(const std::string& winner) {
+  const std::string value = Lowercase(winner);
+  if (value == "model_a") return 1.0;
+  if (value == "model_b") return 0.0;
+  if (value == "tie" || value == "tie (bothbad)") return 0.5;
+  return std::nullopt;
+}
+
+constexpr const char* kTieNote = "ties (tie, tie (bothbad)) count half a win to each side";
+
 }  // namespace
+
+ComparisonData BattlesFromColumns(const std::vector<std::string>& model_a, const std::vector<std::string>& model_b,
+                                  const std::vector<std::string>& winner, const std::vector<std::string>* contexts,
+                                  const std::vector<double>* weights, const std::string& source) {
+  const size_t rows = model_a.size();
+  if (model_b.size() != rows || winner.size() != rows || (contexts && contexts->size() != rows) ||
+      (weights && weights->size() != rows)) {
+    throw InvalidArgument(fmt::format("{}: columns of different lengths ({} model_a, {} model_b, {} winner)", source,
+                                      rows, model_b.size(), winner.size()));
+  }
+  if (rows == 0) throw InvalidArgument(fmt::format("{}: no battles", source));
+  ComparisonData data;
+  data.source = source;
+  data.format = "battles";
+  internal::CandidateIndex candidates;
+  for (size_t r = 0; r < rows; ++r) {
+    if (model_a[r].empty() || model_b[r].empty() || model_a[r] == model_b[r]) {
+      throw InvalidArgument(fmt::format("{}: row {}: model_a '{}' and model_b '{}' must be two different names",
+                                        source, r, model_a[r], model_b[r]));
+    }
+    const std::optional<double> score = ScoreOfWinner(winner[r]);
+    if (!score) {
+      throw InvalidArgument(fmt::format("{}: row {}: winner '{}' is not one of model_a, model_b, tie, tie (bothbad)",
+                                        source, r, winner[r]));
+    }
+    const double weight = weights ? (*weights)[r] : 1.0;
+    if (!std::isfinite(weight) || weight < 0) {
+      throw InvalidArgument(fmt::format("{}: row {}: weight {} is not a finite number >= 0", source, r, weight));
+    }
+    ComparisonUnit unit;
+    unit.outcomes.push_back({candidates.IndexOf(model_a[r]), candidates.IndexOf(model_b[r]), *score, weight});
+    if (contexts) unit.context = (*contexts)[r];
+    data.units.push_back(std::move(unit));
+  }
+  data.candidates = candidates.names();
+  data.notes.push_back(kTieNote);
+  return data;
+}
 
 ComparisonData ParseBattles(std::string_view text, const std::string& path, const ComparisonReadOptions& options) {
   const std::vector<internal::CsvRow> rows = internal::ReadCsv(text, path);
@@ -53,15 +104,8 @@ ComparisonData ParseBattles(std::string_view text, const std::string& path, cons
     const std::string& b = row.fields[column_b];
     if (a.empty() || b.empty()) throw ParseError(fmt::format("{}:{}: empty model name", path, row.line));
     if (a == b) throw ParseError(fmt::format("{}:{}: '{}' battles itself: model_a and model_b must differ", path, row.line, a));
-    const std::string winner = Lowercase(row.fields[column_winner]);
-    double score_a = 0;
-    if (winner == "model_a") {
-      score_a = 1;
-    } else if (winner == "model_b") {
-      score_a = 0;
-    } else if (winner == "tie" || winner == "tie (bothbad)") {
-      score_a = 0.5;
-    } else {
+    const std::optional<double> score_a = ScoreOfWinner(row.fields[column_winner]);
+    if (!score_a) {
       throw ParseError(fmt::format("{}:{}: winner '{}' is not one of model_a, model_b, tie, tie (bothbad)", path,
                                    row.line, row.fields[column_winner]));
     }
@@ -82,13 +126,13 @@ ComparisonData ParseBattles(std::string_view text, const std::string& path, cons
       }
     }
     ComparisonUnit unit;
-    unit.outcomes.push_back({candidates.IndexOf(a), candidates.IndexOf(b), score_a, weight});
+    unit.outcomes.push_back({candidates.IndexOf(a), candidates.IndexOf(b), *score_a, weight});
     if (column_context >= 0) unit.context = row.fields[column_context];
     data.units.push_back(std::move(unit));
   }
   if (data.units.empty()) throw ParseError(fmt::format("{}: the header is there but no battles follow", path));
   data.candidates = candidates.names();
-  data.notes.push_back("ties (tie, tie (bothbad)) count half a win to each side");
+  data.notes.push_back(kTieNote);
   return data;
 }
 

@@ -13,6 +13,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "nlhf/ranking/comparisons.h"
 
@@ -33,6 +34,15 @@ ComparisonData ParseBattles(std::string_view text, const std::string& path, cons
 ComparisonData ParsePairwiseScores(std::string_view text, const std::string& path, const ComparisonReadOptions& options);
 ComparisonData ParseScoreTable(std::string_view text, const std::string& path);
 ComparisonData ParsePreflib(std::string_view text, const std::string& path);
+
+// Battles given as columns (e.g. from a data frame): one entry per battle; `contexts` and `weights` may
+// be null. Errors name `source` and the 0-based row.
+ComparisonData BattlesFromColumns(const std::vector<std::string>& model_a,
+                                  const std::vector<std::string>& model_b,
+                                  const std::vector<std::string>& winner,
+                                  const std::vector<std::string>* contexts,
+                                  const std::vector<double>* weights,
+                                  const std::string& source);
 
 }  // namespace nlhf
 

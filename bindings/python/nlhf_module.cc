@@ -1,0 +1,415 @@
+// `import nlhf`: the C++ engine from Python (pybind11). Matrices are read from NumPy buffers in place,
+// whatever their dtype (float32/float64, or any real type cast once), order or strides, and copied once
+// into the game; results come back as NumPy arrays. Solves and rankings release the GIL.
+#include <fmt/format.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include "nlhf/nlhf.h"
+#include "nlhf/ranking/rank.h"
+#include "nlhf/ranking/readers.h"
+
+namespace py = pybind11;
+
+namespace nlhf::python {
+namespace {
+
+// A 2-D NumPy array of any real dtype, order and strides, as an Eigen matrix. `single_precision` tells
+// whether it was float32.
+Eigen::MatrixXd ToMatrix(const py::handle& object, const char* what, bool* single_precision = nullptr) {
+  py::array array = py::array::ensure(object);
+  if (!array) throw InvalidArgument(fmt::format("{} must be a 2-D NumPy array (or convertible to one)", what));
+  if (array.ndim() != 2) {
+    throw InvalidArgument(fmt::format("{} must be 2-D, got {} dimension(s)", what, array.ndim()));
+  }
+  const py::dtype dtype = array.dtype();
+  if (dtype.kind() != 'f' && dtype.kind() != 'i' && dtype.kind() != 'u' && dtype.kind() != 'b') {
+    throw InvalidArgument(fmt::format("{} must hold real numbers, got dtype {}", what, static_cast<std::string>(py::str(static_cast<const py::handle&>(dtype)))));
+  }
+  if (!dtype.is(py::dtype::of<double>()) && !dtype.is(py::dtype::of<float>())) {
+    array = py::array_t<double, py::array::forcecast>::ensure(array);
+  }
+  const auto rows = array.shape(0), columns = array.shape(1);
+  const auto row_stride = array.strides(0), column_stride = array.strides(1);
+  const char* data = static_cast<const char*>(array.data());
+  Eigen::MatrixXd matrix(rows, columns);
+  const bool single = array.dtype().is(py::dtype::of<float>());
+  if (single_precision != nullptr) *single_precision = single;
+  for (py::ssize_t i = 0; i < rows; ++i) {
+    for (py::ssize_t j = 0; j < columns; ++j) {
+      const char* entry = data + i * row_stride + j * column_stride;
+      matrix(i, j) = single ? static_cast<double>(*reinterpret_cast<const float*>(entry))
+                            : *reinterpret_cast<const double*>(entry);
+    }
+  }
+  return matrix;
+}
+
+Eigen::VectorXd ToVector(const py::handle& object, const char* what) {
+  const auto array = py::array_t<double, py::array::forcecast>::ensure(object);
+  if (!array || array.ndim() != 1) throw InvalidArgument(fmt::format("{} must be a 1-D array of numbers", what));
+  Eigen::VectorXd v(array.shape(0));
+  for (py::ssize_t i = 0; i < array.shape(0); ++i) v[i] = array.at(i);
+  return v;
+}
+
+// One vector, or a sequence of two (row, column).
+PlayerVectors ToPlayerVectors(const py::handle& object, const char* what) {
+  if (py::isinstance<py::list>(object) || py::isinstance<py::tuple>(object)) {
+    const py::sequence sequence = py::reinterpret_borrow<py::sequence>(object);
+    if (sequence.size() == 2 && !py::isinstance<py::float_>(sequence[0]) && !py::isinstance<py::int_>(sequence[0])) {
+      return {ToVector(sequence[0], what), ToVector(sequence[1], what)};
+    }
+  }
+  return {ToVector(object, what)};
+}
+
+py::array_t<double> ToArray(const Eigen::VectorXd& v) {
+  py::array_t<double> out(v.size());
+  std::copy(v.data(), v.data() + v.size(), out.mutable_data());
+  return out;
+}
+
+py::array_t<std::int64_t> ToArray(const std::vector<int>& v) {
+  py::array_t<std::int64_t> out(static_cast<py::ssize_t>(v.size()));
+  std::copy(v.begin(), v.end(), out.mutable_data());
+  return out;
+}
+
+// float32 cannot hold P[a][b] and 1 − P[a][b] both exactly: such a P is checked against its own
+// rounding (1e-6) and then made exactly complementary.
+constexpr double kFloat32SymmetryTolerance = 1e-6;
+
+ZeroSumGame MakeGame(const py::handle& matrix, bool payoff, bool symmetrize, std::optional<double> symmetry_tolerance,
+                     const std::vector<std::string>& names) {
+  bool single = false;
+  Eigen::MatrixXd values = ToMatrix(matrix, payoff ? "the payoff matrix" : "P", &single);
+  const MatrixSource source{.path = "<array>"};
+  if (payoff) return ZeroSumGame::FromPayoff(std::move(values), names, {}, source);
+  const double tolerance = symmetry_tolerance.value_or(single ? kFloat32SymmetryTolerance : 1e-9);
+  if (single && !symmetrize) {
+    PreferenceGame check(values, names, {.symmetry_tolerance = tolerance}, source);
+    symmetrize = true;
+  }
+  if (symmetrize) {
+    PreferenceGame check(values, names, {.symmetry_tolerance = std::numeric_limits<double>::infinity()}, source);
+    Symmetrize(values);
+  }
+  return ZeroSumGame::FromPreferences(PreferenceGame(std::move(values), names,
+                                                    {.symmetry_tolerance = symmetrize ? 1e-12 : tolerance}, source));
+}
+
+// What Python sees of a solve.
+struct Result {
+  SolveResult result;
+  bool symmetric = true;
+  std::vector<std::string> responses;
+};
+
+py::dict TraceDict(const SolveResult& result) {
+  const size_t k = result.trace.size();
+  py::array_t<std::int64_t> iteration(static_cast<py::ssize_t>(k));
+  py::array_t<double> gap(static_cast<py::ssize_t>(k)), regularized(static_cast<py::ssize_t>(k)),
+      min_log(static_cast<py::ssize_t>(k)), l1(static_cast<py::ssize_t>(k));
+  for (size_t i = 0; i < k; ++i) {
+    const TraceRecord& r = result.trace[i];
+    iteration.mutable_at(i) = r.iteration;
+    gap.mutable_at(i) = r.duality_gap;
+    regularized.mutable_at(i) = r.regularized_gap;
+    min_log.mutable_at(i) = r.min_log_probability;
+    l1.mutable_at(i) = r.l1_change;
+  }
+  py::dict trace;
+  trace["iteration"] = iteration;
+  trace["duality_gap"] = gap;
+  trace["regularized_gap"] = regularized;
+  trace["min_log_probability"] = min_log;
+  trace["l1_change"] = l1;
+  if (k > 0 && !result.trace[0].log_policy.empty()) {
+    const auto n = result.trace[0].log_policy[0].size();
+    py::array_t<double> log_policy({static_cast<py::ssize_t>(k), static_cast<py::ssize_t>(n)});
+    for (size_t i = 0; i < k; ++i) {
+      for (Eigen::Index a = 0; a < n; ++a) log_policy.mutable_at(i, a) = result.trace[i].log_policy[0][a];
+    }
+    trace["log_policy"] = log_policy;
+  }
+  return trace;
+}
+
+Result Solve(const py::handle& matrix, const std::string& algorithm, std::optional<double> eta,
+             const std::map<std::string, double>& params, std::int64_t iters, double tol, const py::object& init,
+             std::uint64_t seed, bool polish, bool payoff, bool symmetrize, std::optional<double> symmetry_tol,
+             std::int64_t trace_every, bool trace_policy, const py::object& reference,
+             std::optional<double> time_limit, const std::vector<std::string>& names) {
+  const ZeroSumGame game = MakeGame(matrix, payoff, symmetrize, symmetry_tol, names);
+  SolveOptions options;
+  options.max_iterations = iters;
+  options.gap_tolerance = tol;
+  options.polish = polish;
+  options.trace_interval = trace_every;
+  options.trace_log_policy = trace_policy;
+  if (time_limit) options.max_time_in_seconds = *time_limit;
+  options.initial.seed = seed;
+  if (py::isinstance<py::str>(init)) {
+    const std::string kind = init.cast<std::string>();
+    if (kind == "uniform") {
+      options.initial.kind = InitialPolicy::Kind::kUniform;
+    } else if (kind == "random") {
+      options.initial.kind = InitialPolicy::Kind::kRandom;
+    } else {
+      options.initial.kind = InitialPolicy::Kind::kGiven;
+      options.initial.log_policy = ReadLogPolicyFile(kind);
+    }
+  } else {
+    options.initial.kind = InitialPolicy::Kind::kGiven;
+    options.initial.log_policy = ToPlayerVectors(init, "init (log-probabilities)");
+  }
+  if (!reference.is_none()) options.reference_log_policy = ToPlayerVectors(reference, "reference (log-probabilities)");
+  ParameterValues values(params.begin(), params.end());
+  if (eta) values["step_size"] = *eta;
+  Result out;
+  out.symmetric = game.symmetric();
+  out.responses = game.action_names(0);
+  {
+    py::gil_scoped_release release;
+    out.result = SolveWith(algorithm, game, options, values);
+  }
+  return out;
+}
+
+py::dict RankingDict(const RankingResult& r, const ComparisonData& data) {
+  py::list candidates;
+  for (const CandidateRanking& c : r.candidates) {
+    py::dict entry;
+    entry["name"] = c.name;
+    entry["ne_probability"] = c.ne_probability;
+    entry["beats_ne_probability"] = c.beats_ne_probability;
+    entry["bt_rating"] = c.bt_rating;
+    entry["comparisons"] = std::isfinite(c.comparisons) ? py::object(py::float_(c.comparisons)) : py::object(py::none());
+    if (c.ne_interval) entry["ne_interval"] = py::make_tuple(c.ne_interval->low, c.ne_interval->high);
+    if (c.bt_interval) entry["bt_interval"] = py::make_tuple(c.bt_interval->low, c.bt_interval->high);
+    if (c.support_frequency) entry["support_frequency"] = *c.support_frequency;
+    candidates.append(entry);
+  }
+  py::dict out;
+  out["candidates"] = candidates;
+  out["duality_gap"] = r.duality_gap;
+  out["solver"] = r.solver;
+  out["condorcet_winner"] = r.condorcet_winner ? py::object(py::str(*r.condorcet_winner)) : py::object(py::none());
+  out["top_cycle"] = r.top_cycle;
+  out["never_compared"] = r.never_compared;
+  out["bootstrap"] = r.bootstrap;
+  out["format"] = data.format;
+  out["notes"] = data.notes;
+  return out;
+}
+
+std::vector<std::string> Column(const py::handle& table, const char* name) {
+  std::vector<std::string> values;
+  for (const py::handle item : table[py::str(name)]) values.push_back(py::str(item).cast<std::string>());
+  return values;
+}
+
+py::object Rank(const py::object& data_or_path, std::optional<std::string> format, std::optional<std::string> context,
+                std::optional<std::string> weight, std::optional<std::pair<double, double>> score_range, double prior,
+                int bootstrap, std::uint64_t seed, bool per_context) {
+  ComparisonData data;
+  const py::object os_path = py::module_::import("os").attr("PathLike");
+  if (py::isinstance<py::str>(data_or_path) || py::isinstance(data_or_path, os_path)) {
+    ComparisonReadOptions read;
+    read.format = format.value_or("");
+    read.context_column = context.value_or("");
+    read.weight_column = weight.value_or("");
+    if (score_range) std::tie(read.score_low, read.score_high) = *score_range;
+    data = ReadComparisonFile(py::str(py::module_::import("os").attr("fspath")(data_or_path)).cast<std::string>(), read);
+  } else {
+    // A data frame or a mapping of columns: model_a, model_b, winner (and the context / weight columns).
+    std::optional<std::vector<std::string>> contexts;
+    std::optional<std::vector<double>> weights;
+    if (context) contexts = Column(data_or_path, context->c_str());
+    if (weight) {
+      weights.emplace();
+      for (const py::handle item : data_or_path[py::str(*weight)]) weights->push_back(item.cast<double>());
+    }
+    data = BattlesFromColumns(Column(data_or_path, "model_a"), Column(data_or_path, "model_b"),
+                              Column(data_or_path, "winner"), contexts ? &*contexts : nullptr,
+                              weights ? &*weights : nullptr, "<data frame>");
+  }
+  if (per_context && !context) throw InvalidArgument("per_context=True needs context=COLUMN");
+  RankOptions options;
+  options.prior = prior;
+  options.bootstrap = bootstrap;
+  options.seed = seed;
+  if (!per_context) {
+    RankingResult r;
+    {
+      py::gil_scoped_release release;
+      r = nlhf::Rank(data, options);
+    }
+    return RankingDict(r, data);
+  }
+  py::dict by_context;
+  for (const std::string& c : Contexts(data)) {
+    options.context = c;
+    RankingResult r;
+    {
+      py::gil_scoped_release release;
+      r = nlhf::Rank(data, options);
+    }
+    by_context[py::str(c)] = RankingDict(r, data);
+  }
+  return by_context;
+}
+
+}  // namespace
+}  // namespace nlhf::python
+
+PYBIND11_MODULE(nlhf, m) {
+  using namespace nlhf;
+  using namespace nlhf::python;
+  namespace py = pybind11;
+  m.doc() = "Nash learning from human feedback: Nash equilibria of preference games, certified by the duality "
+            "gap (OMWU and the baselines), and rankings of comparison data.";
+
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const InvalidArgument& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const ParseError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const Unavailable& e) {
+      PyErr_SetString(PyExc_RuntimeError, e.what());
+    }
+  });
+
+  py::class_<Result>(m, "Result", "The answer of nlhf.solve, with its certificate and trace.")
+      .def_property_readonly("policy", [](const Result& r) { return ToArray(r.result.policy[0]); },
+                             "The equilibrium policy (the row player's in a payoff game), a 1-D float64 array.")
+      .def_property_readonly("log_policy", [](const Result& r) { return ToArray(r.result.log_policy[0]); },
+                             "Its log-probabilities (-inf where a probability is exactly 0).")
+      .def_property_readonly("row_policy", [](const Result& r) { return ToArray(r.result.policy[0]); })
+      .def_property_readonly("column_policy",
+                             [](const Result& r) -> py::object {
+                               if (r.result.policy.size() < 2) return py::none();
+                               return ToArray(r.result.policy[1]);
+                             },
+                             "The column player's policy in a payoff game; None in self-play.")
+      .def_property_readonly("duality_gap", [](const Result& r) { return r.result.duality_gap; },
+                             "The certificate: duality gap of `policy` in the original game.")
+      .def_property_readonly("regularized_gap", [](const Result& r) { return r.result.regularized_gap; },
+                             "Gap in the beta-regularized game for regularized methods; nan otherwise.")
+      .def_property_readonly("iterations", [](const Result& r) { return r.result.iterations; })
+      .def_property_readonly("termination", [](const Result& r) { return std::string(TerminationName(r.result.termination)); },
+                             "converged, max_iterations, time_limit, numerical_failure or callback_stop.")
+      .def_property_readonly("converged", [](const Result& r) { return r.result.converged(); })
+      .def_property_readonly("message", [](const Result& r) { return r.result.message; })
+      .def_property_readonly("algorithm", [](const Result& r) { return r.result.algorithm; })
+      .def_property_readonly("polished", [](const Result& r) { return r.result.polished; })
+      .def_property_readonly("seconds", [](const Result& r) { return r.result.seconds; })
+      .def_property_readonly("responses", [](const Result& r) { return r.responses; })
+      .def_property_readonly("support", [](const Result& r) { return ToArray(r.result.support[0]); },
+                             "0-based actions with probability above the support threshold (int64 array).")
+      .def_property_readonly("trace", [](const Result& r) { return TraceDict(r.result); },
+                             "Dict of NumPy arrays: iteration, duality_gap, regularized_gap, min_log_probability, "
+                             "l1_change (and log_policy, iterations x n, with trace_policy=True).")
+      .def("__repr__", [](const Result& r) { return "<nlhf.Result " + r.result.BriefReport() + ">"; });
+
+  m.def("solve", &nlhf::python::Solve, py::arg("P"), py::arg("algo") = "omwu", py::kw_only(),
+        py::arg("eta") = py::none(), py::arg("params") = std::map<std::string, double>{},
+        py::arg("iters") = 1000000, py::arg("tol") = 1e-9, py::arg("init") = "uniform", py::arg("seed") = 0,
+        py::arg("polish") = true, py::arg("payoff") = false, py::arg("symmetrize") = false,
+        py::arg("symmetry_tol") = py::none(), py::arg("trace_every") = 0, py::arg("trace_policy") = false,
+        py::arg("reference") = py::none(), py::arg("time_limit") = py::none(),
+        py::arg("names") = std::vector<std::string>{},
+        R"doc(Find a Nash equilibrium of a preference matrix P (P[a][b] = Pr(a preferred to b), P + P^T = 1),
+or of a general payoff matrix with payoff=True (the row player maximizes x^T A y).
+
+P: any 2-D NumPy array (float32/float64, C or Fortran order, any strides).
+algo: a name from nlhf.algorithms(): omwu (default), mwu, mwu-avg, sppo, nash-md, online-ipo, mmd, egpo,
+    prox, ogda, rm-plus, lp.
+eta: step size (the method's default if None); params: other method parameters, e.g. {"beta": 0.1}.
+iters, tol: stop after iters iterations or when the duality gap is <= tol.
+init: "uniform", "random" (logits from seed), a path to a JSON file, or an array of log-probabilities.
+polish: finish on the iterate's settled support when that answer certifies (as the CLI does).
+symmetry_tol: allowed |P + P^T - 1| (default 1e-9; 1e-6 for float32 P, which is then made exactly
+    complementary); symmetrize=True replaces P by (P + 1 - P^T)/2.
+trace_every: record the trace every k iterations (0: no trace); trace_policy adds every log-probability.
+reference: log-probabilities of pi_ref for the regularized methods (default uniform).
+
+Returns an nlhf.Result; raises ValueError on bad input, with the same message as the command line.)doc");
+
+  m.def(
+      "generate",
+      [](const std::string& kind, int n, std::uint64_t seed, double delta, bool return_equilibrium) -> py::object {
+        const GeneratedGame game = Generate({.kind = kind, .n = n, .seed = seed, .delta = delta});
+        py::array_t<double> matrix({game.matrix.rows(), game.matrix.cols()});
+        for (Eigen::Index i = 0; i < game.matrix.rows(); ++i) {
+          for (Eigen::Index j = 0; j < game.matrix.cols(); ++j) matrix.mutable_at(i, j) = game.matrix(i, j);
+        }
+        if (!return_equilibrium) return matrix;
+        return py::make_tuple(matrix, game.nash_equilibrium ? py::object(ToArray(*game.nash_equilibrium)) : py::none());
+      },
+      py::arg("kind"), py::arg("n") = 10, py::kw_only(), py::arg("seed") = 0, py::arg("delta") = 0.01,
+      py::arg("return_equilibrium") = false,
+      "A seeded test game: random, planted, rps, cyclic3, transitive (preference matrices) or hard2x2 (a payoff "
+      "matrix). With return_equilibrium=True, returns (matrix, known NE or None).");
+
+  m.def(
+      "duality_gap",
+      [](const py::object& matrix, const py::object& policy, const py::object& column_policy, bool payoff) {
+        const ZeroSumGame game = MakeGame(matrix, payoff, false, std::nullopt, {});
+        PlayerVectors profile{ToVector(policy, "policy")};
+        if (!game.symmetric()) {
+          if (column_policy.is_none()) throw InvalidArgument("a payoff game needs column_policy");
+          profile.push_back(ToVector(column_policy, "column_policy"));
+        }
+        for (int p = 0; p < game.num_players(); ++p) {
+          if (profile[p].size() != game.num_actions(p)) {
+            throw InvalidArgument(fmt::format("policy has {} entries for {} actions", profile[p].size(), game.num_actions(p)));
+          }
+        }
+        return DualityGap(game, profile);
+      },
+      py::arg("P"), py::arg("policy"), py::arg("column_policy") = py::none(), py::arg("payoff") = false,
+      "Duality gap 2 max_a P(a > policy) - 1 of a policy in a preference game (or of (policy, column_policy) "
+      "in a payoff game): 0 exactly at a Nash equilibrium.");
+
+  m.def(
+      "algorithms",
+      [] {
+        py::list list;
+        for (const AlgorithmSpec& a : Algorithms()) {
+          py::list parameters;
+          for (const ParameterSpec& p : a.parameters) {
+            py::dict parameter;
+            parameter["name"] = p.name;
+            parameter["default"] = p.default_value;
+            parameter["doc"] = p.doc;
+            parameters.append(parameter);
+          }
+          py::dict entry;
+          entry["name"] = a.name;
+          entry["summary"] = a.summary;
+          entry["reference"] = a.reference;
+          entry["parameters"] = parameters;
+          list.append(entry);
+        }
+        return list;
+      },
+      "The registered solvers: name, summary, reference and parameters (name, default, doc).");
+
+  m.def("rank", &nlhf::python::Rank, py::arg("data"), py::kw_only(), py::arg("format") = py::none(),
+        py::arg("context") = py::none(), py::arg("weight") = py::none(), py::arg("score_range") = py::none(),
+        py::arg("prior") = 0.0, py::arg("bootstrap") = 0, py::arg("seed") = 0, py::arg("per_context") = false,
+        R"doc(Rank candidates from comparison data: the Nash equilibrium (maximal lottery) beside Bradley-Terry.
+
+data: a path (battle log CSV, pairwise scores, score table, PrefLib file or preference matrix; see
+    docs/ranking.md), or a data frame / mapping with columns model_a, model_b, winner.
+Returns a dict like `nlhf rank --json` (with per_context=True, a dict of them by context).)doc");
+}

@@ -1,0 +1,177 @@
+"""Tests of the Python module against the command line, the exact LP and known equilibria.
+
+Run by CTest with PYTHONPATH=build/python and NLHF_CLI=build/nlhf, using Debian's /usr/bin/python3.
+"""
+import json
+import os
+import pathlib
+import subprocess
+
+import numpy as np
+import pytest
+
+import nlhf
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SOCCER = ROOT / "data" / "soccer.txt"
+CLI = os.environ.get("NLHF_CLI", str(ROOT / "build" / "nlhf"))
+
+
+def cli_json(*args):
+    out = subprocess.run([CLI, *map(str, args), "--json"], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def test_solve_matches_the_cli_on_the_soccer_data():
+    P = np.loadtxt(SOCCER)
+    result = nlhf.solve(P)
+    cli = cli_json("solve", SOCCER)
+    assert result.converged and cli["converged"]
+    assert result.iterations == cli["iterations"]
+    np.testing.assert_array_equal(result.policy, np.array(cli["policy"]))
+    assert result.duality_gap == cli["duality_gap"]
+    assert list(result.support) == cli["support"] == [1, 8, 9]
+
+
+def test_plain_omwu_trace_matches_the_cli_trace(tmp_path):
+    P = np.loadtxt(SOCCER)
+    result = nlhf.solve(P, polish=False, iters=500, tol=0, trace_every=50)
+    subprocess.run([CLI, "solve", SOCCER, "--no-polish", "--iters", "500", "--tol", "0", "--trace",
+                    tmp_path / "t.csv", "--trace-every", "50"], check=True, capture_output=True)
+    table = np.genfromtxt(tmp_path / "t.csv", delimiter=",", names=True)
+    np.testing.assert_array_equal(result.trace["iteration"], table["iteration"])
+    np.testing.assert_array_equal(result.trace["duality_gap"], table["duality_gap"])
+
+
+@pytest.mark.parametrize("algo", ["omwu", "egpo", "prox"])
+def test_last_iterate_methods_agree_with_the_exact_lp(algo):
+    for seed in range(3):
+        P = nlhf.generate("random", 12, seed=seed)
+        exact = nlhf.solve(P, "lp")
+        answer = nlhf.solve(P, algo, tol=1e-10)
+        assert exact.duality_gap <= 1e-12
+        assert answer.converged and answer.duality_gap <= 1e-10
+        assert np.abs(answer.policy - exact.policy).sum() < 1e-6
+
+
+def test_planted_equilibrium_and_duality_gap():
+    P, pi = nlhf.generate("planted", 9, seed=4, return_equilibrium=True)
+    assert nlhf.duality_gap(P, pi) < 1e-14
+    assert nlhf.duality_gap(P, np.eye(9)[0]) > 0.1
+    result = nlhf.solve(P)  # odd n: the planted full-support NE is the unique one
+    assert result.converged
+    np.testing.assert_allclose(result.policy, pi, atol=1e-9)
+
+
+def test_payoff_games_return_both_players():
+    delta = 0.05
+    A = nlhf.generate("hard2x2", delta=delta)
+    result = nlhf.solve(A, payoff=True)
+    np.testing.assert_allclose(result.row_policy, [1 / (1 + delta), delta / (1 + delta)], atol=1e-8)
+    np.testing.assert_allclose(result.column_policy, [1 / (2 + 2 * delta), (1 + 2 * delta) / (2 + 2 * delta)], atol=1e-8)
+    assert nlhf.duality_gap(A, result.row_policy, result.column_policy, payoff=True) <= 1e-9
+    assert nlhf.solve(nlhf.generate("rps")).column_policy is None
+
+
+@pytest.mark.parametrize("convert", [
+    lambda P: P,
+    lambda P: np.asfortranarray(P),
+    lambda P: P.astype(np.float32),
+    lambda P: np.asfortranarray(P.astype(np.float32)),
+    lambda P: np.pad(P, ((0, 0), (0, 3)))[:, :10],          # non-contiguous rows
+    lambda P: np.ascontiguousarray(P[::-1, ::-1])[::-1, ::-1],  # negative strides
+])
+def test_dtype_and_layout_give_the_same_equilibrium(convert):
+    P = np.loadtxt(SOCCER)
+    reference = nlhf.solve(P)
+    result = nlhf.solve(convert(P))
+    assert result.converged
+    np.testing.assert_allclose(result.policy, reference.policy, atol=1e-6)
+
+
+def test_integer_matrices_are_accepted_as_payoffs():
+    result = nlhf.solve(np.array([[3, 0], [1, 2]]), payoff=True)
+    np.testing.assert_allclose(result.row_policy, [0.25, 0.75], atol=1e-8)
+
+
+@pytest.mark.parametrize("bad, fragment", [
+    (np.full((2, 3), 0.5), "square"),
+    (np.array([[0.5, np.nan], [0.5, 0.5]]), "not finite"),
+    (np.array([[0.5, 1.5], [-0.5, 0.5]]), "[0, 1]"),
+    (np.array([[0.5, 0.7], [0.2, 0.5]]), "P + Pᵀ must equal 1"),
+    (np.zeros(3), "2-D"),
+    (np.array([["a", "b"], ["c", "d"]]), "real numbers"),
+])
+def test_bad_matrices_raise_value_error_with_the_cli_message(bad, fragment):
+    with pytest.raises(ValueError, match=None) as error:
+        nlhf.solve(bad)
+    assert fragment in str(error.value)
+
+
+def test_bad_options_raise_value_error():
+    P = np.loadtxt(SOCCER)
+    with pytest.raises(ValueError, match="step_size > 0"):
+        nlhf.solve(P, eta=-1)
+    with pytest.raises(ValueError, match="unknown algorithm 'nope'"):
+        nlhf.solve(P, "nope")
+    with pytest.raises(ValueError, match="lp has no parameter"):
+        nlhf.solve(P, "lp", params={"step_size": 1})
+    with pytest.raises(ValueError, match="log-probabilities"):
+        nlhf.solve(P, init=np.zeros(3))
+
+
+def test_init_with_minus_5000_and_the_trace_of_log_policies():
+    P = nlhf.generate("cyclic3")
+    result = nlhf.solve(P, init=np.array([-50.0, 0.0, 0.0]), polish=False, trace_every=100, trace_policy=True)
+    assert result.converged
+    log_policy = result.trace["log_policy"]
+    assert log_policy.shape == (len(result.trace["iteration"]), 3)
+    assert log_policy[0, 0] < -49 and log_policy[-1, 0] > -3
+
+
+def test_symmetrize_repairs_p():
+    P = np.array([[0.5, 0.7], [0.2, 0.5]])
+    assert nlhf.solve(P, symmetrize=True).policy[0] == pytest.approx(1.0)
+
+
+def test_algorithms_lists_every_registered_method():
+    names = [a["name"] for a in nlhf.algorithms()]
+    assert {"omwu", "mwu", "mwu-avg", "nash-md", "mmd", "egpo", "lp"} <= set(names)
+    omwu = next(a for a in nlhf.algorithms() if a["name"] == "omwu")
+    assert omwu["parameters"][0]["name"] == "step_size"
+
+
+def test_rank_from_a_path_matches_the_cli():
+    battles = ROOT / "tests" / "data" / "ranking" / "battles.csv"
+    ranking = nlhf.rank(battles)
+    cli = cli_json("rank", battles)
+    assert [c["name"] for c in ranking["candidates"]] == [c["name"] for c in cli["candidates"]]
+    assert ranking["duality_gap"] <= 1e-9
+    assert ranking["top_cycle"] == ["a", "b", "c"]
+
+
+def test_rank_from_a_data_frame_like_mapping():
+    frame = {"model_a": ["x", "y", "z", "x"], "model_b": ["y", "z", "x", "y"],
+             "winner": ["model_a", "model_a", "model_a", "tie"]}
+    ranking = nlhf.rank(frame, bootstrap=20, seed=1)
+    assert ranking["duality_gap"] <= 1e-9
+    assert "ne_interval" in ranking["candidates"][0]
+    with pytest.raises(ValueError, match="winner 'draw'"):
+        nlhf.rank({"model_a": ["x"], "model_b": ["y"], "winner": ["draw"]})
+
+
+def resident_kib():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
+def test_repeated_solves_do_not_leak_memory():
+    P = nlhf.generate("random", 30, seed=1)
+    for _ in range(50):  # warm up allocator pools
+        nlhf.solve(P, iters=1000, tol=0, polish=False, trace_every=10)
+    before = resident_kib()
+    for _ in range(1000):
+        result = nlhf.solve(P, iters=1000, tol=0, polish=False, trace_every=10)
+        assert result.iterations == 1000
+    growth = resident_kib() - before
+    assert growth < 8 * 1024, f"resident memory grew by {growth} KiB over 1000 solves"
