@@ -170,6 +170,11 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
                      "Actions with probability above this form the reported support")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  command.add_option("--storage", args.storage, "How OMWU stores A: f64, or f32 (half the bytes; gap down to ~1e-8)")
+      ->check(CLI::IsMember({"f64", "f32"}))
+      ->capture_default_str();
+  command.add_option("--layout", args.layout, "How OMWU stores A: dense, or packed upper triangle (default: packed from n = 512)")
+      ->check(CLI::IsMember({"dense", "packed"}));
   command.add_flag("--polish,!--no-polish", args.polish,
                    "Finish exactly on the iterate's settled support when that answer certifies (default on)");
   AddCommonFlags(command, args.common, true);
@@ -187,6 +192,8 @@ int RunSolve(const SolveArgs& args) {
   options.support_threshold = args.support_threshold;
   options.initial = MakeInitialPolicy(args);
   options.polish = args.polish;
+  options.storage = ParseStorage(args.storage);
+  if (!args.layout.empty()) options.layout = ParseLayout(args.layout);
   if (!args.reference.empty()) options.reference_log_policy = ReadLogPolicyFile(args.reference);
 
   const SolveResult result = SolveWith(args.algorithm, game, options, ParseParameters(args));

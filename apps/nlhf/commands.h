@@ -29,6 +29,8 @@ struct SolveArgs {
   bool trace_policy = false;
   double support_threshold = 1e-6;
   bool polish = true;
+  std::string storage = "f64";
+  std::string layout;  // empty: by size
 };
 void SetupSolve(CLI::App& command, SolveArgs& args);
 int RunSolve(const SolveArgs& args);

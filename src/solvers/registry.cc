@@ -8,6 +8,7 @@
 #include "nlhf/error.h"
 #include "nlhf/solvers/exact_lp.h"
 #include "nlhf/solvers/extragradient.h"
+#include "nlhf/solvers/fused_omwu.h"
 #include "nlhf/solvers/mmd.h"
 #include "nlhf/solvers/mwu.h"
 #include "nlhf/solvers/nash_md.h"
@@ -62,7 +63,10 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       // there). Measurements in docs/solver-options.md.
       .parameters = {StepSize(1.0)},
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
-        return Run<OmwuMethod>(game, options, OmwuOptions{.step_size = v.at("step_size")});
+        if (!game.symmetric()) return Run<OmwuMethod>(game, options, OmwuOptions{.step_size = v.at("step_size")});
+        const int n = game.num_actions(0);
+        const SkewOperator payoff(game.payoff(), options.storage, options.layout.value_or(DefaultLayout(n)));
+        return SolveOmwuFused(game, payoff, v.at("step_size"), options);
       },
   });
   algorithms.push_back({

@@ -10,6 +10,7 @@
 #include "nlhf/error.h"
 #include "nlhf/metrics.h"
 #include "nlhf/polish.h"
+#include "solvers/stopping_rules.h"
 #include "nlhf/solver.h"
 
 namespace nlhf {
@@ -133,12 +134,7 @@ void SetFinalProbabilities(const ZeroSumGame& game, const PlayerVectors& probabi
 
 SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveOptions& options,
                   const std::string& algorithm) {
-  if (const std::string problem = options.Validate(); !problem.empty()) throw InvalidArgument(problem);
-  const auto start = std::chrono::steady_clock::now();
-  const auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
-
+  internal::StoppingRules rules(game, options);
   SolveResult result;
   result.algorithm = algorithm;
   result.returns_average = method.ReturnsAverage();
@@ -146,8 +142,9 @@ SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveO
 
   // Payoffs of the last iterate are what the next Step needs; for a method that returns its last
   // iterate they are also the certificate, so each iteration costs one product per player.
-  PlayerVectors payoffs = game.Payoffs(ToProbabilities(method.CurrentLogPolicy()));
-  PlayerVectors returned = ToProbabilities(method.ReturnedLogPolicy());
+  PlayerVectors current = ToProbabilities(method.CurrentLogPolicy());
+  PlayerVectors payoffs = game.Payoffs(current);
+  PlayerVectors returned = method.ReturnsAverage() ? ToProbabilities(method.ReturnedLogPolicy()) : current;
   const auto returned_gap = [&] {
     return method.ReturnsAverage() ? DualityGap(game, returned) : DualityGapFromPayoffs(payoffs);
   };
@@ -169,60 +166,14 @@ SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveO
   };
   const bool tracing = options.trace_interval > 0;
   if (tracing) record();
-  std::set<std::vector<std::vector<int>>> tried_supports;
-  std::optional<PolishResult> polished;
-  double polish_seconds = 0;
 
-  while (true) {
-    if (options.callback && !options.callback({t, gap, MinEntry(method.CurrentLogPolicy()), l1_change})) {
-      result.termination = Termination::kCallbackStop;
-      result.message = fmt::format("stopped by the callback at iteration {} with gap {:.3g}", t, gap);
-      break;
-    }
-    if (!std::isfinite(gap) || !AllFinite(method.CurrentLogPolicy())) {
-      result.termination = Termination::kNumericalFailure;
-      result.message = fmt::format("non-finite policy or duality gap ({}) at iteration {}", gap, t);
-      break;
-    }
-    if (gap <= options.gap_tolerance) {
-      result.termination = Termination::kConverged;
-      result.message = fmt::format("gap {:.3g} <= {:.3g}", gap, options.gap_tolerance);
-      break;
-    }
-    // Polishing may spend at most a tenth of the time spent so far (plus a millisecond to get going),
-    // so that on large games its small linear solves never dominate the iterations.
-    if (options.polish && t > 0 && t % options.polish_interval == 0 &&
-        polish_seconds <= 1e-3 + 0.1 * elapsed()) {
-      const double polish_start = elapsed();
-      polished = PolishOnSupport(game, returned, options.gap_tolerance, options.polish_max_support,
-                                 tried_supports);
-      polish_seconds += elapsed() - polish_start;
-      if (polished) {
-        result.termination = Termination::kConverged;
-        std::vector<size_t> sizes;
-        for (const auto& s : polished->support) sizes.push_back(s.size());
-        result.message = fmt::format("polished at iteration {} ({}; support size {}): gap {:.3g} <= {:.3g}", t,
-                                     polished->how, fmt::join(sizes, "×"), polished->duality_gap,
-                                     options.gap_tolerance);
-        break;
-      }
-    }
-    if (t >= options.max_iterations) {
-      result.termination = Termination::kMaxIterations;
-      result.message = fmt::format("iteration limit {} reached with gap {:.3g} > {:.3g}",
-                                   options.max_iterations, gap, options.gap_tolerance);
-      break;
-    }
-    if (elapsed() > options.max_time_in_seconds) {
-      result.termination = Termination::kTimeLimit;
-      result.message = fmt::format("time limit {:g} s reached with gap {:.3g} > {:.3g}",
-                                   options.max_time_in_seconds, gap, options.gap_tolerance);
-      break;
-    }
+  while (!rules.ShouldStop(t, gap, AllFinite(method.CurrentLogPolicy()), MinEntry(method.CurrentLogPolicy()),
+                           l1_change, [&] { return returned; }, result)) {
     method.Step(game, payoffs);
     ++t;
-    payoffs = game.Payoffs(ToProbabilities(method.CurrentLogPolicy()));
-    PlayerVectors next = ToProbabilities(method.ReturnedLogPolicy());
+    current = ToProbabilities(method.CurrentLogPolicy());
+    payoffs = game.Payoffs(current);
+    PlayerVectors next = method.ReturnsAverage() ? ToProbabilities(method.ReturnedLogPolicy()) : current;
     l1_change = L1Distance(next, returned);
     returned = std::move(next);
     gap = returned_gap();
@@ -231,14 +182,14 @@ SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveO
   if (tracing && result.trace.back().iteration != t) record();
 
   result.iterations = t;
-  if (polished) {
-    SetFinalProbabilities(game, polished->probabilities, options.support_threshold, result);
+  if (rules.polished()) {
+    SetFinalProbabilities(game, rules.polished()->probabilities, options.support_threshold, result);
     result.polished = true;
   } else {
     SetFinalPolicy(game, method.ReturnedLogPolicy(), options.support_threshold, result);
     result.regularized_gap = regularized_gap(result.policy);
   }
-  result.seconds = elapsed();
+  result.seconds = rules.Elapsed();
   return result;
 }
 

@@ -1,0 +1,183 @@
+#include "nlhf/kernels/skew_operator.h"
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <algorithm>
+
+#include "nlhf/error.h"
+
+namespace nlhf {
+namespace {
+
+// Below this size one thread is faster than waking the others.
+constexpr int kParallelFrom = 512;
+
+// y_i = Σ_j a_ij x_j for rows [first, last); the inner loop vectorizes (float → double conversion + FMA).
+template <typename T>
+void DenseRows(const T* a, int n, int first, int last, const double* x, double* y) {
+  for (int i = first; i < last; ++i) {
+    const T* row = a + static_cast<std::size_t>(i) * n;
+    double sum = 0;
+#pragma omp simd reduction(+ : sum)
+    for (int j = 0; j < n; ++j) sum += static_cast<double>(row[j]) * x[j];
+    y[i] = sum;
+  }
+}
+
+template <typename T>
+void DenseMultiply(const T* a, int n, const double* x, double* y) {
+  // A branch rather than an `if` clause: even a disabled parallel region costs a runtime call, which
+  // is most of an iteration at n = 10.
+  if (n < kParallelFrom) {
+    DenseRows(a, n, 0, n, x, y);
+    return;
+  }
+#pragma omp parallel
+  {
+    const int threads = omp_get_num_threads();
+    const int thread = omp_get_thread_num();
+    DenseRows(a, n, n * thread / threads, n * (thread + 1) / threads, x, y);
+  }
+}
+
+// Rows [first, last) of the packed upper triangle into y (which the caller zeroed): row i holds a_ij for
+// j > i; y_i gets Σ_j a_ij x_j and every y_j gets −a_ij x_i, both in the same sweep over the row.
+template <typename T>
+void PackedRows(const T* a, int n, int first, int last, const double* x, double* y, std::size_t offset) {
+  for (int i = first; i < last; ++i) {
+    const T* row = a + offset;
+    const int length = n - i - 1;
+    const double xi = x[i];
+    double* yj = y + i + 1;
+    const double* xj = x + i + 1;
+    double sum = 0;
+#pragma omp simd reduction(+ : sum)
+    for (int k = 0; k < length; ++k) {
+      const double value = static_cast<double>(row[k]);
+      sum += value * xj[k];
+      yj[k] -= value * xi;
+    }
+    y[i] += sum;
+    offset += static_cast<std::size_t>(length);
+  }
+}
+
+}  // namespace
+
+const char* StorageName(Storage storage) { return storage == Storage::kF64 ? "f64" : "f32"; }
+const char* LayoutName(Layout layout) { return layout == Layout::kDense ? "dense" : "packed"; }
+
+Storage ParseStorage(const std::string& name) {
+  if (name == "f64") return Storage::kF64;
+  if (name == "f32") return Storage::kF32;
+  throw InvalidArgument(fmt::format("storage '{}': expected f64 or f32", name));
+}
+
+Layout ParseLayout(const std::string& name) {
+  if (name == "dense") return Layout::kDense;
+  if (name == "packed") return Layout::kPacked;
+  throw InvalidArgument(fmt::format("layout '{}': expected dense or packed", name));
+}
+
+Layout DefaultLayout(int n) { return n >= 512 ? Layout::kPacked : Layout::kDense; }
+
+SkewOperator::SkewOperator(int n, Storage storage, Layout layout) : n_(n), storage_(storage), layout_(layout) {
+  if (n < 1) throw InvalidArgument(fmt::format("a payoff operator needs n >= 1, got {}", n));
+  const std::size_t entries = layout == Layout::kDense ? static_cast<std::size_t>(n) * n
+                                                       : static_cast<std::size_t>(n) * (n - 1) / 2;
+  if (storage == Storage::kF64) {
+    f64_.assign(entries, 0.0);
+  } else {
+    f32_.assign(entries, 0.0f);
+  }
+  if (layout == Layout::kPacked) {
+    // Split the rows so that every thread reads about the same number of entries.
+    const int threads = n >= kParallelFrom ? std::max(1, omp_get_max_threads()) : 1;
+    row_split_.push_back(0);
+    const double share = static_cast<double>(entries) / threads;
+    std::size_t done = 0;
+    for (int i = 0; i < n && static_cast<int>(row_split_.size()) < threads; ++i) {
+      done += static_cast<std::size_t>(n - i - 1);
+      if (static_cast<double>(done) >= share * static_cast<double>(row_split_.size())) row_split_.push_back(i + 1);
+    }
+    row_split_.push_back(n);
+    scratch_.assign(row_split_.size() - 1, std::vector<double>(n));
+  }
+}
+
+SkewOperator::SkewOperator(const Eigen::MatrixXd& payoff, Storage storage, Layout layout)
+    : SkewOperator(static_cast<int>(payoff.rows()), storage, layout) {
+  if (payoff.rows() != payoff.cols()) {
+    throw InvalidArgument(fmt::format("a skew payoff operator needs a square matrix, got {}×{}", payoff.rows(),
+                                      payoff.cols()));
+  }
+  for (int i = 0; i < n_; ++i) {
+    for (int j = i + 1; j < n_; ++j) {
+      // The skew part ½(A − Aᵀ): exactly A for a valid preference matrix.
+      const double value = 0.5 * (payoff(i, j) - payoff(j, i));
+      Set(i, j, value);
+      if (layout_ == Layout::kDense) Set(j, i, -value);
+    }
+  }
+}
+
+std::size_t SkewOperator::RowOffset(int i) const {
+  const auto row = static_cast<std::size_t>(i);
+  const auto n = static_cast<std::size_t>(n_);
+  return layout_ == Layout::kDense ? row * n : row * n - row * (row + 1) / 2;
+}
+
+void SkewOperator::Set(int i, int j, double value) {
+  const std::size_t index = layout_ == Layout::kDense ? RowOffset(i) + static_cast<std::size_t>(j)
+                                                      : RowOffset(i) + static_cast<std::size_t>(j - i - 1);
+  if (storage_ == Storage::kF64) {
+    f64_[index] = value;
+  } else {
+    f32_[index] = static_cast<float>(value);
+  }
+}
+
+std::size_t SkewOperator::bytes() const {
+  return storage_ == Storage::kF64 ? f64_.size() * sizeof(double) : f32_.size() * sizeof(float);
+}
+
+void SkewOperator::Multiply(const double* x, double* y) const {
+  if (layout_ == Layout::kDense) {
+    if (storage_ == Storage::kF64) {
+      DenseMultiply(f64_.data(), n_, x, y);
+    } else {
+      DenseMultiply(f32_.data(), n_, x, y);
+    }
+    return;
+  }
+  const int blocks = static_cast<int>(row_split_.size()) - 1;
+  if (blocks == 1) {
+    std::fill(y, y + n_, 0.0);
+    if (storage_ == Storage::kF64) {
+      PackedRows(f64_.data(), n_, 0, n_, x, y, 0);
+    } else {
+      PackedRows(f32_.data(), n_, 0, n_, x, y, 0);
+    }
+    return;
+  }
+#pragma omp parallel for schedule(static, 1) num_threads(blocks)
+  for (int b = 0; b < blocks; ++b) {
+    std::vector<double>& partial = scratch_[b];
+    std::fill(partial.begin(), partial.end(), 0.0);
+    const std::size_t offset = RowOffset(row_split_[b]);
+    if (storage_ == Storage::kF64) {
+      PackedRows(f64_.data(), n_, row_split_[b], row_split_[b + 1], x, partial.data(), offset);
+    } else {
+      PackedRows(f32_.data(), n_, row_split_[b], row_split_[b + 1], x, partial.data(), offset);
+    }
+  }
+#pragma omp parallel for schedule(static)
+  for (int i = 0; i < n_; ++i) {
+    double sum = 0;
+    for (int b = 0; b < blocks; ++b) sum += scratch_[b][i];
+    y[i] = sum;
+  }
+}
+
+}  // namespace nlhf

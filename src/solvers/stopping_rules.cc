@@ -1,0 +1,63 @@
+#include "solvers/stopping_rules.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "nlhf/error.h"
+
+namespace nlhf::internal {
+
+StoppingRules::StoppingRules(const ZeroSumGame& game, const SolveOptions& options)
+    : game_(game), options_(options), start_(std::chrono::steady_clock::now()) {
+  if (const std::string problem = options.Validate(); !problem.empty()) throw InvalidArgument(problem);
+}
+
+double StoppingRules::Elapsed() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+bool StoppingRules::ShouldStop(std::int64_t t, double gap, bool finite, double min_log_probability,
+                               double l1_change, const std::function<PlayerVectors()>& returned,
+                               SolveResult& result) {
+  const auto stop = [&](Termination termination, std::string message) {
+    result.termination = termination;
+    result.message = std::move(message);
+    return true;
+  };
+  if (options_.callback && !options_.callback({t, gap, min_log_probability, l1_change})) {
+    return stop(Termination::kCallbackStop, fmt::format("stopped by the callback at iteration {} with gap {:.3g}", t, gap));
+  }
+  if (!std::isfinite(gap) || !finite) {
+    return stop(Termination::kNumericalFailure,
+                fmt::format("non-finite policy or duality gap ({}) at iteration {}", gap, t));
+  }
+  if (gap <= options_.gap_tolerance) {
+    return stop(Termination::kConverged, fmt::format("gap {:.3g} <= {:.3g}", gap, options_.gap_tolerance));
+  }
+  // Polishing may spend at most a tenth of the time spent so far (plus a millisecond to get going), so
+  // that on large games its small linear solves never dominate the iterations.
+  if (options_.polish && t > 0 && t % options_.polish_interval == 0 && polish_seconds_ <= 1e-3 + 0.1 * Elapsed()) {
+    const double polish_start = Elapsed();
+    polished_ = PolishOnSupport(game_, returned(), options_.gap_tolerance, options_.polish_max_support,
+                                tried_supports_);
+    polish_seconds_ += Elapsed() - polish_start;
+    if (polished_) {
+      std::vector<size_t> sizes;
+      for (const auto& s : polished_->support) sizes.push_back(s.size());
+      return stop(Termination::kConverged,
+                  fmt::format("polished at iteration {} ({}; support size {}): gap {:.3g} <= {:.3g}", t,
+                              polished_->how, fmt::join(sizes, "×"), polished_->duality_gap, options_.gap_tolerance));
+    }
+  }
+  if (t >= options_.max_iterations) {
+    return stop(Termination::kMaxIterations, fmt::format("iteration limit {} reached with gap {:.3g} > {:.3g}",
+                                                         options_.max_iterations, gap, options_.gap_tolerance));
+  }
+  if (std::isfinite(options_.max_time_in_seconds) && Elapsed() > options_.max_time_in_seconds) {
+    return stop(Termination::kTimeLimit, fmt::format("time limit {:g} s reached with gap {:.3g} > {:.3g}",
+                                                     options_.max_time_in_seconds, gap, options_.gap_tolerance));
+  }
+  return false;
+}
+
+}  // namespace nlhf::internal
