@@ -3,7 +3,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure build demo test python clean
+.PHONY: all deps configure build demo test python bench clean
 
 all: build
 
@@ -25,6 +25,10 @@ demo: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# nlhf beside the hand-written NumPy loop, measured in one run, then the Google Benchmark suite.
+bench: build
+	bash scripts/bench.sh $(BUILD_DIR)/nlhf $(BUILD_DIR)/bench/nlhf_benchmarks
 
 # The Python module, into $(BUILD_DIR)/python: PYTHONPATH=$(BUILD_DIR)/python /usr/bin/python3 -c 'import nlhf'
 python: configure

@@ -68,6 +68,17 @@ struct RankArgs {
 void SetupRank(CLI::App& command, RankArgs& args);
 int RunRank(const RankArgs& args);
 
+struct BenchArgs {
+  CommonArgs common;
+  int n = 1000;
+  std::int64_t iterations = 100;
+  std::string storage = "f64";
+  std::string layout;
+  int batch = 1;
+};
+void SetupBench(CLI::App& command, BenchArgs& args);
+int RunBench(const BenchArgs& args);
+
 struct GenerateArgs {
   CommonArgs common;
   std::string kind;

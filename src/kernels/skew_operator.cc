@@ -43,9 +43,35 @@ void DenseMultiply(const T* a, int n, const double* x, double* y) {
 
 // Rows [first, last) of the packed upper triangle into y (which the caller zeroed): row i holds a_ij for
 // j > i; y_i gets Σ_j a_ij x_j and every y_j gets −a_ij x_i, both in the same sweep over the row.
+//
+// Rows are taken two at a time where possible: rows i and i + 1 share the columns j > i + 1, so x_j and
+// y_j are loaded and y_j stored once for both, and the two dot products are independent chains.
 template <typename T>
 void PackedRows(const T* a, int n, int first, int last, const double* x, double* y, std::size_t offset) {
-  for (int i = first; i < last; ++i) {
+  int i = first;
+  for (; i + 1 < last; i += 2) {
+    const T* row0 = a + offset;                             // a_{i, i+1 ..}
+    const T* row1 = row0 + (n - i - 1);                     // a_{i+1, i+2 ..}
+    const int length = n - i - 2;                           // shared columns j >= i + 2
+    const double x0 = x[i], x1 = x[i + 1];
+    const double a01 = static_cast<double>(row0[0]);        // a_{i, i+1}
+    double* yj = y + i + 2;
+    const double* xj = x + i + 2;
+    const T* r0 = row0 + 1;
+    double sum0 = a01 * x1, sum1 = 0;
+#pragma omp simd reduction(+ : sum0, sum1)
+    for (int k = 0; k < length; ++k) {
+      const double v0 = static_cast<double>(r0[k]);
+      const double v1 = static_cast<double>(row1[k]);
+      sum0 += v0 * xj[k];
+      sum1 += v1 * xj[k];
+      yj[k] -= v0 * x0 + v1 * x1;
+    }
+    y[i] += sum0;
+    y[i + 1] += sum1 - a01 * x0;
+    offset += static_cast<std::size_t>(n - i - 1) + static_cast<std::size_t>(n - i - 2);
+  }
+  for (; i < last; ++i) {
     const T* row = a + offset;
     const int length = n - i - 1;
     const double xi = x[i];

@@ -1,9 +1,10 @@
-// OMWU in self-play on a symmetric game, with every O(n) step fused into one pass and no allocation per
-// iteration: the path `omwu` takes on preference games. Per iteration it reads A once (y = Aπ_t, through
-// a SkewOperator in the chosen storage), takes the optimistic step log π += η(2y − y_prev) with the
-// running maximum, one exp per action for both the log-sum-exp normalizer and π, and the ‖π_t − π_{t−1}‖₁
-// change. Same update, tests and result as Solve(game, OmwuMethod), up to rounding (the product's
-// summation order, π = exp(log π − max)/Σ instead of exp(log π − log Z)).
+// OMWU in self-play on a symmetric game, with every O(n) step fused and no allocation per iteration:
+// the path `omwu` takes on preference games, and what `nlhf bench` times. Per iteration it reads A once
+// (y = Aπ_t, through a SkewOperator in the chosen storage), takes the optimistic step
+// log π += η(2y − y_prev) with the running maximum, one exp per action for both the log-sum-exp
+// normalizer and π, and the ‖π_t − π_{t−1}‖₁ change. Same update, tests and result as
+// Solve(game, OmwuMethod), up to rounding (the product's summation order, π = exp(log π − max)/Σ
+// instead of exp(log π − log Z)).
 #ifndef NLHF_SOLVERS_FUSED_OMWU_H_
 #define NLHF_SOLVERS_FUSED_OMWU_H_
 
@@ -12,8 +13,32 @@
 
 namespace nlhf {
 
-// `game` must be symmetric; it supplies the initial and final policies' checks and polishing, while the
-// iterations read `payoff` (an operator for the same A).
+// The iterate and the payoff vectors of fused OMWU over one operator.
+class FusedOmwu {
+ public:
+  // Starts at `log_policy` (normalized) and computes its payoffs y_0 = Aπ_0 (g_{−1} = g_0).
+  FusedOmwu(const SkewOperator& payoff, double step_size, const Eigen::VectorXd& log_policy);
+
+  // One OMWU update followed by the product for the new iterate.
+  void Step();
+
+  const Eigen::VectorXd& log_policy() const { return log_policy_; }
+  const Eigen::VectorXd& policy() const { return policy_; }
+  double gap() const { return gap_; }                // 2·max_a (Aπ_t)_a
+  double min_log_probability() const { return min_log_; }
+  double l1_change() const { return l1_change_; }
+  bool finite() const { return finite_; }
+
+ private:
+  const SkewOperator& payoff_;
+  double step_size_;
+  Eigen::VectorXd log_policy_, policy_, payoffs_, previous_payoffs_, unnormalized_;
+  double gap_ = 0, min_log_ = 0, l1_change_ = 0;
+  bool finite_ = true;
+};
+
+// `game` must be symmetric; it supplies the initial policy, polishing and, for f32 storage, the
+// certificate in the original game, while the iterations read `payoff` (an operator for the same A).
 SolveResult SolveOmwuFused(const ZeroSumGame& game, const SkewOperator& payoff, double step_size,
                            const SolveOptions& options);
 

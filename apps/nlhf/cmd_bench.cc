@@ -1,0 +1,60 @@
+// nlhf bench: µs per OMWU iteration, effective GB/s and the ratio to the memory-bandwidth floor, with the
+// machine's read bandwidth measured in the same run.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "commands.h"
+#include "nlhf/experiments/bench.h"
+
+namespace nlhf::cli {
+
+void SetupBench(CLI::App& command, BenchArgs& args) {
+  command.add_option("--n", args.n, "Responses per game")->check(CLI::Range(2, 1 << 20))->capture_default_str();
+  command.add_option("--iters", args.iterations, "OMWU iterations per game")->check(CLI::PositiveNumber)->capture_default_str();
+  command.add_option("--storage", args.storage, "f64 or f32")->check(CLI::IsMember({"f64", "f32"}))->capture_default_str();
+  command.add_option("--layout", args.layout, "dense or packed (default: packed from n = 512)")
+      ->check(CLI::IsMember({"dense", "packed"}));
+  command.add_option("--batch", args.batch, "Independent games solved in parallel")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  AddCommonFlags(command, args.common, true);
+}
+
+int RunBench(const BenchArgs& args) {
+  BenchOptions options;
+  options.n = args.n;
+  options.iterations = args.iterations;
+  options.storage = ParseStorage(args.storage);
+  options.layout = args.layout.empty() ? DefaultLayout(args.n) : ParseLayout(args.layout);
+  options.batch = args.batch;
+  options.seed = args.common.seed;
+  const BenchResult r = nlhf::RunBench(options);
+  if (args.common.json) {
+    PrintJson({{"n", options.n},
+               {"iterations", options.iterations},
+               {"storage", StorageName(options.storage)},
+               {"layout", LayoutName(options.layout)},
+               {"batch", options.batch},
+               {"microseconds_per_iteration", r.microseconds_per_iteration},
+               {"bytes_per_iteration", r.bytes_per_iteration},
+               {"effective_gb_per_second", r.effective_gb_per_second},
+               {"read_bandwidth_gb_per_second", r.read_bandwidth_gb_per_second},
+               {"floor_microseconds", r.floor_microseconds},
+               {"ratio_to_floor", r.ratio_to_floor},
+               {"final_gap", r.final_gap},
+               {"seconds", r.seconds}});
+    return 0;
+  }
+  std::cout << fmt::format("n = {}, {} {}, {} game{} × {} OMWU iterations ({:.4g} MB of A per iteration)\n",
+                           options.n, LayoutName(options.layout), StorageName(options.storage), options.batch,
+                           options.batch == 1 ? "" : "s", options.iterations, r.bytes_per_iteration / 1e6);
+  std::cout << fmt::format("  {:.4g} µs per iteration per game, {:.3g} GB/s of A read\n",
+                           r.microseconds_per_iteration, r.effective_gb_per_second);
+  std::cout << fmt::format("  read bandwidth (probe, this run): {:.3g} GB/s → floor {:.4g} µs; ratio to floor {:.2f}\n",
+                           r.read_bandwidth_gb_per_second, r.floor_microseconds, r.ratio_to_floor);
+  std::cout << fmt::format("  gap of game 0 after the run: {:.3g}\n", r.final_gap);
+  return 0;
+}
+
+}  // namespace nlhf::cli

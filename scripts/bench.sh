@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `make bench`: nlhf's OMWU iteration beside the hand-written NumPy loop (brief §5), measured in one run
+# on this machine, with the ratio to the memory-bandwidth floor; then the Google Benchmark suite.
+set -euo pipefail
+nlhf=${1:-build/nlhf}
+suite=${2:-build/bench/nlhf_benchmarks}
+sizes=(10 100 1000 8192)
+declare -A numpy
+while read -r n us; do numpy[$n]=$us; done < <(/usr/bin/python3 "$(dirname "$0")/bench_numpy.py" "${sizes[@]}")
+
+printf '| n | storage | nlhf µs/iter | NumPy f64 µs/iter | speed-up | ratio to bandwidth floor |\n'
+printf '|---|---|---|---|---|---|\n'
+for n in "${sizes[@]}"; do
+  iters=$(( 20000000 / (n * n + 2000) + 5 ))
+  for config in "f64 dense" "f64 packed" "f32 packed"; do
+    set -- $config
+    json=$("$nlhf" bench --n "$n" --iters "$iters" --storage "$1" --layout "$2" --json)
+    /usr/bin/python3 - "$n" "$1 $2" "${numpy[$n]}" <<PY
+import json, sys
+r = json.loads('''$json''')
+n, config, numpy = sys.argv[1], sys.argv[2], float(sys.argv[3])
+us = r["microseconds_per_iteration"]
+print(f"| {n} | {config} | {us:.4g} | {numpy:.4g} | {numpy / us:.1f}x | {r['ratio_to_floor']:.2f} (probe {r['read_bandwidth_gb_per_second']:.0f} GB/s) |")
+PY
+  done
+done
+if [ -x "$suite" ]; then
+  "$suite" --benchmark_min_time=0.2
+fi

@@ -1,0 +1,94 @@
+#include "nlhf/experiments/bench.h"
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "nlhf/error.h"
+#include "nlhf/random.h"
+#include "nlhf/solvers/fused_omwu.h"
+
+namespace nlhf {
+namespace {
+
+double Seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+SkewOperator RandomSkewOperator(int n, std::uint64_t seed, Storage storage, Layout layout) {
+  // Same draw order as RandomPreferences: row by row over the upper triangle.
+  Rng rng(seed);
+  return SkewOperator::FromUpperTriangle(n, storage, layout, [&](int, int) { return rng.Uniform() - 0.5; });
+}
+
+double MeasureReadBandwidth() {
+  const std::size_t count = (std::size_t{512} << 20) / sizeof(double);
+  std::unique_ptr<double[]> data(new double[count]);
+#pragma omp parallel for schedule(static)
+  for (std::size_t i = 0; i < count; ++i) data[i] = static_cast<double>(i & 7);  // first touch per thread
+  double best = 0;
+  volatile double sink = 0;
+  for (int pass = 0; pass < 5; ++pass) {
+    const auto start = std::chrono::steady_clock::now();
+    double sum = 0;
+    // Sixteen independent partial sums per thread, so that the adds' latency never limits the reads.
+#pragma omp parallel reduction(+ : sum)
+    {
+      const std::size_t threads = static_cast<std::size_t>(omp_get_num_threads());
+      const std::size_t thread = static_cast<std::size_t>(omp_get_thread_num());
+      const std::size_t begin = count * thread / threads / 16 * 16;
+      const std::size_t end = thread + 1 == threads ? count : count * (thread + 1) / threads / 16 * 16;
+      double partial[16] = {};
+      for (std::size_t i = begin; i < end; i += 16) {
+#pragma omp simd
+        for (int k = 0; k < 16; ++k) partial[k] += data[i + k];
+      }
+      for (double p : partial) sum += p;
+    }
+    const double seconds = Seconds(start);
+    sink = sink + sum;
+    best = std::max(best, static_cast<double>(count * sizeof(double)) / seconds / 1e9);
+  }
+  return best;
+}
+
+BenchResult RunBench(const BenchOptions& options) {
+  if (options.n < 2 || options.iterations < 1 || options.batch < 1) {
+    throw InvalidArgument(fmt::format("bench: n = {}, iters = {}, batch = {}. Violated constraint: n >= 2, "
+                                      "iters >= 1, batch >= 1", options.n, options.iterations, options.batch));
+  }
+  std::vector<SkewOperator> operators;
+  operators.reserve(options.batch);
+  for (int b = 0; b < options.batch; ++b) {
+    operators.push_back(RandomSkewOperator(options.n, options.seed + b, options.storage, options.layout));
+  }
+  BenchResult result;
+  result.read_bandwidth_gb_per_second = MeasureReadBandwidth();
+  const Eigen::VectorXd uniform = UniformLogPolicy(options.n);
+  std::vector<double> gaps(options.batch);
+  const auto start = std::chrono::steady_clock::now();
+  // One game: its product may use every thread. Many: one game per thread at a time.
+#pragma omp parallel for schedule(dynamic) if (options.batch > 1)
+  for (int b = 0; b < options.batch; ++b) {
+    FusedOmwu omwu(operators[b], 1.0, uniform);
+    for (std::int64_t t = 0; t < options.iterations; ++t) omwu.Step();
+    gaps[b] = omwu.gap();
+  }
+  result.seconds = Seconds(start);
+  const double iterations = static_cast<double>(options.iterations) * options.batch;
+  result.microseconds_per_iteration = 1e6 * result.seconds / iterations;
+  result.bytes_per_iteration = static_cast<double>(operators[0].bytes());
+  result.effective_gb_per_second = result.bytes_per_iteration * iterations / result.seconds / 1e9;
+  result.floor_microseconds = result.bytes_per_iteration / (result.read_bandwidth_gb_per_second * 1e3);
+  result.ratio_to_floor = result.microseconds_per_iteration / result.floor_microseconds;
+  result.final_gap = gaps[0];
+  return result;
+}
+
+}  // namespace nlhf
