@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "nlhf/io/atomic_file.h"
@@ -285,6 +286,38 @@ TEST_F(Cli, RankRejectsMalformedInput) {
   ExpectUsageError("rank " + Soccer() + " --bootstrap 10", {"--bootstrap needs the individual comparisons"});
   ExpectUsageError("rank " + Soccer() + " --per-context", {"--per-context needs --context"});
   ExpectUsageError("rank " + Soccer() + " --prior -1", {"--prior"});
+}
+
+TEST_F(Cli, BatchSolvesJsonLinesAndEgpoTextWithOneCertificatePerGame) {
+  ASSERT_EQ(Nlhf("generate random --n 8 --count 50 --seed 3 --out games.jsonl").exit_code, 0);
+  const CommandRun run = Nlhf("batch games.jsonl --tol 1e-10");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  int lines = 0;
+  std::istringstream stream(run.out);
+  for (std::string line; std::getline(stream, line); ++lines) {
+    const json game = json::parse(line);
+    EXPECT_TRUE(game["converged"].get<bool>()) << line;
+    EXPECT_LE(game["duality_gap"].get<double>(), 1e-10);
+    EXPECT_EQ(game["context"], fmt::format("random seed {}", 3 + lines));
+  }
+  EXPECT_EQ(lines, 50);
+  EXPECT_THAT(run.err, HasSubstr("50 games, 50 certified"));
+
+  const CommandRun egpo = Nlhf("batch " + std::string(NLHF_SOURCE_DIR) + "/tests/data/egpo_batch.txt --out r.jsonl");
+  ASSERT_EQ(egpo.exit_code, 0) << egpo.err;
+  const std::string results = ReadWholeFile((dir_ / "r.jsonl").string());
+  const json first = json::parse(results.substr(0, results.find('\n')));
+  EXPECT_EQ(first["context"], "Run 0");
+  EXPECT_NEAR(first["policy"][1].get<double>(), 3.0 / 11, 1e-9);  // cyclic3's (4, 3, 4)/11
+}
+
+TEST_F(Cli, BatchRejectsMalformedGamesNamingTheLine) {
+  Write("g.jsonl", "{\"preferences\": [[0.5, 0.5], [0.5, 0.5]]}\n{\"preferences\": [[0.5, 0.9], [0.5, 0.5]]}\n");
+  ExpectUsageError("batch g.jsonl", {"g.jsonl:2", "P + Pᵀ must equal 1"});
+  Write("e.txt", "2 2 0\nRun 0\n0.5 0.5\n0.5 0.5\nRun 1\n0.5 0.5\n");
+  ExpectUsageError("batch e.txt", {"e.txt:5", "'Run 1' has 1 rows, expected n = 2"});
+  Write("h.txt", "two 2 0\n");
+  ExpectUsageError("batch h.txt", {"h.txt:1"});
 }
 
 // Every class of bad input: exit 2, a message naming the problem, nothing on stdout.

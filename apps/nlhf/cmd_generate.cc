@@ -5,6 +5,8 @@
 
 #include "commands.h"
 #include "nlhf/generators.h"
+#include "nlhf/error.h"
+#include "nlhf/io/atomic_file.h"
 #include "nlhf/io/matrix_file.h"
 
 namespace nlhf::cli {
@@ -19,10 +21,42 @@ void SetupGenerate(CLI::App& command, GenerateArgs& args) {
   command.add_option("--delta", args.delta, "Parameter δ of hard2x2, in (0, 0.5)")->capture_default_str();
   command.add_option("--out,-o", args.out,
                      "Output file; the extension picks the format (.json, .npy, else text). Default: text on stdout");
+  command.add_option("--count", args.count,
+                     "Generate this many games (seeds seed, seed+1, ...) as JSON Lines for 'nlhf batch' (--out *.jsonl)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   AddCommonFlags(command, args.common, true);
 }
 
+namespace {
+
+int WriteJsonLines(const GenerateArgs& args) {
+  if (!args.out.ends_with(".jsonl") && !args.out.ends_with(".ndjson")) {
+    throw InvalidArgument(fmt::format("--count {} writes JSON Lines: give --out FILE.jsonl", args.count));
+  }
+  std::string text;
+  for (int k = 0; k < args.count; ++k) {
+    const std::uint64_t seed = args.common.seed + static_cast<std::uint64_t>(k);
+    const GeneratedGame game = Generate({.kind = args.kind, .n = args.n, .seed = seed, .delta = args.delta});
+    if (game.is_payoff) throw InvalidArgument(fmt::format("{} is a payoff game; batches hold preference matrices", args.kind));
+    nlohmann::json line;
+    line["context"] = fmt::format("{} seed {}", args.kind, seed);
+    nlohmann::json rows = nlohmann::json::array();
+    for (Eigen::Index i = 0; i < game.matrix.rows(); ++i) {
+      rows.push_back(std::vector<double>(game.matrix.row(i).begin(), game.matrix.row(i).end()));
+    }
+    line["preferences"] = rows;
+    text += line.dump() + "\n";
+  }
+  WriteFileAtomically(args.out, text);
+  std::cerr << fmt::format("nlhf: wrote {} games to {}\n", args.count, args.out);
+  return 0;
+}
+
+}  // namespace
+
 int RunGenerate(const GenerateArgs& args) {
+  if (args.count > 1) return WriteJsonLines(args);
   const GeneratedGame game =
       Generate({.kind = args.kind, .n = args.n, .seed = args.common.seed, .delta = args.delta});
   MatrixFile file;

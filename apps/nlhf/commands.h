@@ -68,6 +68,19 @@ struct RankArgs {
 void SetupRank(CLI::App& command, RankArgs& args);
 int RunRank(const RankArgs& args);
 
+struct BatchArgs {
+  CommonArgs common;
+  std::string file;
+  std::string algorithm = "omwu";
+  std::optional<double> step_size;
+  std::int64_t max_iterations = 20000;
+  double gap_tolerance = 1e-9;
+  bool polish = true;
+  std::string out;
+};
+void SetupBatch(CLI::App& command, BatchArgs& args);
+int RunBatch(const BatchArgs& args);
+
 struct BenchArgs {
   CommonArgs common;
   int n = 1000;
@@ -85,6 +98,7 @@ struct GenerateArgs {
   int n = 10;
   double delta = 0.01;
   std::string out;
+  int count = 1;  // games with seeds seed, seed + 1, ...: JSON Lines for `nlhf batch`
 };
 void SetupGenerate(CLI::App& command, GenerateArgs& args);
 int RunGenerate(const GenerateArgs& args);

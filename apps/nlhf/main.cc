@@ -37,6 +37,10 @@ int main(int argc, char** argv) {
   CLI::App* rank = app.add_subcommand("rank", "Rank candidates from comparison data: Nash equilibrium and Bradley-Terry");
   nlhf::cli::SetupRank(*rank, rank_args);
 
+  nlhf::cli::BatchArgs batch_args;
+  CLI::App* batch = app.add_subcommand("batch", "Solve many games (JSON Lines or EGPO text) in parallel, one result each");
+  nlhf::cli::SetupBatch(*batch, batch_args);
+
   nlhf::cli::BenchArgs bench_args;
   CLI::App* bench = app.add_subcommand("bench", "Time OMWU iterations against the memory-bandwidth floor");
   nlhf::cli::SetupBench(*bench, bench_args);
@@ -52,10 +56,10 @@ int main(int argc, char** argv) {
   // CLI11 reports a mistyped command only as "A subcommand is required"; name it instead.
   if (argc > 1 && argv[1][0] != '-') {
     const std::string command = argv[1];
-    if (command != "solve" && command != "compare" && command != "rank" && command != "bench" &&
-        command != "generate" && command != "algorithms") {
-      return Fail(2, fmt::format("unknown command '{}'; commands: solve, compare, rank, bench, generate, algorithms",
-                                 command));
+    if (command != "solve" && command != "batch" && command != "compare" && command != "rank" &&
+        command != "bench" && command != "generate" && command != "algorithms") {
+      return Fail(2, fmt::format("unknown command '{}'; commands: solve, batch, compare, rank, bench, generate, "
+                                 "algorithms", command));
     }
   }
   try {
@@ -70,6 +74,7 @@ int main(int argc, char** argv) {
     if (*compare) return nlhf::cli::RunCompare(compare_args);
     if (*rank) return nlhf::cli::RunRank(rank_args);
     if (*bench) return nlhf::cli::RunBench(bench_args);
+    if (*batch) return nlhf::cli::RunBatch(batch_args);
     if (*generate) return nlhf::cli::RunGenerate(generate_args);
     if (*algorithms) return nlhf::cli::RunAlgorithms(algorithms_args);
   } catch (const nlhf::InvalidArgument& error) {

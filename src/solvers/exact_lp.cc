@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "nlhf/error.h"
@@ -62,6 +63,10 @@ Eigen::VectorXd Strategy(glp_prob* lp, int m) {
 }  // namespace
 
 Eigen::VectorXd SolveMaximinLp(const Eigen::MatrixXd& payoff) {
+  // GLPK keeps global state unless it was built with thread-local storage; `nlhf batch` polishes many
+  // games in parallel, so calls are serialized.
+  static std::mutex glpk;
+  const std::lock_guard<std::mutex> lock(glpk);
   const int m = static_cast<int>(payoff.rows());
   Problem lp = BuildMaximinLp(payoff);
   glp_smcp parameters;

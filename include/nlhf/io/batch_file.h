@@ -1,0 +1,32 @@
+// Many games in one file, for `nlhf batch`: JSON Lines (one game per line, each with its own n) or the
+// EGPO text format.
+//
+// JSON Lines: {"preferences": [[...]], "responses": [...], "context": "q17"} per line (the keys of a JSON
+//   matrix file, plus an optional context id); blank lines are skipped.
+// EGPO text: a header line `runs n beta`, then for each run a line `Run i` followed by n rows of n
+//   numbers (beta is kept as metadata; the games are solved unregularized).
+#ifndef NLHF_IO_BATCH_FILE_H_
+#define NLHF_IO_BATCH_FILE_H_
+
+#include <Eigen/Dense>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nlhf {
+
+struct BatchGame {
+  std::string context;             // the "context" field, or "Run i", or the line number
+  Eigen::MatrixXd preferences;
+  std::vector<std::string> responses;
+  std::string where;               // "games.jsonl:17" for error messages
+};
+
+// By extension: .jsonl/.ndjson → JSON Lines, anything else → EGPO text. Throws ParseError with file:line.
+std::vector<BatchGame> ReadBatchFile(const std::string& path);
+std::vector<BatchGame> ParseJsonLines(std::string_view text, const std::string& path);
+std::vector<BatchGame> ParseEgpoText(std::string_view text, const std::string& path);
+
+}  // namespace nlhf
+
+#endif  // NLHF_IO_BATCH_FILE_H_

@@ -1,0 +1,99 @@
+#include "nlhf/io/batch_file.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "io/json_text.h"
+#include "nlhf/error.h"
+#include "nlhf/io/atomic_file.h"
+#include "nlhf/io/matrix_file.h"
+
+namespace nlhf {
+
+std::vector<BatchGame> ParseJsonLines(std::string_view text, const std::string& path) {
+  std::vector<BatchGame> games;
+  int line_number = 0;
+  size_t position = 0;
+  while (position < text.size()) {
+    size_t end = text.find('\n', position);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(position, end - position);
+    position = end + 1;
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    const std::string where = fmt::format("{}:{}", path, line_number);
+    const MatrixFile matrix = ParseJsonMatrix(line, where);
+    if (matrix.is_payoff) throw ParseError(fmt::format("{}: batch games are preference matrices, not \"payoff\"", where));
+    const nlohmann::json document = internal::ParseJsonDocument(line, where);
+    std::string context = std::to_string(line_number);
+    if (document.contains("context")) {
+      const auto& c = document["context"];
+      context = c.is_string() ? c.get<std::string>() : c.dump();
+    }
+    games.push_back({context, matrix.values, matrix.row_names, where});
+  }
+  if (games.empty()) throw ParseError(fmt::format("{}: no games (one JSON object per line)", path));
+  return games;
+}
+
+std::vector<BatchGame> ParseEgpoText(std::string_view text, const std::string& path) {
+  // Reuse the matrix-text reader line by line: it handles separators, comments and number syntax.
+  std::vector<std::pair<int, std::string>> lines;  // (line number, content) of non-blank lines
+  int line_number = 0;
+  size_t position = 0;
+  while (position < text.size()) {
+    size_t end = text.find('\n', position);
+    if (end == std::string_view::npos) end = text.size();
+    std::string line(text.substr(position, end - position));
+    position = end + 1;
+    ++line_number;
+    if (const size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+    if (line.find_first_not_of(" \t\r,") != std::string::npos) lines.emplace_back(line_number, line);
+  }
+  if (lines.empty()) throw ParseError(fmt::format("{}: empty EGPO file", path));
+  const MatrixFile header = ParseTextMatrix(lines[0].second, fmt::format("{}:{}", path, lines[0].first));
+  if (header.values.rows() != 1 || header.values.cols() != 3 || header.values(0, 0) < 1 || header.values(0, 1) < 1) {
+    throw ParseError(fmt::format("{}:{}: expected the header 'runs n beta' (three numbers, runs and n >= 1)", path,
+                                 lines[0].first));
+  }
+  const int runs = static_cast<int>(header.values(0, 0));
+  const int n = static_cast<int>(header.values(0, 1));
+  std::vector<BatchGame> games;
+  size_t k = 1;
+  for (int run = 0; run < runs; ++run) {
+    if (k >= lines.size() || lines[k].second.find("Run") == std::string::npos) {
+      throw ParseError(fmt::format("{}:{}: expected 'Run {}' ({} runs announced)", path,
+                                   k < lines.size() ? lines[k].first : line_number, run, runs));
+    }
+    const std::string label = lines[k].second.substr(lines[k].second.find("Run"));
+    const int label_line = lines[k].first;
+    ++k;
+    std::string block;
+    for (int row = 0; row < n; ++row, ++k) {
+      if (k >= lines.size() || lines[k].second.find("Run") != std::string::npos) {
+        throw ParseError(fmt::format("{}:{}: '{}' has {} rows, expected n = {}", path, label_line, label, row, n));
+      }
+      block += lines[k].second + "\n";
+    }
+    MatrixFile matrix = ParseTextMatrix(block, fmt::format("{} ({})", path, label));
+    // Row numbers inside the block map back to file lines for later error messages.
+    for (int row = 0; row < n; ++row) matrix.source.row_lines[row] = lines[k - n + row].first;
+    std::string trimmed = label;
+    while (!trimmed.empty() && (trimmed.back() == '\r' || trimmed.back() == ' ')) trimmed.pop_back();
+    games.push_back({trimmed, matrix.values, {}, fmt::format("{}:{}", path, label_line)});
+  }
+  if (k < lines.size()) {
+    throw ParseError(fmt::format("{}:{}: more rows than the header's {} runs of n = {}", path, lines[k].first, runs, n));
+  }
+  return games;
+}
+
+std::vector<BatchGame> ReadBatchFile(const std::string& path) {
+  const std::string extension = std::filesystem::path(path).extension().string();
+  const std::string text = ReadWholeFile(path);
+  if (extension == ".jsonl" || extension == ".ndjson") return ParseJsonLines(text, path);
+  return ParseEgpoText(text, path);
+}
+
+}  // namespace nlhf
