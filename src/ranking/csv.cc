@@ -7,13 +7,14 @@
 #include "nlhf/error.h"
 
 namespace nlhf::internal {
-namespace {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   return s;
 }
+
+namespace {
 
 bool IsSkippable(std::string_view line) {
   line = Trim(line);

@@ -22,6 +22,9 @@ std::vector<CsvRow> ReadCsv(std::string_view text, const std::string& path, char
 // Splits on runs of spaces and tabs (for whitespace-separated tables), with the same conventions.
 std::vector<CsvRow> ReadWhitespaceTable(std::string_view text);
 
+// `s` without surrounding spaces, tabs and carriage returns.
+std::string_view Trim(std::string_view s);
+
 // A number like 12.5, 1,234.5 (thousands separators) or 12.3±0.4 / 12.3+-0.4 (the uncertainty is
 // dropped); false when `text` is not one.
 bool ParseLooseNumber(std::string_view text, double& value);

@@ -11,15 +11,12 @@
 
 #include "nlhf/error.h"
 #include "nlhf/ranking/readers.h"
+#include "ranking/csv.h"
 
 namespace nlhf {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
+using internal::Trim;
 
 bool ParseInt(std::string_view text, long long& value) {
   text = Trim(text);

@@ -61,6 +61,15 @@ PairwiseTable TableFor(const ComparisonData& data, const std::vector<double>* dr
   return Tabulate(data, draws, context);
 }
 
+// Bradley–Terry ratings on the Elo scale, with `prior` pseudo-comparisons per pair split evenly.
+Eigen::VectorXd EloRatings(PairwiseTable table, double prior) {
+  table.wins.array() += prior;
+  table.counts.array() += 2 * prior;
+  table.wins.diagonal().setZero();
+  table.counts.diagonal().setZero();
+  return (1000.0 + kEloPerLogit * BradleyTerryLogStrengths(table).array()).matrix();
+}
+
 }  // namespace
 
 std::vector<std::string> Contexts(const ComparisonData& data) {
@@ -97,12 +106,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
   result.duality_gap = equilibrium.gap;
   result.solver = equilibrium.solver;
   const Eigen::VectorXd beats = (result.preferences * equilibrium.policy);  // P(a ≻ π)
-  PairwiseTable rating_table = table;
-  rating_table.wins.array() += options.prior;
-  rating_table.counts.array() += 2 * options.prior;
-  rating_table.wins.diagonal().setZero();
-  rating_table.counts.diagonal().setZero();
-  const Eigen::VectorXd strengths = BradleyTerryLogStrengths(rating_table);
+  const Eigen::VectorXd ratings = EloRatings(table, options.prior);
 
   for (int a = 0; a < n; ++a) {
     CandidateRanking c;
@@ -110,7 +114,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
     c.index = a;
     c.ne_probability = equilibrium.policy[a];
     c.beats_ne_probability = beats[a];
-    c.bt_rating = 1000.0 + kEloPerLogit * strengths[a];
+    c.bt_rating = ratings[a];
     c.comparisons = data.preferences ? std::nan("") : table.counts.row(a).sum();
     result.candidates.push_back(c);
   }
@@ -127,7 +131,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
     }
     const auto draws_count = static_cast<std::int64_t>(std::llround(total));
     Rng rng(options.seed);
-    std::vector<std::vector<double>> probabilities(n), ratings(n);
+    std::vector<std::vector<double>> probabilities(n), bootstrap_ratings(n);
     std::vector<int> in_support(n, 0);
     for (int k = 0; k < options.bootstrap; ++k) {
       if (options.progress) options.progress(k, options.bootstrap);
@@ -137,23 +141,19 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
         const size_t unit = std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin();
         draws[std::min(unit, draws.size() - 1)] += 1.0;
       }
-      PairwiseTable resampled = Tabulate(data, &draws, options.context);
+      const PairwiseTable resampled = Tabulate(data, &draws, options.context);
       const Equilibrium e = SolveEquilibrium(PreferencesFromTable(resampled, options.prior, nullptr), options.gap_tolerance);
-      resampled.wins.array() += options.prior;
-      resampled.counts.array() += 2 * options.prior;
-      resampled.wins.diagonal().setZero();
-      resampled.counts.diagonal().setZero();
-      const Eigen::VectorXd s = BradleyTerryLogStrengths(resampled);
+      const Eigen::VectorXd resampled_ratings = EloRatings(resampled, options.prior);
       for (int a = 0; a < n; ++a) {
         probabilities[a].push_back(e.policy[a]);
-        ratings[a].push_back(1000.0 + kEloPerLogit * s[a]);
+        bootstrap_ratings[a].push_back(resampled_ratings[a]);
         in_support[a] += e.policy[a] > options.support_threshold ? 1 : 0;
       }
     }
     if (options.progress) options.progress(options.bootstrap, options.bootstrap);
     for (CandidateRanking& c : result.candidates) {
       c.ne_interval = Percentiles(probabilities[c.index]);
-      c.bt_interval = Percentiles(ratings[c.index]);
+      c.bt_interval = Percentiles(bootstrap_ratings[c.index]);
       c.support_frequency = static_cast<double>(in_support[c.index]) / options.bootstrap;
     }
     result.bootstrap = options.bootstrap;

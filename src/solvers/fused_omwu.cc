@@ -89,10 +89,7 @@ SolveResult SolveOmwuFused(const ZeroSumGame& game, const SkewOperator& payoff, 
   if (tracing && result.trace.back().iteration != t) record();
 
   result.iterations = t;
-  if (rules.polished()) {
-    SetFinalProbabilities(game, rules.polished()->probabilities, options.support_threshold, result);
-    result.polished = true;
-  } else {
+  if (!rules.SetPolishedAnswer(options.support_threshold, result)) {
     result.policy = {omwu.policy()};
     result.log_policy = {omwu.log_policy()};
     result.support = {Support(omwu.policy(), options.support_threshold)};

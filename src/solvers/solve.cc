@@ -182,10 +182,7 @@ SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveO
   if (tracing && result.trace.back().iteration != t) record();
 
   result.iterations = t;
-  if (rules.polished()) {
-    SetFinalProbabilities(game, rules.polished()->probabilities, options.support_threshold, result);
-    result.polished = true;
-  } else {
+  if (!rules.SetPolishedAnswer(options.support_threshold, result)) {
     SetFinalPolicy(game, method.ReturnedLogPolicy(), options.support_threshold, result);
     result.regularized_gap = regularized_gap(result.policy);
   }

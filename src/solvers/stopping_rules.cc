@@ -60,4 +60,11 @@ bool StoppingRules::ShouldStop(std::int64_t t, double gap, bool finite, double m
   return false;
 }
 
+bool StoppingRules::SetPolishedAnswer(double support_threshold, SolveResult& result) const {
+  if (!polished_) return false;
+  SetFinalProbabilities(game_, polished_->probabilities, support_threshold, result);
+  result.polished = true;
+  return true;
+}
+
 }  // namespace nlhf::internal

@@ -29,8 +29,9 @@ class StoppingRules {
   bool ShouldStop(std::int64_t t, double gap, bool finite, double min_log_probability, double l1_change,
                   const std::function<PlayerVectors()>& returned, SolveResult& result);
 
-  // The polished answer, when polishing stopped the solve.
-  const std::optional<PolishResult>& polished() const { return polished_; }
+  // When polishing stopped the solve, fills `result` with the polished answer (policy, support,
+  // certificate, `polished`) and returns true; otherwise leaves it alone and returns false.
+  bool SetPolishedAnswer(double support_threshold, SolveResult& result) const;
 
  private:
   const ZeroSumGame& game_;
