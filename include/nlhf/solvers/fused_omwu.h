@@ -8,31 +8,42 @@
 #ifndef NLHF_SOLVERS_FUSED_OMWU_H_
 #define NLHF_SOLVERS_FUSED_OMWU_H_
 
+#include <memory>
+
 #include "nlhf/kernels/skew_operator.h"
 #include "nlhf/solver.h"
 
 namespace nlhf {
 
-// The iterate and the payoff vectors of fused OMWU over one operator.
+// The iterate and the payoff vectors of fused OMWU over one operator. Games with at most kSmall
+// responses run on fixed-size, padded arrays that the compiler keeps in registers (the whole iteration,
+// product included, in a few hundred instructions); larger ones on the operator's kernels.
 class FusedOmwu {
  public:
+  static constexpr int kSmall = 16;
+
   // Starts at `log_policy` (normalized) and computes its payoffs y_0 = Aπ_0 (g_{−1} = g_0).
   FusedOmwu(const SkewOperator& payoff, double step_size, const Eigen::VectorXd& log_policy);
+  ~FusedOmwu();
 
   // One OMWU update followed by the product for the new iterate.
   void Step();
 
-  const Eigen::VectorXd& log_policy() const { return log_policy_; }
-  const Eigen::VectorXd& policy() const { return policy_; }
+  const Eigen::VectorXd& log_policy() const;
+  const Eigen::VectorXd& policy() const;
   double gap() const { return gap_; }                // 2·max_a (Aπ_t)_a
   double min_log_probability() const { return min_log_; }
   double l1_change() const { return l1_change_; }
   bool finite() const { return finite_; }
 
  private:
+  struct Small;  // the fixed-size state of games with n <= kSmall
+
   const SkewOperator& payoff_;
   double step_size_;
-  Eigen::VectorXd log_policy_, policy_, payoffs_, previous_payoffs_, unnormalized_;
+  std::unique_ptr<Small> small_;
+  mutable Eigen::VectorXd log_policy_, policy_;  // for small games, copied out when asked for
+  Eigen::VectorXd payoffs_, previous_payoffs_, unnormalized_;
   double gap_ = 0, min_log_ = 0, l1_change_ = 0;
   bool finite_ = true;
 };
