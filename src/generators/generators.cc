@@ -11,10 +11,16 @@
 namespace nlhf {
 namespace {
 
+// Generators build dense n×n matrices; beyond this they would need more memory than the machines
+// this project runs on have (20000² doubles is 3.2 GB). Larger games: nlhf bench builds packed ones.
+constexpr int kLargestDense = 20000;
+
 void CheckSize(const GeneratorOptions& options, int minimum) {
-  if (options.n < minimum) {
-    throw InvalidArgument(fmt::format("generate {}: n = {}. Violated constraint: n >= {}", options.kind,
-                                      options.n, minimum));
+  if (options.n < minimum || options.n > kLargestDense) {
+    throw InvalidArgument(fmt::format("generate {}: n = {}. Violated constraint: {} <= n <= {} (a dense matrix of "
+                                      "n = {} needs {:.3g} GB; 'nlhf bench' builds larger games packed)",
+                                      options.kind, options.n, minimum, kLargestDense, options.n,
+                                      8.0 * options.n * options.n / 1e9));
   }
 }
 

@@ -67,7 +67,8 @@ TEST(Generate, DispatchesByKindAndRejectsBadOptions) {
   EXPECT_TRUE(Generate({.kind = "hard2x2"}).is_payoff);
   EXPECT_EQ(Generate({.kind = "rps"}).names[1], "paper");
   EXPECT_THROW_WITH(Generate({.kind = "nope"}), InvalidArgument, "unknown generator 'nope'", "planted");
-  EXPECT_THROW_WITH(Generate({.kind = "random", .n = 0}), InvalidArgument, "n = 0", "n >= 1");
+  EXPECT_THROW_WITH(Generate({.kind = "random", .n = 0}), InvalidArgument, "n = 0", "1 <= n <= 20000");
+  EXPECT_THROW_WITH(Generate({.kind = "planted", .n = 100000}), InvalidArgument, "80 GB", "nlhf bench");
   EXPECT_THROW_WITH(Generate({.kind = "hard2x2", .delta = 0.7}), InvalidArgument, "0 < delta < 0.5");
 }
 
