@@ -57,32 +57,57 @@ void DenseMultiply(const T* a, int n, const double* x, double* y) {
 // Rows [first, last) of the packed upper triangle into y (which the caller zeroed): row i holds a_ij for
 // j > i; y_i gets Σ_j a_ij x_j and every y_j gets −a_ij x_i, both in the same sweep over the row.
 //
-// Rows are taken two at a time where possible: rows i and i + 1 share the columns j > i + 1, so x_j and
-// y_j are loaded and y_j stored once for both, and the two dot products are independent chains.
+// Rows are taken four at a time where possible: rows i .. i + 3 share the columns j > i + 3, so x_j and
+// y_j are loaded and y_j stored once for all four, and the four dot products are independent chains.
+// The few entries among the four rows themselves (j <= i + 3) are done one by one.
 template <typename T>
 void PackedRows(const T* a, int n, int first, int last, const double* x, double* y, std::size_t offset) {
+  constexpr int kBlock = 4;
   int i = first;
-  for (; i + 1 < last; i += 2) {
-    const T* row0 = a + offset;                             // a_{i, i+1 ..}
-    const T* row1 = row0 + (n - i - 1);                     // a_{i+1, i+2 ..}
-    const int length = n - i - 2;                           // shared columns j >= i + 2
-    const double x0 = x[i], x1 = x[i + 1];
-    const double a01 = static_cast<double>(row0[0]);        // a_{i, i+1}
-    double* yj = y + i + 2;
-    const double* xj = x + i + 2;
-    const T* r0 = row0 + 1;
-    double sum0 = a01 * x1, sum1 = 0;
-#pragma omp simd reduction(+ : sum0, sum1)
+  for (; i + kBlock <= last; i += kBlock) {
+    const T* rows[kBlock];
+    std::size_t row_offset = offset;
+    for (int r = 0; r < kBlock; ++r) {
+      rows[r] = a + row_offset;
+      row_offset += static_cast<std::size_t>(n - (i + r) - 1);
+    }
+    // Entries inside the block: a_{i+r, i+c} for r < c < kBlock, at position c − r − 1 of row r.
+    double sums[kBlock] = {};
+    for (int r = 0; r < kBlock; ++r) {
+      for (int c = r + 1; c < kBlock; ++c) {
+        const double value = static_cast<double>(rows[r][c - r - 1]);
+        sums[r] += value * x[i + c];
+        sums[c] -= value * x[i + r];
+      }
+    }
+    // The shared columns j >= i + kBlock start at position kBlock − r − 1 of row r.
+    const T* r0 = rows[0] + 3;
+    const T* r1 = rows[1] + 2;
+    const T* r2 = rows[2] + 1;
+    const T* r3 = rows[3];
+    const double x0 = x[i], x1 = x[i + 1], x2 = x[i + 2], x3 = x[i + 3];
+    double* yj = y + i + kBlock;
+    const double* xj = x + i + kBlock;
+    const int length = n - i - kBlock;
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+#pragma omp simd reduction(+ : s0, s1, s2, s3)
     for (int k = 0; k < length; ++k) {
       const double v0 = static_cast<double>(r0[k]);
-      const double v1 = static_cast<double>(row1[k]);
-      sum0 += v0 * xj[k];
-      sum1 += v1 * xj[k];
-      yj[k] -= v0 * x0 + v1 * x1;
+      const double v1 = static_cast<double>(r1[k]);
+      const double v2 = static_cast<double>(r2[k]);
+      const double v3 = static_cast<double>(r3[k]);
+      const double xk = xj[k];
+      s0 += v0 * xk;
+      s1 += v1 * xk;
+      s2 += v2 * xk;
+      s3 += v3 * xk;
+      yj[k] -= (v0 * x0 + v1 * x1) + (v2 * x2 + v3 * x3);
     }
-    y[i] += sum0;
-    y[i + 1] += sum1 - a01 * x0;
-    offset += static_cast<std::size_t>(n - i - 1) + static_cast<std::size_t>(n - i - 2);
+    y[i] += sums[0] + s0;
+    y[i + 1] += sums[1] + s1;
+    y[i + 2] += sums[2] + s2;
+    y[i + 3] += sums[3] + s3;
+    offset = row_offset;
   }
   for (; i < last; ++i) {
     const T* row = a + offset;
