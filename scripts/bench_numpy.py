@@ -35,5 +35,5 @@ def omwu_microseconds_per_iteration(n, iterations, seed=0):
 if __name__ == "__main__":
     for argument in sys.argv[1:]:
         n = int(argument)
-        iterations = max(5, int(2e7 / (n * n + 2000)))
+        iterations = max(20, int(2e7 / (n * n + 2000)))
         print(f"{n} {omwu_microseconds_per_iteration(n, iterations):.4g}")
