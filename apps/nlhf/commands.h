@@ -81,6 +81,14 @@ struct BatchArgs {
 void SetupBatch(CLI::App& command, BatchArgs& args);
 int RunBatch(const BatchArgs& args);
 
+struct ReproduceArgs {
+  bool quick = false;
+  std::string out = "nlhf-reproduce";
+  int seeds = 0;
+};
+void SetupReproduce(CLI::App& command, ReproduceArgs& args);
+int RunReproduce(const ReproduceArgs& args, const std::string& command_line);
+
 struct BenchArgs {
   CommonArgs common;
   int n = 1000;

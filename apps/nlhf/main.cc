@@ -41,6 +41,10 @@ int main(int argc, char** argv) {
   CLI::App* batch = app.add_subcommand("batch", "Solve many games (JSON Lines or EGPO text) in parallel, one result each");
   nlhf::cli::SetupBatch(*batch, batch_args);
 
+  nlhf::cli::ReproduceArgs reproduce_args;
+  CLI::App* reproduce = app.add_subcommand("reproduce", "Run the paper's tabular experiments: figures, CSVs, report");
+  nlhf::cli::SetupReproduce(*reproduce, reproduce_args);
+
   nlhf::cli::BenchArgs bench_args;
   CLI::App* bench = app.add_subcommand("bench", "Time OMWU iterations against the memory-bandwidth floor");
   nlhf::cli::SetupBench(*bench, bench_args);
@@ -57,9 +61,9 @@ int main(int argc, char** argv) {
   if (argc > 1 && argv[1][0] != '-') {
     const std::string command = argv[1];
     if (command != "solve" && command != "batch" && command != "compare" && command != "rank" &&
-        command != "bench" && command != "generate" && command != "algorithms") {
-      return Fail(2, fmt::format("unknown command '{}'; commands: solve, batch, compare, rank, bench, generate, "
-                                 "algorithms", command));
+        command != "reproduce" && command != "bench" && command != "generate" && command != "algorithms") {
+      return Fail(2, fmt::format("unknown command '{}'; commands: solve, batch, compare, rank, reproduce, bench, "
+                                 "generate, algorithms", command));
     }
   }
   try {
@@ -75,6 +79,11 @@ int main(int argc, char** argv) {
     if (*rank) return nlhf::cli::RunRank(rank_args);
     if (*bench) return nlhf::cli::RunBench(bench_args);
     if (*batch) return nlhf::cli::RunBatch(batch_args);
+    if (*reproduce) {
+      std::string command_line = "nlhf";
+      for (int k = 1; k < argc; ++k) command_line += std::string(" ") + argv[k];
+      return nlhf::cli::RunReproduce(reproduce_args, command_line);
+    }
     if (*generate) return nlhf::cli::RunGenerate(generate_args);
     if (*algorithms) return nlhf::cli::RunAlgorithms(algorithms_args);
   } catch (const nlhf::InvalidArgument& error) {

@@ -55,55 +55,12 @@ void RunGnuplot(const std::string& script_path, const std::string& output_path) 
   if (status != 0) throw Error(fmt::format("gnuplot failed on {}: {}", script_path, message));
 }
 
-void PlotGapCurves(const std::vector<MethodSummary>& methods, const GapFigure& figure, const std::string& png_path) {
+void RenderGnuplot(const std::string& script_body, const std::string& png_path) {
   const fs::path png(png_path);
-  const fs::path data = fs::path(png).replace_extension(".dat");
   const fs::path script = fs::path(png).replace_extension(".gp");
-
-  std::string table;
-  for (const MethodSummary& m : methods) {
-    table += fmt::format("# {}\n# iteration median min max\n", m.spec);
-    for (size_t k = 0; k < m.curve.iterations.size(); ++k) {
-      table += fmt::format("{} {:.6e} {:.6e} {:.6e}\n", m.curve.iterations[k], std::max(m.curve.median[k], figure.floor),
-                           std::max(m.curve.minimum[k], figure.floor), std::max(m.curve.maximum[k], figure.floor));
-    }
-    table += "\n\n";
-  }
-  WriteFileAtomically(data.string(), table);
-
-  // OMWU is drawn last, on top of the methods whose curves it shares (EGPO, prox).
-  std::vector<size_t> order(methods.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_partition(order.begin(), order.end(), [&](size_t i) { return methods[i].name != "omwu"; });
-  std::string plot;
-  for (size_t k = 0; k < order.size(); ++k) {
-    const size_t i = order[k];
-    const MethodSummary& m = methods[i];
-    const char* color = kColors[i % std::size(kColors)];
-    std::string label = m.name;
-    if (!m.runs.empty() && m.runs[0].returns_average) label += " (average)";
-    if (!m.runs.empty() && m.runs[0].trace.empty()) label += " (exact)";
-    plot += fmt::format("{}{} index {} using 1:3:4 with filledcurves lc rgb '{}' fs transparent solid 0.10 "
-                        "noborder notitle, \\\n  '' index {} using 1:2 with lines lw {} lc rgb '{}' title {} noenhanced",
-                        k == 0 ? "plot " : ", \\\n  ", Quoted(data.filename().string()), i, color, i,
-                        m.name == "omwu" ? 3.5 : 1.8, color, Quoted(label));
-  }
-  const std::string text = fmt::format(
-      "# Made by nlhf. Redraw from this folder with: gnuplot -e \"set output '{}'\" {}\n"
-      "set terminal pngcairo size 1280,800 enhanced font 'DejaVu Sans,13'\n"
-      "set title {} noenhanced\n"
-      "set logscale y\n"
-      "set format y '10^{{%L}}'\n"
-      "set xlabel 'iteration'\n"
-      "set ylabel {}\n"
-      "set key outside right top spacing 1.2\n"
-      "set grid xtics ytics mytics lc rgb '#dddddd'\n"
-      "set yrange [{}:*]\n"
-      "{}\n",
-      png.filename().string(), script.filename().string(), Quoted(figure.title), Quoted(figure.y_label),
-      figure.floor / 2, plot);
-  WriteFileAtomically(script.string(), text);
-
+  WriteFileAtomically(script.string(),
+                      fmt::format("# Made by nlhf. Redraw from this folder with: gnuplot -e \"set output '{}'\" {}\n{}",
+                                  png.filename().string(), script.filename().string(), script_body));
   const fs::path temporary = fs::path(png).replace_filename(fmt::format(".{}.tmp.{}.png", png.stem().string(), ::getpid()));
   try {
     RunGnuplot(script.string(), fs::absolute(temporary).string());
@@ -112,6 +69,57 @@ void PlotGapCurves(const std::vector<MethodSummary>& methods, const GapFigure& f
     throw;
   }
   fs::rename(temporary, png);
+}
+
+void PlotGapPanels(const std::vector<GapPanel>& panels, const GapFigure& figure, const std::string& png_path) {
+  const fs::path png(png_path);
+  const fs::path data = fs::path(png).replace_extension(".dat");
+  std::string table;
+  std::string body = fmt::format(
+      "set terminal pngcairo size {},{} enhanced font 'DejaVu Sans,13'\n"
+      "set logscale y\nset format y '10^{{%L}}'\nset xlabel 'iteration'\nset ylabel {}\n"
+      "set grid xtics ytics mytics lc rgb '#dddddd'\nset yrange [{}:*]\nset key outside right top spacing 1.1\n",
+      panels.size() > 1 ? 2000 : 1280, 800, Quoted(figure.y_label), figure.floor / 2);
+  if (panels.size() > 1) body += fmt::format("set multiplot layout 1,{} title {} noenhanced\n", panels.size(), Quoted(figure.title));
+  int block = 0;
+  for (const GapPanel& panel : panels) {
+    const std::vector<MethodSummary>& methods = panel.methods;
+    const int first_block = block;
+    for (const MethodSummary& m : methods) {
+      table += fmt::format("# {}: {}\n# iteration median min max\n", panel.title, m.spec);
+      for (size_t k = 0; k < m.curve.iterations.size(); ++k) {
+        table += fmt::format("{} {:.6e} {:.6e} {:.6e}\n", m.curve.iterations[k], std::max(m.curve.median[k], figure.floor),
+                             std::max(m.curve.minimum[k], figure.floor), std::max(m.curve.maximum[k], figure.floor));
+      }
+      table += "\n\n";
+      ++block;
+    }
+    // OMWU is drawn last, on top of the methods whose curves it shares (EGPO, prox).
+    std::vector<size_t> order(methods.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_partition(order.begin(), order.end(), [&](size_t i) { return methods[i].name != "omwu"; });
+    std::string plot;
+    for (size_t k = 0; k < order.size(); ++k) {
+      const size_t i = order[k];
+      const MethodSummary& m = methods[i];
+      const char* color = kColors[i % std::size(kColors)];
+      std::string label = m.name;
+      if (!m.runs.empty() && m.runs[0].returns_average) label += " (average)";
+      if (!m.runs.empty() && m.runs[0].trace.empty()) label += " (exact)";
+      plot += fmt::format("{}{} index {} using 1:3:4 with filledcurves lc rgb '{}' fs transparent solid 0.10 "
+                          "noborder notitle, \\\n  '' index {} using 1:2 with lines lw {} lc rgb '{}' title {} noenhanced",
+                          k == 0 ? "plot " : ", \\\n  ", Quoted(data.filename().string()), first_block + i, color,
+                          first_block + i, m.name == "omwu" ? 3.5 : 1.8, color, Quoted(label));
+    }
+    body += fmt::format("set title {} noenhanced\n{}\n", Quoted(panels.size() > 1 ? panel.title : figure.title), plot);
+  }
+  if (panels.size() > 1) body += "unset multiplot\n";
+  WriteFileAtomically(data.string(), table);
+  RenderGnuplot(body, png_path);
+}
+
+void PlotGapCurves(const std::vector<MethodSummary>& methods, const GapFigure& figure, const std::string& png_path) {
+  PlotGapPanels({{figure.title, methods}}, figure, png_path);
 }
 
 }  // namespace nlhf

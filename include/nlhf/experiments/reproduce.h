@@ -1,0 +1,36 @@
+// `nlhf reproduce`: the tabular experiments of arXiv 2512.24818 and the evidence for its claims (brief §2),
+// from seeds, with figures (gnuplot), the data behind them as CSV, and a report. The neural panel
+// (fig2_neural) needs the neural policies, which are not built yet; the report says so.
+#ifndef NLHF_EXPERIMENTS_REPRODUCE_H_
+#define NLHF_EXPERIMENTS_REPRODUCE_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace nlhf {
+
+struct ReproduceOptions {
+  std::string out = "nlhf-reproduce";  // folder for figures, CSVs and report.md
+  bool quick = false;                  // fewer seeds and iterations (seconds instead of a minute)
+  int seeds = 0;                       // games per family; 0: 3 (quick) or 10
+  std::string command_line;            // recorded in the report
+  std::function<void(const std::string&)> progress;  // "fig2_tabular: random seed 2", ...
+};
+
+struct ReproduceSummary {
+  std::vector<std::string> files;  // written, relative to `out`
+  double seconds = 0;
+  std::vector<std::pair<std::string, bool>> claims;  // each claim and whether these runs support it
+};
+
+ReproduceSummary Reproduce(const ReproduceOptions& options);
+
+// Least-squares slope of log(gap) against iteration over the points with gap in [low, high], as the
+// per-iteration rate exp(slope) (< 1: linear convergence). NaN with fewer than 5 such points.
+double FittedLinearRate(const std::vector<std::int64_t>& iterations, const std::vector<double>& gaps,
+                        double low = 1e-12, double high = 1e-3);
+
+}  // namespace nlhf
+
+#endif  // NLHF_EXPERIMENTS_REPRODUCE_H_
