@@ -3,6 +3,9 @@
 // main() is a list of subcommands. It alone turns errors into exit codes: 2 for usage and input errors
 // (with "nlhf: error: <message>" on stderr), 1 for anything else.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -59,11 +62,12 @@ int main(int argc, char** argv) {
 
   // CLI11 reports a mistyped command only as "A subcommand is required"; name it instead.
   if (argc > 1 && argv[1][0] != '-') {
-    const std::string command = argv[1];
-    if (command != "solve" && command != "batch" && command != "compare" && command != "rank" &&
-        command != "reproduce" && command != "bench" && command != "generate" && command != "algorithms") {
-      return Fail(2, fmt::format("unknown command '{}'; commands: solve, batch, compare, rank, reproduce, bench, "
-                                 "generate, algorithms", command));
+    std::vector<std::string> names;
+    for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+      names.push_back(command->get_name());
+    }
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      return Fail(2, fmt::format("unknown command '{}'; commands: {}", argv[1], fmt::join(names, ", ")));
     }
   }
   try {
