@@ -133,7 +133,7 @@ std::optional<PlayerVectors> RestrictedGameEquilibrium(const ZeroSumGame& game,
 
 std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const PlayerVectors& probabilities,
                                             double gap_tolerance, int max_support,
-                                            std::set<std::vector<std::vector<int>>>& tried) {
+                                            std::set<std::vector<std::vector<int>>>& tried, double* work) {
   const auto certified = [&](const PlayerVectors& candidate,
                              std::string how) -> std::optional<PolishResult> {
     const double gap = DualityGap(game, candidate);
@@ -148,6 +148,10 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const Playe
     if (support[0].empty() || support.back().empty()) continue;
     if (static_cast<int>(std::max(support[0].size(), support.back().size())) > max_support) continue;
     if (!tried.insert(support).second) continue;
+    if (work != nullptr) {
+      const double k = static_cast<double>(std::max(support[0].size(), support.back().size()));
+      *work += 2 * k * k * k;  // the equalizer's factorization, and the restricted LP at most as much
+    }
     const auto count = [&] {
       std::vector<size_t> sizes;
       for (const auto& s : support) sizes.push_back(s.size());

@@ -34,13 +34,14 @@ bool StoppingRules::ShouldStop(std::int64_t t, double gap, bool finite, double m
   if (gap <= options_.gap_tolerance) {
     return stop(Termination::kConverged, fmt::format("gap {:.3g} <= {:.3g}", gap, options_.gap_tolerance));
   }
-  // Polishing may spend at most a tenth of the time spent so far (plus a millisecond to get going), so
-  // that on large games its small linear solves never dominate the iterations.
-  if (options_.polish && t > 0 && t % options_.polish_interval == 0 && polish_seconds_ <= 1e-3 + 0.1 * Elapsed()) {
-    const double polish_start = Elapsed();
+  // Polishing may do at most a tenth of the work of the iterations so far (2·m·n operations each, per
+  // player), plus 1e8 operations to get going, so that on large games its small linear solves never
+  // dominate. Work, not time: the same command then polishes at the same iterations on any machine.
+  const double iteration_work = 2.0 * game_.num_actions(0) * game_.num_actions(game_.num_players() - 1);
+  if (options_.polish && t > 0 && t % options_.polish_interval == 0 &&
+      polish_work_ <= 1e8 + 0.1 * iteration_work * static_cast<double>(t)) {
     polished_ = PolishOnSupport(game_, returned(), options_.gap_tolerance, options_.polish_max_support,
-                                tried_supports_);
-    polish_seconds_ += Elapsed() - polish_start;
+                                tried_supports_, &polish_work_);
     if (polished_) {
       std::vector<size_t> sizes;
       for (const auto& s : polished_->support) sizes.push_back(s.size());

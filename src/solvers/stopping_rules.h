@@ -39,7 +39,7 @@ class StoppingRules {
   std::chrono::steady_clock::time_point start_;
   std::set<std::vector<std::vector<int>>> tried_supports_;
   std::optional<PolishResult> polished_;
-  double polish_seconds_ = 0;
+  double polish_work_ = 0;  // floating-point operations spent polishing
 };
 
 }  // namespace nlhf::internal
