@@ -179,6 +179,15 @@ TEST_F(Cli, SameSeedSameNumbers) {
   EXPECT_EQ(first.Json()["iterations"], second.Json()["iterations"]);
 }
 
+TEST_F(Cli, AByteOrderMarkFromASpreadsheetExportIsIgnored) {
+  Write("p.csv", "\xEF\xBB\xBF" "0.5,0.9\n0.1,0.5\n");
+  const CommandRun run = Nlhf("solve p.csv --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NEAR(run.Json()["policy"][0].get<double>(), 1.0, 1e-9);
+  Write("b.csv", "\xEF\xBB\xBF" "model_a,model_b,winner\nx,y,model_a\n");
+  EXPECT_EQ(Nlhf("rank b.csv --json").exit_code, 0);
+}
+
 TEST_F(Cli, SymmetrizeRepairsAndReportsTheMove) {
   Write("p.txt", "0.5 0.7\n0.2 0.5\n");
   ExpectUsageError("solve p.txt", {"p.txt:1: row 1, column 2", "P + Pᵀ must equal 1", "--symmetrize"});

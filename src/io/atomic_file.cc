@@ -51,3 +51,13 @@ std::string ReadWholeFile(const std::string& path) {
 }
 
 }  // namespace nlhf
+
+namespace nlhf {
+
+std::string ReadTextFile(const std::string& path) {
+  std::string text = ReadWholeFile(path);
+  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
+  return text;
+}
+
+}  // namespace nlhf

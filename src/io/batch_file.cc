@@ -91,7 +91,7 @@ std::vector<BatchGame> ParseEgpoText(std::string_view text, const std::string& p
 
 std::vector<BatchGame> ReadBatchFile(const std::string& path) {
   const std::string extension = std::filesystem::path(path).extension().string();
-  const std::string text = ReadWholeFile(path);
+  const std::string text = ReadTextFile(path);
   if (extension == ".jsonl" || extension == ".ndjson") return ParseJsonLines(text, path);
   return ParseEgpoText(text, path);
 }

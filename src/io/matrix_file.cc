@@ -36,7 +36,7 @@ MatrixFormat FormatFromPath(const std::string& path) {
 }
 
 MatrixFile ReadMatrixFile(const std::string& path) {
-  const std::string bytes = ReadWholeFile(path);
+  const std::string bytes = FormatFromPath(path) == MatrixFormat::kNpy ? ReadWholeFile(path) : ReadTextFile(path);
   const std::string content = SniffContent(bytes);
   switch (FormatFromPath(path)) {
     case MatrixFormat::kJson:

@@ -56,7 +56,7 @@ std::string DetectFormat(std::string_view text, const std::string& path) {
 ComparisonData ReadComparisonFile(const std::string& path, const ComparisonReadOptions& options) {
   std::string format = options.format;
   std::string extension = Lowercase(std::filesystem::path(path).extension().string());
-  const std::string text = ReadWholeFile(path);
+  const std::string text = extension == ".npy" ? ReadWholeFile(path) : ReadTextFile(path);
   if (format.empty()) {
     if (extension == ".soc" || extension == ".soi" || extension == ".toc" || extension == ".toi") {
       format = "preflib";

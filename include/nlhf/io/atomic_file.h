@@ -14,6 +14,9 @@ void WriteFileAtomically(const std::string& path, std::string_view contents);
 // The whole file; throws InvalidArgument "cannot open 'x': No such file or directory".
 std::string ReadWholeFile(const std::string& path);
 
+// The file as text: ReadWholeFile without a leading UTF-8 byte-order mark (spreadsheet exports add one).
+std::string ReadTextFile(const std::string& path);
+
 }  // namespace nlhf
 
 #endif  // NLHF_IO_ATOMIC_FILE_H_
