@@ -13,32 +13,6 @@
 namespace nlhf::cli {
 namespace {
 
-nlohmann::json NumberOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
-
-nlohmann::json RankingJson(const RankingResult& r) {
-  nlohmann::json candidates = nlohmann::json::array();
-  for (const CandidateRanking& c : r.candidates) {
-    nlohmann::json entry = {{"name", c.name},
-                            {"ne_probability", c.ne_probability},
-                            {"beats_ne_probability", c.beats_ne_probability},
-                            {"bt_rating", c.bt_rating},
-                            {"comparisons", NumberOrNull(c.comparisons)}};
-    if (c.ne_interval) entry["ne_interval"] = {c.ne_interval->low, c.ne_interval->high};
-    if (c.bt_interval) entry["bt_interval"] = {c.bt_interval->low, c.bt_interval->high};
-    if (c.support_frequency) entry["support_frequency"] = *c.support_frequency;
-    candidates.push_back(entry);
-  }
-  nlohmann::json never = nlohmann::json::array();
-  for (const auto& [a, b] : r.never_compared) never.push_back({a, b});
-  return {{"candidates", candidates},
-          {"duality_gap", r.duality_gap},
-          {"solver", r.solver},
-          {"condorcet_winner", r.condorcet_winner ? nlohmann::json(*r.condorcet_winner) : nlohmann::json()},
-          {"top_cycle", r.top_cycle},
-          {"never_compared", never},
-          {"bootstrap", r.bootstrap}};
-}
-
 std::string RankingCsv(const RankingResult& r) {
   std::string csv = "candidate,ne_probability,beats_ne_probability,bt_rating,comparisons";
   if (r.bootstrap > 0) csv += ",ne_low,ne_high,bt_low,bt_high,support_frequency";
@@ -151,7 +125,7 @@ int RunRank(const RankArgs& args) {
                                pairs.size(), fmt::join(pairs, ", "));
     }
     if (args.common.json) {
-      nlohmann::json entry = RankingJson(ranking);
+      nlohmann::json entry = nlohmann::json::parse(RankingJson(ranking));
       if (args.per_context) entry["context"] = context;
       per_context.push_back(entry);
     } else {

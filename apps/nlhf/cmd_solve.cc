@@ -3,12 +3,10 @@
 
 #include <cmath>
 #include <iostream>
-#include <limits>
 
 #include "commands.h"
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
-#include "nlhf/io/matrix_file.h"
 #include "nlhf/io/policy_file.h"
 #include "nlhf/io/trace_csv.h"
 #include "nlhf/registry.h"

@@ -182,28 +182,9 @@ Result Solve(const py::handle& matrix, const std::string& algorithm, std::option
   return out;
 }
 
-py::dict RankingDict(const RankingResult& r, const ComparisonData& data) {
-  py::list candidates;
-  for (const CandidateRanking& c : r.candidates) {
-    py::dict entry;
-    entry["name"] = c.name;
-    entry["ne_probability"] = c.ne_probability;
-    entry["beats_ne_probability"] = c.beats_ne_probability;
-    entry["bt_rating"] = c.bt_rating;
-    entry["comparisons"] = std::isfinite(c.comparisons) ? py::object(py::float_(c.comparisons)) : py::object(py::none());
-    if (c.ne_interval) entry["ne_interval"] = py::make_tuple(c.ne_interval->low, c.ne_interval->high);
-    if (c.bt_interval) entry["bt_interval"] = py::make_tuple(c.bt_interval->low, c.bt_interval->high);
-    if (c.support_frequency) entry["support_frequency"] = *c.support_frequency;
-    candidates.append(entry);
-  }
-  py::dict out;
-  out["candidates"] = candidates;
-  out["duality_gap"] = r.duality_gap;
-  out["solver"] = r.solver;
-  out["condorcet_winner"] = r.condorcet_winner ? py::object(py::str(*r.condorcet_winner)) : py::object(py::none());
-  out["top_cycle"] = r.top_cycle;
-  out["never_compared"] = r.never_compared;
-  out["bootstrap"] = r.bootstrap;
+// The library's JSON form of the ranking, as Python objects, plus the reader's format and notes.
+py::object RankingDict(const RankingResult& r, const ComparisonData& data) {
+  py::object out = py::module_::import("json").attr("loads")(RankingJson(r));
   out["format"] = data.format;
   out["notes"] = data.notes;
   return out;

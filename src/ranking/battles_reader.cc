@@ -40,6 +40,24 @@ std::optional<double> ScoreOfWinner(const std::string& winner) {
 
 constexpr const char* kTieNote = "ties (tie, tie (bothbad)) count half a win to each side";
 
+// One battle, checked: two different non-empty names, a known winner value, a finite weight >= 0.
+// `where` starts every message ("b.csv:7" or "<data frame>: row 6").
+ComparisonUnit Battle(const std::string& where, const std::string& a, const std::string& b, const std::string& winner,
+                      double weight, internal::CandidateIndex& candidates) {
+  if (a.empty() || b.empty()) throw ParseError(fmt::format("{}: empty model name", where));
+  if (a == b) throw ParseError(fmt::format("{}: '{}' battles itself: model_a and model_b must differ", where, a));
+  const std::optional<double> score_a = ScoreOfWinner(winner);
+  if (!score_a) {
+    throw ParseError(fmt::format("{}: winner '{}' is not one of model_a, model_b, tie, tie (bothbad)", where, winner));
+  }
+  if (!std::isfinite(weight) || weight < 0) {
+    throw ParseError(fmt::format("{}: weight '{:g}' is not a finite number >= 0", where, weight));
+  }
+  ComparisonUnit unit;
+  unit.outcomes.push_back({candidates.IndexOf(a), candidates.IndexOf(b), *score_a, weight});
+  return unit;
+}
+
 }  // namespace
 
 ComparisonData BattlesFromColumns(const std::vector<std::string>& model_a, const std::vector<std::string>& model_b,
@@ -57,21 +75,8 @@ ComparisonData BattlesFromColumns(const std::vector<std::string>& model_a, const
   data.format = "battles";
   internal::CandidateIndex candidates;
   for (size_t r = 0; r < rows; ++r) {
-    if (model_a[r].empty() || model_b[r].empty() || model_a[r] == model_b[r]) {
-      throw InvalidArgument(fmt::format("{}: row {}: model_a '{}' and model_b '{}' must be two different names",
-                                        source, r, model_a[r], model_b[r]));
-    }
-    const std::optional<double> score = ScoreOfWinner(winner[r]);
-    if (!score) {
-      throw InvalidArgument(fmt::format("{}: row {}: winner '{}' is not one of model_a, model_b, tie, tie (bothbad)",
-                                        source, r, winner[r]));
-    }
-    const double weight = weights ? (*weights)[r] : 1.0;
-    if (!std::isfinite(weight) || weight < 0) {
-      throw InvalidArgument(fmt::format("{}: row {}: weight {} is not a finite number >= 0", source, r, weight));
-    }
-    ComparisonUnit unit;
-    unit.outcomes.push_back({candidates.IndexOf(model_a[r]), candidates.IndexOf(model_b[r]), *score, weight});
+    ComparisonUnit unit = Battle(fmt::format("{}: row {}", source, r), model_a[r], model_b[r], winner[r],
+                                 weights ? (*weights)[r] : 1.0, candidates);
     if (contexts) unit.context = (*contexts)[r];
     data.units.push_back(std::move(unit));
   }
@@ -100,15 +105,7 @@ ComparisonData ParseBattles(std::string_view text, const std::string& path, cons
       throw ParseError(fmt::format("{}:{}: {} fields, but the header has {}", path, row.line, row.fields.size(),
                                    header.fields.size()));
     }
-    const std::string& a = row.fields[column_a];
-    const std::string& b = row.fields[column_b];
-    if (a.empty() || b.empty()) throw ParseError(fmt::format("{}:{}: empty model name", path, row.line));
-    if (a == b) throw ParseError(fmt::format("{}:{}: '{}' battles itself: model_a and model_b must differ", path, row.line, a));
-    const std::optional<double> score_a = ScoreOfWinner(row.fields[column_winner]);
-    if (!score_a) {
-      throw ParseError(fmt::format("{}:{}: winner '{}' is not one of model_a, model_b, tie, tie (bothbad)", path,
-                                   row.line, row.fields[column_winner]));
-    }
+    const std::string where = fmt::format("{}:{}", path, row.line);
     double weight = 1;
     if (column_weight >= 0) {
       const std::string& w = row.fields[column_weight];
@@ -116,17 +113,16 @@ ComparisonData ParseBattles(std::string_view text, const std::string& path, cons
       bool ok = false;
       try {
         weight = std::stod(w, &used);
-        ok = used == w.size() && std::isfinite(weight) && weight >= 0;
+        ok = used == w.size();
       } catch (const std::exception&) {
         ok = false;
       }
       if (!ok) {
-        throw ParseError(fmt::format("{}:{}: weight '{}' in column '{}' is not a finite number >= 0", path, row.line,
-                                     w, options.weight_column));
+        throw ParseError(fmt::format("{}: weight '{}' in column '{}' is not a number", where, w, options.weight_column));
       }
     }
-    ComparisonUnit unit;
-    unit.outcomes.push_back({candidates.IndexOf(a), candidates.IndexOf(b), *score_a, weight});
+    ComparisonUnit unit = Battle(where, row.fields[column_a], row.fields[column_b], row.fields[column_winner], weight,
+                                 candidates);
     if (column_context >= 0) unit.context = row.fields[column_context];
     data.units.push_back(std::move(unit));
   }

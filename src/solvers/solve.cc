@@ -1,17 +1,12 @@
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
-#include <chrono>
 #include <cmath>
 #include <limits>
-#include <optional>
-#include <set>
 
 #include "nlhf/error.h"
 #include "nlhf/metrics.h"
-#include "nlhf/polish.h"
-#include "solvers/stopping_rules.h"
 #include "nlhf/solver.h"
+#include "solvers/stopping_rules.h"
 
 namespace nlhf {
 namespace {

@@ -53,6 +53,12 @@ struct RankingResult {
 
 RankingResult Rank(const ComparisonData& data, const RankOptions& options);
 
+// The ranking as one JSON object, the form `nlhf rank --json` prints and `nlhf.rank` returns:
+// {"candidates": [{"name", "ne_probability", "beats_ne_probability", "bt_rating", "comparisons",
+// ["ne_interval", "bt_interval", "support_frequency"]}], "duality_gap", "solver", "condorcet_winner",
+// "top_cycle", "never_compared", "bootstrap"}; null where a value is absent or not finite.
+std::string RankingJson(const RankingResult& ranking);
+
 // The distinct non-empty contexts of the units, in order of first appearance.
 std::vector<std::string> Contexts(const ComparisonData& data);
 

@@ -1,0 +1,35 @@
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "nlhf/ranking/rank.h"
+
+namespace nlhf {
+
+std::string RankingJson(const RankingResult& r) {
+  const auto number_or_null = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
+  nlohmann::json candidates = nlohmann::json::array();
+  for (const CandidateRanking& c : r.candidates) {
+    nlohmann::json entry = {{"name", c.name},
+                            {"ne_probability", c.ne_probability},
+                            {"beats_ne_probability", c.beats_ne_probability},
+                            {"bt_rating", c.bt_rating},
+                            {"comparisons", number_or_null(c.comparisons)}};
+    if (c.ne_interval) entry["ne_interval"] = {c.ne_interval->low, c.ne_interval->high};
+    if (c.bt_interval) entry["bt_interval"] = {c.bt_interval->low, c.bt_interval->high};
+    if (c.support_frequency) entry["support_frequency"] = *c.support_frequency;
+    candidates.push_back(entry);
+  }
+  nlohmann::json never = nlohmann::json::array();
+  for (const auto& [a, b] : r.never_compared) never.push_back({a, b});
+  const nlohmann::json document = {
+      {"candidates", candidates},
+      {"duality_gap", r.duality_gap},
+      {"solver", r.solver},
+      {"condorcet_winner", r.condorcet_winner ? nlohmann::json(*r.condorcet_winner) : nlohmann::json()},
+      {"top_cycle", r.top_cycle},
+      {"never_compared", never},
+      {"bootstrap", r.bootstrap}};
+  return document.dump();
+}
+
+}  // namespace nlhf
