@@ -111,6 +111,35 @@ struct GenerateArgs {
 void SetupGenerate(CLI::App& command, GenerateArgs& args);
 int RunGenerate(const GenerateArgs& args);
 
+// Built only with LibTorch (NLHF_WITH_TORCH).
+struct TrainArgs {
+  CommonArgs common;
+  std::string game;
+  std::string generate;
+  int n = 100;
+  int contexts = 1;
+  std::string policy = "mlp";
+  int depth = 3;
+  int width = 10;
+  std::string algorithm = "omwu";
+  std::int64_t iterations = 1000;
+  double learning_rate = 1.0;
+  std::optional<double> step_size;
+  std::optional<double> beta;
+  std::string optimizer = "sgd";
+  std::string feedback = "exact";
+  int samples = 100;
+  std::string device = "cpu";
+  int threads = 1;
+  std::int64_t log_every = 1;
+  std::string trace_path;
+  std::string checkpoint_directory;
+  std::int64_t checkpoint_every = 0;
+  std::string resume_directory;
+};
+void SetupTrain(CLI::App& command, TrainArgs& args);
+int RunTrain(const TrainArgs& args);
+
 struct AlgorithmsArgs {
   CommonArgs common;
 };

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "io/json_text.h"
@@ -31,7 +32,20 @@ std::vector<BatchGame> ParseJsonLines(std::string_view text, const std::string& 
       const auto& c = document["context"];
       context = c.is_string() ? c.get<std::string>() : c.dump();
     }
-    games.push_back({context, matrix.values, matrix.row_names, where});
+    std::vector<double> features;
+    if (document.contains("features")) {
+      const auto& f = document["features"];
+      if (!f.is_array() || f.empty()) {
+        throw ParseError(fmt::format("{}: \"features\" must be a non-empty array of numbers", where));
+      }
+      for (size_t i = 0; i < f.size(); ++i) {
+        if (!f[i].is_number() || !std::isfinite(f[i].get<double>())) {
+          throw ParseError(fmt::format("{}: \"features\"[{}] is not a finite number", where, i));
+        }
+        features.push_back(f[i].get<double>());
+      }
+    }
+    games.push_back({context, matrix.values, matrix.row_names, where, std::move(features)});
   }
   if (games.empty()) throw ParseError(fmt::format("{}: no games (one JSON object per line)", path));
   return games;

@@ -2,7 +2,8 @@
 // EGPO text format.
 //
 // JSON Lines: {"preferences": [[...]], "responses": [...], "context": "q17"} per line (the keys of a JSON
-//   matrix file, plus an optional context id); blank lines are skipped.
+//   matrix file, plus an optional context id and an optional "features" array of numbers describing the
+//   context, which `nlhf train --policy contextual` feeds its network); blank lines are skipped.
 // EGPO text: a header line `runs n beta`, then for each run a line `Run i` followed by n rows of n
 //   numbers (beta is kept as metadata; the games are solved unregularized).
 #ifndef NLHF_IO_BATCH_FILE_H_
@@ -20,6 +21,7 @@ struct BatchGame {
   Eigen::MatrixXd preferences;
   std::vector<std::string> responses;
   std::string where;               // "games.jsonl:17" for error messages
+  std::vector<double> features;    // the optional "features" array (the contextual policy's input)
 };
 
 // By extension: .jsonl/.ndjson → JSON Lines, anything else → EGPO text. Throws ParseError with file:line.

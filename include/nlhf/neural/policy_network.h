@@ -1,0 +1,58 @@
+// Neural policies: a network whose output, one row of logits per context, is the policy
+// π_θ(·|c) = softmax(logits_c) over that context's n responses.
+#ifndef NLHF_NEURAL_POLICY_NETWORK_H_
+#define NLHF_NEURAL_POLICY_NETWORK_H_
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nlhf/neural/training_games.h"
+
+namespace nlhf::neural {
+
+enum class PolicyKind {
+  kTabular,     // one free logit per context and response
+  kMlp,         // the EGPO network, one per context: a learned input, ReLU layers, n logits
+  kContextual,  // one network shared by all contexts, mapping a context's features to its n logits
+};
+
+// "tabular", "mlp", "contextual"; ParsePolicyKind throws InvalidArgument for anything else.
+const char* PolicyKindName(PolicyKind kind);
+PolicyKind ParsePolicyKind(const std::string& name);
+
+struct PolicyNetworkOptions {
+  PolicyKind kind = PolicyKind::kTabular;
+  // The MLPs: `depth` linear layers (ReLU between them) of width `hidden_width`; the EGPO network
+  // learns an input vector of `input_dimension` numbers (the contextual one reads the features).
+  int depth = 3;
+  int hidden_width = 10;
+  int input_dimension = 10;
+
+  // Empty when valid; otherwise names the option and the rule.
+  std::string Validate() const;
+};
+
+class PolicyNetwork : public torch::nn::Module {
+ public:
+  // C×n logits, one row per context.
+  virtual torch::Tensor Logits() = 0;
+  // How many contexts share each parameter: the training loss averages over them, so that a learning
+  // rate of 1 means the same step size for every policy class (1 for per-context parameters, C for
+  // the contextual network).
+  virtual int contexts_per_parameter() const = 0;
+  // "mlp(depth=3, width=10, input=10) ×64 contexts, 1,440 parameters each"
+  virtual std::string Describe() const = 0;
+};
+
+// Weights are Xavier-normal and biases zero (EGPO), drawn from `generator`; the tabular logits start at
+// zero (the uniform policy).
+std::shared_ptr<PolicyNetwork> MakePolicyNetwork(const PolicyNetworkOptions& options,
+                                                 const TrainingGames& games,
+                                                 at::Generator& generator);
+
+}  // namespace nlhf::neural
+
+#endif  // NLHF_NEURAL_POLICY_NETWORK_H_

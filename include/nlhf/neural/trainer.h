@@ -1,0 +1,111 @@
+// Training a neural policy with one of the methods of nlhf/neural/methods.h: the options, the result
+// with its certificate (the exact duality gap of the network's policy in every context) and its trace,
+// and checkpoints from which a run resumes bit for bit.
+#ifndef NLHF_NEURAL_TRAINER_H_
+#define NLHF_NEURAL_TRAINER_H_
+
+#include <Eigen/Dense>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nlhf/neural/policy_network.h"
+#include "nlhf/neural/preference_oracle.h"
+#include "nlhf/neural/training_games.h"
+#include "nlhf/solver.h"
+
+namespace nlhf::neural {
+
+enum class OptimizerKind { kSgd, kAdam };
+const char* OptimizerKindName(OptimizerKind kind);
+OptimizerKind ParseOptimizerKind(const std::string& name);
+
+// How a step is computed. autograd: LibTorch's forward, autograd backward and optimizer (every policy,
+// optimizer, feedback and device). fused: the whole iteration hand-derived in Eigen on the CPU (tabular and
+// mlp policies, SGD, exact feedback), the same numbers to rounding and several times faster at EGPO size.
+// auto: fused where it applies.
+enum class Backend { kAuto, kAutograd, kFused };
+const char* BackendName(Backend backend);
+Backend ParseBackend(const std::string& name);
+
+struct TrainOptions;
+// Empty when the fused path can run `options`; otherwise why not ("it takes plain SGD only").
+std::string FusedPathSupports(const TrainOptions& options);
+
+struct TrainOptions {
+  std::string algorithm = "omwu";   // a name from NeuralMethods()
+  PolicyNetworkOptions policy;
+  std::int64_t iterations = 1000;  // optimizer steps (EGPO's half step included in one)
+  // The optimizer's learning rate. With plain SGD and tabular logits, (lr, η) is the tabular method
+  // with step size lr·η (see methods.h), so lr = 1 reproduces `nlhf solve` exactly.
+  double learning_rate = 1.0;
+  std::optional<double> step_size;  // η; the method's default when unset
+  std::optional<double> beta;       // β of regularized methods; their default when unset
+  OptimizerKind optimizer = OptimizerKind::kSgd;
+  FeedbackKind feedback = FeedbackKind::kExact;
+  int samples = 100;               // queries per context per payoff estimate (sampled feedback)
+  std::uint64_t seed = 0;          // initial weights and every sampled comparison
+  std::string device = "cpu";      // "cpu", "cuda", "cuda:1"
+  std::int64_t log_every = 1;      // a trace record every this many iterations (and the last)
+  Backend backend = Backend::kAuto;
+  // Checkpoints: every `checkpoint_every` iterations into `checkpoint_directory` (0: only at the end
+  // when a directory is given). `resume_directory`: continue the run saved there.
+  std::string checkpoint_directory;
+  std::int64_t checkpoint_every = 0;
+  std::string resume_directory;
+
+  // Empty when valid; otherwise "learning_rate = -1. Violated constraint: learning_rate > 0".
+  std::string Validate() const;
+};
+
+struct TrainRecord {
+  std::int64_t iteration = 0;
+  // Exact duality gap of π_θ in the original game, mean and max over contexts.
+  double mean_gap = 0;
+  double max_gap = 0;
+  // The same in the β-regularized game (NaN for unregularized methods).
+  double mean_regularized_gap = std::numeric_limits<double>::quiet_NaN();
+  double max_regularized_gap = std::numeric_limits<double>::quiet_NaN();
+  // The loss of the step that produced this policy, at the parameters it started from (NaN at 0).
+  double loss = std::numeric_limits<double>::quiet_NaN();
+  std::int64_t queries = 0;  // oracle queries so far (0 with exact feedback)
+  double min_log_probability = 0;  // smallest log π_θ over contexts and responses
+};
+
+struct TrainResult {
+  std::string algorithm;  // "omwu(step_size=1)"
+  std::string network;    // PolicyNetwork::Describe()
+  std::string backend;    // "fused" or "autograd": the path that ran
+  Termination termination = Termination::kNotRun;
+  std::string message;
+  std::int64_t iterations = 0;     // where this run ended (counting from the start of a resumed run)
+  std::int64_t resumed_from = 0;   // the checkpoint's iteration, 0 for a fresh run
+  double seconds = 0;              // of this process's iterations
+  double microseconds_per_iteration = 0;
+  std::int64_t parameters = 0;
+  std::int64_t queries = 0;
+  Eigen::MatrixXd policy;          // C×n probabilities of the final network
+  Eigen::VectorXd gaps;            // exact duality gap per context
+  double mean_gap = 0;
+  double max_gap = 0;
+  double mean_regularized_gap = std::numeric_limits<double>::quiet_NaN();
+  std::vector<TrainRecord> trace;  // the whole run's, a resumed run's included
+};
+
+// Called after each trace record; returning false stops the run (kCallbackStop).
+using TrainCallback = std::function<bool(const TrainRecord&, std::int64_t total_iterations)>;
+
+// Throws InvalidArgument for invalid options, Unavailable for a device this build lacks, ParseError for
+// a checkpoint that cannot be read.
+TrainResult Train(const TrainingGames& games, const TrainOptions& options, const TrainCallback& callback = {});
+
+// The trace as CSV: iteration, mean_gap, max_gap, mean_regularized_gap, max_regularized_gap, loss,
+// queries, min_log_probability.
+std::string FormatTrainTraceCsv(const std::vector<TrainRecord>& trace);
+
+}  // namespace nlhf::neural
+
+#endif  // NLHF_NEURAL_TRAINER_H_

@@ -1,0 +1,231 @@
+#include "neural/fused_trainer.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "nlhf/error.h"
+
+namespace nlhf::neural::internal {
+namespace {
+
+using Eigen::RowVectorXd;
+
+// Copies of one context's slice of a LibTorch parameter (C × rows × columns, or C × columns).
+RowMatrix Slice(const torch::Tensor& t, int64_t context) {
+  const torch::Tensor s = t[context].contiguous();
+  const int64_t rows = s.dim() == 2 ? s.size(0) : 1;
+  return Eigen::Map<const RowMatrix>(s.data_ptr<double>(), rows, s.numel() / rows);
+}
+
+void Store(torch::Tensor t, int64_t context, const double* data) {
+  torch::NoGradGuard no_grad;
+  torch::Tensor s = t[context];
+  s.copy_(torch::from_blob(const_cast<double*>(data), s.sizes(), torch::kFloat64));
+}
+
+double LogSumExp(const RowVectorXd& v) {
+  const double m = v.maxCoeff();
+  return m + std::log((v.array() - m).exp().sum());
+}
+
+}  // namespace
+
+FusedTrainer::FusedTrainer(const NeuralMethod& method, double step_size, double beta, double learning_rate,
+                           double loss_scale, const torch::Tensor& payoff, PolicyNetwork& network)
+    : method_(method), eta_(step_size), beta_(beta), learning_rate_(learning_rate), loss_scale_(loss_scale) {
+  const torch::Tensor a = payoff.cpu().contiguous();
+  const int contexts = static_cast<int>(a.size(0));
+  n_ = static_cast<int>(a.size(1));
+  log_reference_ = -std::log(static_cast<double>(n_));
+  for (int c = 0; c < contexts; ++c) payoff_.push_back(Slice(a, c));
+  const auto named = network.named_parameters();
+  tabular_ = named.contains("logits");
+  parameters_.resize(contexts);
+  activations_.resize(contexts);
+  for (int c = 0; c < contexts; ++c) {
+    Parameters& p = parameters_[c];
+    if (tabular_) {
+      p.logits = Slice(named["logits"], c);
+      continue;
+    }
+    p.input = Slice(named["input"], c);
+    for (int layer = 0; named.contains(fmt::format("weight{}", layer)); ++layer) {
+      p.weights.push_back(Slice(named[fmt::format("weight{}", layer)], c));
+      p.biases.push_back(Slice(named[fmt::format("bias{}", layer)], c));
+    }
+  }
+  log_policy_.resize(contexts, n_);
+  payoffs_.resize(contexts, n_);
+  previous_payoffs_.resize(contexts, n_);
+}
+
+RowVectorXd FusedTrainer::Forward(const Parameters& p, Activations* activations) const {
+  if (tabular_) return p.logits;
+  RowVectorXd x = p.input;
+  const size_t depth = p.weights.size();
+  if (activations) {
+    activations->inputs.resize(depth);
+    activations->pre_activations.resize(depth);
+  }
+  for (size_t layer = 0; layer < depth; ++layer) {
+    RowVectorXd a = x * p.weights[layer] + p.biases[layer];
+    if (activations) {
+      activations->inputs[layer] = x;
+      activations->pre_activations[layer] = a;
+    }
+    x = layer + 1 < depth ? RowVectorXd(a.cwiseMax(0.0)) : a;
+  }
+  return x;
+}
+
+FusedTrainer::Parameters FusedTrainer::Gradient(const Parameters& p, const Activations& activations,
+                                                const RowVectorXd& logit_gradient) const {
+  Parameters gradient;
+  if (tabular_) {
+    gradient.logits = logit_gradient;
+    return gradient;
+  }
+  const size_t depth = p.weights.size();
+  gradient.weights.resize(depth);
+  gradient.biases.resize(depth);
+  RowVectorXd delta = logit_gradient;  // d loss / d a_l
+  for (size_t layer = depth; layer-- > 0;) {
+    gradient.weights[layer].noalias() = activations.inputs[layer].transpose() * delta;
+    gradient.biases[layer] = delta;
+    RowVectorXd back = delta * p.weights[layer].transpose();
+    if (layer > 0) {
+      // ReLU: the gradient passes where the pre-activation was > 0 (LibTorch's convention at 0).
+      delta = (activations.pre_activations[layer - 1].array() > 0).select(back, 0.0);
+    } else {
+      gradient.input = back;
+    }
+  }
+  return gradient;
+}
+
+void FusedTrainer::AddScaled(Parameters& p, const Parameters& gradient, double factor) {
+  if (gradient.logits.size() > 0) {
+    p.logits += factor * gradient.logits;
+    return;
+  }
+  p.input += factor * gradient.input;
+  for (size_t layer = 0; layer < p.weights.size(); ++layer) {
+    p.weights[layer] += factor * gradient.weights[layer];
+    p.biases[layer] += factor * gradient.biases[layer];
+  }
+}
+
+RowVectorXd FusedTrainer::PayoffsOf(int context, const RowVectorXd& policy) const {
+  return (payoff_[context] * policy.transpose()).transpose();
+}
+
+void FusedTrainer::Evaluate() {
+  const int contexts = static_cast<int>(parameters_.size());
+#pragma omp parallel for schedule(static) if (contexts >= 16)
+  for (int c = 0; c < contexts; ++c) {
+    const RowVectorXd logits = Forward(parameters_[c], &activations_[c]);
+    log_policy_.row(c) = logits.array() - LogSumExp(logits);
+    payoffs_.row(c) = PayoffsOf(c, log_policy_.row(c).array().exp().matrix());
+  }
+}
+
+// The regression losses of methods.h at θ_t, where log π_θ − log π_t = 0 and the residual is −T:
+// both forms have d loss / d log π = scale·(r − mean r), which sums to zero, so it is also d loss / d logits.
+RowVectorXd FusedTrainer::RegressionGradient(const RowVectorXd& target, double* loss) const {
+  const RowVectorXd centred = -(target.array() - target.mean()).matrix();
+  *loss += loss_scale_ * 0.5 * centred.squaredNorm();
+  return loss_scale_ * centred;
+}
+
+RowVectorXd FusedTrainer::LogitGradient(int c, double* loss) {
+  const RowVectorXd log_pi = log_policy_.row(c);
+  const RowVectorXd g = payoffs_.row(c);
+  const RowVectorXd pull = beta_ * (log_pi.array() - log_reference_).matrix();
+  auto mixture = [&] {
+    RowVectorXd m = (1.0 - eta_ * beta_) * log_pi.array() + eta_ * beta_ * log_reference_;
+    m = (m.array() - LogSumExp(m)).exp();
+    return m;
+  };
+  switch (method_.rule) {
+    case TargetRule::kMultiplicativeWeights:
+      return RegressionGradient(eta_ * g, loss);
+    case TargetRule::kOptimistic: {
+      const RowVectorXd previous = has_previous_ ? RowVectorXd(previous_payoffs_.row(c)) : g;
+      return RegressionGradient(eta_ * (2.0 * g - previous), loss);
+    }
+    case TargetRule::kRegularizedMirror:
+      return RegressionGradient(eta_ * (g - pull), loss);
+    case TargetRule::kMagneticMirror:
+      return RegressionGradient(eta_ * (g - pull) / (1.0 + eta_ * beta_), loss);
+    case TargetRule::kNashMirror: {
+      const RowVectorXd h = PayoffsOf(c, mixture()) - pull;
+      if (method_.form != LossForm::kPolicyGradient) return RegressionGradient(eta_ * h, loss);
+      // −scale Σ w log π_θ with w = η π ⊙ (h − ⟨π, h⟩): d/d logits = −scale (w − π Σ w), and Σ w = 0.
+      const RowVectorXd pi = log_pi.array().exp();
+      const RowVectorXd w = eta_ * pi.array() * (h.array() - pi.dot(h));
+      *loss += -loss_scale_ * w.dot(log_pi);
+      return -loss_scale_ * w;
+    }
+    case TargetRule::kExtragradient: {
+      // Half step from θ_t, the payoffs of π_{t+½}, then the gradient at θ_t of the loss with their target.
+      double unused = 0;
+      const RowVectorXd half_gradient = RegressionGradient(eta_ * (g - pull), &unused);
+      Parameters half = parameters_[c];
+      AddScaled(half, Gradient(parameters_[c], activations_[c], half_gradient), -learning_rate_);
+      const RowVectorXd half_logits = Forward(half, nullptr);
+      const RowVectorXd half_policy = (half_logits.array() - LogSumExp(half_logits)).exp();
+      return RegressionGradient(eta_ * (PayoffsOf(c, half_policy) - pull), loss);
+    }
+  }
+  throw InvalidArgument("unknown target rule");
+}
+
+double FusedTrainer::Step() {
+  const int contexts = static_cast<int>(parameters_.size());
+  std::vector<double> losses(contexts, 0.0);
+#pragma omp parallel for schedule(static) if (contexts >= 16)
+  for (int c = 0; c < contexts; ++c) {
+    const RowVectorXd logit_gradient = LogitGradient(c, &losses[c]);
+    AddScaled(parameters_[c], Gradient(parameters_[c], activations_[c], logit_gradient), -learning_rate_);
+  }
+  if (method_.rule == TargetRule::kOptimistic) {
+    previous_payoffs_ = payoffs_;
+    has_previous_ = true;
+  }
+  double loss = 0;
+  for (double l : losses) loss += l;
+  return loss;
+}
+
+torch::Tensor FusedTrainer::PreviousPayoffs() const {
+  if (!has_previous_) return {};
+  return torch::from_blob(const_cast<double*>(previous_payoffs_.data()), {previous_payoffs_.rows(), n_},
+                          torch::kFloat64)
+      .clone();
+}
+
+void FusedTrainer::SetPreviousPayoffs(const torch::Tensor& previous) {
+  has_previous_ = previous.defined();
+  if (!has_previous_) return;
+  const torch::Tensor p = previous.cpu().contiguous();
+  previous_payoffs_ = Eigen::Map<const RowMatrix>(p.data_ptr<double>(), p.size(0), p.size(1));
+}
+
+void FusedTrainer::WriteBack(PolicyNetwork& network) const {
+  auto named = network.named_parameters();
+  for (size_t c = 0; c < parameters_.size(); ++c) {
+    const Parameters& p = parameters_[c];
+    if (tabular_) {
+      Store(named["logits"], static_cast<int64_t>(c), p.logits.data());
+      continue;
+    }
+    Store(named["input"], static_cast<int64_t>(c), p.input.data());
+    for (size_t layer = 0; layer < p.weights.size(); ++layer) {
+      Store(named[fmt::format("weight{}", layer)], static_cast<int64_t>(c), p.weights[layer].data());
+      Store(named[fmt::format("bias{}", layer)], static_cast<int64_t>(c), p.biases[layer].data());
+    }
+  }
+}
+
+}  // namespace nlhf::neural::internal

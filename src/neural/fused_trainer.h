@@ -1,0 +1,77 @@
+// The fused CPU path of training: the whole iteration (forward, exact payoffs, target, hand-derived
+// backward pass, SGD step) for tabular logits and the per-context EGPO MLP in Eigen, with no LibTorch
+// dispatch. Why it exists: at the EGPO size (10-10-10-100) one iteration is ~40 small tensor operations,
+// and LibTorch's per-operation dispatch and autograd bookkeeping, not arithmetic, set its cost (brief §5:
+// 107 µs in C++ vs 159 µs from Python). The autograd path in trainer.cc stays the reference and serves
+// everything else (contextual policy, Adam, sampled feedback, CUDA); neural_test checks the two agree
+// for every method and both policies.
+#ifndef NLHF_SRC_NEURAL_FUSED_TRAINER_H_
+#define NLHF_SRC_NEURAL_FUSED_TRAINER_H_
+
+#include <Eigen/Dense>
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "nlhf/neural/methods.h"
+#include "nlhf/neural/policy_network.h"
+
+namespace nlhf::neural::internal {
+
+using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+class FusedTrainer {
+ public:
+  // Copies the payoffs and the network's parameters (a TabularPolicy or an EgpoMlpPolicy on the CPU).
+  FusedTrainer(const NeuralMethod& method, double step_size, double beta, double learning_rate, double loss_scale,
+               const torch::Tensor& payoff, PolicyNetwork& network);
+
+  // The policy of the current parameters and its exact payoffs A·π, one row per context.
+  void Evaluate();
+  const RowMatrix& log_policy() const { return log_policy_; }
+  const RowMatrix& payoffs() const { return payoffs_; }
+  // One step of every context from the last Evaluate(); returns the loss at the starting parameters.
+  double Step();
+
+  // OMWU's g_{t−1} (undefined tensor: none yet), for checkpoints.
+  torch::Tensor PreviousPayoffs() const;
+  void SetPreviousPayoffs(const torch::Tensor& previous);
+  // Copies the parameters back into the network (before it is saved or read).
+  void WriteBack(PolicyNetwork& network) const;
+
+ private:
+  struct Parameters {
+    Eigen::RowVectorXd logits;  // tabular only
+    Eigen::RowVectorXd input;   // the MLP's learned input
+    std::vector<RowMatrix> weights;  // fan_in × fan_out, as LibTorch stores them
+    std::vector<Eigen::RowVectorXd> biases;
+  };
+  struct Activations {
+    std::vector<Eigen::RowVectorXd> inputs;           // x_l, the input of layer l
+    std::vector<Eigen::RowVectorXd> pre_activations;  // a_l = x_l W_l + b_l
+  };
+
+  Eigen::RowVectorXd Forward(const Parameters& p, Activations* activations) const;
+  // d loss / d parameters for d loss / d logits at the activations of Forward().
+  Parameters Gradient(const Parameters& p, const Activations& activations, const Eigen::RowVectorXd& logit_gradient) const;
+  static void AddScaled(Parameters& p, const Parameters& gradient, double factor);
+  Eigen::RowVectorXd PayoffsOf(int context, const Eigen::RowVectorXd& policy) const;
+  // Returns d loss / d logits at θ_t and adds this context's loss to *loss.
+  Eigen::RowVectorXd LogitGradient(int context, double* loss);
+  Eigen::RowVectorXd RegressionGradient(const Eigen::RowVectorXd& target, double* loss) const;
+
+  const NeuralMethod& method_;
+  double eta_, beta_, learning_rate_, loss_scale_;
+  bool tabular_;
+  int n_;
+  std::vector<Eigen::MatrixXd> payoff_;  // A per context
+  std::vector<Parameters> parameters_;
+  std::vector<Activations> activations_;
+  RowMatrix log_policy_, payoffs_, previous_payoffs_;
+  bool has_previous_ = false;
+  double log_reference_;  // log(1/n): π_ref is uniform
+};
+
+}  // namespace nlhf::neural::internal
+
+#endif  // NLHF_SRC_NEURAL_FUSED_TRAINER_H_
