@@ -73,6 +73,11 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
   command.add_option("--threads", args.threads, "LibTorch intra-op threads (small networks run fastest on 1)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  command.add_option("--backend", args.backend,
+                     "autograd (LibTorch: every policy, optimizer, feedback, device), fused (the whole iteration "
+                     "hand-derived on the CPU: tabular/mlp, sgd, exact feedback), auto (fused where it applies)")
+      ->check(CLI::IsMember({"auto", "autograd", "fused"}))
+      ->capture_default_str();
   command.add_option("--log-every", args.log_every, "Certify (exact gap) and trace every N iterations, and the last")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -113,6 +118,7 @@ int RunTrain(const TrainArgs& args) {
   options.seed = args.common.seed;
   options.device = args.device;
   options.log_every = args.log_every;
+  options.backend = neural::ParseBackend(args.backend);
   options.checkpoint_directory = args.checkpoint_directory;
   options.checkpoint_every = args.checkpoint_every;
   options.resume_directory = args.resume_directory;
@@ -137,6 +143,7 @@ int RunTrain(const TrainArgs& args) {
     nlohmann::json out;
     out["algorithm"] = result.algorithm;
     out["network"] = result.network;
+    out["backend"] = result.backend;
     out["game"] = games.description;
     out["feedback"] = args.feedback;
     out["optimizer"] = args.optimizer;
@@ -163,11 +170,11 @@ int RunTrain(const TrainArgs& args) {
   } else {
     std::cout << fmt::format("nlhf train: {} on {}\n", result.algorithm, games.description);
     std::cout << fmt::format("policy:     {}\n", result.network);
-    std::cout << fmt::format("feedback:   {}{}, {} lr {:g}\n", args.feedback,
+    std::cout << fmt::format("feedback:   {}{}, {} lr {:g}, {} backend\n", args.feedback,
                              args.feedback == "sampled" ? fmt::format(" ({} queries per context per estimate, {} in all)",
                                                                       args.samples, result.queries)
                                                         : "",
-                             args.optimizer, args.learning_rate);
+                             args.optimizer, args.learning_rate, result.backend);
     std::cout << fmt::format("iterations: {}{} in {:.3g} s ({:.1f} µs per iteration)\n", result.iterations,
                              result.resumed_from > 0 ? fmt::format(" (resumed from {})", result.resumed_from) : "",
                              result.seconds, result.microseconds_per_iteration);

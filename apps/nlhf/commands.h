@@ -131,6 +131,7 @@ struct TrainArgs {
   int samples = 100;
   std::string device = "cpu";
   int threads = 1;
+  std::string backend = "auto";
   std::int64_t log_every = 1;
   std::string trace_path;
   std::string checkpoint_directory;

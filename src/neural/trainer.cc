@@ -381,29 +381,23 @@ class TrainingRun {
                                           value.dump()));
       }
     }
-    torch::Tensor value;
-    archive.read("iteration", value);
-    iteration_ = value.item<int64_t>();
-    archive.read("queries", value);
-    oracle_.set_queries(value.item<int64_t>());
+    // A fresh tensor per key: InputArchive::read into a defined tensor keeps that tensor's dtype.
+    const auto read = [&archive](const char* key) {
+      torch::Tensor t;
+      archive.read(key, t);
+      return t;
+    };
+    iteration_ = read("iteration").item<int64_t>();
+    oracle_.set_queries(read("queries").item<int64_t>());
     torch::serialize::InputArchive network, optimizer;
     archive.read("network", network);
     archive.read("optimizer", optimizer);
     network_->load(network);
     optimizer_->load(optimizer);
-    archive.read("has_previous_payoff", value);
-    if (value.item<bool>()) {
-      archive.read("previous_payoff", previous_payoff_);
-      previous_payoff_ = previous_payoff_.to(device_);
-    }
-    archive.read("loss", value);
-    last_loss_value_ = value.item<double>();
-    torch::Tensor rng;
-    archive.read("rng", rng);
-    generator_.set_state(rng.cpu());
-    torch::Tensor trace;
-    archive.read("trace", trace);
-    trace = trace.cpu();
+    if (read("has_previous_payoff").item<bool>()) previous_payoff_ = read("previous_payoff").to(device_);
+    last_loss_value_ = read("loss").item<double>();
+    generator_.set_state(read("rng").cpu());
+    const torch::Tensor trace = read("trace").cpu();
     trace_.clear();
     // The saved run's last record (its final iteration) is made again here if it is due.
     for (int64_t i = 0; i < trace.size(0) && trace[i][0].item<double>() < static_cast<double>(iteration_); ++i) {
