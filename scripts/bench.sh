@@ -24,6 +24,25 @@ print(f"| {n} | {config} | {us:.4g} | {numpy:.4g} | {numpy / us:.1f}x | {r['rati
 PY
   done
 done
+# One neural training iteration (EGPO MLP, OMWU loss, exact feedback, plain SGD, the gap every iteration),
+# nlhf train beside the same loop written with PyTorch, one thread each.
+if "$nlhf" train --help > /dev/null 2>&1; then
+  train_sizes=(100 1000)
+  declare -A torch_loop
+  while read -r n us; do torch_loop[$n]=$us; done < <(/usr/bin/python3 "$(dirname "$0")/bench_torch_train.py" --threads 1 "${train_sizes[@]}")
+  printf '\n| n | nlhf train backend | nlhf µs/iter | PyTorch loop µs/iter | speed-up |\n|---|---|---|---|---|\n'
+  for n in "${train_sizes[@]}"; do
+    for backend in fused autograd; do
+      TRAIN_JSON=$("$nlhf" train --generate random --n "$n" --policy mlp --iters 3000 --threads 1 --backend "$backend" --json) \
+        /usr/bin/python3 -c '
+import json, os, sys
+r = json.loads(os.environ["TRAIN_JSON"])
+n, backend, loop = sys.argv[1], sys.argv[2], float(sys.argv[3])
+us = r["microseconds_per_iteration"]
+print(f"| {n} | {backend} | {us:.4g} | {loop:.4g} | {loop / us:.1f}x |")' "$n" "$backend" "${torch_loop[$n]}"
+    done
+  done
+fi
 if [ -x "$suite" ]; then
   "$suite" --benchmark_min_time=0.2
 fi

@@ -31,7 +31,7 @@ def microseconds_per_iteration(n, iterations, dtype, seed=0):
     upper = torch.triu(torch.rand(n, n, generator=generator, dtype=dtype) - 0.5, 1)
     A = upper - upper.T
     net, z = egpo_mlp(n, dtype, generator)
-    optimizer = torch.optim.SGD(list(net.parameters()) + [z], lr=0.1)
+    optimizer = torch.optim.SGD(list(net.parameters()) + [z], lr=1.0)  # nlhf train's default
     eta = 1.0
     with torch.no_grad():
         log_pi_t = torch.log_softmax(net(z), dim=-1)

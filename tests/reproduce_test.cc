@@ -68,7 +68,33 @@ TEST_F(Reproduce, TwoRunsWriteIdenticalCsvs) {
   for (const char* name : {"fig2_tabular.csv", "fig3_omd.csv", "fig_marginal.csv", "fig_bias.csv", "fig_stepsize.csv"}) {
     EXPECT_EQ(ReadWholeFile((dir_ / "first" / name).string()), ReadWholeFile((dir_ / "second" / name).string())) << name;
   }
+#ifdef NLHF_EXPECT_NEURAL
+  EXPECT_EQ(ReadWholeFile((dir_ / "first" / "fig2_neural.csv").string()),
+            ReadWholeFile((dir_ / "second" / "fig2_neural.csv").string()));
+#endif
 }
+
+#ifdef NLHF_EXPECT_NEURAL
+// The neural panels: with the EGPO MLP and exact feedback OMWU ends below every regularized method; with
+// sampled feedback its gap falls at least by half.
+TEST_F(Reproduce, NeuralOmwuEndsBelowTheRegularizedMethodsAndFallsWithSampledFeedback) {
+  EXPECT_GT(fs::file_size(dir_ / "first" / "fig2_neural.png"), 10000u);
+  const auto c = ReadColumns(dir_ / "first" / "fig2_neural.csv");
+  std::map<std::string, std::map<std::string, double>> first_gap, final_gap;
+  for (size_t k = 0; k < c.at("family").size(); ++k) {
+    const double gap = std::stod(c.at("median")[k]);
+    first_gap[c.at("family")[k]].try_emplace(c.at("method")[k], gap);
+    final_gap[c.at("family")[k]][c.at("method")[k]] = gap;
+  }
+  ASSERT_EQ(final_gap.size(), 3u);
+  for (const char* panel : {"random_exact", "planted_exact"}) {
+    for (const char* regularized : {"nash-md", "nash-md-pg", "online-ipo", "ipo-md", "inpo", "mmd"}) {
+      EXPECT_LT(final_gap.at(panel).at("omwu"), final_gap.at(panel).at(regularized)) << panel << " vs " << regularized;
+    }
+  }
+  EXPECT_LT(final_gap.at("random_sampled").at("omwu"), first_gap.at("random_sampled").at("omwu") / 2);
+}
+#endif
 
 // Final median gap of each method, and OMWU's median curve, per family.
 TEST_F(Reproduce, OmwuEndsBelowEveryRegularizedMethodAndConvergesLinearlyAfterBurnIn) {

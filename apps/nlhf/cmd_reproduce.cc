@@ -1,10 +1,13 @@
-// nlhf reproduce: the paper's tabular experiments end to end — figures, CSVs and a report.
+// nlhf reproduce: the paper's experiments end to end — figures, CSVs and a report.
 #include <fmt/format.h>
 
 #include <iostream>
 
 #include "commands.h"
 #include "nlhf/experiments/reproduce.h"
+#ifdef NLHF_WITH_TORCH
+#include "nlhf/neural/neural_figure.h"
+#endif
 
 namespace nlhf::cli {
 
@@ -21,6 +24,18 @@ int RunReproduce(const ReproduceArgs& args, const std::string& command_line) {
   options.quick = args.quick;
   options.seeds = args.seeds;
   options.command_line = command_line;
+#ifdef NLHF_WITH_TORCH
+  options.neural_panels = [](bool quick, int seeds, const std::function<void(const std::string&)>& progress) {
+    neural::NeuralFigureOptions figure;
+    figure.seeds = seeds;
+    figure.exact_iterations = quick ? 3000 : 20000;
+    figure.sampled_iterations = quick ? 3000 : 6000;
+    figure.progress = progress;
+    std::vector<std::pair<std::string, GapPanel>> panels;
+    for (neural::NeuralPanel& p : neural::RunNeuralFigure(figure)) panels.emplace_back(p.key, std::move(p.panel));
+    return panels;
+  };
+#endif
   if (ProgressWanted()) {
     options.progress = [](const std::string& what) { std::cerr << "\r\033[K" << what << std::flush; };
   }

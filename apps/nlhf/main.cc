@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   nlhf::cli::SetupBatch(*batch, batch_args);
 
   nlhf::cli::ReproduceArgs reproduce_args;
-  CLI::App* reproduce = app.add_subcommand("reproduce", "Run the paper's tabular experiments: figures, CSVs, report");
+  CLI::App* reproduce = app.add_subcommand("reproduce", "Run the paper's experiments: figures, CSVs, report");
   nlhf::cli::SetupReproduce(*reproduce, reproduce_args);
 
   nlhf::cli::BenchArgs bench_args;

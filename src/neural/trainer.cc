@@ -142,6 +142,14 @@ class TrainingRun {
       }
       if (fused_) {
         last_loss_value_ = fused_->Step();
+      } else if (options_.feedback == FeedbackKind::kSampled && !torch::isfinite(log_pi_t).all().item<bool>()) {
+        // Sampling from a non-finite policy is undefined: stop here, as at a record.
+        trace_.push_back(Measure(t, ToEigen(log_pi_t), ToEigen(oracle_.ExactPayoffs(pi_t))));
+        result.termination = Termination::kNumericalFailure;
+        result.message = fmt::format("the policy became non-finite at iteration {}", t);
+        final_log_policy = ToEigen(log_pi_t);
+        final_payoff = ToEigen(oracle_.ExactPayoffs(pi_t));
+        break;
       } else {
         Step(log_policy, log_pi_t, pi_t, exact_payoff);
       }
@@ -502,8 +510,13 @@ std::string TrainOptions::Validate() const {
 
 TrainResult Train(const TrainingGames& games, const TrainOptions& options, const TrainCallback& callback) {
   if (const std::string problem = options.Validate(); !problem.empty()) throw InvalidArgument(problem);
-  TrainingRun run(games, options);
-  return run.Run(callback);
+  try {
+    TrainingRun run(games, options);
+    return run.Run(callback);
+  } catch (const c10::Error& error) {
+    // LibTorch's message without its stack trace.
+    throw Error(fmt::format("LibTorch: {}", error.what_without_backtrace()));
+  }
 }
 
 std::string FormatTrainTraceCsv(const std::vector<TrainRecord>& trace) {

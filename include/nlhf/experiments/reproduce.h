@@ -1,12 +1,16 @@
 // `nlhf reproduce`: the tabular experiments of arXiv 2512.24818 and the evidence for its claims (brief §2),
-// from seeds, with figures (gnuplot), the data behind them as CSV, and a report. The neural panel
-// (fig2_neural) needs the neural policies, which are not built yet; the report says so.
+// from seeds, with figures (gnuplot), the data behind them as CSV, and a report. The neural panels
+// (fig2_neural) come from the caller (ReproduceOptions::neural_panels), since this library does not link
+// LibTorch; without them the report says the neural figure was not run.
 #ifndef NLHF_EXPERIMENTS_REPRODUCE_H_
 #define NLHF_EXPERIMENTS_REPRODUCE_H_
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "nlhf/io/gnuplot.h"
 
 namespace nlhf {
 
@@ -16,6 +20,10 @@ struct ReproduceOptions {
   int seeds = 0;                       // games per family; 0: 3 (quick) or 10
   std::string command_line;            // recorded in the report
   std::function<void(const std::string&)> progress;  // "fig2_tabular: random seed 2", ...
+  // Figure 2 with neural policies: (CSV family key, panel) pairs for (quick, seeds, progress); empty
+  // function: not built (nlhf without LibTorch). `nlhf reproduce` passes neural::RunNeuralFigure.
+  std::function<std::vector<std::pair<std::string, GapPanel>>(bool, int, const std::function<void(const std::string&)>&)>
+      neural_panels;
 };
 
 struct ReproduceSummary {

@@ -1,0 +1,112 @@
+#include "nlhf/neural/neural_figure.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <optional>
+
+#include "nlhf/neural/methods.h"
+#include "nlhf/neural/trainer.h"
+
+namespace nlhf::neural {
+namespace {
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const size_t k = values.size();
+  return k % 2 == 1 ? values[k / 2] : 0.5 * (values[k / 2 - 1] + values[k / 2]);
+}
+
+// One method over every seed: the summary `nlhf compare` makes of tabular runs, from training traces
+// (iterations to a level are read at the trace's resolution, every log_every iterations).
+MethodSummary Summarize(const NeuralMethod& method, const std::vector<TrainResult>& runs) {
+  MethodSummary summary;
+  summary.name = method.name;
+  summary.spec = runs.front().algorithm;
+  std::vector<double> finals, bests, regularized, seconds;
+  std::map<double, std::vector<double>> reached;
+  for (const TrainResult& run : runs) {
+    finals.push_back(run.mean_gap);
+    regularized.push_back(run.mean_regularized_gap);
+    seconds.push_back(run.seconds);
+    double best = std::numeric_limits<double>::infinity();
+    for (double level : {1e-6, 1e-9}) reached[level].push_back(std::numeric_limits<double>::infinity());
+    for (const TrainRecord& r : run.trace) {
+      best = std::min(best, r.mean_gap);
+      for (auto& [level, firsts] : reached) {
+        if (std::isinf(firsts.back()) && r.mean_gap <= level) firsts.back() = static_cast<double>(r.iteration);
+      }
+    }
+    bests.push_back(best);
+  }
+  summary.final_gap = Median(finals);
+  summary.best_gap = Median(bests);
+  summary.final_regularized_gap = Median(regularized);
+  summary.seconds = Median(seconds);
+  for (const auto& [level, firsts] : reached) {
+    const double m = Median(firsts);
+    summary.iterations_to[level] = std::isfinite(m) ? std::optional<std::int64_t>(static_cast<std::int64_t>(m)) : std::nullopt;
+  }
+  // Every run records the same iterations.
+  for (size_t k = 0; k < runs.front().trace.size(); ++k) {
+    std::vector<double> values;
+    for (const TrainResult& run : runs) values.push_back(run.trace[k].mean_gap);
+    summary.curve.iterations.push_back(runs.front().trace[k].iteration);
+    summary.curve.median.push_back(Median(values));
+    summary.curve.minimum.push_back(*std::min_element(values.begin(), values.end()));
+    summary.curve.maximum.push_back(*std::max_element(values.begin(), values.end()));
+  }
+  return summary;
+}
+
+}  // namespace
+
+std::vector<NeuralPanel> RunNeuralFigure(const NeuralFigureOptions& options) {
+  struct Setting {
+    std::string key, family, title;
+    int n;
+    std::int64_t iterations;
+    bool sampled;
+  };
+  const std::vector<Setting> settings = {
+      {"random_exact", "random", fmt::format("random games, n = {}, exact feedback", options.exact_n), options.exact_n,
+       options.exact_iterations, false},
+      {"planted_exact", "planted", fmt::format("planted games, n = {}, exact feedback", options.exact_n),
+       options.exact_n, options.exact_iterations, false},
+      {"random_sampled", "random",
+       fmt::format("random games, n = {}, {} sampled comparisons per iteration", options.sampled_n, options.samples),
+       options.sampled_n, options.sampled_iterations, true},
+  };
+  std::vector<NeuralPanel> panels;
+  for (const Setting& setting : settings) {
+    NeuralPanel panel{setting.key, {setting.title, {}}};
+    for (const NeuralMethod& method : NeuralMethods()) {
+      std::vector<TrainResult> runs;
+      for (int seed = 1; seed <= options.seeds; ++seed) {
+        if (options.progress) options.progress(fmt::format("fig2_neural ({}): {} seed {}", setting.key, method.name, seed));
+        const TrainingGames games = GenerateTrainingGames(
+            {.kind = setting.family, .n = setting.n, .seed = static_cast<std::uint64_t>(seed)}, 1);
+        TrainOptions train;
+        train.algorithm = method.name;
+        train.policy.kind = PolicyKind::kMlp;
+        train.iterations = setting.iterations;
+        train.seed = static_cast<std::uint64_t>(seed);
+        train.log_every = std::max<std::int64_t>(1, setting.iterations / 300);
+        if (setting.sampled) {
+          train.feedback = FeedbackKind::kSampled;
+          train.samples = options.samples;
+          train.learning_rate = options.sampled_learning_rate;
+        }
+        runs.push_back(Train(games, train));
+      }
+      panel.panel.methods.push_back(Summarize(method, runs));
+    }
+    panels.push_back(std::move(panel));
+  }
+  return panels;
+}
+
+}  // namespace nlhf::neural
