@@ -14,7 +14,10 @@
 namespace nlhf::neural {
 namespace {
 
+// Of the finite values; NaN when there are none.
 double Median(std::vector<double> values) {
+  std::erase_if(values, [](double v) { return !std::isfinite(v); });
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
   std::sort(values.begin(), values.end());
   const size_t k = values.size();
   return k % 2 == 1 ? values[k / 2] : 0.5 * (values[k / 2 - 1] + values[k / 2]);
@@ -50,11 +53,24 @@ MethodSummary Summarize(const NeuralMethod& method, const std::vector<TrainResul
     const double m = Median(firsts);
     summary.iterations_to[level] = std::isfinite(m) ? std::optional<std::int64_t>(static_cast<std::int64_t>(m)) : std::nullopt;
   }
-  // Every run records the same iterations.
-  for (size_t k = 0; k < runs.front().trace.size(); ++k) {
+  // Runs record the same iterations, but one that diverged (numerical failure) stops early: each point is
+  // over the runs that reached it, and the method is marked.
+  int failed = 0;
+  for (const TrainResult& run : runs) failed += run.termination == Termination::kNumericalFailure ? 1 : 0;
+  if (failed > 0) {
+    summary.spec += fmt::format(" [diverged on {} of {} seeds]", failed, runs.size());
+    summary.final_gap = std::numeric_limits<double>::quiet_NaN();
+  }
+  const TrainResult& longest = *std::max_element(runs.begin(), runs.end(), [](const TrainResult& a, const TrainResult& b) {
+    return a.trace.size() < b.trace.size();
+  });
+  for (size_t k = 0; k < longest.trace.size(); ++k) {
     std::vector<double> values;
-    for (const TrainResult& run : runs) values.push_back(run.trace[k].mean_gap);
-    summary.curve.iterations.push_back(runs.front().trace[k].iteration);
+    for (const TrainResult& run : runs) {
+      if (k < run.trace.size() && std::isfinite(run.trace[k].mean_gap)) values.push_back(run.trace[k].mean_gap);
+    }
+    if (values.empty()) continue;
+    summary.curve.iterations.push_back(longest.trace[k].iteration);
     summary.curve.median.push_back(Median(values));
     summary.curve.minimum.push_back(*std::min_element(values.begin(), values.end()));
     summary.curve.maximum.push_back(*std::max_element(values.begin(), values.end()));
@@ -80,6 +96,8 @@ std::vector<NeuralPanel> RunNeuralFigure(const NeuralFigureOptions& options) {
        fmt::format("random games, n = {}, {} sampled comparisons per iteration", options.sampled_n, options.samples),
        options.sampled_n, options.sampled_iterations, true},
   };
+  const int previous_threads = torch::get_num_threads();
+  torch::set_num_threads(options.threads);
   std::vector<NeuralPanel> panels;
   for (const Setting& setting : settings) {
     NeuralPanel panel{setting.key, {setting.title, {}}};
@@ -106,6 +124,7 @@ std::vector<NeuralPanel> RunNeuralFigure(const NeuralFigureOptions& options) {
     }
     panels.push_back(std::move(panel));
   }
+  torch::set_num_threads(previous_threads);
   return panels;
 }
 

@@ -65,6 +65,10 @@ class TrainingRun {
         oracle_(payoff_, options.feedback, options.samples, generator_) {
     network_->to(device_);
     const int n = games.num_responses();
+    const torch::Tensor a = games.payoff.cpu().contiguous();
+    for (int c = 0; c < games.num_contexts(); ++c) {
+      payoff_matrices_.push_back(Eigen::Map<const internal::RowMatrix>(a[c].data_ptr<double>(), n, n));
+    }
     log_reference_ = torch::full({games.num_contexts(), n}, -std::log(static_cast<double>(n)),
                                  torch::TensorOptions(torch::kFloat64).device(device_));
     if (options.optimizer == OptimizerKind::kSgd) {
@@ -117,14 +121,14 @@ class TrainingRun {
         log_policy = torch::log_softmax(network_->Logits(), 1);
         log_pi_t = log_policy.detach();
         pi_t = log_pi_t.exp();
-        if (record || options_.feedback == FeedbackKind::kExact) {
+        if (options_.feedback == FeedbackKind::kExact) {
           torch::NoGradGuard no_grad;
           exact_payoff = oracle_.ExactPayoffs(pi_t);
         }
       }
       if (record || last) {
         const internal::RowMatrix log_pi = fused_ ? fused_->log_policy() : ToEigen(log_pi_t);
-        const internal::RowMatrix payoff = fused_ ? fused_->payoffs() : ToEigen(exact_payoff);
+        const internal::RowMatrix payoff = fused_ ? fused_->payoffs() : PayoffsOf(log_pi);
         const TrainRecord r = Measure(t, log_pi, payoff);
         trace_.push_back(r);
         if (!std::isfinite(r.mean_gap) || (t > result.resumed_from && std::isnan(r.loss))) {
@@ -144,11 +148,11 @@ class TrainingRun {
         last_loss_value_ = fused_->Step();
       } else if (options_.feedback == FeedbackKind::kSampled && !torch::isfinite(log_pi_t).all().item<bool>()) {
         // Sampling from a non-finite policy is undefined: stop here, as at a record.
-        trace_.push_back(Measure(t, ToEigen(log_pi_t), ToEigen(oracle_.ExactPayoffs(pi_t))));
+        trace_.push_back(Measure(t, ToEigen(log_pi_t), PayoffsOf(ToEigen(log_pi_t))));
         result.termination = Termination::kNumericalFailure;
         result.message = fmt::format("the policy became non-finite at iteration {}", t);
         final_log_policy = ToEigen(log_pi_t);
-        final_payoff = ToEigen(oracle_.ExactPayoffs(pi_t));
+        final_payoff = PayoffsOf(final_log_policy);
         break;
       } else {
         Step(log_policy, log_pi_t, pi_t, exact_payoff);
@@ -284,6 +288,16 @@ class TrainingRun {
   static internal::RowMatrix ToEigen(const torch::Tensor& t) {
     const torch::Tensor c = t.detach().cpu().contiguous();
     return Eigen::Map<const internal::RowMatrix>(c.data_ptr<double>(), c.size(0), c.size(1));
+  }
+
+  // A·π per context in Eigen, for the certificate: LibTorch's BLAS matrix products may round differently
+  // from run to run (seen on subnormal gaps), and the trace must repeat exactly.
+  internal::RowMatrix PayoffsOf(const internal::RowMatrix& log_pi) const {
+    internal::RowMatrix payoffs(log_pi.rows(), log_pi.cols());
+    for (Eigen::Index c = 0; c < log_pi.rows(); ++c) {
+      payoffs.row(c) = (payoff_matrices_[c] * log_pi.row(c).array().exp().matrix().transpose()).transpose();
+    }
+    return payoffs;
   }
 
   double LossValue() const { return last_loss_.defined() ? last_loss_.item<double>() : last_loss_value_; }
@@ -441,6 +455,7 @@ class TrainingRun {
   double loss_scale_ = 1;
   std::int64_t iteration_ = 0;
   std::vector<TrainRecord> trace_;
+  std::vector<Eigen::MatrixXd> payoff_matrices_;  // A per context, for the certificate
 };
 
 }  // namespace

@@ -20,6 +20,7 @@ struct NeuralFigureOptions {
   std::int64_t sampled_iterations = 3000;
   int samples = 100;                       // comparisons per iteration (per payoff estimate)
   double sampled_learning_rate = 0.01;
+  int threads = 1;                         // LibTorch threads while it runs (small networks: 1 is fastest)
   std::function<void(const std::string&)> progress;
 };
 
