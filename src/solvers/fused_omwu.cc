@@ -12,20 +12,36 @@
 
 namespace nlhf {
 
-// Padded entries hold log-probability −1e300 (probability exactly 0, arithmetic still finite) and
-// payoff 0, so they never change the sums, maxima or products of the real ones.
+// Padded entries hold log-weight −1e300 (probability exactly 0, arithmetic still finite) and payoff 0,
+// so they never change the sums, maxima or products of the real ones.
+//
+// The iteration is a chain of dependent steps, so its length is its latency. To shorten it: log π_t =
+// log_weight − log_total is kept unnormalized, the product is taken on the unnormalized weights
+// u = exp(log_weight) and scaled by 1/Σu afterwards, and the normalizer's division and logarithm run
+// beside the product instead of before it. No max-shift is needed before exp: log_weight is log π_{t−1}
+// (at most 0, at least −log n for its largest entry) plus η(2g_t − g_{t−1}), whose entries lie within
+// ±1.5η, so exp neither overflows nor underflows to an all-zero vector while η <= kMaxSmallStep.
 struct FusedOmwu::Small {
   using Vector = Eigen::Matrix<double, kSmall, 1>;
   int n = 0;
   Eigen::Matrix<double, kSmall, kSmall> a = Eigen::Matrix<double, kSmall, kSmall>::Zero();
-  Vector log_policy = Vector::Constant(-1e300), policy = Vector::Zero(), payoffs = Vector::Zero(),
-         previous_payoffs = Vector::Zero();
+  Vector log_weight = Vector::Constant(-1e300), weight = Vector::Zero(), previous_weight = Vector::Zero(),
+         payoffs = Vector::Zero(), previous_payoffs = Vector::Zero();
+  double total = 1, previous_total = 1, log_total = 0;  // Σ weight and its log
+
+  // y = A·weight over the n real columns, in four independent sums so that the additions do not wait
+  // on each other (one running sum is a chain of n dependent fused multiply-adds).
+  Vector Multiply(const Vector& x) const {
+    Vector sums[4] = {Vector::Zero(), Vector::Zero(), Vector::Zero(), Vector::Zero()};
+    for (int j = 0; j < n; ++j) sums[j & 3].noalias() += a.col(j) * x[j];
+    return (sums[0] + sums[1]) + (sums[2] + sums[3]);
+  }
 };
 
 FusedOmwu::FusedOmwu(const SkewOperator& payoff, double step_size, const Eigen::VectorXd& log_policy)
     : payoff_(payoff), step_size_(step_size), log_policy_(log_policy), policy_(ToProbabilities(log_policy)) {
   const int n = payoff.n();
-  if (n <= kSmall && payoff.storage() == Storage::kF64) {
+  if (n <= kSmall && payoff.storage() == Storage::kF64 && step_size <= kMaxSmallStep) {
     small_ = std::make_unique<Small>();
     small_->n = n;
     // The columns of A, read through the operator itself (A e_j), so every layout gives the same game.
@@ -36,9 +52,12 @@ FusedOmwu::FusedOmwu(const SkewOperator& payoff, double step_size, const Eigen::
       small_->a.col(j).head(n) = column;
       unit[j] = 0;
     }
-    small_->log_policy.head(n) = log_policy;
-    small_->policy.head(n) = policy_;
-    small_->payoffs.noalias() = small_->a * small_->policy;
+    small_->log_weight.head(n) = log_policy.array() - log_policy.maxCoeff();
+    small_->weight = small_->log_weight.array().exp();
+    small_->total = small_->previous_total = small_->weight.sum();
+    small_->log_total = std::log(small_->total);
+    small_->previous_weight = small_->weight;
+    small_->payoffs = small_->Multiply(small_->weight) / small_->total;
     small_->previous_payoffs = small_->payoffs;
     gap_ = 2 * small_->payoffs.head(n).maxCoeff();
   } else {
@@ -54,33 +73,41 @@ FusedOmwu::FusedOmwu(const SkewOperator& payoff, double step_size, const Eigen::
 FusedOmwu::~FusedOmwu() = default;
 
 const Eigen::VectorXd& FusedOmwu::log_policy() const {
-  if (small_) log_policy_ = small_->log_policy.head(small_->n);
+  if (small_) log_policy_ = small_->log_weight.head(small_->n).array() - small_->log_total;
   return log_policy_;
 }
 
+double FusedOmwu::min_log_probability() const {
+  return small_ ? small_->log_weight.head(small_->n).minCoeff() - small_->log_total : min_log_;
+}
+
+double FusedOmwu::l1_change() const {
+  if (!small_) return l1_change_;
+  const Small& s = *small_;
+  return (s.weight / s.total - s.previous_weight / s.previous_total).lpNorm<1>();
+}
+
 const Eigen::VectorXd& FusedOmwu::policy() const {
-  if (small_) policy_ = small_->policy.head(small_->n);
+  if (small_) policy_ = small_->weight.head(small_->n) / small_->total;
   return policy_;
 }
 
 void FusedOmwu::Step() {
   if (small_) {
-    // The same update as below on fixed-size arrays: every loop has a known length and vectorizes fully.
+    // The same update as below on fixed-size arrays (every loop has a known length and vectorizes
+    // fully), ordered for latency (see Small).
     Small& s = *small_;
-    s.log_policy.array() += step_size_ * (2.0 * s.payoffs.array() - s.previous_payoffs.array());
-    const double maximum = s.log_policy.maxCoeff();
-    const Small::Vector unnormalized = (s.log_policy.array() - maximum).exp().matrix();
-    const double total = unnormalized.sum();
-    const double log_normalizer = maximum + std::log(total);
-    s.log_policy.array() -= log_normalizer;
-    const Small::Vector next = unnormalized / total;
-    l1_change_ = (next - s.policy).lpNorm<1>();
-    s.policy = next;
-    min_log_ = s.log_policy.head(s.n).minCoeff();
-    finite_ = std::isfinite(log_normalizer);
+    s.log_weight.array() += step_size_ * (2.0 * s.payoffs.array() - s.previous_payoffs.array()) - s.log_total;
+    s.previous_weight = s.weight;
+    s.previous_total = s.total;
+    s.weight = s.log_weight.array().exp();
+    const Small::Vector product = s.Multiply(s.weight);
+    s.total = s.weight.sum();
+    s.log_total = std::log(s.total);
+    finite_ = std::isfinite(s.log_total);
     s.previous_payoffs = s.payoffs;
-    s.payoffs.noalias() = s.a * s.policy;
-    gap_ = 2 * s.payoffs.head(s.n).maxCoeff();
+    s.payoffs = product * (1.0 / s.total);
+    gap_ = 2 * s.payoffs.maxCoeff();  // padded payoffs are 0, and max_a (Aπ)_a >= πᵀAπ = 0
     return;
   }
   // The optimistic step and the maximum for log-sum-exp, as whole-array expressions that Eigen

@@ -21,6 +21,8 @@ namespace nlhf {
 class FusedOmwu {
  public:
   static constexpr int kSmall = 16;
+  // The small path skips the max-shift before exp, which is safe while η·1.5 stays far from exp's range.
+  static constexpr double kMaxSmallStep = 100;
 
   // Starts at `log_policy` (normalized) and computes its payoffs y_0 = Aπ_0 (g_{−1} = g_0).
   FusedOmwu(const SkewOperator& payoff, double step_size, const Eigen::VectorXd& log_policy);
@@ -32,8 +34,8 @@ class FusedOmwu {
   const Eigen::VectorXd& log_policy() const;
   const Eigen::VectorXd& policy() const;
   double gap() const { return gap_; }                // 2·max_a (Aπ_t)_a
-  double min_log_probability() const { return min_log_; }
-  double l1_change() const { return l1_change_; }
+  double min_log_probability() const;
+  double l1_change() const;  // ‖π_t − π_{t−1}‖₁
   bool finite() const { return finite_; }
 
  private:
