@@ -29,11 +29,15 @@ struct FusedOmwu::Small {
          payoffs = Vector::Zero(), previous_payoffs = Vector::Zero();
   double total = 1, previous_total = 1, log_total = 0;  // Σ weight and its log
 
-  // y = A·weight over the n real columns, in four independent sums so that the additions do not wait
-  // on each other (one running sum is a chain of n dependent fused multiply-adds).
+  // y = A·weight in four independent sums so that the additions do not wait on each other (one running
+  // sum is a chain of dependent fused multiply-adds). Unrolled over all kSmall columns (the padded ones
+  // are zero): with a compile-time index the compiler takes x[j] from registers instead of storing the
+  // vector and reloading its entries (measured at n = 10: 61 ns per iteration against 65 with the loop
+  // over the n real columns).
   Vector Multiply(const Vector& x) const {
     Vector sums[4] = {Vector::Zero(), Vector::Zero(), Vector::Zero(), Vector::Zero()};
-    for (int j = 0; j < n; ++j) sums[j & 3].noalias() += a.col(j) * x[j];
+#pragma GCC unroll 16
+    for (int j = 0; j < kSmall; ++j) sums[j & 3].noalias() += a.col(j) * x[j];
     return (sums[0] + sums[1]) + (sums[2] + sums[3]);
   }
 };
