@@ -6,6 +6,8 @@
 #include "commands.h"
 #include "nlhf/experiments/reproduce.h"
 #ifdef NLHF_WITH_TORCH
+#include <torch/version.h>
+
 #include "nlhf/neural/neural_figure.h"
 #endif
 
@@ -25,6 +27,7 @@ int RunReproduce(const ReproduceArgs& args, const std::string& command_line) {
   options.seeds = args.seeds;
   options.command_line = command_line;
 #ifdef NLHF_WITH_TORCH
+  options.versions = fmt::format("LibTorch {}.{}.{}", TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR, TORCH_VERSION_PATCH);
   options.neural_panels = [](bool quick, int seeds, const std::function<void(const std::string&)>& progress) {
     neural::NeuralFigureOptions figure;
     figure.seeds = seeds;

@@ -7,13 +7,16 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <fstream>
 #include <map>
+#include <thread>
 
 #include "nlhf/experiments/comparison.h"
 #include "nlhf/generators.h"
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/gnuplot.h"
 #include "nlhf/registry.h"
+#include <Eigen/Core>
 
 namespace nlhf {
 namespace {
@@ -32,6 +35,28 @@ ZeroSumGame Family(const std::string& family, int seed) {
   if (family == "planted") return ZeroSumGame::FromPreferences(PreferenceGame(PlantedPreferences(kN, seed, nullptr)));
   if (family == "cyclic3") return ZeroSumGame::FromPreferences(PreferenceGame(Cyclic3()));
   return ZeroSumGame::FromPreferences(PreferenceGame(RockPaperScissors()));
+}
+
+// "AMD EPYC" from /proc/cpuinfo, or "unknown CPU".
+std::string CpuModel() {
+  std::ifstream in("/proc/cpuinfo");
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("model name")) {
+      const size_t colon = line.find(':');
+      if (colon != std::string::npos) return line.substr(line.find_first_not_of(" \t", colon + 1));
+    }
+  }
+  return "unknown CPU";
+}
+
+std::string CompilerName() {
+#if defined(__clang__)
+  return fmt::format("clang {}", __clang_version__);
+#elif defined(__GNUC__)
+  return fmt::format("GCC {}", __VERSION__);
+#else
+  return "an unknown compiler";
+#endif
 }
 
 std::string Number(double v) { return std::isfinite(v) ? fmt::format("{:.3g}", v) : "—"; }
@@ -278,8 +303,12 @@ ReproduceSummary Reproduce(const ReproduceOptions& options) {
   std::string body = fmt::format(
       "# nlhf reproduce{}\n\nCommand: `{}`\n\nnlhf 0.1.0; {} seeds per family (games seeded 1..{}); n = {}; "
       "{} iterations per run in figure 2 and 3. Every number below comes from the CSV files beside this report; "
-      "two runs with the same options write identical CSVs.\n\n",
-      options.quick ? " --quick" : "", options.command_line, seeds, seeds, kN, iterations);
+      "two runs with the same options write identical CSVs.\n\nMachine: {}; {} hardware threads. Built with {}, "
+      "Eigen {}.{}.{}{}. Wall-clock time of this run: {:.1f} s.\n\n",
+      options.quick ? " --quick" : "", options.command_line, seeds, seeds, kN, iterations, CpuModel(),
+      std::thread::hardware_concurrency(), CompilerName(), EIGEN_WORLD_VERSION, EIGEN_MAJOR_VERSION,
+      EIGEN_MINOR_VERSION, options.versions.empty() ? "" : ", " + options.versions,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   body += "## Figure 2 (tabular): duality gap of each method's answer\n\n";
   for (const auto& [family, methods] : fig2) {
     body += fmt::format("### {} games\n\n| method | final gap (median) | iterations to 1e-6 | to 1e-9 | fitted rate after burn-in |\n|---|---|---|---|---|\n", family);

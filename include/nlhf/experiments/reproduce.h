@@ -19,6 +19,7 @@ struct ReproduceOptions {
   bool quick = false;                  // fewer seeds and iterations (seconds instead of a minute)
   int seeds = 0;                       // games per family; 0: 3 (quick) or 10
   std::string command_line;            // recorded in the report
+  std::string versions;                // further library versions for the report, e.g. "LibTorch 1.13.0"
   std::function<void(const std::string&)> progress;  // "fig2_tabular: random seed 2", ...
   // Figure 2 with neural policies: (CSV family key, panel) pairs for (quick, seeds, progress); empty
   // function: not built (nlhf without LibTorch). `nlhf reproduce` passes neural::RunNeuralFigure.
