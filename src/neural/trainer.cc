@@ -4,20 +4,16 @@
 
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string_view>
-#include <unistd.h>
 
 #include "nlhf/error.h"
 #include "nlhf/neural/methods.h"
+#include "neural/checkpoint.h"
 #include "neural/fused_trainer.h"
 
 namespace nlhf::neural {
 namespace {
-
-constexpr const char* kCheckpointFile = "checkpoint.pt";
-constexpr int kTraceColumns = 8;
 
 // The regression losses of methods.h, summed over contexts. Both forms have the same gradient; the
 // pairwise one is the IPO loss on log-ratio differences of every pair.
@@ -349,90 +345,28 @@ class TrainingRun {
       fused_->WriteBack(*network_);
       previous_payoff_ = fused_->PreviousPayoffs();
     }
-    std::filesystem::create_directories(directory);
-    torch::serialize::OutputArchive archive;
-    archive.write("fingerprint", c10::IValue(Fingerprint().dump()));
-    archive.write("iteration", torch::tensor(iteration_, torch::kLong));
-    archive.write("queries", torch::tensor(oracle_.queries(), torch::kLong));
-    torch::serialize::OutputArchive network, optimizer;
-    network_->save(network);
-    optimizer_->save(optimizer);
-    archive.write("network", network);
-    archive.write("optimizer", optimizer);
-    archive.write("has_previous_payoff", torch::tensor(previous_payoff_.defined()));
-    if (previous_payoff_.defined()) archive.write("previous_payoff", previous_payoff_.cpu());
-    archive.write("loss", torch::tensor(LossValue(), torch::kFloat64));
-    archive.write("rng", generator_.get_state());
-    torch::Tensor trace = torch::empty({static_cast<int64_t>(trace_.size()), kTraceColumns}, torch::kFloat64);
-    for (size_t i = 0; i < trace_.size(); ++i) {
-      const TrainRecord& r = trace_[i];
-      const double row[kTraceColumns] = {static_cast<double>(r.iteration), r.mean_gap, r.max_gap,
-                                         r.mean_regularized_gap, r.max_regularized_gap, r.loss,
-                                         static_cast<double>(r.queries), r.min_log_probability};
-      for (int j = 0; j < kTraceColumns; ++j) trace[static_cast<int64_t>(i)][j] = row[j];
-    }
-    archive.write("trace", trace);
-    // Written beside the old one and renamed over it: a run killed mid-write leaves the previous
-    // checkpoint intact.
-    const std::filesystem::path final_path = std::filesystem::path(directory) / kCheckpointFile;
-    const std::filesystem::path temporary = final_path.string() + fmt::format(".tmp{}", ::getpid());
-    archive.save_to(temporary.string());
-    std::filesystem::rename(temporary, final_path);
+    internal::WriteCheckpoint(directory,
+                              {.fingerprint = Fingerprint(),
+                               .iteration = iteration_,
+                               .queries = oracle_.queries(),
+                               .previous_payoff = previous_payoff_,
+                               .loss = LossValue(),
+                               .rng = generator_.get_state(),
+                               .trace = trace_},
+                              *network_, *optimizer_);
   }
 
   void LoadCheckpoint(const std::string& directory) {
-    const std::filesystem::path path = std::filesystem::path(directory) / kCheckpointFile;
-    if (!std::filesystem::exists(path)) {
-      throw InvalidArgument(fmt::format("--resume {}: no {} there", directory, kCheckpointFile));
-    }
-    torch::serialize::InputArchive archive;
-    try {
-      archive.load_from(path.string(), device_);
-    } catch (const c10::Error& e) {
-      throw ParseError(fmt::format("{}: not a readable nlhf checkpoint", path.string()));
-    }
-    c10::IValue fingerprint;
-    archive.read("fingerprint", fingerprint);
-    const nlohmann::json saved = nlohmann::json::parse(fingerprint.toStringRef());
-    const nlohmann::json current = Fingerprint();
-    for (const auto& [key, value] : current.items()) {
-      if (!saved.contains(key) || saved[key] != value) {
-        throw InvalidArgument(fmt::format("--resume {}: the checkpoint was made with {} = {}, this run has {}; resume "
-                                          "with the same settings (only --iters and the outputs may change)",
-                                          directory, key, saved.contains(key) ? saved[key].dump() : "nothing",
-                                          value.dump()));
-      }
-    }
-    // A fresh tensor per key: InputArchive::read into a defined tensor keeps that tensor's dtype.
-    const auto read = [&archive](const char* key) {
-      torch::Tensor t;
-      archive.read(key, t);
-      return t;
-    };
-    iteration_ = read("iteration").item<int64_t>();
-    oracle_.set_queries(read("queries").item<int64_t>());
-    torch::serialize::InputArchive network, optimizer;
-    archive.read("network", network);
-    archive.read("optimizer", optimizer);
-    network_->load(network);
-    optimizer_->load(optimizer);
-    if (read("has_previous_payoff").item<bool>()) previous_payoff_ = read("previous_payoff").to(device_);
-    last_loss_value_ = read("loss").item<double>();
-    generator_.set_state(read("rng").cpu());
-    const torch::Tensor trace = read("trace").cpu();
-    trace_.clear();
+    internal::CheckpointState state = internal::ReadCheckpoint(directory, Fingerprint(), device_, *network_, *optimizer_);
+    iteration_ = state.iteration;
+    oracle_.set_queries(state.queries);
+    previous_payoff_ = state.previous_payoff;
+    last_loss_value_ = state.loss;
+    generator_.set_state(state.rng);
     // The saved run's last record (its final iteration) is made again here if it is due.
-    for (int64_t i = 0; i < trace.size(0) && trace[i][0].item<double>() < static_cast<double>(iteration_); ++i) {
-      TrainRecord r;
-      r.iteration = static_cast<int64_t>(trace[i][0].item<double>());
-      r.mean_gap = trace[i][1].item<double>();
-      r.max_gap = trace[i][2].item<double>();
-      r.mean_regularized_gap = trace[i][3].item<double>();
-      r.max_regularized_gap = trace[i][4].item<double>();
-      r.loss = trace[i][5].item<double>();
-      r.queries = static_cast<int64_t>(trace[i][6].item<double>());
-      r.min_log_probability = trace[i][7].item<double>();
-      trace_.push_back(r);
+    trace_.clear();
+    for (const TrainRecord& r : state.trace) {
+      if (r.iteration < iteration_) trace_.push_back(r);
     }
   }
 
