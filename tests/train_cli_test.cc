@@ -50,11 +50,11 @@ TEST_F(Cli, TrainTabularTracesTheSameGapsAsSolve) {
 // never stopped: sampled feedback (the generator's state), OMWU's previous payoffs.
 TEST_F(Cli, KilledAndResumedRunEqualsUninterruptedRun) {
   const std::string run = "train --generate random --n 30 --seed 2 --policy mlp --feedback sampled --samples 50 "
-                          "--lr 0.01 --iters 3000 --log-every 10";
+                          "--lr 0.01 --iters 30000 --log-every 100";
   ASSERT_EQ(Nlhf(run + " --trace straight.csv").exit_code, 0);
   // Started in the background and killed as soon as its first checkpoint is on disk.
   const std::string script = fmt::format(
-      "cd '{}' && ('{}' {} --checkpoint ck --checkpoint-every 250 > /dev/null 2>&1 & pid=$!; "
+      "cd '{}' && ('{}' {} --checkpoint ck --checkpoint-every 1000 > /dev/null 2>&1 & pid=$!; "
       "while [ ! -f ck/checkpoint.pt ] && kill -0 $pid 2> /dev/null; do sleep 0.002; done; kill -9 $pid 2> /dev/null; "
       "wait $pid; true)",
       dir_.string(), NLHF_CLI_PATH, run);

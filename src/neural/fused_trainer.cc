@@ -32,8 +32,10 @@ double LogSumExp(const RowVectorXd& v) {
 }  // namespace
 
 FusedTrainer::FusedTrainer(const NeuralMethod& method, double step_size, double beta, double learning_rate,
-                           double loss_scale, const torch::Tensor& payoff, PolicyNetwork& network)
-    : method_(method), eta_(step_size), beta_(beta), learning_rate_(learning_rate), loss_scale_(loss_scale) {
+                           double loss_scale, const torch::Tensor& payoff, PolicyNetwork& network,
+                           PreferenceOracle* oracle)
+    : method_(method), eta_(step_size), beta_(beta), learning_rate_(learning_rate), loss_scale_(loss_scale),
+      oracle_(oracle) {
   const torch::Tensor a = payoff.cpu().contiguous();
   const int contexts = static_cast<int>(a.size(0));
   n_ = static_cast<int>(a.size(1));
@@ -138,59 +140,117 @@ RowVectorXd FusedTrainer::RegressionGradient(const RowVectorXd& target, double* 
   return loss_scale_ * centred;
 }
 
-RowVectorXd FusedTrainer::LogitGradient(int c, double* loss) {
-  const RowVectorXd log_pi = log_policy_.row(c);
-  const RowVectorXd g = payoffs_.row(c);
-  const RowVectorXd pull = beta_ * (log_pi.array() - log_reference_).matrix();
-  auto mixture = [&] {
-    RowVectorXd m = (1.0 - eta_ * beta_) * log_pi.array() + eta_ * beta_ * log_reference_;
-    m = (m.array() - LogSumExp(m)).exp();
-    return m;
-  };
-  switch (method_.rule) {
-    case TargetRule::kMultiplicativeWeights:
-      return RegressionGradient(eta_ * g, loss);
-    case TargetRule::kOptimistic: {
-      const RowVectorXd previous = has_previous_ ? RowVectorXd(previous_payoffs_.row(c)) : g;
-      return RegressionGradient(eta_ * (2.0 * g - previous), loss);
-    }
-    case TargetRule::kRegularizedMirror:
-      return RegressionGradient(eta_ * (g - pull), loss);
-    case TargetRule::kMagneticMirror:
-      return RegressionGradient(eta_ * (g - pull) / (1.0 + eta_ * beta_), loss);
-    case TargetRule::kNashMirror: {
-      const RowVectorXd h = PayoffsOf(c, mixture()) - pull;
-      if (method_.form != LossForm::kPolicyGradient) return RegressionGradient(eta_ * h, loss);
-      // −scale Σ w log π_θ with w = η π ⊙ (h − ⟨π, h⟩): d/d logits = −scale (w − π Σ w), and Σ w = 0.
-      const RowVectorXd pi = log_pi.array().exp();
-      const RowVectorXd w = eta_ * pi.array() * (h.array() - pi.dot(h));
-      *loss += -loss_scale_ * w.dot(log_pi);
-      return -loss_scale_ * w;
-    }
-    case TargetRule::kExtragradient: {
-      // Half step from θ_t, the payoffs of π_{t+½}, then the gradient at θ_t of the loss with their target.
-      double unused = 0;
-      const RowVectorXd half_gradient = RegressionGradient(eta_ * (g - pull), &unused);
-      Parameters half = parameters_[c];
-      AddScaled(half, Gradient(parameters_[c], activations_[c], half_gradient), -learning_rate_);
-      const RowVectorXd half_logits = Forward(half, nullptr);
-      const RowVectorXd half_policy = (half_logits.array() - LogSumExp(half_logits)).exp();
-      return RegressionGradient(eta_ * (PayoffsOf(c, half_policy) - pull), loss);
-    }
+RowMatrix FusedTrainer::Feedback(const RowMatrix& opponent) {
+  if (oracle_ == nullptr) {
+    RowMatrix g(opponent.rows(), n_);
+    for (Eigen::Index c = 0; c < opponent.rows(); ++c) g.row(c) = PayoffsOf(static_cast<int>(c), opponent.row(c));
+    return g;
   }
-  throw InvalidArgument("unknown target rule");
+  const torch::Tensor q =
+      torch::from_blob(const_cast<double*>(opponent.data()), {opponent.rows(), n_}, torch::kFloat64);
+  const torch::Tensor g = oracle_->Payoffs(q).contiguous();
+  return Eigen::Map<const RowMatrix>(g.data_ptr<double>(), opponent.rows(), n_);
+}
+
+RowMatrix FusedTrainer::Mixtures() const {
+  RowMatrix m = (1.0 - eta_ * beta_) * log_policy_.array() + eta_ * beta_ * log_reference_;
+  for (Eigen::Index c = 0; c < m.rows(); ++c) m.row(c) = (m.row(c).array() - LogSumExp(m.row(c))).exp();
+  return m;
+}
+
+// Nash-MD-PG's weights w (the loss is −scale Σ w log π_θ): η π ⊙ (h − ⟨π, h⟩) with h = Aμ − β log(π/π_ref)
+// from exact feedback, or the REINFORCE estimate from y ~ π_t, y′ ~ μ_t with a mean baseline.
+RowMatrix FusedTrainer::PolicyGradientWeights(const RowMatrix& policy, const RowMatrix& mixtures) {
+  const RowMatrix pull = beta_ * (log_policy_.array() - log_reference_);
+  const Eigen::Index contexts = policy.rows();
+  RowMatrix w = RowMatrix::Zero(contexts, n_);
+  if (oracle_ == nullptr) {
+    for (Eigen::Index c = 0; c < contexts; ++c) {
+      const RowVectorXd h = PayoffsOf(static_cast<int>(c), mixtures.row(c)) - pull.row(c);
+      w.row(c) = eta_ * policy.row(c).array() * (h.array() - policy.row(c).dot(h));
+    }
+    return w;
+  }
+  const auto as_tensor = [this, contexts](const RowMatrix& m) {
+    return torch::from_blob(const_cast<double*>(m.data()), {contexts, n_}, torch::kFloat64);
+  };
+  const Comparisons comparisons = oracle_->Query(as_tensor(policy), as_tensor(mixtures));
+  const auto responses = comparisons.responses.accessor<int64_t, 2>();
+  const auto outcomes = comparisons.outcomes.accessor<double, 2>();
+  const int samples = oracle_->samples();
+  for (Eigen::Index c = 0; c < contexts; ++c) {
+    Eigen::VectorXd reward(samples);
+    for (int k = 0; k < samples; ++k) reward(k) = (outcomes[c][k] - 0.5) - pull(c, responses[c][k]);
+    const double baseline = reward.mean();
+    for (int k = 0; k < samples; ++k) w(c, responses[c][k]) += (reward(k) - baseline) * (eta_ / samples);
+  }
+  return w;
 }
 
 double FusedTrainer::Step() {
   const int contexts = static_cast<int>(parameters_.size());
+  const RowMatrix policy = log_policy_.array().exp();
+  const RowMatrix pull = beta_ * (log_policy_.array() - log_reference_);
+  // The feedback each rule needs, for every context at once (the oracle answers all contexts together).
+  RowMatrix g, weights;
+  switch (method_.rule) {
+    case TargetRule::kNashMirror:
+      if (method_.form == LossForm::kPolicyGradient) {
+        weights = PolicyGradientWeights(policy, Mixtures());
+      } else {
+        g = Feedback(Mixtures());
+      }
+      break;
+    default:
+      g = oracle_ == nullptr ? payoffs_ : Feedback(policy);
+  }
+  if (method_.rule == TargetRule::kExtragradient) {
+    // Half step from θ_t, then the payoffs of every π_{t+½} before the real step.
+    RowMatrix half_policy(contexts, n_);
+#pragma omp parallel for schedule(static) if (contexts >= 16)
+    for (int c = 0; c < contexts; ++c) {
+      double unused = 0;
+      Parameters half = parameters_[c];
+      AddScaled(half, Gradient(parameters_[c], activations_[c], RegressionGradient(eta_ * (g.row(c) - pull.row(c)), &unused)),
+                -learning_rate_);
+      const RowVectorXd half_logits = Forward(half, nullptr);
+      half_policy.row(c) = (half_logits.array() - LogSumExp(half_logits)).exp();
+    }
+    g = Feedback(half_policy);
+  }
   std::vector<double> losses(contexts, 0.0);
 #pragma omp parallel for schedule(static) if (contexts >= 16)
   for (int c = 0; c < contexts; ++c) {
-    const RowVectorXd logit_gradient = LogitGradient(c, &losses[c]);
+    RowVectorXd logit_gradient;
+    switch (method_.rule) {
+      case TargetRule::kMultiplicativeWeights:
+        logit_gradient = RegressionGradient(eta_ * g.row(c), &losses[c]);
+        break;
+      case TargetRule::kOptimistic: {
+        const RowVectorXd previous = has_previous_ ? RowVectorXd(previous_payoffs_.row(c)) : RowVectorXd(g.row(c));
+        logit_gradient = RegressionGradient(eta_ * (2.0 * g.row(c) - previous), &losses[c]);
+        break;
+      }
+      case TargetRule::kRegularizedMirror:
+      case TargetRule::kExtragradient:
+      case TargetRule::kNashMirror:
+        if (method_.form == LossForm::kPolicyGradient) {
+          // −scale Σ w log π_θ: d/d logits = −scale (w − π Σ w).
+          const RowVectorXd w = weights.row(c);
+          losses[c] += -loss_scale_ * w.dot(log_policy_.row(c));
+          logit_gradient = -loss_scale_ * (w - policy.row(c) * w.sum());
+        } else {
+          logit_gradient = RegressionGradient(eta_ * (g.row(c) - pull.row(c)), &losses[c]);
+        }
+        break;
+      case TargetRule::kMagneticMirror:
+        logit_gradient = RegressionGradient(eta_ * (g.row(c) - pull.row(c)) / (1.0 + eta_ * beta_), &losses[c]);
+        break;
+    }
     AddScaled(parameters_[c], Gradient(parameters_[c], activations_[c], logit_gradient), -learning_rate_);
   }
   if (method_.rule == TargetRule::kOptimistic) {
-    previous_payoffs_ = payoffs_;
+    previous_payoffs_ = g;
     has_previous_ = true;
   }
   double loss = 0;

@@ -1,10 +1,10 @@
-// The fused CPU path of training: the whole iteration (forward, exact payoffs, target, hand-derived
-// backward pass, SGD step) for tabular logits and the per-context EGPO MLP in Eigen, with no LibTorch
-// dispatch. Why it exists: at the EGPO size (10-10-10-100) one iteration is ~40 small tensor operations,
+// The fused CPU path of training: the whole iteration (forward, payoffs, target, hand-derived backward
+// pass, SGD step) for tabular logits and the per-context EGPO MLP in Eigen, with no LibTorch dispatch
+// but the sampled oracle's draws (the same generator and calls as the autograd path). Why it exists: at the EGPO size (10-10-10-100) one iteration is ~40 small tensor operations,
 // and LibTorch's per-operation dispatch and autograd bookkeeping, not arithmetic, set its cost (brief §5:
 // 107 µs in C++ vs 159 µs from Python). The autograd path in trainer.cc stays the reference and serves
-// everything else (contextual policy, Adam, sampled feedback, CUDA); neural_test checks the two agree
-// for every method and both policies.
+// everything else (contextual policy, Adam, CUDA); neural_test checks the two agree for every method and
+// both policies.
 #ifndef NLHF_SRC_NEURAL_FUSED_TRAINER_H_
 #define NLHF_SRC_NEURAL_FUSED_TRAINER_H_
 
@@ -15,6 +15,7 @@
 
 #include "nlhf/neural/methods.h"
 #include "nlhf/neural/policy_network.h"
+#include "nlhf/neural/preference_oracle.h"
 
 namespace nlhf::neural::internal {
 
@@ -23,8 +24,9 @@ using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 class FusedTrainer {
  public:
   // Copies the payoffs and the network's parameters (a TabularPolicy or an EgpoMlpPolicy on the CPU).
+  // `oracle`: sampled feedback (it must outlive this), or nullptr for exact feedback.
   FusedTrainer(const NeuralMethod& method, double step_size, double beta, double learning_rate, double loss_scale,
-               const torch::Tensor& payoff, PolicyNetwork& network);
+               const torch::Tensor& payoff, PolicyNetwork& network, PreferenceOracle* oracle);
 
   // The policy of the current parameters and its exact payoffs A·π, one row per context.
   void Evaluate();
@@ -56,9 +58,12 @@ class FusedTrainer {
   Parameters Gradient(const Parameters& p, const Activations& activations, const Eigen::RowVectorXd& logit_gradient) const;
   static void AddScaled(Parameters& p, const Parameters& gradient, double factor);
   Eigen::RowVectorXd PayoffsOf(int context, const Eigen::RowVectorXd& policy) const;
-  // Returns d loss / d logits at θ_t and adds this context's loss to *loss.
-  Eigen::RowVectorXd LogitGradient(int context, double* loss);
   Eigen::RowVectorXd RegressionGradient(const Eigen::RowVectorXd& target, double* loss) const;
+  // A·q for every context's row q: exact, or the oracle's estimate.
+  RowMatrix Feedback(const RowMatrix& opponent);
+  // μ_t ∝ π_t^{1−ηβ} π_ref^{ηβ}, one row per context.
+  RowMatrix Mixtures() const;
+  RowMatrix PolicyGradientWeights(const RowMatrix& policy, const RowMatrix& mixtures);
 
   const NeuralMethod& method_;
   double eta_, beta_, learning_rate_, loss_scale_;
@@ -67,9 +72,10 @@ class FusedTrainer {
   std::vector<Eigen::MatrixXd> payoff_;  // A per context
   std::vector<Parameters> parameters_;
   std::vector<Activations> activations_;
-  RowMatrix log_policy_, payoffs_, previous_payoffs_;
+  RowMatrix log_policy_, payoffs_, previous_payoffs_;  // payoffs_: exact A·π_t; previous: OMWU's g_{t−1} as fed
   bool has_previous_ = false;
   double log_reference_;  // log(1/n): π_ref is uniform
+  PreferenceOracle* oracle_;  // nullptr: exact feedback
 };
 
 }  // namespace nlhf::neural::internal

@@ -119,9 +119,13 @@ TEST(NeuralBackends, FusedPathEqualsAutograd) {
   const TrainingGames games = GenerateTrainingGames({.kind = "random", .n = 9, .seed = 12}, 2);
   for (const NeuralMethod& method : NeuralMethods()) {
     for (PolicyKind policy : {PolicyKind::kTabular, PolicyKind::kMlp}) {
-      SCOPED_TRACE(method.name + " " + PolicyKindName(policy));
+     for (FeedbackKind feedback : {FeedbackKind::kExact, FeedbackKind::kSampled}) {
+      SCOPED_TRACE(method.name + " " + PolicyKindName(policy) + " " + FeedbackKindName(feedback));
       TrainOptions options = Options(method.name, 40, policy);
       options.learning_rate = policy == PolicyKind::kMlp ? 0.3 : 1.0;
+      // Sampled: both paths make the same oracle calls from one generator, so the same draws.
+      options.feedback = feedback;
+      options.samples = 20;
       if (method.regularized) options.beta = 0.1;
       options.backend = Backend::kFused;
       const TrainResult fused = Train(games, options);
@@ -135,6 +139,8 @@ TEST(NeuralBackends, FusedPathEqualsAutograd) {
         if (t > 0) ASSERT_NEAR(fused.trace[t].loss, autograd.trace[t].loss, 1e-9 * (1 + std::abs(autograd.trace[t].loss)));
       }
       EXPECT_LT((fused.policy - autograd.policy).cwiseAbs().maxCoeff(), 1e-10);
+      EXPECT_EQ(fused.queries, autograd.queries);
+     }
     }
   }
 }

@@ -99,7 +99,8 @@ class TrainingRun {
                                         options_.resume_directory, iteration_, total));
     }
     if (UsesFusedPath()) {
-      fused_.emplace(method_, eta_, beta_, options_.learning_rate, loss_scale_, payoff_, *network_);
+      fused_.emplace(method_, eta_, beta_, options_.learning_rate, loss_scale_, payoff_, *network_,
+                     options_.feedback == FeedbackKind::kSampled ? &oracle_ : nullptr);
       fused_->SetPreviousPayoffs(previous_payoff_);
     }
     const auto start = std::chrono::steady_clock::now();
@@ -140,16 +141,18 @@ class TrainingRun {
           break;
         }
       }
-      if (fused_) {
-        last_loss_value_ = fused_->Step();
-      } else if (options_.feedback == FeedbackKind::kSampled && !torch::isfinite(log_pi_t).all().item<bool>()) {
+      if (options_.feedback == FeedbackKind::kSampled &&
+          !(fused_ ? fused_->log_policy().allFinite() : torch::isfinite(log_pi_t).all().item<bool>())) {
         // Sampling from a non-finite policy is undefined: stop here, as at a record.
-        trace_.push_back(Measure(t, ToEigen(log_pi_t), PayoffsOf(ToEigen(log_pi_t))));
+        final_log_policy = fused_ ? fused_->log_policy() : ToEigen(log_pi_t);
+        final_payoff = PayoffsOf(final_log_policy);
+        trace_.push_back(Measure(t, final_log_policy, final_payoff));
         result.termination = Termination::kNumericalFailure;
         result.message = fmt::format("the policy became non-finite at iteration {}", t);
-        final_log_policy = ToEigen(log_pi_t);
-        final_payoff = PayoffsOf(final_log_policy);
         break;
+      }
+      if (fused_) {
+        last_loss_value_ = fused_->Step();
       } else {
         Step(log_policy, log_pi_t, pi_t, exact_payoff);
       }
@@ -397,7 +400,6 @@ class TrainingRun {
 std::string FusedPathSupports(const TrainOptions& options) {
   if (options.device != "cpu") return "it runs on the CPU only";
   if (options.optimizer != OptimizerKind::kSgd) return "it takes plain SGD only";
-  if (options.feedback != FeedbackKind::kExact) return "it takes exact feedback only";
   if (options.policy.kind == PolicyKind::kContextual) return "it takes the tabular and mlp policies only";
   return "";
 }
