@@ -5,11 +5,7 @@
 
 #include "commands.h"
 #include "nlhf/experiments/reproduce.h"
-#ifdef NLHF_WITH_TORCH
-#include <torch/version.h>
-
-#include "nlhf/neural/neural_figure.h"
-#endif
+#include "neural_plugin.h"
 
 namespace nlhf::cli {
 
@@ -26,19 +22,15 @@ int RunReproduce(const ReproduceArgs& args, const std::string& command_line) {
   options.quick = args.quick;
   options.seeds = args.seeds;
   options.command_line = command_line;
-#ifdef NLHF_WITH_TORCH
-  options.versions = fmt::format("LibTorch {}.{}.{}", TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR, TORCH_VERSION_PATCH);
-  options.neural_panels = [](bool quick, int seeds, const std::function<void(const std::string&)>& progress) {
-    neural::NeuralFigureOptions figure;
-    figure.seeds = seeds;
-    figure.exact_iterations = quick ? 3000 : 20000;
-    figure.sampled_iterations = quick ? 3000 : 6000;
-    figure.progress = progress;
-    std::vector<std::pair<std::string, GapPanel>> panels;
-    for (neural::NeuralPanel& p : neural::RunNeuralFigure(figure)) panels.emplace_back(p.key, std::move(p.panel));
-    return panels;
-  };
-#endif
+  if (NeuralPluginAvailable()) {
+    const NeuralPluginFunctions& plugin = NeuralPlugin();
+    options.versions = plugin.torch_version();
+    options.neural_panels = [&plugin](bool quick, int seeds, const std::function<void(const std::string&)>& progress) {
+      std::vector<std::pair<std::string, GapPanel>> panels;
+      plugin.neural_figure_panels(quick, seeds, progress, &panels);
+      return panels;
+    };
+  }
   if (ProgressWanted()) {
     options.progress = [](const std::string& what) { std::cerr << "\r\033[K" << what << std::flush; };
   }

@@ -1,14 +1,15 @@
 // nlhf train: a neural (or tabular) policy trained with one of the methods as a loss, exact or sampled
-// feedback, certified every --log-every iterations by the exact duality gap of the network's policy.
+// feedback, certified every --log-every iterations by the exact duality gap of the network's policy. The
+// flags live here; the run, which needs LibTorch, in the neural plugin (neural_plugin.h).
 #include <fmt/format.h>
 
 #include <iostream>
 
 #include "commands.h"
 #include "nlhf/error.h"
-#include "nlhf/io/atomic_file.h"
+#include "nlhf/generators.h"
 #include "nlhf/neural/methods.h"
-#include "nlhf/neural/trainer.h"
+#include "neural_plugin.h"
 
 namespace nlhf::cli {
 
@@ -93,100 +94,6 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
   AddCommonFlags(command, args.common, true);
 }
 
-int RunTrain(const TrainArgs& args) {
-  if (args.game.empty() && args.generate.empty()) {
-    throw InvalidArgument("give --game FILE or --generate KIND");
-  }
-  torch::set_num_threads(args.threads);
-  const neural::TrainingGames games =
-      args.game.empty()
-          ? neural::GenerateTrainingGames({.kind = args.generate, .n = args.n, .seed = args.common.seed}, args.contexts)
-          : neural::ReadTrainingGames(args.game, args.common.seed);
-
-  neural::TrainOptions options;
-  options.algorithm = args.algorithm;
-  options.policy.kind = neural::ParsePolicyKind(args.policy);
-  options.policy.depth = args.depth;
-  options.policy.hidden_width = args.width;
-  options.iterations = args.iterations;
-  options.learning_rate = args.learning_rate;
-  options.step_size = args.step_size;
-  options.beta = args.beta;
-  options.optimizer = neural::ParseOptimizerKind(args.optimizer);
-  options.feedback = neural::ParseFeedbackKind(args.feedback);
-  options.samples = args.samples;
-  options.seed = args.common.seed;
-  options.device = args.device;
-  options.log_every = args.log_every;
-  options.backend = neural::ParseBackend(args.backend);
-  options.checkpoint_directory = args.checkpoint_directory;
-  options.checkpoint_every = args.checkpoint_every;
-  options.resume_directory = args.resume_directory;
-
-  const bool progress = ProgressWanted() && !args.common.json;
-  neural::TrainCallback callback;
-  if (progress) {
-    callback = [](const neural::TrainRecord& r, std::int64_t total) {
-      constexpr int kWidth = 30;
-      const int done = total > 0 ? static_cast<int>(kWidth * r.iteration / total) : kWidth;
-      std::cerr << fmt::format("\r[{}{}] {}/{}  gap {:.3e}", std::string(done, '#'), std::string(kWidth - done, '.'),
-                               r.iteration, total, r.mean_gap)
-                << std::flush;
-      return true;
-    };
-  }
-  const neural::TrainResult result = neural::Train(games, options, callback);
-  if (progress) std::cerr << "\r" << std::string(70, ' ') << "\r";
-  if (!args.trace_path.empty()) WriteFileAtomically(args.trace_path, neural::FormatTrainTraceCsv(result.trace));
-
-  if (args.common.json) {
-    nlohmann::json out;
-    out["algorithm"] = result.algorithm;
-    out["network"] = result.network;
-    out["backend"] = result.backend;
-    out["game"] = games.description;
-    out["feedback"] = args.feedback;
-    out["optimizer"] = args.optimizer;
-    out["learning_rate"] = args.learning_rate;
-    out["termination"] = TerminationName(result.termination);
-    out["message"] = result.message;
-    out["iterations"] = result.iterations;
-    out["resumed_from"] = result.resumed_from;
-    out["seconds"] = result.seconds;
-    out["microseconds_per_iteration"] = result.microseconds_per_iteration;
-    out["parameters"] = result.parameters;
-    out["queries"] = result.queries;
-    out["mean_gap"] = result.mean_gap;
-    out["max_gap"] = result.max_gap;
-    if (!std::isnan(result.mean_regularized_gap)) out["mean_regularized_gap"] = result.mean_regularized_gap;
-    nlohmann::json contexts = nlohmann::json::array();
-    for (int c = 0; c < games.num_contexts(); ++c) {
-      contexts.push_back({{"context", games.contexts[c]},
-                          {"duality_gap", result.gaps(c)},
-                          {"policy", ToJson(Eigen::VectorXd(result.policy.row(c).transpose()))}});
-    }
-    out["contexts"] = contexts;
-    PrintJson(out);
-  } else {
-    std::cout << fmt::format("nlhf train: {} on {}\n", result.algorithm, games.description);
-    std::cout << fmt::format("policy:     {}\n", result.network);
-    std::cout << fmt::format("feedback:   {}{}, {} lr {:g}, {} backend\n", args.feedback,
-                             args.feedback == "sampled" ? fmt::format(" ({} queries per context per estimate, {} in all)",
-                                                                      args.samples, result.queries)
-                                                        : "",
-                             args.optimizer, args.learning_rate, result.backend);
-    std::cout << fmt::format("iterations: {}{} in {:.3g} s ({:.1f} µs per iteration)\n", result.iterations,
-                             result.resumed_from > 0 ? fmt::format(" (resumed from {})", result.resumed_from) : "",
-                             result.seconds, result.microseconds_per_iteration);
-    std::cout << fmt::format("duality gap of the network's policy (exact, original game): {:.3e} mean, {:.3e} max "
-                             "over {} context{}\n",
-                             result.mean_gap, result.max_gap, games.num_contexts(), games.num_contexts() == 1 ? "" : "s");
-    if (!std::isnan(result.mean_regularized_gap)) {
-      std::cout << fmt::format("regularized gap (beta game): {:.3e} mean\n", result.mean_regularized_gap);
-    }
-    if (result.termination == Termination::kNumericalFailure) std::cout << "numerical failure: " << result.message << "\n";
-  }
-  return result.termination == Termination::kNumericalFailure ? 1 : 0;
-}
+int RunTrain(const TrainArgs& args) { return NeuralPlugin().run_train(args); }
 
 }  // namespace nlhf::cli

@@ -111,7 +111,7 @@ struct GenerateArgs {
 void SetupGenerate(CLI::App& command, GenerateArgs& args);
 int RunGenerate(const GenerateArgs& args);
 
-// Built only with LibTorch (NLHF_WITH_TORCH).
+// Runs through the neural plugin (neural_plugin.h), which needs LibTorch.
 struct TrainArgs {
   CommonArgs common;
   std::string game;

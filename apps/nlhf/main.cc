@@ -56,11 +56,9 @@ int main(int argc, char** argv) {
   CLI::App* generate = app.add_subcommand("generate", "Write a seeded test game to a matrix file");
   nlhf::cli::SetupGenerate(*generate, generate_args);
 
-#ifdef NLHF_WITH_TORCH
   nlhf::cli::TrainArgs train_args;
   CLI::App* train = app.add_subcommand("train", "Train a neural policy (LibTorch) with OMWU or a baseline as its loss");
   nlhf::cli::SetupTrain(*train, train_args);
-#endif
 
   nlhf::cli::AlgorithmsArgs algorithms_args;
   CLI::App* algorithms = app.add_subcommand("algorithms", "List the solvers with their parameters");
@@ -96,9 +94,7 @@ int main(int argc, char** argv) {
     }
     if (*generate) return nlhf::cli::RunGenerate(generate_args);
     if (*algorithms) return nlhf::cli::RunAlgorithms(algorithms_args);
-#ifdef NLHF_WITH_TORCH
     if (*train) return nlhf::cli::RunTrain(train_args);
-#endif
   } catch (const nlhf::InvalidArgument& error) {
     return Fail(2, error.what());
   } catch (const nlhf::ParseError& error) {
