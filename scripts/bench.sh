@@ -26,7 +26,7 @@ PY
 done
 # One neural training iteration (EGPO MLP, OMWU loss, exact feedback, plain SGD, the gap every iteration),
 # nlhf train beside the same loop written with PyTorch, one thread each.
-if "$nlhf" train --help > /dev/null 2>&1; then
+if "$nlhf" train --generate rps --iters 1 > /dev/null 2>&1; then  # built with LibTorch
   train_sizes=(100 1000)
   declare -A torch_loop
   while read -r n us; do torch_loop[$n]=$us; done < <(/usr/bin/python3 "$(dirname "$0")/bench_torch_train.py" --threads 1 "${train_sizes[@]}")
