@@ -123,7 +123,7 @@ class TrainingRun {
           exact_payoff = oracle_.ExactPayoffs(pi_t);
         }
       }
-      if (record || last) {
+      if (record) {
         const internal::RowMatrix log_pi = fused_ ? fused_->log_policy() : ToEigen(log_pi_t);
         const internal::RowMatrix payoff = fused_ ? fused_->payoffs() : PayoffsOf(log_pi);
         const TrainRecord r = Measure(t, log_pi, payoff);
