@@ -30,7 +30,7 @@ TEST_F(Cli, TrainTabularTracesTheSameGapsAsSolve) {
   ASSERT_EQ(Nlhf("generate planted --n 20 --seed 3 --out game.txt").exit_code, 0);
   ASSERT_EQ(Nlhf("solve game.txt --algo omwu --eta 0.8 --no-polish --iters 300 --tol 0 --trace solve.csv").exit_code, 0);
   const CommandRun run = Nlhf("train --game game.txt --policy tabular --algo omwu --eta 0.8 --iters 300 "
-                              "--trace train.csv --json");
+                              "--trace train.csv --plot train.png --json");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const std::vector<double> solved = CsvColumn(dir_ / "solve.csv", 1);
   const std::vector<double> trained = CsvColumn(dir_ / "train.csv", 1);
@@ -43,6 +43,7 @@ TEST_F(Cli, TrainTabularTracesTheSameGapsAsSolve) {
     EXPECT_TRUE(out.contains(key)) << key;
   }
   EXPECT_EQ(out["iterations"], 300);
+  EXPECT_GT(fs::file_size(dir_ / "train.png"), 10000u);
   EXPECT_NEAR(out["mean_gap"].get<double>(), solved.back(), 1e-9);
 }
 

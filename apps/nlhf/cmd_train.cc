@@ -83,6 +83,9 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command.add_option("--trace", args.trace_path, "Write the trace as CSV");
+  command.add_option("--plot", args.plot_path,
+                     "Draw the exact duality gap against the iteration into this PNG (gnuplot; mean over contexts, "
+                     "band up to the max; the regularized gap too for regularized methods)");
   command.add_option("--checkpoint", args.checkpoint_directory,
                      "Directory for checkpoints (parameters, optimizer, iteration, previous payoffs, RNG, trace), "
                      "written atomically; always written at the end");

@@ -134,6 +134,7 @@ struct TrainArgs {
   std::string backend = "auto";
   std::int64_t log_every = 1;
   std::string trace_path;
+  std::string plot_path;
   std::string checkpoint_directory;
   std::int64_t checkpoint_every = 0;
   std::string resume_directory;

@@ -3,18 +3,47 @@
 #include <fmt/format.h>
 #include <torch/version.h>
 
+#include <cmath>
 #include <iostream>
 
 #include "commands.h"
 #include "neural_plugin.h"
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
+#include "nlhf/io/gnuplot.h"
 #include "nlhf/neural/methods.h"
 #include "nlhf/neural/neural_figure.h"
 #include "nlhf/neural/trainer.h"
 
 namespace nlhf::cli {
 namespace {
+
+// The trace as gap curves for PlotGapCurves: the mean over contexts with a band up to the max, and the
+// regularized gap for regularized methods.
+void PlotTrace(const neural::TrainResult& result, const neural::TrainingGames& games, const TrainArgs& args) {
+  MethodSummary gap, regularized;
+  gap.name = games.num_contexts() > 1 ? "duality gap (mean over contexts; band up to the max)" : "duality gap";
+  regularized.name = "regularized gap (mean)";
+  for (const neural::TrainRecord& r : result.trace) {
+    gap.curve.iterations.push_back(r.iteration);
+    gap.curve.median.push_back(r.mean_gap);
+    gap.curve.minimum.push_back(r.mean_gap);
+    gap.curve.maximum.push_back(r.max_gap);
+    if (!std::isnan(r.mean_regularized_gap)) {
+      regularized.curve.iterations.push_back(r.iteration);
+      regularized.curve.median.push_back(r.mean_regularized_gap);
+      regularized.curve.minimum.push_back(r.mean_regularized_gap);
+      regularized.curve.maximum.push_back(r.mean_regularized_gap);
+    }
+  }
+  std::vector<MethodSummary> curves = {gap};
+  if (!regularized.curve.iterations.empty()) curves.push_back(regularized);
+  PlotGapCurves(curves,
+                {.title = fmt::format("nlhf train: {} on {}, {} policy, {} feedback, {} lr {:g}", result.algorithm,
+                                      games.description, args.policy, args.feedback, args.optimizer, args.learning_rate),
+                 .y_label = "exact duality gap of the network's policy"},
+                args.plot_path);
+}
 
 int RunTrainWithTorch(const TrainArgs& args) {
   if (args.game.empty() && args.generate.empty()) {
@@ -61,6 +90,7 @@ int RunTrainWithTorch(const TrainArgs& args) {
   const neural::TrainResult result = neural::Train(games, options, callback);
   if (progress) std::cerr << "\r" << std::string(70, ' ') << "\r";
   if (!args.trace_path.empty()) WriteFileAtomically(args.trace_path, neural::FormatTrainTraceCsv(result.trace));
+  if (!args.plot_path.empty()) PlotTrace(result, games, args);
 
   if (args.common.json) {
     nlohmann::json out;
