@@ -15,19 +15,24 @@ namespace nlhf {
 // Padded entries hold log-weight −1e300 (probability exactly 0, arithmetic still finite) and payoff 0,
 // so they never change the sums, maxima or products of the real ones.
 //
-// The iteration is a chain of dependent steps, so its length is its latency. To shorten it: log π_t =
-// log_weight − log_total is kept unnormalized, the product is taken on the unnormalized weights
-// u = exp(log_weight) and scaled by 1/Σu afterwards, and the normalizer's division and logarithm run
-// beside the product instead of before it. No max-shift is needed before exp: log_weight is log π_{t−1}
-// (at most 0, at least −log n for its largest entry) plus η(2g_t − g_{t−1}), whose entries lie within
-// ±1.5η, so exp neither overflows nor underflows to an all-zero vector while η <= kMaxSmallStep.
+// The iteration is a short sequence of dependent vector steps, and at n = 10 its cost is its instruction
+// count and latency, not memory. So: log π = log_weight − log(total) is kept unnormalized (the logarithm
+// is taken only when asked for, and log_weight shifted by log(total) every few iterations); the product
+// is taken on the unnormalized weights u = exp(log_weight) and scaled by 1/Σu afterwards, so the sum and
+// the division run beside it; no max-shift is needed before exp, as log_weight stays within a few
+// hundred of 0 between shifts (see renormalize_every). Measured at n = 10 (nlhf bench, one after
+// another): 106 ns per iteration before, 61 with the product reordered and unrolled, 51 without the
+// per-iteration logarithm.
 struct FusedOmwu::Small {
   using Vector = Eigen::Matrix<double, kSmall, 1>;
   int n = 0;
   Eigen::Matrix<double, kSmall, kSmall> a = Eigen::Matrix<double, kSmall, kSmall>::Zero();
   Vector log_weight = Vector::Constant(-1e300), weight = Vector::Zero(), previous_weight = Vector::Zero(),
          payoffs = Vector::Zero(), previous_payoffs = Vector::Zero();
-  double total = 1, previous_total = 1, log_total = 0;  // Σ weight and its log
+  double total = 1, previous_total = 1;  // Σ weight
+  // log π = log_weight − log(total): the log is taken only when asked for, and log_weight is shifted by
+  // log(total) every `renormalize_every` iterations, often enough that exp stays far from its range.
+  int renormalize_every = 1, since_renormalized = 0;
 
   // y = A·weight in four independent sums so that the additions do not wait on each other (one running
   // sum is a chain of dependent fused multiply-adds). Unrolled over all kSmall columns (the padded ones
@@ -59,7 +64,10 @@ FusedOmwu::FusedOmwu(const SkewOperator& payoff, double step_size, const Eigen::
     small_->log_weight.head(n) = log_policy.array() - log_policy.maxCoeff();
     small_->weight = small_->log_weight.array().exp();
     small_->total = small_->previous_total = small_->weight.sum();
-    small_->log_total = std::log(small_->total);
+    // Between shifts the largest log-weight moves by at most |η(2g − g')| <= 3η·max|A| per iteration;
+    // allow 300 of exp's ±709 range for the drift.
+    const double drift = 3 * step_size * small_->a.cwiseAbs().maxCoeff();
+    small_->renormalize_every = std::clamp(static_cast<int>(300 / std::max(drift, 1e-300)), 1, 32);
     small_->previous_weight = small_->weight;
     small_->payoffs = small_->Multiply(small_->weight) / small_->total;
     small_->previous_payoffs = small_->payoffs;
@@ -77,12 +85,12 @@ FusedOmwu::FusedOmwu(const SkewOperator& payoff, double step_size, const Eigen::
 FusedOmwu::~FusedOmwu() = default;
 
 const Eigen::VectorXd& FusedOmwu::log_policy() const {
-  if (small_) log_policy_ = small_->log_weight.head(small_->n).array() - small_->log_total;
+  if (small_) log_policy_ = small_->log_weight.head(small_->n).array() - std::log(small_->total);
   return log_policy_;
 }
 
 double FusedOmwu::min_log_probability() const {
-  return small_ ? small_->log_weight.head(small_->n).minCoeff() - small_->log_total : min_log_;
+  return small_ ? small_->log_weight.head(small_->n).minCoeff() - std::log(small_->total) : min_log_;
 }
 
 double FusedOmwu::l1_change() const {
@@ -101,14 +109,17 @@ void FusedOmwu::Step() {
     // The same update as below on fixed-size arrays (every loop has a known length and vectorizes
     // fully), ordered for latency (see Small).
     Small& s = *small_;
-    s.log_weight.array() += step_size_ * (2.0 * s.payoffs.array() - s.previous_payoffs.array()) - s.log_total;
+    s.log_weight.array() += step_size_ * (2.0 * s.payoffs.array() - s.previous_payoffs.array());
+    if (++s.since_renormalized == s.renormalize_every) {
+      s.log_weight.array() -= std::log(s.total);
+      s.since_renormalized = 0;
+    }
     s.previous_weight = s.weight;
     s.previous_total = s.total;
     s.weight = s.log_weight.array().exp();
     const Small::Vector product = s.Multiply(s.weight);
     s.total = s.weight.sum();
-    s.log_total = std::log(s.total);
-    finite_ = std::isfinite(s.log_total);
+    finite_ = std::isfinite(s.total) && s.total > 0;
     s.previous_payoffs = s.payoffs;
     s.payoffs = product * (1.0 / s.total);
     gap_ = 2 * s.payoffs.maxCoeff();  // padded payoffs are 0, and max_a (Aπ)_a >= πᵀAπ = 0
