@@ -30,9 +30,10 @@ test: build
 bench: build
 	bash scripts/bench.sh $(BUILD_DIR)/nlhf $(BUILD_DIR)/bench/nlhf_benchmarks
 
-# The Python module, into $(BUILD_DIR)/python: PYTHONPATH=$(BUILD_DIR)/python /usr/bin/python3 -c 'import nlhf'
+# The Python modules, into $(BUILD_DIR)/python: PYTHONPATH=$(BUILD_DIR)/python /usr/bin/python3 -c 'import nlhf'
+# (and nlhf_neural, for training, when LibTorch is there)
 python: configure
-	@cmake --build $(BUILD_DIR) --target nlhf_python -j $(JOBS)
+	@cmake --build $(BUILD_DIR) --target python_modules -j $(JOBS)
 
 clean:
 	rm -rf $(BUILD_DIR)

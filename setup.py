@@ -25,7 +25,7 @@ class CMakeBuild(build_ext):
                        check=True)
         subprocess.run(["cmake", "--build", str(build_dir), "--target", "nlhf_python", "-j", str(os.cpu_count() or 2)],
                        check=True)
-        built = next((build_dir / "python").glob("nlhf*.so"))
+        built = next((build_dir / "python").glob("nlhf.*.so"))
         destination = pathlib.Path(self.get_ext_fullpath(ext.name))
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(built, destination)

@@ -13,42 +13,12 @@
 #include "nlhf/nlhf.h"
 #include "nlhf/ranking/rank.h"
 #include "nlhf/ranking/readers.h"
+#include "arrays.h"
 
 namespace py = pybind11;
 
 namespace nlhf::python {
 namespace {
-
-// A 2-D NumPy array of any real dtype, order and strides, as an Eigen matrix. `single_precision` tells
-// whether it was float32.
-Eigen::MatrixXd ToMatrix(const py::handle& object, const char* what, bool* single_precision = nullptr) {
-  py::array array = py::array::ensure(object);
-  if (!array) throw InvalidArgument(fmt::format("{} must be a 2-D NumPy array (or convertible to one)", what));
-  if (array.ndim() != 2) {
-    throw InvalidArgument(fmt::format("{} must be 2-D, got {} dimension(s)", what, array.ndim()));
-  }
-  const py::dtype dtype = array.dtype();
-  if (dtype.kind() != 'f' && dtype.kind() != 'i' && dtype.kind() != 'u' && dtype.kind() != 'b') {
-    throw InvalidArgument(fmt::format("{} must hold real numbers, got dtype {}", what, static_cast<std::string>(py::str(static_cast<const py::handle&>(dtype)))));
-  }
-  if (!dtype.is(py::dtype::of<double>()) && !dtype.is(py::dtype::of<float>())) {
-    array = py::array_t<double, py::array::forcecast>::ensure(array);
-  }
-  const auto rows = array.shape(0), columns = array.shape(1);
-  const auto row_stride = array.strides(0), column_stride = array.strides(1);
-  const char* data = static_cast<const char*>(array.data());
-  Eigen::MatrixXd matrix(rows, columns);
-  const bool single = array.dtype().is(py::dtype::of<float>());
-  if (single_precision != nullptr) *single_precision = single;
-  for (py::ssize_t i = 0; i < rows; ++i) {
-    for (py::ssize_t j = 0; j < columns; ++j) {
-      const char* entry = data + i * row_stride + j * column_stride;
-      matrix(i, j) = single ? static_cast<double>(*reinterpret_cast<const float*>(entry))
-                            : *reinterpret_cast<const double*>(entry);
-    }
-  }
-  return matrix;
-}
 
 Eigen::VectorXd ToVector(const py::handle& object, const char* what) {
   const auto array = py::array_t<double, py::array::forcecast>::ensure(object);
@@ -67,12 +37,6 @@ PlayerVectors ToPlayerVectors(const py::handle& object, const char* what) {
     }
   }
   return {ToVector(object, what)};
-}
-
-py::array_t<double> ToArray(const Eigen::VectorXd& v) {
-  py::array_t<double> out(v.size());
-  std::copy(v.data(), v.data() + v.size(), out.mutable_data());
-  return out;
 }
 
 py::array_t<std::int64_t> ToArray(const std::vector<int>& v) {

@@ -50,6 +50,37 @@ TrainingGames GenerateTrainingGames(const GeneratorOptions& options, int context
   return games;
 }
 
+TrainingGames MakeTrainingGames(const std::vector<Eigen::MatrixXd>& preferences, const Eigen::MatrixXd& features,
+                                std::uint64_t seed, const std::string& description) {
+  if (preferences.empty()) throw InvalidArgument("no contexts: give at least one preference matrix");
+  TrainingGames games;
+  std::vector<torch::Tensor> payoffs;
+  const Eigen::Index n = preferences.front().rows();
+  for (size_t c = 0; c < preferences.size(); ++c) {
+    const PreferenceGame validated(preferences[c], {}, {}, {fmt::format("context {}", c), {}});
+    if (validated.num_responses() != n) {
+      throw InvalidArgument(fmt::format("context {}: {} responses, but context 0 has {}; every context needs the "
+                                        "same number",
+                                        c, validated.num_responses(), n));
+    }
+    payoffs.push_back(ToTensor(validated.Payoff()));
+    games.contexts.push_back(std::to_string(c));
+  }
+  const int contexts = static_cast<int>(preferences.size());
+  games.payoff = torch::stack(payoffs);
+  if (features.size() == 0) {
+    games.features = GaussianFeatures(contexts, seed);
+  } else {
+    if (features.rows() != contexts || !features.allFinite()) {
+      throw InvalidArgument(fmt::format("features must be a finite {} x d matrix (one row per context), got {} x {}",
+                                        contexts, features.rows(), features.cols()));
+    }
+    games.features = ToTensor(features);
+  }
+  games.description = description;
+  return games;
+}
+
 TrainingGames ReadTrainingGames(const std::string& path, std::uint64_t seed) {
   const std::string extension = std::filesystem::path(path).extension().string();
   const bool batch = extension == ".jsonl" || extension == ".ndjson" || extension == ".egpo";

@@ -5,6 +5,8 @@
 
 #include <torch/torch.h>
 
+#include <Eigen/Dense>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -29,6 +31,11 @@ inline constexpr int kGeneratedFeatureDimension = 10;
 // `contexts` games of `options.kind`, with seeds options.seed, options.seed + 1, ...; each context's
 // features are N(0, 1) draws seeded by options.seed. Preference kinds only (not hard2x2).
 TrainingGames GenerateTrainingGames(const GeneratorOptions& options, int contexts);
+
+// Contexts from preference matrices (checked as `nlhf solve` checks them; messages name "context c"),
+// all n × n, with `features` (C × d) or, when empty, seeded N(0, 1) features.
+TrainingGames MakeTrainingGames(const std::vector<Eigen::MatrixXd>& preferences, const Eigen::MatrixXd& features,
+                                std::uint64_t seed, const std::string& description);
 
 // One preference matrix (any matrix format `nlhf solve` reads) or a batch file (.jsonl: one game per
 // line, optional "features"; EGPO text). Every context must have the same n and the features, where

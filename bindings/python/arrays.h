@@ -1,0 +1,57 @@
+// NumPy arrays to and from Eigen, shared by the Python modules `nlhf` and `nlhf_neural`.
+#ifndef NLHF_BINDINGS_PYTHON_ARRAYS_H_
+#define NLHF_BINDINGS_PYTHON_ARRAYS_H_
+
+#include <fmt/format.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <Eigen/Dense>
+#include <string>
+
+#include "nlhf/error.h"
+
+namespace nlhf::python {
+
+namespace py = pybind11;
+
+// A 2-D NumPy array of any real dtype, order and strides, as an Eigen matrix. `single_precision` tells
+// whether it was float32.
+inline Eigen::MatrixXd ToMatrix(const py::handle& object, const char* what, bool* single_precision = nullptr) {
+  py::array array = py::array::ensure(object);
+  if (!array) throw InvalidArgument(fmt::format("{} must be a 2-D NumPy array (or convertible to one)", what));
+  if (array.ndim() != 2) {
+    throw InvalidArgument(fmt::format("{} must be 2-D, got {} dimension(s)", what, array.ndim()));
+  }
+  const py::dtype dtype = array.dtype();
+  if (dtype.kind() != 'f' && dtype.kind() != 'i' && dtype.kind() != 'u' && dtype.kind() != 'b') {
+    throw InvalidArgument(fmt::format("{} must hold real numbers, got dtype {}", what, static_cast<std::string>(py::str(static_cast<const py::handle&>(dtype)))));
+  }
+  if (!dtype.is(py::dtype::of<double>()) && !dtype.is(py::dtype::of<float>())) {
+    array = py::array_t<double, py::array::forcecast>::ensure(array);
+  }
+  const auto rows = array.shape(0), columns = array.shape(1);
+  const auto row_stride = array.strides(0), column_stride = array.strides(1);
+  const char* data = static_cast<const char*>(array.data());
+  Eigen::MatrixXd matrix(rows, columns);
+  const bool single = array.dtype().is(py::dtype::of<float>());
+  if (single_precision != nullptr) *single_precision = single;
+  for (py::ssize_t i = 0; i < rows; ++i) {
+    for (py::ssize_t j = 0; j < columns; ++j) {
+      const char* entry = data + i * row_stride + j * column_stride;
+      matrix(i, j) = single ? static_cast<double>(*reinterpret_cast<const float*>(entry))
+                            : *reinterpret_cast<const double*>(entry);
+    }
+  }
+  return matrix;
+}
+
+inline py::array_t<double> ToArray(const Eigen::VectorXd& v) {
+  py::array_t<double> out(v.size());
+  std::copy(v.data(), v.data() + v.size(), out.mutable_data());
+  return out;
+}
+
+}  // namespace nlhf::python
+
+#endif  // NLHF_BINDINGS_PYTHON_ARRAYS_H_

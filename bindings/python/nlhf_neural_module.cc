@@ -1,0 +1,163 @@
+// `import nlhf_neural`: training neural policies from Python (nlhf train's engine). A module of its own
+// so that `import nlhf` does not load LibTorch (about 0.3 s); this one does. Training releases the GIL.
+#include <fmt/format.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+#include <string>
+
+#include "arrays.h"
+#include "nlhf/error.h"
+#include "nlhf/neural/methods.h"
+#include "nlhf/neural/trainer.h"
+
+namespace nlhf::python {
+namespace {
+
+// P as one n × n matrix, or a C × n × n array / sequence of matrices (one per context).
+std::vector<Eigen::MatrixXd> ToContexts(const py::handle& object) {
+  if (py::isinstance<py::list>(object) || py::isinstance<py::tuple>(object)) {
+    std::vector<Eigen::MatrixXd> contexts;
+    for (const py::handle item : py::reinterpret_borrow<py::sequence>(object)) contexts.push_back(ToMatrix(item, "P"));
+    return contexts;
+  }
+  py::array array = py::array::ensure(object);
+  if (array && array.ndim() == 3) {
+    std::vector<Eigen::MatrixXd> contexts;
+    for (py::ssize_t c = 0; c < array.shape(0); ++c) contexts.push_back(ToMatrix(array[py::int_(c)], "P"));
+    return contexts;
+  }
+  return {ToMatrix(object, "P")};
+}
+
+py::dict TraceDict(const std::vector<neural::TrainRecord>& trace) {
+  const auto column = [&trace](auto field) {
+    Eigen::VectorXd v(static_cast<Eigen::Index>(trace.size()));
+    for (size_t i = 0; i < trace.size(); ++i) v[static_cast<Eigen::Index>(i)] = static_cast<double>(field(trace[i]));
+    return ToArray(v);
+  };
+  py::dict d;
+  d["iteration"] = column([](const neural::TrainRecord& r) { return r.iteration; });
+  d["mean_gap"] = column([](const neural::TrainRecord& r) { return r.mean_gap; });
+  d["max_gap"] = column([](const neural::TrainRecord& r) { return r.max_gap; });
+  d["mean_regularized_gap"] = column([](const neural::TrainRecord& r) { return r.mean_regularized_gap; });
+  d["max_regularized_gap"] = column([](const neural::TrainRecord& r) { return r.max_regularized_gap; });
+  d["loss"] = column([](const neural::TrainRecord& r) { return r.loss; });
+  d["queries"] = column([](const neural::TrainRecord& r) { return r.queries; });
+  d["min_log_probability"] = column([](const neural::TrainRecord& r) { return r.min_log_probability; });
+  return d;
+}
+
+py::dict Train(const py::object& P, const std::optional<std::string>& generate, int n, int contexts,
+               const py::object& features, const std::string& policy, const std::string& algo, std::int64_t iters,
+               double lr, std::optional<double> eta, std::optional<double> beta, const std::string& optimizer,
+               const std::string& feedback, int samples, std::uint64_t seed, const std::string& backend,
+               std::int64_t log_every, int depth, int width) {
+  if (P.is_none() == !generate.has_value()) throw InvalidArgument("give P or generate=KIND (not both)");
+  Eigen::MatrixXd feature_matrix;
+  if (!features.is_none()) feature_matrix = ToMatrix(features, "features");
+  const neural::TrainingGames games =
+      generate ? neural::GenerateTrainingGames({.kind = *generate, .n = n, .seed = seed}, contexts)
+               : neural::MakeTrainingGames(ToContexts(P), feature_matrix, seed, "P");
+  neural::TrainOptions options;
+  options.algorithm = algo;
+  options.policy.kind = neural::ParsePolicyKind(policy);
+  options.policy.depth = depth;
+  options.policy.hidden_width = width;
+  options.iterations = iters;
+  options.learning_rate = lr;
+  options.step_size = eta;
+  options.beta = beta;
+  options.optimizer = neural::ParseOptimizerKind(optimizer);
+  options.feedback = neural::ParseFeedbackKind(feedback);
+  options.samples = samples;
+  options.seed = seed;
+  options.backend = neural::ParseBackend(backend);
+  options.log_every = log_every;
+  neural::TrainResult result;
+  {
+    py::gil_scoped_release release;
+    result = neural::Train(games, options);
+  }
+  py::dict out;
+  out["algorithm"] = result.algorithm;
+  out["network"] = result.network;
+  out["backend"] = result.backend;
+  out["termination"] = std::string(TerminationName(result.termination));
+  out["message"] = result.message;
+  out["iterations"] = result.iterations;
+  out["seconds"] = result.seconds;
+  out["microseconds_per_iteration"] = result.microseconds_per_iteration;
+  out["parameters"] = result.parameters;
+  out["queries"] = result.queries;
+  out["mean_gap"] = result.mean_gap;
+  out["max_gap"] = result.max_gap;
+  out["gaps"] = ToArray(result.gaps);
+  py::array_t<double> policy_array({result.policy.rows(), result.policy.cols()});
+  for (Eigen::Index c = 0; c < result.policy.rows(); ++c) {
+    for (Eigen::Index a = 0; a < result.policy.cols(); ++a) policy_array.mutable_at(c, a) = result.policy(c, a);
+  }
+  out["policy"] = policy_array;
+  out["trace"] = TraceDict(result.trace);
+  return out;
+}
+
+}  // namespace
+}  // namespace nlhf::python
+
+PYBIND11_MODULE(nlhf_neural, m) {
+  using namespace nlhf::python;
+  namespace py = pybind11;
+  m.doc() = "Neural (and tabular) policies trained with OMWU or a baseline as the loss, over LibTorch: the engine "
+            "of `nlhf train`. Separate from `nlhf` so that `import nlhf` does not load LibTorch.";
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const nlhf::InvalidArgument& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const nlhf::ParseError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const nlhf::Unavailable& e) {
+      PyErr_SetString(PyExc_RuntimeError, e.what());
+    }
+  });
+  m.def("train", &Train, py::arg("P") = py::none(), py::kw_only(), py::arg("generate") = py::none(),
+        py::arg("n") = 100, py::arg("contexts") = 1, py::arg("features") = py::none(), py::arg("policy") = "mlp",
+        py::arg("algo") = "omwu", py::arg("iters") = 1000, py::arg("lr") = 1.0, py::arg("eta") = py::none(),
+        py::arg("beta") = py::none(), py::arg("optimizer") = "sgd", py::arg("feedback") = "exact",
+        py::arg("samples") = 100, py::arg("seed") = 0, py::arg("backend") = "auto", py::arg("log_every") = 1,
+        py::arg("depth") = 3, py::arg("width") = 10,
+        R"doc(Train a policy network with a method's loss (docs/neural.md); the same engine as `nlhf train`.
+
+P: one preference matrix (n x n), or contexts as a C x n x n array or a list of n x n matrices; or
+    generate="random"|"planted"|... with n, contexts and seed instead.
+features: C x d context features for policy="contextual" (default: seeded N(0,1), d = 10).
+policy: "tabular", "mlp" (the EGPO network per context) or "contextual".
+algo: omwu, mwu, sppo, online-ipo, ipo-md, inpo, nash-md, nash-md-pg, mmd, egpo (nlhf_neural.methods()).
+lr, eta, beta: with policy="tabular" and plain SGD the step is the tabular method's with step lr*eta.
+feedback: "exact", or "sampled" with `samples` Bernoulli queries per context per payoff estimate.
+backend: "auto", "fused" (CPU, SGD, tabular/mlp) or "autograd" (LibTorch).
+
+Returns a dict: algorithm, network, backend, termination, iterations, seconds, microseconds_per_iteration,
+parameters, queries, mean_gap, max_gap, gaps (per context), policy (C x n), trace (dict of arrays).
+Raises ValueError on bad input, with the command line's messages.)doc");
+  m.def(
+      "methods",
+      [] {
+        py::list list;
+        for (const nlhf::neural::NeuralMethod& method : nlhf::neural::NeuralMethods()) {
+          py::dict d;
+          d["name"] = method.name;
+          d["summary"] = method.summary;
+          d["default_eta"] = method.default_step_size;
+          d["regularized"] = method.regularized;
+          if (method.regularized) d["default_beta"] = method.default_beta;
+          d["tabular_counterpart"] = method.tabular_counterpart;
+          list.append(d);
+        }
+        return list;
+      },
+      "The training methods, with their defaults and the `nlhf.solve` algorithm each reproduces.");
+}

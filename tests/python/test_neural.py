@@ -1,0 +1,59 @@
+"""Tests of `nlhf_neural` (training from Python) against `nlhf.solve` and the command line's rules.
+
+Skipped when nlhf was built without LibTorch. Run by CTest with PYTHONPATH=build/python.
+"""
+import numpy as np
+import pytest
+
+import nlhf
+
+nlhf_neural = pytest.importorskip("nlhf_neural")
+
+
+def planted(n, seed):
+    game = nlhf.generate("planted", n=n, seed=seed)
+    return game[0] if isinstance(game, tuple) else game
+
+
+def test_tabular_sgd_is_the_tabular_solver():
+    P = planted(12, 3)
+    trained = nlhf_neural.train(P, policy="tabular", algo="omwu", eta=0.8, iters=200)
+    solved = nlhf.solve(P, algo="omwu", eta=0.8, polish=False, iters=200, tol=0, trace_every=1)
+    assert trained["backend"] == "fused"
+    np.testing.assert_allclose(trained["policy"][0], solved.policy, atol=1e-12)
+    np.testing.assert_allclose(trained["trace"]["mean_gap"], solved.trace["duality_gap"], atol=1e-9)
+
+
+def test_contexts_from_a_3d_array_train_independently():
+    contexts = np.stack([planted(6, seed) for seed in (1, 2, 3)])
+    together = nlhf_neural.train(contexts, policy="tabular", iters=50)
+    assert together["policy"].shape == (3, 6)
+    for c in range(3):
+        alone = nlhf_neural.train(contexts[c], policy="tabular", iters=50)
+        assert together["gaps"][c] == pytest.approx(alone["gaps"][0], abs=1e-12)
+
+
+def test_sampled_feedback_is_seeded_and_counts_its_queries():
+    first = nlhf_neural.train(generate="random", n=15, seed=4, feedback="sampled", samples=30, lr=0.01, iters=100)
+    second = nlhf_neural.train(generate="random", n=15, seed=4, feedback="sampled", samples=30, lr=0.01, iters=100)
+    assert first["queries"] == 100 * 30
+    np.testing.assert_array_equal(first["trace"]["mean_gap"], second["trace"]["mean_gap"])
+    np.testing.assert_array_equal(first["policy"], second["policy"])
+
+
+def test_bad_input_raises_value_error_with_the_cli_message():
+    with pytest.raises(ValueError, match=r"P \+ P"):
+        nlhf_neural.train(np.array([[0.5, 0.7], [0.2, 0.5]]))
+    with pytest.raises(ValueError, match="give P or generate"):
+        nlhf_neural.train(planted(4, 1), generate="rps")
+    with pytest.raises(ValueError, match="unknown policy"):
+        nlhf_neural.train(generate="rps", policy="transformer")
+    with pytest.raises(ValueError, match="same number"):
+        nlhf_neural.train([planted(4, 1), planted(5, 1)])
+
+
+def test_methods_name_their_tabular_counterparts():
+    methods = {m["name"]: m for m in nlhf_neural.methods()}
+    assert methods["omwu"]["tabular_counterpart"] == "omwu"
+    assert methods["inpo"]["tabular_counterpart"] == "online-ipo"
+    assert methods["nash-md"]["regularized"] and methods["nash-md"]["default_beta"] == 0.05
