@@ -85,6 +85,8 @@ TEST_F(Cli, TrainRejectsBadInput) {
   ExpectUsageError("train --generate rps --device cuda", {"--device cuda"});
   ExpectUsageError("train --generate rps --device tpu", {"--device tpu"});
   ExpectUsageError("train --generate hard2x2", {"payoff game"});
+  ExpectUsageError("train --generate rps --samples 10", {"--samples 10 applies to --feedback sampled"});
+  ExpectUsageError("train --generate rps --checkpoint-every 10", {"--checkpoint-every", "--checkpoint"});
   // A checkpoint made with other settings is refused, naming the setting.
   ASSERT_EQ(Nlhf("train --generate rps --iters 5 --checkpoint ck").exit_code, 0);
   ExpectUsageError("train --generate rps --iters 10 --resume ck --lr 0.5", {"learning_rate", "resume"});

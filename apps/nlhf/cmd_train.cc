@@ -66,9 +66,9 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
                      "exact (the whole P is known) or sampled (Bernoulli(P[y][y′]) answers to queries)")
       ->check(CLI::IsMember({"exact", "sampled"}))
       ->capture_default_str();
-  command.add_option("--samples", args.samples, "Queries per context per payoff estimate, with --feedback sampled")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  command.add_option("--samples", args.samples,
+                     "Queries per context per payoff estimate, with --feedback sampled (default 100)")
+      ->check(CLI::PositiveNumber);
   command.add_option("--device", args.device, "cpu, cuda or cuda:N (cuda needs a CUDA build of LibTorch)")
       ->capture_default_str();
   command.add_option("--threads", args.threads, "LibTorch intra-op threads (small networks run fastest on 1)")
@@ -76,7 +76,7 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
       ->capture_default_str();
   command.add_option("--backend", args.backend,
                      "autograd (LibTorch: every policy, optimizer, feedback, device), fused (the whole iteration "
-                     "hand-derived on the CPU: tabular/mlp, sgd, exact feedback), auto (fused where it applies)")
+                     "hand-derived on the CPU: tabular/mlp policies, sgd), auto (fused where it applies)")
       ->check(CLI::IsMember({"auto", "autograd", "fused"}))
       ->capture_default_str();
   command.add_option("--log-every", args.log_every, "Certify (exact gap) and trace every N iterations, and the last")
@@ -86,17 +86,24 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
   command.add_option("--plot", args.plot_path,
                      "Draw the exact duality gap against the iteration into this PNG (gnuplot; mean over contexts, "
                      "band up to the max; the regularized gap too for regularized methods)");
-  command.add_option("--checkpoint", args.checkpoint_directory,
+  CLI::Option* checkpoint = command.add_option("--checkpoint", args.checkpoint_directory,
                      "Directory for checkpoints (parameters, optimizer, iteration, previous payoffs, RNG, trace), "
                      "written atomically; always written at the end");
   command.add_option("--checkpoint-every", args.checkpoint_every, "Also checkpoint every N iterations")
       ->check(CLI::NonNegativeNumber)
+      ->needs(checkpoint)
       ->capture_default_str();
   command.add_option("--resume", args.resume_directory,
                      "Continue the run checkpointed in DIR (same settings; --iters is the new total)");
   AddCommonFlags(command, args.common, true);
 }
 
-int RunTrain(const TrainArgs& args) { return NeuralPlugin().run_train(args); }
+int RunTrain(const TrainArgs& args) {
+  if (args.samples && args.feedback != "sampled") {
+    throw InvalidArgument(fmt::format("--samples {} applies to --feedback sampled (this run has --feedback {})",
+                                      *args.samples, args.feedback));
+  }
+  return NeuralPlugin().run_train(args);
+}
 
 }  // namespace nlhf::cli

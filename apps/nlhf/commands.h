@@ -128,7 +128,7 @@ struct TrainArgs {
   std::optional<double> beta;
   std::string optimizer = "sgd";
   std::string feedback = "exact";
-  int samples = 100;
+  std::optional<int> samples;  // 100 when unset
   std::string device = "cpu";
   int threads = 1;
   std::string backend = "auto";

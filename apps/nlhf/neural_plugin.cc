@@ -66,7 +66,7 @@ int RunTrainWithTorch(const TrainArgs& args) {
   options.beta = args.beta;
   options.optimizer = neural::ParseOptimizerKind(args.optimizer);
   options.feedback = neural::ParseFeedbackKind(args.feedback);
-  options.samples = args.samples;
+  options.samples = args.samples.value_or(100);
   options.seed = args.common.seed;
   options.device = args.device;
   options.log_every = args.log_every;
@@ -125,7 +125,7 @@ int RunTrainWithTorch(const TrainArgs& args) {
     std::cout << fmt::format("policy:     {}\n", result.network);
     std::cout << fmt::format("feedback:   {}{}, {} lr {:g}, {} backend\n", args.feedback,
                              args.feedback == "sampled" ? fmt::format(" ({} queries per context per estimate, {} in all)",
-                                                                      args.samples, result.queries)
+                                                                      options.samples, result.queries)
                                                         : "",
                              args.optimizer, args.learning_rate, result.backend);
     std::cout << fmt::format("iterations: {}{} in {:.3g} s ({:.1f} µs per iteration)\n", result.iterations,
