@@ -55,8 +55,8 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
       ->capture_default_str();
   command.add_option("--algo", args.algorithm, "Method (its loss):" + MethodNames())->capture_default_str();
   command.add_option("--iters", args.iterations, "Optimizer steps")->check(CLI::NonNegativeNumber)->capture_default_str();
-  command.add_option("--lr", args.learning_rate, "Learning rate (tabular + sgd: the step is lr·eta)")
-      ->capture_default_str();
+  command.add_option("--lr", args.learning_rate,
+                     "Learning rate (tabular + sgd: the step is lr·eta); default 1, or 0.01 for contextual");
   command.add_option("--eta", args.step_size, "Step size η of the method's target (default: the method's)");
   command.add_option("--beta", args.beta, "Regularization β of the regularized methods (default: the method's)");
   command.add_option("--optimizer", args.optimizer, "sgd or adam")

@@ -123,7 +123,7 @@ struct TrainArgs {
   int width = 10;
   std::string algorithm = "omwu";
   std::int64_t iterations = 1000;
-  double learning_rate = 1.0;
+  std::optional<double> learning_rate;  // neural::DefaultLearningRate(policy) when unset
   std::optional<double> step_size;
   std::optional<double> beta;
   std::string optimizer = "sgd";

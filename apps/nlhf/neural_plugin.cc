@@ -20,7 +20,8 @@ namespace {
 
 // The trace as gap curves for PlotGapCurves: the mean over contexts with a band up to the max, and the
 // regularized gap for regularized methods.
-void PlotTrace(const neural::TrainResult& result, const neural::TrainingGames& games, const TrainArgs& args) {
+void PlotTrace(const neural::TrainResult& result, const neural::TrainingGames& games, const TrainArgs& args,
+               double learning_rate) {
   MethodSummary gap, regularized;
   gap.name = games.num_contexts() > 1 ? "duality gap (mean over contexts; band up to the max)" : "duality gap";
   regularized.name = "regularized gap (mean)";
@@ -40,7 +41,7 @@ void PlotTrace(const neural::TrainResult& result, const neural::TrainingGames& g
   if (!regularized.curve.iterations.empty()) curves.push_back(regularized);
   PlotGapCurves(curves,
                 {.title = fmt::format("nlhf train: {} on {}, {} policy, {} feedback, {} lr {:g}", result.algorithm,
-                                      games.description, args.policy, args.feedback, args.optimizer, args.learning_rate),
+                                      games.description, args.policy, args.feedback, args.optimizer, learning_rate),
                  .y_label = "exact duality gap of the network's policy"},
                 args.plot_path);
 }
@@ -61,7 +62,7 @@ int RunTrainWithTorch(const TrainArgs& args) {
   options.policy.depth = args.depth;
   options.policy.hidden_width = args.width;
   options.iterations = args.iterations;
-  options.learning_rate = args.learning_rate;
+  options.learning_rate = args.learning_rate.value_or(neural::DefaultLearningRate(options.policy.kind));
   options.step_size = args.step_size;
   options.beta = args.beta;
   options.optimizer = neural::ParseOptimizerKind(args.optimizer);
@@ -90,7 +91,7 @@ int RunTrainWithTorch(const TrainArgs& args) {
   const neural::TrainResult result = neural::Train(games, options, callback);
   if (progress) std::cerr << "\r" << std::string(70, ' ') << "\r";
   if (!args.trace_path.empty()) WriteFileAtomically(args.trace_path, neural::FormatTrainTraceCsv(result.trace));
-  if (!args.plot_path.empty()) PlotTrace(result, games, args);
+  if (!args.plot_path.empty()) PlotTrace(result, games, args, options.learning_rate);
 
   if (args.common.json) {
     nlohmann::json out;
@@ -100,7 +101,7 @@ int RunTrainWithTorch(const TrainArgs& args) {
     out["game"] = games.description;
     out["feedback"] = args.feedback;
     out["optimizer"] = args.optimizer;
-    out["learning_rate"] = args.learning_rate;
+    out["learning_rate"] = options.learning_rate;
     out["termination"] = TerminationName(result.termination);
     out["message"] = result.message;
     out["iterations"] = result.iterations;
@@ -127,7 +128,7 @@ int RunTrainWithTorch(const TrainArgs& args) {
                              args.feedback == "sampled" ? fmt::format(" ({} queries per context per estimate, {} in all)",
                                                                       options.samples, result.queries)
                                                         : "",
-                             args.optimizer, args.learning_rate, result.backend);
+                             args.optimizer, options.learning_rate, result.backend);
     std::cout << fmt::format("iterations: {}{} in {:.3g} s ({:.1f} µs per iteration)\n", result.iterations,
                              result.resumed_from > 0 ? fmt::format(" (resumed from {})", result.resumed_from) : "",
                              result.seconds, result.microseconds_per_iteration);

@@ -52,7 +52,7 @@ py::dict TraceDict(const std::vector<neural::TrainRecord>& trace) {
 
 py::dict Train(const py::object& P, const std::optional<std::string>& generate, int n, int contexts,
                const py::object& features, const std::string& policy, const std::string& algo, std::int64_t iters,
-               double lr, std::optional<double> eta, std::optional<double> beta, const std::string& optimizer,
+               std::optional<double> lr, std::optional<double> eta, std::optional<double> beta, const std::string& optimizer,
                const std::string& feedback, int samples, std::uint64_t seed, const std::string& backend,
                std::int64_t log_every, int depth, int width) {
   if (P.is_none() == !generate.has_value()) throw InvalidArgument("give P or generate=KIND (not both)");
@@ -67,7 +67,7 @@ py::dict Train(const py::object& P, const std::optional<std::string>& generate, 
   options.policy.depth = depth;
   options.policy.hidden_width = width;
   options.iterations = iters;
-  options.learning_rate = lr;
+  options.learning_rate = lr.value_or(neural::DefaultLearningRate(options.policy.kind));
   options.step_size = eta;
   options.beta = beta;
   options.optimizer = neural::ParseOptimizerKind(optimizer);
@@ -125,7 +125,7 @@ PYBIND11_MODULE(nlhf_neural, m) {
   });
   m.def("train", &Train, py::arg("P") = py::none(), py::kw_only(), py::arg("generate") = py::none(),
         py::arg("n") = 100, py::arg("contexts") = 1, py::arg("features") = py::none(), py::arg("policy") = "mlp",
-        py::arg("algo") = "omwu", py::arg("iters") = 1000, py::arg("lr") = 1.0, py::arg("eta") = py::none(),
+        py::arg("algo") = "omwu", py::arg("iters") = 1000, py::arg("lr") = py::none(), py::arg("eta") = py::none(),
         py::arg("beta") = py::none(), py::arg("optimizer") = "sgd", py::arg("feedback") = "exact",
         py::arg("samples") = 100, py::arg("seed") = 0, py::arg("backend") = "auto", py::arg("log_every") = 1,
         py::arg("depth") = 3, py::arg("width") = 10,
@@ -136,7 +136,8 @@ P: one preference matrix (n x n), or contexts as a C x n x n array or a list of 
 features: C x d context features for policy="contextual" (default: seeded N(0,1), d = 10).
 policy: "tabular", "mlp" (the EGPO network per context) or "contextual".
 algo: omwu, mwu, sppo, online-ipo, ipo-md, inpo, nash-md, nash-md-pg, mmd, egpo (nlhf_neural.methods()).
-lr, eta, beta: with policy="tabular" and plain SGD the step is the tabular method's with step lr*eta.
+lr, eta, beta: with policy="tabular" and plain SGD the step is the tabular method's with step lr*eta
+    (lr defaults to 1, or 0.01 for the contextual network).
 feedback: "exact", or "sampled" with `samples` Bernoulli queries per context per payoff estimate.
 backend: "auto", "fused" (CPU, SGD, tabular/mlp) or "autograd" (LibTorch).
 

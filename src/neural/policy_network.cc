@@ -128,6 +128,8 @@ PolicyKind ParsePolicyKind(const std::string& name) {
   throw InvalidArgument(fmt::format("unknown policy '{}': expected tabular, mlp or contextual", name));
 }
 
+double DefaultLearningRate(PolicyKind kind) { return kind == PolicyKind::kContextual ? 0.01 : 1.0; }
+
 std::string PolicyNetworkOptions::Validate() const {
   if (depth < 1) return fmt::format("depth = {}. Violated constraint: depth >= 1", depth);
   if (hidden_width < 1) return fmt::format("hidden_width = {}. Violated constraint: hidden_width >= 1", hidden_width);

@@ -23,6 +23,11 @@ enum class PolicyKind {
 const char* PolicyKindName(PolicyKind kind);
 PolicyKind ParsePolicyKind(const std::string& name);
 
+// The learning rate `nlhf train` uses when none is given: 1 for tabular and mlp (one SGD step is then
+// the tabular method's step), 0.01 for the shared contextual network, whose ReLU units die at 0.03 and
+// above on a two-context example (docs/neural.md).
+double DefaultLearningRate(PolicyKind kind);
+
 struct PolicyNetworkOptions {
   PolicyKind kind = PolicyKind::kTabular;
   // The MLPs: `depth` linear layers (ReLU between them) of width `hidden_width`; the EGPO network
