@@ -3,8 +3,6 @@
 // flags live here; the run, which needs LibTorch, in the neural plugin (neural_plugin.h).
 #include <fmt/format.h>
 
-#include <iostream>
-
 #include "commands.h"
 #include "nlhf/error.h"
 #include "nlhf/generators.h"

@@ -11,7 +11,6 @@
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/gnuplot.h"
-#include "nlhf/neural/methods.h"
 #include "nlhf/neural/neural_figure.h"
 #include "nlhf/neural/trainer.h"
 

@@ -1,4 +1,5 @@
-// NumPy arrays to and from Eigen, shared by the Python modules `nlhf` and `nlhf_neural`.
+// What the Python modules `nlhf` and `nlhf_neural` share: NumPy arrays to and from Eigen, and nlhf's
+// errors as Python exceptions.
 #ifndef NLHF_BINDINGS_PYTHON_ARRAYS_H_
 #define NLHF_BINDINGS_PYTHON_ARRAYS_H_
 
@@ -50,6 +51,21 @@ inline py::array_t<double> ToArray(const Eigen::VectorXd& v) {
   py::array_t<double> out(v.size());
   std::copy(v.data(), v.data() + v.size(), out.mutable_data());
   return out;
+}
+
+// InvalidArgument and ParseError become ValueError, Unavailable RuntimeError, each with its message.
+inline void RegisterErrorTranslator() {
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const InvalidArgument& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const ParseError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const Unavailable& e) {
+      PyErr_SetString(PyExc_RuntimeError, e.what());
+    }
+  });
 }
 
 }  // namespace nlhf::python

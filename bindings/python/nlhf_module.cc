@@ -221,17 +221,7 @@ PYBIND11_MODULE(nlhf, m) {
   m.doc() = "Nash learning from human feedback: Nash equilibria of preference games, certified by the duality "
             "gap (OMWU and the baselines), and rankings of comparison data.";
 
-  py::register_exception_translator([](std::exception_ptr p) {
-    try {
-      if (p) std::rethrow_exception(p);
-    } catch (const InvalidArgument& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
-    } catch (const ParseError& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
-    } catch (const Unavailable& e) {
-      PyErr_SetString(PyExc_RuntimeError, e.what());
-    }
-  });
+  RegisterErrorTranslator();
 
   py::class_<Result>(m, "Result", "The answer of nlhf.solve, with its certificate and trace.")
       .def_property_readonly("policy", [](const Result& r) { return ToArray(r.result.policy[0]); },

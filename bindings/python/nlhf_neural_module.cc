@@ -112,17 +112,7 @@ PYBIND11_MODULE(nlhf_neural, m) {
   namespace py = pybind11;
   m.doc() = "Neural (and tabular) policies trained with OMWU or a baseline as the loss, over LibTorch: the engine "
             "of `nlhf train`. Separate from `nlhf` so that `import nlhf` does not load LibTorch.";
-  py::register_exception_translator([](std::exception_ptr p) {
-    try {
-      if (p) std::rethrow_exception(p);
-    } catch (const nlhf::InvalidArgument& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
-    } catch (const nlhf::ParseError& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
-    } catch (const nlhf::Unavailable& e) {
-      PyErr_SetString(PyExc_RuntimeError, e.what());
-    }
-  });
+  RegisterErrorTranslator();
   m.def("train", &Train, py::arg("P") = py::none(), py::kw_only(), py::arg("generate") = py::none(),
         py::arg("n") = 100, py::arg("contexts") = 1, py::arg("features") = py::none(), py::arg("policy") = "mlp",
         py::arg("algo") = "omwu", py::arg("iters") = 1000, py::arg("lr") = py::none(), py::arg("eta") = py::none(),

@@ -1,5 +1,6 @@
 #include "nlhf/experiments/reproduce.h"
 
+#include <Eigen/Core>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -16,7 +17,6 @@
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/gnuplot.h"
 #include "nlhf/registry.h"
-#include <Eigen/Core>
 
 namespace nlhf {
 namespace {

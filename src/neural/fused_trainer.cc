@@ -58,6 +58,7 @@ FusedTrainer::FusedTrainer(const NeuralMethod& method, double step_size, double 
     }
   }
   log_policy_.resize(contexts, n_);
+  policy_.resize(contexts, n_);
   payoffs_.resize(contexts, n_);
   previous_payoffs_.resize(contexts, n_);
 }
@@ -128,7 +129,8 @@ void FusedTrainer::Evaluate() {
   for (int c = 0; c < contexts; ++c) {
     const RowVectorXd logits = Forward(parameters_[c], &activations_[c]);
     log_policy_.row(c) = logits.array() - LogSumExp(logits);
-    payoffs_.row(c) = PayoffsOf(c, log_policy_.row(c).array().exp().matrix());
+    policy_.row(c) = log_policy_.row(c).array().exp();
+    payoffs_.row(c) = PayoffsOf(c, policy_.row(c));
   }
 }
 
@@ -160,8 +162,8 @@ RowMatrix FusedTrainer::Mixtures() const {
 
 // Nash-MD-PG's weights w (the loss is −scale Σ w log π_θ): η π ⊙ (h − ⟨π, h⟩) with h = Aμ − β log(π/π_ref)
 // from exact feedback, or the REINFORCE estimate from y ~ π_t, y′ ~ μ_t with a mean baseline.
-RowMatrix FusedTrainer::PolicyGradientWeights(const RowMatrix& policy, const RowMatrix& mixtures) {
-  const RowMatrix pull = beta_ * (log_policy_.array() - log_reference_);
+RowMatrix FusedTrainer::PolicyGradientWeights(const RowMatrix& pull, const RowMatrix& mixtures) {
+  const RowMatrix& policy = policy_;
   const Eigen::Index contexts = policy.rows();
   RowMatrix w = RowMatrix::Zero(contexts, n_);
   if (oracle_ == nullptr) {
@@ -189,14 +191,14 @@ RowMatrix FusedTrainer::PolicyGradientWeights(const RowMatrix& policy, const Row
 
 double FusedTrainer::Step() {
   const int contexts = static_cast<int>(parameters_.size());
-  const RowMatrix policy = log_policy_.array().exp();
+  const RowMatrix& policy = policy_;
   const RowMatrix pull = beta_ * (log_policy_.array() - log_reference_);
   // The feedback each rule needs, for every context at once (the oracle answers all contexts together).
   RowMatrix g, weights;
   switch (method_.rule) {
     case TargetRule::kNashMirror:
       if (method_.form == LossForm::kPolicyGradient) {
-        weights = PolicyGradientWeights(policy, Mixtures());
+        weights = PolicyGradientWeights(pull, Mixtures());
       } else {
         g = Feedback(Mixtures());
       }

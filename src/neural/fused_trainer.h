@@ -63,7 +63,8 @@ class FusedTrainer {
   RowMatrix Feedback(const RowMatrix& opponent);
   // μ_t ∝ π_t^{1−ηβ} π_ref^{ηβ}, one row per context.
   RowMatrix Mixtures() const;
-  RowMatrix PolicyGradientWeights(const RowMatrix& policy, const RowMatrix& mixtures);
+  // Nash-MD-PG's weights from the policies of the last Evaluate(), pull = β log(π_t/π_ref) and μ_t.
+  RowMatrix PolicyGradientWeights(const RowMatrix& pull, const RowMatrix& mixtures);
 
   const NeuralMethod& method_;
   double eta_, beta_, learning_rate_, loss_scale_;
@@ -72,7 +73,8 @@ class FusedTrainer {
   std::vector<Eigen::MatrixXd> payoff_;  // A per context
   std::vector<Parameters> parameters_;
   std::vector<Activations> activations_;
-  RowMatrix log_policy_, payoffs_, previous_payoffs_;  // payoffs_: exact A·π_t; previous: OMWU's g_{t−1} as fed
+  // From Evaluate(): log π_t, π_t and the exact payoffs A·π_t; previous_payoffs_: OMWU's g_{t−1} as fed.
+  RowMatrix log_policy_, policy_, payoffs_, previous_payoffs_;
   bool has_previous_ = false;
   double log_reference_;  // log(1/n): π_ref is uniform
   PreferenceOracle* oracle_;  // nullptr: exact feedback

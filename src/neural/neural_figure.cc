@@ -8,20 +8,12 @@
 #include <map>
 #include <optional>
 
+#include "nlhf/experiments/comparison.h"
 #include "nlhf/neural/methods.h"
 #include "nlhf/neural/trainer.h"
 
 namespace nlhf::neural {
 namespace {
-
-// Of the finite values; NaN when there are none.
-double Median(std::vector<double> values) {
-  std::erase_if(values, [](double v) { return !std::isfinite(v); });
-  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
-  std::sort(values.begin(), values.end());
-  const size_t k = values.size();
-  return k % 2 == 1 ? values[k / 2] : 0.5 * (values[k / 2 - 1] + values[k / 2]);
-}
 
 // One method over every seed: the summary `nlhf compare` makes of tabular runs, from training traces
 // (iterations to a level are read at the trace's resolution, every log_every iterations).
@@ -32,7 +24,7 @@ MethodSummary Summarize(const NeuralMethod& method, const std::vector<TrainResul
   std::vector<double> finals, bests, regularized, seconds;
   std::map<double, std::vector<double>> reached;
   for (const TrainResult& run : runs) {
-    finals.push_back(run.mean_gap);
+    finals.push_back(run.mean_gap);  // a diverged run's NaN is left out (and the method marked below)
     regularized.push_back(run.mean_regularized_gap);
     seconds.push_back(run.seconds);
     double best = std::numeric_limits<double>::infinity();

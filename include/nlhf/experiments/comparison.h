@@ -51,6 +51,10 @@ struct MethodSummary {
   std::vector<SolveResult> runs;  // one per seed, with its trace
 };
 
+// The median of the values that are not NaN (infinities count: "never reached" stays an answer); NaN
+// when there are none; the mean of the two middle ones for an even count.
+double Median(std::vector<double> values);
+
 // Runs every algorithm on game_for_seed(k) for k = 0 .. seeds−1. Throws InvalidArgument for an unknown
 // algorithm or a bad parameter before anything runs.
 std::vector<MethodSummary> RunComparison(const std::function<ZeroSumGame(int seed)>& game_for_seed,
