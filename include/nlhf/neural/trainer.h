@@ -25,7 +25,8 @@ OptimizerKind ParseOptimizerKind(const std::string& name);
 
 // How a step is computed. autograd: LibTorch's forward, autograd backward and optimizer (every policy,
 // optimizer, feedback and device). fused: the whole iteration hand-derived in Eigen on the CPU (tabular and
-// mlp policies, SGD, exact feedback), the same numbers to rounding and several times faster at EGPO size.
+// mlp policies, SGD, exact or sampled feedback), the same numbers to rounding and tens of times faster at
+// EGPO size.
 // auto: fused where it applies.
 enum class Backend { kAuto, kAutograd, kFused };
 const char* BackendName(Backend backend);
