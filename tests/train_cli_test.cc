@@ -77,6 +77,8 @@ TEST_F(Cli, TrainRejectsBadInput) {
   Write("features.jsonl", "{\"preferences\": [[0.5, 0.6], [0.4, 0.5]], \"features\": [1, 2]}\n"
                           "{\"preferences\": [[0.5, 0.6], [0.4, 0.5]], \"features\": [1]}\n");
   ExpectUsageError("train --game features.jsonl", {"features.jsonl:2", "features"});
+  Write("nan_feature.jsonl", "{\"preferences\": [[0.5, 0.6], [0.4, 0.5]], \"features\": [1, \"x\"]}\n");
+  ExpectUsageError("train --game nan_feature.jsonl", {"nan_feature.jsonl:1", "\"features\"[1]", "finite number"});
   ExpectUsageError("train --generate rps --resume nowhere", {"--resume nowhere", "checkpoint.pt"});
   ExpectUsageError("train --generate rps --algo omwu --beta 0.1", {"omwu takes no beta"});
   ExpectUsageError("train --generate rps --algo nash-md --eta 2 --beta 1", {"step_size·beta <= 1"});

@@ -48,6 +48,8 @@ def test_bad_input_raises_value_error_with_the_cli_message():
         nlhf_neural.train(planted(4, 1), generate="rps")
     with pytest.raises(ValueError, match="unknown policy"):
         nlhf_neural.train(generate="rps", policy="transformer")
+    with pytest.raises(ValueError, match="features must be a finite 2 x d"):
+        nlhf_neural.train([planted(4, 1), planted(4, 2)], policy="contextual", features=np.ones((3, 2)))
     with pytest.raises(ValueError, match="same number"):
         nlhf_neural.train([planted(4, 1), planted(5, 1)])
 
