@@ -14,6 +14,9 @@
 #include "nlhf/solver.h"
 
 namespace nlhf {
+namespace internal {
+class SmallOmwu;
+}
 
 // The iterate and the payoff vectors of fused OMWU over one operator. Games with at most kSmall
 // responses run on fixed-size, padded arrays that the compiler keeps in registers (the whole iteration,
@@ -39,11 +42,10 @@ class FusedOmwu {
   bool finite() const { return finite_; }
 
  private:
-  struct Small;  // the fixed-size state of games with n <= kSmall
 
   const SkewOperator& payoff_;
   double step_size_;
-  std::unique_ptr<Small> small_;
+  std::unique_ptr<internal::SmallOmwu> small_;  // games with n <= kSmall
   mutable Eigen::VectorXd log_policy_, policy_;  // for small games, copied out when asked for
   Eigen::VectorXd payoffs_, previous_payoffs_, unnormalized_;
   double gap_ = 0, min_log_ = 0, l1_change_ = 0;

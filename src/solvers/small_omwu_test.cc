@@ -1,0 +1,123 @@
+// The small-game OMWU step against hand-computed updates and, where the build has AVX-512, the AVX-512
+// step against the portable one for every size it is specialized to.
+#include "solvers/small_omwu.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "nlhf/generators.h"
+
+namespace nlhf::internal {
+namespace {
+
+Eigen::MatrixXd RandomSkew(int n, std::uint64_t seed) { return RandomPreferences(n, seed).array() - 0.5; }
+
+Eigen::VectorXd RandomLogPolicy(int n, std::uint64_t seed) {
+  const Eigen::VectorXd scores = 3 * RandomPreferences(n, seed).col(0);
+  return scores.array() - std::log(scores.array().exp().sum());
+}
+
+// π ∝ π·exp(η d) with plain probabilities and std::exp: an independent reference.
+Eigen::VectorXd MultiplicativeStep(const Eigen::VectorXd& pi, const Eigen::VectorXd& direction, double eta) {
+  Eigen::VectorXd next(pi.size());
+  for (int a = 0; a < pi.size(); ++a) next[a] = pi[a] * std::exp(eta * direction[a]);
+  return next / next.sum();
+}
+
+class SmallOmwuPaths : public ::testing::TestWithParam<bool> {};  // portable or the machine's fastest
+
+TEST_P(SmallOmwuPaths, FollowsTheHandComputedUpdates) {
+  for (int n : {1, 2, 3, 7, 8, 9, 10, 15, 16}) {
+    const Eigen::MatrixXd a = RandomSkew(n, 10 + n);
+    const Eigen::VectorXd log_policy = RandomLogPolicy(n, 20 + n);
+    const double eta = 1.7;
+    SmallOmwu omwu(a, eta, log_policy, GetParam());
+    Eigen::VectorXd pi = log_policy.array().exp(), previous_g = a * pi;
+    for (int t = 0; t < 40; ++t) {
+      const Eigen::VectorXd g = a * pi;
+      EXPECT_NEAR(omwu.gap(), 2 * g.maxCoeff(), 1e-13) << "n = " << n << ", t = " << t;
+      pi = MultiplicativeStep(pi, 2 * g - previous_g, eta);
+      previous_g = g;
+      omwu.Step();
+      ASSERT_LT((omwu.Policy() - pi).lpNorm<Eigen::Infinity>(), 1e-13) << "n = " << n << ", t = " << t;
+      ASSERT_LT((omwu.LogPolicy() - pi.array().log().matrix()).lpNorm<Eigen::Infinity>(), 1e-12);
+    }
+  }
+}
+
+// Probabilities far below the double range are tracked in log space and recover: the equilibrium action,
+// which beats both others, starts at probability e^−800 (0 as a double) and takes over, while the other
+// two fall to e^−5000 and below.
+TEST_P(SmallOmwuPaths, ProbabilitiesBelowTheDoubleRangeAreTrackedAndRecover) {
+  Eigen::Matrix3d a;
+  a << 0, 0.5, 0.5, -0.5, 0, 0.2, -0.5, -0.2, 0;
+  const Eigen::Vector3d start(-800, 0, 0);
+  SmallOmwu omwu(a, 1.0, start.array() - std::log(2.0), GetParam());
+  EXPECT_LT(omwu.Policy()[0], 1e-300);
+  for (int t = 0; t < 20000; ++t) omwu.Step();
+  EXPECT_TRUE(omwu.finite());
+  EXPECT_EQ(omwu.Policy()[0], 1.0);
+  EXPECT_LT(omwu.LogPolicy().tail(2).maxCoeff(), -5000);
+  EXPECT_NEAR(omwu.MinLogProbability(), omwu.LogPolicy().minCoeff(), 1e-9);
+  EXPECT_LT(omwu.gap(), 1e-300);
+}
+
+TEST_P(SmallOmwuPaths, NotANumberIsReportedNotHidden) {
+  const Eigen::MatrixXd a = RandomSkew(10, 3);
+  Eigen::VectorXd log_policy = RandomLogPolicy(10, 4);
+  log_policy[6] = std::numeric_limits<double>::quiet_NaN();
+  SmallOmwu omwu(a, 1.0, log_policy, GetParam());
+  omwu.Step();
+  EXPECT_FALSE(omwu.finite());
+}
+
+INSTANTIATE_TEST_SUITE_P(Steps, SmallOmwuPaths, ::testing::Values(true, false),
+                         [](const auto& info) { return info.param ? "Portable" : "Fastest"; });
+
+// Where the build has AVX-512 its step is the portable one up to rounding: one step from the same state,
+// for every size it is specialized to and step sizes up to the largest the small path takes, along
+// trajectories that pass the iterations where the normalizer's logarithm is subtracted.
+TEST(SmallOmwu, Avx512StepMatchesThePortableStep) {
+  if (Avx512SmallOmwuStep(10) == nullptr) GTEST_SKIP() << "this build has no AVX-512";
+  for (int n = 1; n <= kSmallOmwuMaxActions; ++n) {
+    for (double eta : {0.3, 2.0, 10.0, 100.0}) {
+      SmallOmwu omwu(RandomSkew(n, 100 + n), eta, RandomLogPolicy(n, 200 + n), /*portable=*/true);
+      for (int t = 1; t <= 100; ++t) {
+        SmallOmwuState portable = omwu.state(), fastest = omwu.state();
+        PortableSmallOmwuStep(portable);
+        Avx512SmallOmwuStep(n)(fastest);
+        const std::string where = "n = " + std::to_string(n) + ", η = " + std::to_string(eta) + ", t = " + std::to_string(t);
+        ASSERT_LT((portable.log_weight - fastest.log_weight).lpNorm<Eigen::Infinity>(), 1e-12) << where;
+        ASSERT_TRUE(((fastest.weight - portable.weight).head(n).array().abs() <=
+                     1e-12 * portable.weight.head(n).array() + 1e-300).all()) << where;
+        ASSERT_NEAR(fastest.total / portable.total, 1, 1e-13) << where;
+        ASSERT_LT((portable.payoffs - fastest.payoffs).lpNorm<Eigen::Infinity>(), 1e-14) << where;
+        ASSERT_NEAR(portable.gap, fastest.gap, 1e-14) << where;
+        ASSERT_EQ(portable.since_renormalized, fastest.since_renormalized);
+        omwu.Step();
+      }
+    }
+  }
+}
+
+// And along whole trajectories, where the step is small enough that rounding is not amplified.
+TEST(SmallOmwu, Avx512TrajectoryMatchesThePortableOne) {
+  if (Avx512SmallOmwuStep(10) == nullptr) GTEST_SKIP() << "this build has no AVX-512";
+  for (int n = 2; n <= kSmallOmwuMaxActions; ++n) {
+    const Eigen::MatrixXd a = RandomSkew(n, 300 + n);
+    const Eigen::VectorXd log_policy = RandomLogPolicy(n, 400 + n);
+    SmallOmwu portable(a, 1.0, log_policy, true), fastest(a, 1.0, log_policy, false);
+    for (int t = 1; t <= 3000; ++t) {
+      portable.Step();
+      fastest.Step();
+    }
+    EXPECT_LT((portable.Policy() - fastest.Policy()).lpNorm<Eigen::Infinity>(), 1e-11) << "n = " << n;
+    EXPECT_NEAR(portable.gap(), fastest.gap(), 1e-12) << "n = " << n;
+  }
+}
+
+}  // namespace
+}  // namespace nlhf::internal
