@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <exception>
+#include <utility>
 #include <filesystem>
 
+#include "io/json_matrix.h"
 #include "io/json_text.h"
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
@@ -12,8 +15,38 @@
 
 namespace nlhf {
 
+namespace {
+
+BatchGame ParseBatchLine(std::string_view line, int line_number, const std::string& path) {
+  const std::string where = fmt::format("{}:{}", path, line_number);
+  const nlohmann::json document = internal::ParseJsonDocument(line, where);
+  const MatrixFile matrix = internal::JsonMatrixFromDocument(document, where);
+  if (matrix.is_payoff) throw ParseError(fmt::format("{}: batch games are preference matrices, not \"payoff\"", where));
+  std::string context = std::to_string(line_number);
+  if (document.contains("context")) {
+    const auto& c = document["context"];
+    context = c.is_string() ? c.get<std::string>() : c.dump();
+  }
+  std::vector<double> features;
+  if (document.contains("features")) {
+    const auto& f = document["features"];
+    if (!f.is_array() || f.empty()) {
+      throw ParseError(fmt::format("{}: \"features\" must be a non-empty array of numbers", where));
+    }
+    for (size_t i = 0; i < f.size(); ++i) {
+      if (!f[i].is_number() || !std::isfinite(f[i].get<double>())) {
+        throw ParseError(fmt::format("{}: \"features\"[{}] is not a finite number", where, i));
+      }
+      features.push_back(f[i].get<double>());
+    }
+  }
+  return {context, matrix.values, matrix.row_names, where, std::move(features)};
+}
+
+}  // namespace
+
 std::vector<BatchGame> ParseJsonLines(std::string_view text, const std::string& path) {
-  std::vector<BatchGame> games;
+  std::vector<std::pair<int, std::string_view>> lines;  // (line number, content) of non-blank lines
   int line_number = 0;
   size_t position = 0;
   while (position < text.size()) {
@@ -22,32 +55,24 @@ std::vector<BatchGame> ParseJsonLines(std::string_view text, const std::string& 
     const std::string_view line = text.substr(position, end - position);
     position = end + 1;
     ++line_number;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    const std::string where = fmt::format("{}:{}", path, line_number);
-    const MatrixFile matrix = ParseJsonMatrix(line, where);
-    if (matrix.is_payoff) throw ParseError(fmt::format("{}: batch games are preference matrices, not \"payoff\"", where));
-    const nlohmann::json document = internal::ParseJsonDocument(line, where);
-    std::string context = std::to_string(line_number);
-    if (document.contains("context")) {
-      const auto& c = document["context"];
-      context = c.is_string() ? c.get<std::string>() : c.dump();
-    }
-    std::vector<double> features;
-    if (document.contains("features")) {
-      const auto& f = document["features"];
-      if (!f.is_array() || f.empty()) {
-        throw ParseError(fmt::format("{}: \"features\" must be a non-empty array of numbers", where));
-      }
-      for (size_t i = 0; i < f.size(); ++i) {
-        if (!f[i].is_number() || !std::isfinite(f[i].get<double>())) {
-          throw ParseError(fmt::format("{}: \"features\"[{}] is not a finite number", where, i));
-        }
-        features.push_back(f[i].get<double>());
-      }
-    }
-    games.push_back({context, matrix.values, matrix.row_names, where, std::move(features)});
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.emplace_back(line_number, line);
   }
-  if (games.empty()) throw ParseError(fmt::format("{}: no games (one JSON object per line)", path));
+  if (lines.empty()) throw ParseError(fmt::format("{}: no games (one JSON object per line)", path));
+  // Lines are independent, and parsing is most of the time of a large batch (100,000 games of n = 10:
+  // 4.2 of 6.9 s on one core): parse them in parallel, and report the first bad line as a serial reader would.
+  std::vector<BatchGame> games(lines.size());
+  std::vector<std::exception_ptr> errors(lines.size());
+#pragma omp parallel for schedule(dynamic, 256)
+  for (size_t k = 0; k < lines.size(); ++k) {
+    try {  // exceptions must not leave an OpenMP region
+      games[k] = ParseBatchLine(lines[k].second, lines[k].first, path);
+    } catch (...) {
+      errors[k] = std::current_exception();
+    }
+  }
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
   return games;
 }
 

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "io/json_text.h"
+#include "io/json_matrix.h"
 #include "nlhf/error.h"
 #include "nlhf/io/matrix_file.h"
 
@@ -53,7 +54,10 @@ std::vector<std::string> ReadNames(const json& document, const std::string& key,
 }  // namespace
 
 MatrixFile ParseJsonMatrix(std::string_view text, const std::string& path) {
-  const json document = internal::ParseJsonDocument(text, path);
+  return internal::JsonMatrixFromDocument(internal::ParseJsonDocument(text, path), path);
+}
+
+MatrixFile internal::JsonMatrixFromDocument(const nlohmann::json& document, const std::string& path) {
   if (!document.is_object()) {
     throw ParseError(fmt::format("{}: expected a JSON object with \"preferences\" or \"payoff\", got {}", path,
                                  document.type_name()));

@@ -18,8 +18,10 @@ static_assert(FusedOmwu::kSmall == internal::kSmallOmwuMaxActions);
 FusedOmwu::FusedOmwu(const SkewOperator& payoff, double step_size, const Eigen::VectorXd& log_policy)
     : payoff_(payoff), step_size_(step_size), log_policy_(log_policy), policy_(ToProbabilities(log_policy)) {
   const int n = payoff.n();
-  if (n <= kSmall && payoff.storage() == Storage::kF64 && step_size <= kMaxSmallStep) {
-    // The columns of A, read through the operator itself (A e_j), so every layout gives the same game.
+  if (n <= kSmall && step_size <= kMaxSmallStep) {
+    // The columns of A, read through the operator itself (A e_j), so every layout and storage gives the
+    // same game: f32 entries are exact in double, so the small path computes what the f32 kernels do
+    // (f32 storage, double arithmetic); at this size the matrix lives in registers whatever its storage.
     Eigen::MatrixXd a(n, n);
     Eigen::VectorXd unit = Eigen::VectorXd::Zero(n);
     for (int j = 0; j < n; ++j) {
