@@ -11,7 +11,9 @@ while read -r n us; do numpy[$n]=$us; done < <(/usr/bin/python3 "$(dirname "$0")
 printf '| n | storage | nlhf µs/iter | NumPy f64 µs/iter | speed-up | ratio to bandwidth floor |\n'
 printf '|---|---|---|---|---|---|\n'
 for n in "${sizes[@]}"; do
-  iters=$(( 20000000 / (n * n + 2000) + 20 ))
+  # About 0.02–0.1 s of iterations per size: at n = 10 fewer would time the first call (page faults,
+  # start-up) as much as the iterations.
+  iters=$(( 200000000 / (n * n + 200) + 20 ))
   for config in "f64 dense" "f64 packed" "f32 packed"; do
     set -- $config
     json=$("$nlhf" bench --n "$n" --iters "$iters" --storage "$1" --layout "$2" --json)

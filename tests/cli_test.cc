@@ -284,6 +284,20 @@ TEST_F(Cli, BatchRejectsMalformedGamesNamingTheLine) {
   ExpectUsageError("batch h.txt", {"h.txt:1"});
 }
 
+TEST_F(Cli, BenchReportsTheMedianRunAndTheFloor) {
+  const CommandRun run = Nlhf("bench --n 12 --iters 500 --repeat 3 --layout packed --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json r = json::parse(run.out);
+  EXPECT_EQ(r["repeats"], 3);
+  EXPECT_EQ(r["layout"], "packed");
+  EXPECT_EQ(r["bytes_per_iteration"].get<double>(), 12 * 11 / 2 * 8.0);
+  EXPECT_LE(r["fastest_microseconds_per_iteration"].get<double>(), r["microseconds_per_iteration"].get<double>());
+  EXPECT_LE(r["microseconds_per_iteration"].get<double>(), r["slowest_microseconds_per_iteration"].get<double>());
+  EXPECT_GT(r["read_bandwidth_gb_per_second"].get<double>(), 0);
+  ExpectUsageError("bench --n 10 --repeat 0", {"--repeat", "must be > 0, got 0"});
+  ExpectUsageError("bench --n 1", {"--n"});
+}
+
 // Every class of bad input: exit 2, a message naming the problem, nothing on stdout.
 TEST_F(Cli, MissingFile) { ExpectUsageError("solve nope.txt", {"cannot open 'nope.txt'"}); }
 

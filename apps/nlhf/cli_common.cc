@@ -33,7 +33,7 @@ LoadedGame LoadGame(const std::string& path, const GameFileOptions& options) {
 void AddGameFileFlags(CLI::App& command, GameFileOptions& options) {
   command.add_flag("--symmetrize", options.symmetrize, "Replace P by (P + 1 - P^T)/2 and report how far it moved");
   command.add_option("--symmetry-tol", options.symmetry_tolerance, "Allowed |P + P^T - 1|")
-      ->check(CLI::NonNegativeNumber)
+      ->check(NonNegative())
       ->capture_default_str();
   command.add_flag("--payoff", options.payoff,
                    "FILE holds a general m×n zero-sum payoff matrix (row player maximizes): two-player solve");
@@ -67,6 +67,24 @@ ParameterAssignment ParseParameterAssignment(const std::string& text) {
 }
 
 bool ProgressWanted() { return ::isatty(STDERR_FILENO) == 1; }
+
+namespace {
+
+CLI::Validator NumberAtLeast(double bound, bool strict, const std::string& name) {
+  return CLI::Validator(
+      [=](std::string& input) -> std::string {
+        double value = 0;
+        if (!CLI::detail::lexical_cast(input, value)) return "expected a number, got '" + input + "'";
+        const bool ok = strict ? value > bound : value >= bound;  // false for NaN
+        return ok ? "" : fmt::format("must be {} {:g}, got {}", strict ? ">" : ">=", bound, input);
+      },
+      name);
+}
+
+}  // namespace
+
+CLI::Validator Positive() { return NumberAtLeast(0, true, "POSITIVE"); }
+CLI::Validator NonNegative() { return NumberAtLeast(0, false, "NONNEGATIVE"); }
 
 void AddCommonFlags(CLI::App& command, CommonArgs& args, bool with_seed) {
   command.add_flag("--json", args.json, "Print exactly one JSON object on stdout instead of a summary");

@@ -20,6 +20,11 @@ struct CommonArgs {
 };
 void AddCommonFlags(CLI::App& command, CommonArgs& args, bool with_seed);
 
+// Checks for numeric flags that state the rule: CLI11's PositiveNumber answers 0 with "Value 0 not in
+// range 0.000000 to 1797693134862315708...", these with "must be > 0, got 0".
+CLI::Validator Positive();
+CLI::Validator NonNegative();
+
 // How to read a game file (flags shared by solve and compare).
 struct GameFileOptions {
   bool payoff = false;              // --payoff: a general m×n payoff matrix

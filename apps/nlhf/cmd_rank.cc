@@ -77,10 +77,10 @@ void SetupRank(CLI::App& command, RankArgs& args) {
       ->expected(2);
   command.add_flag("--per-context", args.per_context, "One ranking per context instead of pooling them");
   command.add_option("--prior", args.prior, "Pseudo-comparisons per pair, half won by each side")
-      ->check(CLI::NonNegativeNumber)
+      ->check(NonNegative())
       ->capture_default_str();
   command.add_option("--bootstrap", args.bootstrap, "Resamples for 95% intervals and support frequencies")
-      ->check(CLI::NonNegativeNumber)
+      ->check(NonNegative())
       ->capture_default_str();
   command.add_option("--csv", args.csv, "Also write the table to this CSV file");
   AddCommonFlags(command, args.common, true);

@@ -13,7 +13,7 @@ void SetupReproduce(CLI::App& command, ReproduceArgs& args) {
   command.add_flag("--quick", args.quick, "Fewer seeds and iterations (seconds; what the test suite runs)");
   command.add_option("--out", args.out, "Output folder")->capture_default_str();
   command.add_option("--seeds", args.seeds, "Games per family (default 3 with --quick, else 10)")
-      ->check(CLI::PositiveNumber);
+      ->check(Positive());
 }
 
 int RunReproduce(const ReproduceArgs& args, const std::string& command_line) {

@@ -145,13 +145,13 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
   command.add_option("--eta,--step-size", args.step_size, "Step size η of iterative methods (default: the method's)");
   command.add_option("--param", args.parameters, "A method parameter NAME=VALUE (repeatable)");
   command.add_option("--iters", args.max_iterations, "Maximum number of iterations")
-      ->check(CLI::NonNegativeNumber)
+      ->check(NonNegative())
       ->capture_default_str();
   command.add_option("--tol", args.gap_tolerance, "Stop when the duality gap is <= this")
-      ->check(CLI::NonNegativeNumber)
+      ->check(NonNegative())
       ->capture_default_str();
   command.add_option("--time-limit", args.max_time_in_seconds, "Stop after this many seconds (0: no limit)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(NonNegative());
   command.add_option("--init", args.init,
                      "Initial policy: uniform, random (logits from --seed), or a JSON file of log-probabilities")
       ->capture_default_str();
@@ -160,7 +160,7 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
   AddGameFileFlags(command, args.game_file);
   command.add_option("--trace", args.trace_path, "Write the per-iteration trace to this CSV file");
   command.add_option("--trace-every", args.trace_every, "Trace every K-th iteration")
-      ->check(CLI::PositiveNumber)
+      ->check(Positive())
       ->capture_default_str();
   command.add_flag("--trace-policy", args.trace_policy,
                    "Add every action's log-probability to the trace (columns log_pi_<a>, or log_x_/log_y_)");

@@ -36,9 +36,9 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
                                                                        DescribeGeneratorKinds())
                        ->check(CLI::IsMember(GeneratorKinds()));
   game->excludes(generate);
-  command.add_option("--n", args.n, "Responses per generated game")->check(CLI::PositiveNumber)->capture_default_str();
+  command.add_option("--n", args.n, "Responses per generated game")->check(Positive())->capture_default_str();
   command.add_option("--contexts", args.contexts, "Generated contexts (games with seeds seed, seed+1, ...)")
-      ->check(CLI::PositiveNumber)
+      ->check(Positive())
       ->capture_default_str();
   command.add_option("--policy", args.policy,
                      "tabular (free logits), mlp (the EGPO network per context: learned input, ReLU layers), "
@@ -46,13 +46,13 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
       ->check(CLI::IsMember({"tabular", "mlp", "contextual"}))
       ->capture_default_str();
   command.add_option("--depth", args.depth, "Linear layers of the mlp and contextual policies")
-      ->check(CLI::PositiveNumber)
+      ->check(Positive())
       ->capture_default_str();
   command.add_option("--width", args.width, "Hidden width of the mlp and contextual policies")
-      ->check(CLI::PositiveNumber)
+      ->check(Positive())
       ->capture_default_str();
   command.add_option("--algo", args.algorithm, "Method (its loss):" + MethodNames())->capture_default_str();
-  command.add_option("--iters", args.iterations, "Optimizer steps")->check(CLI::NonNegativeNumber)->capture_default_str();
+  command.add_option("--iters", args.iterations, "Optimizer steps")->check(NonNegative())->capture_default_str();
   command.add_option("--lr", args.learning_rate,
                      "Learning rate (tabular + sgd: the step is lr·eta); default 1, or 0.01 for contextual");
   command.add_option("--eta", args.step_size, "Step size η of the method's target (default: the method's)");
@@ -66,11 +66,11 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
       ->capture_default_str();
   command.add_option("--samples", args.samples,
                      "Queries per context per payoff estimate, with --feedback sampled (default 100)")
-      ->check(CLI::PositiveNumber);
+      ->check(Positive());
   command.add_option("--device", args.device, "cpu, cuda or cuda:N (cuda needs a CUDA build of LibTorch)")
       ->capture_default_str();
   command.add_option("--threads", args.threads, "LibTorch intra-op threads (small networks run fastest on 1)")
-      ->check(CLI::PositiveNumber)
+      ->check(Positive())
       ->capture_default_str();
   command.add_option("--backend", args.backend,
                      "autograd (LibTorch: every policy, optimizer, feedback, device), fused (the whole iteration "
@@ -78,7 +78,7 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
       ->check(CLI::IsMember({"auto", "autograd", "fused"}))
       ->capture_default_str();
   command.add_option("--log-every", args.log_every, "Certify (exact gap) and trace every N iterations, and the last")
-      ->check(CLI::PositiveNumber)
+      ->check(Positive())
       ->capture_default_str();
   command.add_option("--trace", args.trace_path, "Write the trace as CSV");
   command.add_option("--plot", args.plot_path,
@@ -88,7 +88,7 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
                      "Directory for checkpoints (parameters, optimizer, iteration, previous payoffs, RNG, trace), "
                      "written atomically; always written at the end");
   command.add_option("--checkpoint-every", args.checkpoint_every, "Also checkpoint every N iterations")
-      ->check(CLI::NonNegativeNumber)
+      ->check(NonNegative())
       ->needs(checkpoint)
       ->capture_default_str();
   command.add_option("--resume", args.resume_directory,

@@ -96,6 +96,7 @@ struct BenchArgs {
   std::string storage = "f64";
   std::string layout;
   int batch = 1;
+  int repeats = 5;
 };
 void SetupBench(CLI::App& command, BenchArgs& args);
 int RunBench(const BenchArgs& args);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nlhf/error.h"
+#include "nlhf/experiments/comparison.h"
 #include "nlhf/random.h"
 #include "nlhf/solvers/fused_omwu.h"
 
@@ -59,9 +60,10 @@ double MeasureReadBandwidth() {
 }
 
 BenchResult RunBench(const BenchOptions& options) {
-  if (options.n < 2 || options.iterations < 1 || options.batch < 1) {
-    throw InvalidArgument(fmt::format("bench: n = {}, iters = {}, batch = {}. Violated constraint: n >= 2, "
-                                      "iters >= 1, batch >= 1", options.n, options.iterations, options.batch));
+  if (options.n < 2 || options.iterations < 1 || options.batch < 1 || options.repeats < 1) {
+    throw InvalidArgument(fmt::format("bench: n = {}, iters = {}, batch = {}, repeat = {}. Violated constraint: "
+                                      "n >= 2, iters >= 1, batch >= 1, repeat >= 1", options.n, options.iterations,
+                                      options.batch, options.repeats));
   }
   std::vector<SkewOperator> operators;
   operators.reserve(options.batch);
@@ -71,18 +73,23 @@ BenchResult RunBench(const BenchOptions& options) {
   BenchResult result;
   result.read_bandwidth_gb_per_second = MeasureReadBandwidth();
   const Eigen::VectorXd uniform = UniformLogPolicy(options.n);
-  std::vector<double> gaps(options.batch);
-  const auto start = std::chrono::steady_clock::now();
-  // One game: its product may use every thread. Many: one game per thread at a time.
+  std::vector<double> gaps(options.batch), run_seconds;
+  for (int run = 0; run < options.repeats; ++run) {
+    const auto start = std::chrono::steady_clock::now();
+    // One game: its product may use every thread. Many: one game per thread at a time.
 #pragma omp parallel for schedule(dynamic) if (options.batch > 1)
-  for (int b = 0; b < options.batch; ++b) {
-    FusedOmwu omwu(operators[b], 1.0, uniform);
-    for (std::int64_t t = 0; t < options.iterations; ++t) omwu.Step();
-    gaps[b] = omwu.gap();
+    for (int b = 0; b < options.batch; ++b) {
+      FusedOmwu omwu(operators[b], 1.0, uniform);
+      for (std::int64_t t = 0; t < options.iterations; ++t) omwu.Step();
+      gaps[b] = omwu.gap();
+    }
+    run_seconds.push_back(Seconds(start));
   }
-  result.seconds = Seconds(start);
+  result.seconds = Median(run_seconds);
   const double iterations = static_cast<double>(options.iterations) * options.batch;
   result.microseconds_per_iteration = 1e6 * result.seconds / iterations;
+  result.fastest_microseconds_per_iteration = 1e6 * *std::min_element(run_seconds.begin(), run_seconds.end()) / iterations;
+  result.slowest_microseconds_per_iteration = 1e6 * *std::max_element(run_seconds.begin(), run_seconds.end()) / iterations;
   result.bytes_per_iteration = static_cast<double>(operators[0].bytes());
   result.effective_gb_per_second = result.bytes_per_iteration * iterations / result.seconds / 1e9;
   result.floor_microseconds = result.bytes_per_iteration / (result.read_bandwidth_gb_per_second * 1e3);

@@ -15,12 +15,14 @@ struct BenchOptions {
   Storage storage = Storage::kF64;
   Layout layout = Layout::kDense;
   int batch = 1;             // independent games, solved in parallel (OpenMP over games)
+  int repeats = 5;           // timed runs of all the iterations; the median is reported (shared machines)
   std::uint64_t seed = 0;
 };
 
 struct BenchResult {
-  double seconds = 0;                      // all iterations of all games
-  double microseconds_per_iteration = 0;   // per game: seconds / (iterations · batch)
+  double seconds = 0;                      // all iterations of all games, the median run
+  double microseconds_per_iteration = 0;   // per game: seconds / (iterations · batch), the median run
+  double fastest_microseconds_per_iteration = 0, slowest_microseconds_per_iteration = 0;  // over the runs
   double bytes_per_iteration = 0;          // of A, per game
   double effective_gb_per_second = 0;      // bytes of A read per second, all games
   double read_bandwidth_gb_per_second = 0;  // the probe
