@@ -43,6 +43,22 @@ TEST(Bench, TimesRealOmwuIterations) {
   }
 }
 
+// Games large enough for a threaded product, run side by side: each product then runs inside the batch's
+// parallel region, on fewer threads than it was split for.
+TEST(Bench, ThreadedProductsInsideABatch) {
+  BenchOptions options;
+  options.n = 1800;  // packed f64: 13 MB, split between threads
+  options.layout = Layout::kPacked;
+  options.iterations = 3;
+  options.repeats = 1;
+  options.batch = 2;
+  const BenchResult bench = RunBench(options);
+  OmwuMethod omwu({.step_size = 1.0});
+  const SolveResult generic =
+      Solve(testing::SelfPlay(RandomPreferences(1800, 0)), omwu, testing::PlainOptions(3, 0.0), "omwu");
+  EXPECT_NEAR(bench.final_gap, generic.duality_gap, 1e-12);
+}
+
 TEST(Bench, RejectsEmptyRuns) {
   for (auto change : {+[](BenchOptions& o) { o.n = 1; }, +[](BenchOptions& o) { o.iterations = 0; },
                       +[](BenchOptions& o) { o.batch = 0; }, +[](BenchOptions& o) { o.repeats = 0; }}) {

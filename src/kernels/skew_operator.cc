@@ -10,8 +10,12 @@
 namespace nlhf {
 namespace {
 
-// Below this size one thread is faster than waking the others.
-constexpr int kParallelFrom = 512;
+// Below this many bytes of A one thread is faster than two: the matrix sits in the 32 MiB L3, and on these
+// shared 2-core machines waking and joining the other thread costs tens of µs. Measured (nlhf bench,
+// OMP_NUM_THREADS 1 vs 2, µs per iteration): n = 1000 packed f64 (4 MB) 61 vs 110, packed f32 40 vs 77,
+// dense f64 (8 MB) 100 vs 105; n = 1400 dense f64 (16 MB) 214 vs 227; n = 2048 packed f32 (8 MB) 172 vs
+// 173, packed f64 (17 MB) 344 vs 220, dense f64 (34 MB) 1077 vs 743.
+constexpr std::size_t kParallelFromBytes = std::size_t{12} << 20;
 
 // y_i = Σ_j a_ij x_j for rows [first, last); the inner loop vectorizes (float → double conversion + FMA).
 template <typename T>
@@ -42,7 +46,7 @@ template <typename T>
 void DenseMultiply(const T* a, int n, const double* x, double* y) {
   // A branch rather than an `if` clause: even a disabled parallel region costs a runtime call, which
   // is most of an iteration at n = 10.
-  if (n < kParallelFrom) {
+  if (static_cast<std::size_t>(n) * n * sizeof(T) < kParallelFromBytes) {
     DenseAxpyRows(a, n, x, y);
     return;
   }
@@ -157,7 +161,8 @@ SkewOperator::SkewOperator(int n, Storage storage, Layout layout) : n_(n), stora
   }
   if (layout == Layout::kPacked) {
     // Split the rows so that every thread reads about the same number of entries.
-    const int threads = n >= kParallelFrom ? std::max(1, omp_get_max_threads()) : 1;
+    const std::size_t bytes = entries * (storage == Storage::kF64 ? sizeof(double) : sizeof(float));
+    const int threads = bytes >= kParallelFromBytes ? std::max(1, omp_get_max_threads()) : 1;
     row_split_.push_back(0);
     const double share = static_cast<double>(entries) / threads;
     std::size_t done = 0;
@@ -225,22 +230,29 @@ void SkewOperator::Multiply(const double* x, double* y) const {
     }
     return;
   }
-#pragma omp parallel for schedule(static, 1) num_threads(blocks)
-  for (int b = 0; b < blocks; ++b) {
-    std::vector<double>& partial = scratch_[b];
-    std::fill(partial.begin(), partial.end(), 0.0);
-    const std::size_t offset = RowOffset(row_split_[b]);
-    if (storage_ == Storage::kF64) {
-      PackedRows(f64_.data(), n_, row_split_[b], row_split_[b + 1], x, partial.data(), offset);
-    } else {
-      PackedRows(f32_.data(), n_, row_split_[b], row_split_[b + 1], x, partial.data(), offset);
+  // One parallel region: each thread sweeps its block of rows into its own accumulator, then, after the
+  // barrier, sums the accumulators over its share of y (a second region cost another fork and join).
+#pragma omp parallel num_threads(blocks)
+  {
+    // The runtime may give fewer threads than blocks (inside another parallel region, one): then a
+    // thread takes several blocks.
+    const int thread = omp_get_thread_num(), threads = omp_get_num_threads();
+    for (int b = thread; b < blocks; b += threads) {
+      std::vector<double>& partial = scratch_[b];
+      std::fill(partial.begin(), partial.end(), 0.0);
+      const std::size_t offset = RowOffset(row_split_[b]);
+      if (storage_ == Storage::kF64) {
+        PackedRows(f64_.data(), n_, row_split_[b], row_split_[b + 1], x, partial.data(), offset);
+      } else {
+        PackedRows(f32_.data(), n_, row_split_[b], row_split_[b + 1], x, partial.data(), offset);
+      }
     }
-  }
-#pragma omp parallel for schedule(static)
-  for (int i = 0; i < n_; ++i) {
-    double sum = 0;
-    for (int b = 0; b < blocks; ++b) sum += scratch_[b][i];
-    y[i] = sum;
+#pragma omp barrier
+    for (int i = n_ * thread / threads; i < n_ * (thread + 1) / threads; ++i) {
+      double sum = 0;
+      for (int b = 0; b < blocks; ++b) sum += scratch_[b][i];
+      y[i] = sum;
+    }
   }
 }
 
