@@ -30,7 +30,9 @@ SkewOperator RandomSkewOperator(int n, std::uint64_t seed, Storage storage, Layo
 
 double MeasureReadBandwidth() {
   const std::size_t count = (std::size_t{512} << 20) / sizeof(double);
-  std::unique_ptr<double[]> data(new double[count]);
+  // The same kind of memory as the operator's (huge pages), so that the floor is the floor of its reads.
+  std::vector<double, HugePageAllocator<double>> storage(count);
+  double* data = storage.data();
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < count; ++i) data[i] = static_cast<double>(i & 7);  // first touch per thread
   double best = 0;

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "nlhf/kernels/huge_page_allocator.h"
+
 namespace nlhf {
 
 enum class Storage { kF64, kF32 };
@@ -58,8 +60,8 @@ class SkewOperator {
   int n_;
   Storage storage_;
   Layout layout_;
-  std::vector<double> f64_;
-  std::vector<float> f32_;
+  std::vector<double, HugePageAllocator<double>> f64_;
+  std::vector<float, HugePageAllocator<float>> f32_;
   std::vector<int> row_split_;  // packed: first row of each thread's block (balanced by work)
   mutable std::vector<std::vector<double>> scratch_;  // packed, parallel: one accumulator per thread
 };
