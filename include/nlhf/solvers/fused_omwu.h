@@ -19,8 +19,9 @@ class SmallOmwu;
 }
 
 // The iterate and the payoff vectors of fused OMWU over one operator. Games with at most kSmall
-// responses run on fixed-size, padded arrays that the compiler keeps in registers (the whole iteration,
-// product included, in a few hundred instructions); larger ones on the operator's kernels.
+// responses, in any storage, run on fixed-size padded arrays held in registers (src/solvers/small_omwu.h:
+// an AVX-512 step specialized to n where the build has AVX-512, else a portable one); larger ones on
+// the operator's kernels.
 class FusedOmwu {
  public:
   static constexpr int kSmall = 16;
