@@ -42,6 +42,10 @@ void PortableSmallOmwuStep(SmallOmwuState& state);
 // lacks AVX-512 (F and DQ).
 SmallOmwuStep Avx512SmallOmwuStep(int n);
 
+// y_i = 2^(x_i/16), the exp of that step (whose inputs are log-weights in sixteenths of a binary
+// logarithm), for tests; false where the build lacks AVX-512.
+bool Avx512Exp2Sixteenths(const double* x, double* y, int count);
+
 class SmallOmwu {
  public:
   // `a`: the n × n payoff matrix (n <= kSmallOmwuMaxActions); `log_policy`: the normalized starting point.
