@@ -30,9 +30,11 @@ SkewOperator RandomSkewOperator(int n, std::uint64_t seed, Storage storage, Layo
 
 double MeasureReadBandwidth() {
   const std::size_t count = (std::size_t{512} << 20) / sizeof(double);
-  // The same kind of memory as the operator's (huge pages), so that the floor is the floor of its reads.
-  std::vector<double, HugePageAllocator<double>> storage(count);
-  double* data = storage.data();
+  // The same kind of memory as the operator's (huge pages), so that the floor is the floor of its reads;
+  // allocated without initialization, so that the loop below is the first touch.
+  HugePageAllocator<double> allocator;
+  const auto release = [&](double* p) { allocator.deallocate(p, count); };
+  std::unique_ptr<double[], decltype(release)> data(allocator.allocate(count), release);
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < count; ++i) data[i] = static_cast<double>(i & 7);  // first touch per thread
   double best = 0;
