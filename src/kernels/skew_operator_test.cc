@@ -21,7 +21,7 @@ Eigen::VectorXd RandomVector(int n, std::uint64_t seed) {
 // kernels switch to threads (12 MiB of A: dense f64 from n = 1254, dense f32 and packed f64 from 1774,
 // packed f32 from 2508).
 TEST(SkewOperator, EveryStorageAndLayoutMatchesTheDenseProduct) {
-  for (int n : {1, 2, 7, 64, 513, 1300, 1800, 2600}) {
+  for (int n : {1, 2, 7, 33, 64, 100, 513, 1300, 1800, 2600}) {
     const Eigen::MatrixXd a = (RandomPreferences(n, n).array() - 0.5).matrix();
     const Eigen::VectorXd x = RandomVector(n, 7);
     const Eigen::VectorXd expected = a * x;
