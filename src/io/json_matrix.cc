@@ -27,7 +27,7 @@ Eigen::MatrixXd ReadRows(const json& rows, const std::string& key, const std::st
                                    "same length", path, key, i, rows[i].size(), key, columns));
     }
     for (size_t j = 0; j < columns; ++j) {
-      values(i, j) = internal::JsonNumber(rows[i][j], path, fmt::format("{}[{}][{}]", key, i, j));
+      values(i, j) = internal::JsonNumber(rows[i][j], path, [&] { return fmt::format("{}[{}][{}]", key, i, j); });
     }
   }
   return values;
@@ -83,7 +83,7 @@ MatrixFile internal::JsonMatrixFromDocument(const nlohmann::json& document, cons
     if (!nash.is_array()) throw ParseError(fmt::format("{}: \"nash_equilibrium\" must be an array", path));
     Eigen::VectorXd pi(static_cast<Eigen::Index>(nash.size()));
     for (size_t i = 0; i < nash.size(); ++i) {
-      pi[i] = internal::JsonNumber(nash[i], path, fmt::format("nash_equilibrium[{}]", i));
+      pi[i] = internal::JsonNumber(nash[i], path, [&] { return fmt::format("nash_equilibrium[{}]", i); });
     }
     result.nash_equilibrium = pi;
   }

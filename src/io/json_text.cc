@@ -25,12 +25,8 @@ nlohmann::json ParseJsonDocument(std::string_view text, const std::string& path)
   }
 }
 
-double JsonNumber(const nlohmann::json& value, const std::string& path, const std::string& where) {
-  if (!value.is_number()) {
-    throw ParseError(fmt::format("{}: {}: expected a number, got {} {}", path, where, value.type_name(),
-                                 value.dump()));
-  }
-  return value.get<double>();
+void ThrowNotANumber(const nlohmann::json& value, const std::string& path, const std::string& where) {
+  throw ParseError(fmt::format("{}: {}: expected a number, got {} {}", path, where, value.type_name(), value.dump()));
 }
 
 }  // namespace nlhf::internal

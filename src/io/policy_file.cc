@@ -21,7 +21,7 @@ Eigen::VectorXd ReadVector(const json& list, const std::string& path, const std:
       throw ParseError(fmt::format("{}: {}[{}] is null (−inf): an initial log-probability must be finite, "
                                    "or that action could never be played", path, where, i));
     }
-    v[i] = internal::JsonNumber(list[i], path, fmt::format("{}[{}]", where, i));
+    v[i] = internal::JsonNumber(list[i], path, [&] { return fmt::format("{}[{}]", where, i); });
   }
   return v;
 }
