@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# `make bench`: nlhf's OMWU iteration beside the hand-written NumPy loop (brief §5), measured in one run
+# `make bench`: nlhf's OMWU iteration beside the hand-written NumPy and PyTorch loops (brief §5), measured in one run
 # on this machine, with the ratio to the memory-bandwidth floor; then the Google Benchmark suite.
 set -euo pipefail
 nlhf=${1:-build/nlhf}
 suite=${2:-build/bench/nlhf_benchmarks}
 sizes=(10 100 1000 8192)
-declare -A numpy
+declare -A numpy torch
 while read -r n us; do numpy[$n]=$us; done < <(/usr/bin/python3 "$(dirname "$0")/bench_numpy.py" "${sizes[@]}")
+# The same loop in PyTorch (brief §5's second anchor), where Debian's python3-torch is installed.
+if /usr/bin/python3 -c 'import torch' 2> /dev/null; then
+  while read -r n us; do torch[$n]=$us; done < <(/usr/bin/python3 "$(dirname "$0")/bench_torch_omwu.py" "${sizes[@]}")
+fi
 
-printf '| n | storage | nlhf µs/iter | NumPy f64 µs/iter | speed-up | ratio to bandwidth floor |\n'
-printf '|---|---|---|---|---|---|\n'
+printf '| n | storage | nlhf µs/iter | NumPy f64 µs/iter | speed-up | PyTorch f64 µs/iter | speed-up | ratio to bandwidth floor |\n'
+printf '|---|---|---|---|---|---|---|---|\n'
 for n in "${sizes[@]}"; do
   # About 0.02–0.1 s of iterations per size: at n = 10 fewer would time the first call (page faults,
   # start-up) as much as the iterations.
@@ -17,12 +21,13 @@ for n in "${sizes[@]}"; do
   for config in "f64 dense" "f64 packed" "f32 packed"; do
     set -- $config
     json=$("$nlhf" bench --n "$n" --iters "$iters" --storage "$1" --layout "$2" --json)
-    /usr/bin/python3 - "$n" "$1 $2" "${numpy[$n]}" <<PY
-import json, sys
+    /usr/bin/python3 - "$n" "$1 $2" "${numpy[$n]}" "${torch[$n]:-nan}" <<PY
+import json, math, sys
 r = json.loads('''$json''')
-n, config, numpy = sys.argv[1], sys.argv[2], float(sys.argv[3])
+n, config, numpy, torch = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
 us = r["microseconds_per_iteration"]
-print(f"| {n} | {config} | {us:.4g} | {numpy:.4g} | {numpy / us:.1f}x | {r['ratio_to_floor']:.2f} (probe {r['read_bandwidth_gb_per_second']:.0f} GB/s) |")
+versus_torch = "— | —" if math.isnan(torch) else f"{torch:.4g} | {torch / us:.1f}x"
+print(f"| {n} | {config} | {us:.4g} | {numpy:.4g} | {numpy / us:.1f}x | {versus_torch} | {r['ratio_to_floor']:.2f} (probe {r['read_bandwidth_gb_per_second']:.0f} GB/s) |")
 PY
   done
 done
