@@ -113,9 +113,11 @@ void PrintSummary(const ZeroSumGame& game, const SolveResult& result, const Load
     std::cout << fmt::format("symmetrized: P replaced by (P + 1 − Pᵀ)/2, entries moved by at most {:.3g}\n",
                              loaded.symmetrize_change);
   }
-  std::cout << fmt::format("{}: {} after {} iterations in {:.3f} s\n", result.algorithm,
-                           result.converged() ? "converged" : "DID NOT CONVERGE", result.iterations,
-                           result.seconds);
+  // Small games finish in well under a millisecond: "0.000 s" would say nothing.
+  const std::string duration = result.seconds < 0.1 ? fmt::format("{:.3g} ms", 1e3 * result.seconds)
+                                                    : fmt::format("{:.3f} s", result.seconds);
+  std::cout << fmt::format("{}: {} after {} iterations in {}\n", result.algorithm,
+                           result.converged() ? "converged" : "DID NOT CONVERGE", result.iterations, duration);
   std::cout << fmt::format("  {}\n", result.message);
   std::cout << fmt::format("duality gap (certificate): {:.3g}\n", result.duality_gap);
   if (result.policy.empty()) return;
