@@ -32,7 +32,7 @@ struct PolishResult {
 // Tries the supports that `probabilities` suggests (probability above 1e-3, 1e-6, 1e-9, 1e-12; above the
 // three largest gaps between sorted log-probabilities), skipping any in `tried` and adding the new ones
 // to it, and any with more than max_support actions for a player. Returns the first candidate with gap
-// <= gap_tolerance. Adds to `*work` (when given) the floating-point operations spent, about k³ per solve
+// <= gap_tolerance: every equalizer first, then the restricted LPs. Adds to `*work` (when given) the floating-point operations spent, about k³ per solve
 // on k candidate actions, so that callers can budget polishing by work rather than by the clock.
 std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game,
                                             const PlayerVectors& probabilities,

@@ -134,14 +134,23 @@ std::optional<PlayerVectors> RestrictedGameEquilibrium(const ZeroSumGame& game,
 std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const PlayerVectors& probabilities,
                                             double gap_tolerance, int max_support,
                                             std::set<std::vector<std::vector<int>>>& tried, double* work) {
+  // `how` is formatted only for the answer kept: most candidates fail their certificate.
   const auto certified = [&](const PlayerVectors& candidate,
-                             std::string how) -> std::optional<PolishResult> {
+                             const std::function<std::string()>& how) -> std::optional<PolishResult> {
     const double gap = DualityGap(game, candidate);
     if (!(gap <= gap_tolerance)) return std::nullopt;
-    PolishResult result{candidate, gap, {}, std::move(how)};
+    PolishResult result{candidate, gap, {}, how()};
     for (const auto& p : candidate) result.support.push_back(Support(p, 0.0));
     return result;
   };
+  const auto sizes = [](const std::vector<std::vector<int>>& support) {
+    std::vector<size_t> sizes;
+    for (const auto& s : support) sizes.push_back(s.size());
+    return fmt::format("{}", fmt::join(sizes, "×"));
+  };
+  // Every new candidate's equalizer first (a small least-squares solve), then the restricted LPs (a
+  // simplex each, serialized across threads by GLPK's global state) only if none of them certified.
+  std::vector<size_t> restricted;  // the threshold candidates that qualify for a restricted LP
   const std::vector<std::vector<std::vector<int>>> candidates = CandidateSupports(probabilities);
   for (size_t k = 0; k < candidates.size(); ++k) {
     const auto& support = candidates[k];
@@ -152,28 +161,27 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const Playe
       const double k = static_cast<double>(std::max(support[0].size(), support.back().size()));
       *work += 2 * k * k * k;  // the equalizer's factorization, and the restricted LP at most as much
     }
-    const auto count = [&] {
-      std::vector<size_t> sizes;
-      for (const auto& s : support) sizes.push_back(s.size());
-      return fmt::format("{}", fmt::join(sizes, "×"));
-    };
     if (const auto candidate = EqualizerOnSupport(game, support)) {
-      if (auto result = certified(*candidate, fmt::format("equalizer on {} actions", count()))) return result;
+      if (auto result = certified(*candidate, [&] { return fmt::format("equalizer on {} actions", sizes(support)); })) {
+        return result;
+      }
     }
     // A threshold candidate usually contains the equilibrium's support before it equals it (an unplayed
     // action whose margin is tiny fades slowly). The exact equilibrium of the game restricted to it is
     // then an equilibrium of the whole game, which the certificate confirms.
     // Only on a proper subset: on every action it would be the plain LP, not a finish of the iterations.
-    const bool is_threshold_candidate = k < std::size(kThresholds);
     bool proper_subset = false;
     for (int p = 0; p < game.num_players(); ++p) {
       proper_subset = proper_subset || static_cast<int>(support[p].size()) < game.num_actions(p);
     }
-    if (is_threshold_candidate && proper_subset) {
-      if (const auto candidate = RestrictedGameEquilibrium(game, support)) {
-        if (auto result = certified(*candidate, fmt::format("restricted LP on {} candidate actions", count()))) {
-          return result;
-        }
+    if (k < std::size(kThresholds) && proper_subset) restricted.push_back(k);
+  }
+  for (size_t k : restricted) {
+    if (const auto candidate = RestrictedGameEquilibrium(game, candidates[k])) {
+      if (auto result = certified(*candidate, [&] {
+            return fmt::format("restricted LP on {} candidate actions", sizes(candidates[k]));
+          })) {
+        return result;
       }
     }
   }
