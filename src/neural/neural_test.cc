@@ -136,7 +136,9 @@ TEST(NeuralBackends, FusedPathEqualsAutograd) {
       ASSERT_EQ(fused.trace.size(), autograd.trace.size());
       for (size_t t = 0; t < fused.trace.size(); ++t) {
         ASSERT_NEAR(fused.trace[t].mean_gap, autograd.trace[t].mean_gap, 1e-10) << "iteration " << t;
-        if (t > 0) ASSERT_NEAR(fused.trace[t].loss, autograd.trace[t].loss, 1e-9 * (1 + std::abs(autograd.trace[t].loss)));
+        if (t > 0) {
+          ASSERT_NEAR(fused.trace[t].loss, autograd.trace[t].loss, 1e-9 * (1 + std::abs(autograd.trace[t].loss)));
+        }
       }
       EXPECT_LT((fused.policy - autograd.policy).cwiseAbs().maxCoeff(), 1e-10);
       EXPECT_EQ(fused.queries, autograd.queries);

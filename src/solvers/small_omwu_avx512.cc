@@ -3,19 +3,33 @@
 // the iteration (measured: 51 ns per iteration, 25 ns with exp replaced by a constant-cost stand-in), and
 // the exp below needs a two-register table lookup (vpermt2pd) and exponent arithmetic that Eigen's public
 // API does not offer. Everything else follows the portable step line by line.
-#include "solvers/small_omwu.h"
+#include "solvers/small_omwu_kernels.h"
 
-#if defined(__AVX512F__) && defined(__AVX512DQ__)
+// Compiled for AVX-512 whatever the build's target (a portable build, -DNLHF_NATIVE=OFF, still gets this
+// path on processors that have it; Avx512SmallOmwuStep asks the processor at run time). Only the code
+// below the target pragma is compiled for AVX-512, and it calls no inline function that other files
+// also instantiate (no Eigen, no std:: templates: memcpy, builtins), so the linker can never hand an
+// AVX-512 copy of a shared function to code running on a processor without it.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define NLHF_SMALL_OMWU_AVX512 1
+#endif
+
+#ifdef NLHF_SMALL_OMWU_AVX512
 
 // GCC 12's AVX-512 intrinsics fill unused operands with _mm256_undefined_pd(), which its own
 // -Wuninitialized then reports at every use (a false positive, gone in later GCC).
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 #include <immintrin.h>
 
 #include <cmath>
+#include <cstring>
 #include <numbers>
 #include <utility>
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512dq")
 
 namespace nlhf::internal {
 namespace {
@@ -33,7 +47,7 @@ class Exp2Sixteenths {
  public:
   Exp2Sixteenths() {
     alignas(64) double table[16];
-    for (int j = 0; j < 16; ++j) table[j] = std::exp2(j / 16.0);
+    for (int j = 0; j < 16; ++j) table[j] = __builtin_exp2(j / 16.0);
     table_low_ = _mm512_load_pd(table);
     table_high_ = _mm512_load_pd(table + 8);
     double power = 1, factorial = 1;
@@ -82,9 +96,9 @@ inline __m512d Broadcast(__m512d x, int j) { return _mm512_permutexvar_pd(_mm512
 template <int N>
 void Step(SmallOmwuState& s) {
   constexpr int kHalves = (N + 7) / 8;  // registers of eight doubles per vector
-  double* log_weight = s.log_weight.data();
-  double* weight = s.weight.data();
-  double* payoffs = s.payoffs.data();
+  double* log_weight = s.log_weight;
+  double* weight = s.weight;
+  double* payoffs = s.payoffs;
   const __m512d step = _mm512_set1_pd(s.step_size), twice_step = _mm512_set1_pd(2 * s.step_size);
   const __m512d scale = _mm512_set1_pd(kSixteenthsPerNat), twice_scaled_step = _mm512_set1_pd(2 * s.step_size * kSixteenthsPerNat);
 
@@ -92,23 +106,23 @@ void Step(SmallOmwuState& s) {
   // scaled input is computed beside it from the same operands rather than after it.
   __m512d log_w[kHalves], scaled[kHalves];
   for (int h = 0; h < kHalves; ++h) {
-    const __m512d before = _mm512_fnmadd_pd(_mm512_loadu_pd(s.previous_payoffs.data() + 8 * h), step,
+    const __m512d before = _mm512_fnmadd_pd(_mm512_loadu_pd(s.previous_payoffs + 8 * h), step,
                                             _mm512_loadu_pd(log_weight + 8 * h));
     const __m512d g = _mm512_loadu_pd(payoffs + 8 * h);
     log_w[h] = _mm512_fmadd_pd(g, twice_step, before);
     scaled[h] = _mm512_fmadd_pd(g, twice_scaled_step, _mm512_mul_pd(before, scale));
   }
   if (++s.since_renormalized == s.renormalize_every) {
-    const double shift = std::log(s.total);
+    const double shift = __builtin_log(s.total);
     for (int h = 0; h < kHalves; ++h) {
       log_w[h] = _mm512_sub_pd(log_w[h], _mm512_set1_pd(shift));
       scaled[h] = _mm512_sub_pd(scaled[h], _mm512_set1_pd(shift * kSixteenthsPerNat));
     }
     s.since_renormalized = 0;
   }
-  s.previous_weight = s.weight;
+  std::memcpy(s.previous_weight, s.weight, sizeof s.weight);
   s.previous_total = s.total;
-  s.previous_payoffs = s.payoffs;
+  std::memcpy(s.previous_payoffs, s.payoffs, sizeof s.payoffs);
 
   const Exp2Sixteenths& exp2 = Exp2();
   __m512d w[kHalves];
@@ -119,7 +133,7 @@ void Step(SmallOmwuState& s) {
   }
   // y = A·w over the N real columns, four independent sums per register of rows.
   __m512d sums[kHalves][4];
-  const double* a = s.a.data();
+  const double* a = s.a;
   for (int j = 0; j < N; ++j) {
     const __m512d wj = Broadcast(w[j / 8], j);
     for (int h = 0; h < kHalves; ++h) {
@@ -130,7 +144,7 @@ void Step(SmallOmwuState& s) {
   __m512d total = w[0];
   for (int h = 1; h < kHalves; ++h) total = _mm512_add_pd(total, w[h]);
   s.total = _mm512_reduce_add_pd(total);
-  s.finite = std::isfinite(s.total) && s.total > 0;
+  s.finite = __builtin_isfinite(s.total) && s.total > 0;
   const __m512d inverse_total = _mm512_set1_pd(1 / s.total);
   __m512d maximum = _mm512_setzero_pd();  // padded payoffs are 0, and max_a (Aπ)_a >= πᵀAπ = 0
   for (int h = 0; h < kHalves; ++h) {
@@ -147,6 +161,27 @@ void Step(SmallOmwuState& s) {
   s.gap = 2 * _mm512_reduce_max_pd(maximum);
 }
 
+void Exp2SixteenthsOfArray(const double* x, double* y, int count) {
+  for (int i = 0; i < count; i += 8) {
+    const __mmask8 lanes = count - i >= 8 ? 0xFF : static_cast<__mmask8>((1u << (count - i)) - 1);
+    _mm512_mask_storeu_pd(y + i, lanes, Exp2()(_mm512_maskz_loadu_pd(lanes, x + i)));
+  }
+}
+
+}  // namespace
+}  // namespace nlhf::internal
+
+#pragma GCC pop_options
+
+// Compiled for the build's own target: these run before anyone knows whether the processor has AVX-512.
+namespace nlhf::internal {
+namespace {
+
+bool ProcessorHasAvx512() {
+  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+  return has;
+}
+
 template <int... N>
 SmallOmwuStep StepFor(int n, std::integer_sequence<int, N...>) {
   static constexpr SmallOmwuStep kSteps[] = {Step<N + 1>...};
@@ -156,19 +191,18 @@ SmallOmwuStep StepFor(int n, std::integer_sequence<int, N...>) {
 }  // namespace
 
 bool Avx512Exp2Sixteenths(const double* x, double* y, int count) {
-  for (int i = 0; i < count; i += 8) {
-    const __mmask8 lanes = count - i >= 8 ? 0xFF : static_cast<__mmask8>((1u << (count - i)) - 1);
-    _mm512_mask_storeu_pd(y + i, lanes, Exp2()(_mm512_maskz_loadu_pd(lanes, x + i)));
-  }
+  if (!ProcessorHasAvx512()) return false;
+  Exp2SixteenthsOfArray(x, y, count);
   return true;
 }
 
 SmallOmwuStep Avx512SmallOmwuStep(int n) {
-  if (n < 1 || n > kSmallOmwuMaxActions) return nullptr;
+  if (n < 1 || n > kSmallOmwuMaxActions || !ProcessorHasAvx512()) return nullptr;
   return StepFor(n, std::make_integer_sequence<int, kSmallOmwuMaxActions>());
 }
 
 }  // namespace nlhf::internal
+
 
 #else
 

@@ -20,7 +20,7 @@ class SmallOmwu;
 
 // The iterate and the payoff vectors of fused OMWU over one operator. Games with at most kSmall
 // responses, in any storage, run on fixed-size padded arrays held in registers (src/solvers/small_omwu.h:
-// an AVX-512 step specialized to n where the build has AVX-512, else a portable one); larger ones on
+// an AVX-512 step specialized to n where the processor has AVX-512, else a portable one); larger ones on
 // the operator's kernels.
 class FusedOmwu {
  public:

@@ -1,0 +1,50 @@
+// The state and the step functions of OMWU on a game of at most 16 actions, in plain fixed-size arrays
+// and without Eigen, so that small_omwu_avx512.cc, compiled for AVX-512 whatever the build's target,
+// instantiates no inline function that other files share (see there).
+#ifndef NLHF_SRC_SOLVERS_SMALL_OMWU_KERNELS_H_
+#define NLHF_SRC_SOLVERS_SMALL_OMWU_KERNELS_H_
+
+namespace nlhf::internal {
+
+inline constexpr int kSmallOmwuMaxActions = 16;
+
+// Padded entries hold log-weight −1e300 (weight exactly 0, arithmetic still finite) and payoff 0, so they
+// never change the sums, maxima or products of the real ones.
+//
+// log π = log_weight − log(total) is kept unnormalized: the product is taken on the unnormalized weights
+// u = exp(log_weight) and scaled by 1/Σu afterwards, so the sum and its division run beside the product
+// instead of before it, and the logarithm of the normalizer is taken only every `renormalize_every`
+// iterations (log_weight shifted by it), often enough that exp never nears its range (no max-shift).
+struct SmallOmwuState {
+  static constexpr int kSize = kSmallOmwuMaxActions;
+  int n = 0;
+  double step_size = 0;
+  alignas(64) double a[kSize * kSize] = {};  // column-major: column j at a + 16j
+  alignas(64) double log_weight[kSize] = {};
+  alignas(64) double weight[kSize] = {};
+  alignas(64) double previous_weight[kSize] = {};
+  alignas(64) double payoffs[kSize] = {};  // A·weight / total
+  alignas(64) double previous_payoffs[kSize] = {};
+  double total = 1, previous_total = 1;  // Σ weight
+  int renormalize_every = 1, since_renormalized = 0;
+  double gap = 0;  // 2·max_a payoffs_a
+  bool finite = true;
+};
+
+// One OMWU update of `state` followed by the product for the new iterate.
+using SmallOmwuStep = void (*)(SmallOmwuState&);
+
+// The update written with Eigen's fixed-size arrays: every machine.
+void PortableSmallOmwuStep(SmallOmwuState& state);
+
+// The same update written for AVX-512, specialized to n actions; nullptr where the processor lacks
+// AVX-512 (F and DQ) or the compiler cannot target it.
+SmallOmwuStep Avx512SmallOmwuStep(int n);
+
+// y_i = 2^(x_i/16), the exp of that step (whose inputs are log-weights in sixteenths of a binary
+// logarithm), for tests; false where Avx512SmallOmwuStep gives nullptr.
+bool Avx512Exp2Sixteenths(const double* x, double* y, int count);
+
+}  // namespace nlhf::internal
+
+#endif  // NLHF_SRC_SOLVERS_SMALL_OMWU_KERNELS_H_
