@@ -10,7 +10,7 @@
 // below the target pragma is compiled for AVX-512, and it calls no inline function that other files
 // also instantiate (no Eigen, no std:: templates: memcpy, builtins), so the linker can never hand an
 // AVX-512 copy of a shared function to code running on a processor without it.
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)  // GCC's target pragma
 #define NLHF_SMALL_OMWU_AVX512 1
 #endif
 
