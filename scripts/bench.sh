@@ -9,7 +9,7 @@ declare -A numpy torch
 while read -r n us; do numpy[$n]=$us; done < <(/usr/bin/python3 "$(dirname "$0")/bench_numpy.py" "${sizes[@]}")
 # The same loop in PyTorch (brief §5's second anchor), where Debian's python3-torch is installed.
 if /usr/bin/python3 -c 'import torch' 2> /dev/null; then
-  while read -r n us; do torch[$n]=$us; done < <(/usr/bin/python3 "$(dirname "$0")/bench_torch_omwu.py" "${sizes[@]}")
+  while read -r n us; do torch[$n]=$us; done < <(/usr/bin/python3 "$(dirname "$0")/bench_numpy.py" --torch "${sizes[@]}")
 fi
 
 printf '| n | storage | nlhf µs/iter | NumPy f64 µs/iter | speed-up | PyTorch f64 µs/iter | speed-up | ratio to bandwidth floor |\n'
