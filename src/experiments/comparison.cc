@@ -100,6 +100,18 @@ double Median(std::vector<double> values) {
   return values.size() % 2 == 1 ? values[middle] : 0.5 * (values[middle - 1] + values[middle]);
 }
 
+void SetMedians(const RunMeasurements& measurements, MethodSummary& summary) {
+  summary.final_gap = Median(measurements.finals);
+  summary.best_gap = Median(measurements.bests);
+  summary.final_regularized_gap = Median(measurements.regularized);
+  summary.seconds = Median(measurements.seconds);
+  for (const auto& [level, iterations] : measurements.reached) {
+    const double median = Median(iterations);
+    summary.iterations_to[level] =
+        std::isfinite(median) ? std::optional<std::int64_t>(static_cast<std::int64_t>(std::ceil(median))) : std::nullopt;
+  }
+}
+
 std::vector<MethodSummary> RunComparison(const std::function<ZeroSumGame(int seed)>& game_for_seed,
                                          const ComparisonOptions& options) {
   const std::vector<Plan> plans = MakePlans(options);
@@ -115,8 +127,7 @@ std::vector<MethodSummary> RunComparison(const std::function<ZeroSumGame(int see
     MethodSummary summary;
     summary.name = plan.algorithm->name;
     summary.spec = SpecString(*plan.algorithm, plan.values);
-    std::map<double, std::vector<double>> reached;  // level → first iteration per seed (inf: never)
-    std::vector<double> finals, bests, regularized, seconds;
+    RunMeasurements measured;
     for (int seed = 0; seed < options.seeds; ++seed) {
       if (options.progress) options.progress(done, total, fmt::format("{} seed {}", summary.name, seed));
       SolveOptions solve_options;
@@ -143,23 +154,15 @@ std::vector<MethodSummary> RunComparison(const std::function<ZeroSumGame(int see
         best = run.duality_gap;
         for (auto& [level, iteration] : first) iteration = run.duality_gap <= level ? 0 : kInfinity;
       }
-      for (const auto& [level, iteration] : first) reached[level].push_back(iteration);
-      finals.push_back(run.duality_gap);
-      bests.push_back(best);
-      regularized.push_back(run.regularized_gap);
-      seconds.push_back(run.seconds);
+      for (const auto& [level, iteration] : first) measured.reached[level].push_back(iteration);
+      measured.finals.push_back(run.duality_gap);
+      measured.bests.push_back(best);
+      measured.regularized.push_back(run.regularized_gap);
+      measured.seconds.push_back(run.seconds);
       summary.runs.push_back(std::move(run));
       ++done;
     }
-    summary.final_gap = Median(finals);
-    summary.best_gap = Median(bests);
-    summary.final_regularized_gap = Median(regularized);
-    summary.seconds = Median(seconds);
-    for (const auto& [level, iterations] : reached) {
-      const double median = Median(iterations);
-      summary.iterations_to[level] =
-          std::isfinite(median) ? std::optional<std::int64_t>(static_cast<std::int64_t>(std::ceil(median))) : std::nullopt;
-    }
+    SetMedians(measured, summary);
     summary.curve = Aggregate(summary.runs, options.iterations);
     summaries.push_back(std::move(summary));
   }

@@ -21,30 +21,22 @@ MethodSummary Summarize(const NeuralMethod& method, const std::vector<TrainResul
   MethodSummary summary;
   summary.name = method.name;
   summary.spec = runs.front().algorithm;
-  std::vector<double> finals, bests, regularized, seconds;
-  std::map<double, std::vector<double>> reached;
+  RunMeasurements measured;
   for (const TrainResult& run : runs) {
-    finals.push_back(run.mean_gap);  // a diverged run's NaN is left out (and the method marked below)
-    regularized.push_back(run.mean_regularized_gap);
-    seconds.push_back(run.seconds);
+    measured.finals.push_back(run.mean_gap);  // a diverged run's NaN is left out (and the method marked below)
+    measured.regularized.push_back(run.mean_regularized_gap);
+    measured.seconds.push_back(run.seconds);
     double best = std::numeric_limits<double>::infinity();
-    for (double level : {1e-6, 1e-9}) reached[level].push_back(std::numeric_limits<double>::infinity());
+    for (double level : {1e-6, 1e-9}) measured.reached[level].push_back(std::numeric_limits<double>::infinity());
     for (const TrainRecord& r : run.trace) {
       best = std::min(best, r.mean_gap);
-      for (auto& [level, firsts] : reached) {
+      for (auto& [level, firsts] : measured.reached) {
         if (std::isinf(firsts.back()) && r.mean_gap <= level) firsts.back() = static_cast<double>(r.iteration);
       }
     }
-    bests.push_back(best);
+    measured.bests.push_back(best);
   }
-  summary.final_gap = Median(finals);
-  summary.best_gap = Median(bests);
-  summary.final_regularized_gap = Median(regularized);
-  summary.seconds = Median(seconds);
-  for (const auto& [level, firsts] : reached) {
-    const double m = Median(firsts);
-    summary.iterations_to[level] = std::isfinite(m) ? std::optional<std::int64_t>(static_cast<std::int64_t>(m)) : std::nullopt;
-  }
+  SetMedians(measured, summary);
   // Runs record the same iterations, but one that diverged (numerical failure) stops early: each point is
   // over the runs that reached it, and the method is marked.
   int failed = 0;

@@ -55,6 +55,16 @@ struct MethodSummary {
 // when there are none; the mean of the two middle ones for an even count.
 double Median(std::vector<double> values);
 
+// What each run (seed) of one method gave, gathered before their medians go into its summary.
+struct RunMeasurements {
+  std::vector<double> finals, bests, regularized, seconds;
+  std::map<double, std::vector<double>> reached;  // level → first iteration per run (inf: never)
+};
+
+// Sets the summary's medians over the runs: final, best and regularized gap, seconds, and iterations to
+// each level (rounded up: the first iteration by which half the runs had got there; nullopt if never).
+void SetMedians(const RunMeasurements& measurements, MethodSummary& summary);
+
 // Runs every algorithm on game_for_seed(k) for k = 0 .. seeds−1. Throws InvalidArgument for an unknown
 // algorithm or a bad parameter before anything runs.
 std::vector<MethodSummary> RunComparison(const std::function<ZeroSumGame(int seed)>& game_for_seed,
