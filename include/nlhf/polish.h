@@ -29,6 +29,9 @@ struct PolishResult {
   std::string how;  // "equalizer on 3 actions" or "restricted LP on 12 candidate actions"
 };
 
+// The support's size per player, as "3" or "3×4", for messages.
+std::string SupportSizes(const std::vector<std::vector<int>>& support);
+
 // Tries the supports that `probabilities` suggests (probability above 1e-3, 1e-6, 1e-9, 1e-12; above the
 // three largest gaps between sorted log-probabilities), skipping any in `tried` and adding the new ones
 // to it, and any with more than max_support actions for a player. Returns the first candidate with gap

@@ -131,6 +131,12 @@ std::optional<PlayerVectors> RestrictedGameEquilibrium(const ZeroSumGame& game,
 
 }  // namespace
 
+std::string SupportSizes(const std::vector<std::vector<int>>& support) {
+  std::vector<size_t> sizes;
+  for (const auto& s : support) sizes.push_back(s.size());
+  return fmt::format("{}", fmt::join(sizes, "×"));
+}
+
 std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const PlayerVectors& probabilities,
                                             double gap_tolerance, int max_support,
                                             std::set<std::vector<std::vector<int>>>& tried, double* work) {
@@ -142,11 +148,6 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const Playe
     PolishResult result{candidate, gap, {}, how()};
     for (const auto& p : candidate) result.support.push_back(Support(p, 0.0));
     return result;
-  };
-  const auto sizes = [](const std::vector<std::vector<int>>& support) {
-    std::vector<size_t> sizes;
-    for (const auto& s : support) sizes.push_back(s.size());
-    return fmt::format("{}", fmt::join(sizes, "×"));
   };
   // Every new candidate's equalizer first (a small least-squares solve), then the restricted LPs (a
   // simplex each, serialized across threads by GLPK's global state) only if none of them certified.
@@ -162,7 +163,7 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const Playe
       *work += 2 * k * k * k;  // the equalizer's factorization, and the restricted LP at most as much
     }
     if (const auto candidate = EqualizerOnSupport(game, support)) {
-      if (auto result = certified(*candidate, [&] { return fmt::format("equalizer on {} actions", sizes(support)); })) {
+      if (auto result = certified(*candidate, [&] { return fmt::format("equalizer on {} actions", SupportSizes(support)); })) {
         return result;
       }
     }
@@ -179,7 +180,7 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const Playe
   for (size_t k : restricted) {
     if (const auto candidate = RestrictedGameEquilibrium(game, candidates[k])) {
       if (auto result = certified(*candidate, [&] {
-            return fmt::format("restricted LP on {} candidate actions", sizes(candidates[k]));
+            return fmt::format("restricted LP on {} candidate actions", SupportSizes(candidates[k]));
           })) {
         return result;
       }

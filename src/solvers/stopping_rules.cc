@@ -1,7 +1,6 @@
 #include "solvers/stopping_rules.h"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "nlhf/error.h"
 
@@ -43,11 +42,10 @@ bool StoppingRules::ShouldStop(std::int64_t t, double gap, bool finite, double m
     polished_ = PolishOnSupport(game_, returned(), options_.gap_tolerance, options_.polish_max_support,
                                 tried_supports_, &polish_work_);
     if (polished_) {
-      std::vector<size_t> sizes;
-      for (const auto& s : polished_->support) sizes.push_back(s.size());
       return stop(Termination::kConverged,
                   fmt::format("polished at iteration {} ({}; support size {}): gap {:.3g} <= {:.3g}", t,
-                              polished_->how, fmt::join(sizes, "×"), polished_->duality_gap, options_.gap_tolerance));
+                              polished_->how, SupportSizes(polished_->support), polished_->duality_gap,
+                              options_.gap_tolerance));
     }
   }
   if (t >= options_.max_iterations) {
