@@ -4,8 +4,10 @@
 
 #include <cmath>
 #include <exception>
-#include <utility>
 #include <filesystem>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "io/json_matrix.h"
 #include "io/json_text.h"
