@@ -295,6 +295,9 @@ TEST_F(Cli, BenchReportsTheMedianRunAndTheFloor) {
   EXPECT_LE(r["microseconds_per_iteration"].get<double>(), r["slowest_microseconds_per_iteration"].get<double>());
   EXPECT_GT(r["read_bandwidth_gb_per_second"].get<double>(), 0);
   ExpectUsageError("bench --n 10 --repeat 0", {"--repeat", "must be > 0, got 0"});
+  ExpectUsageError("bench --n 10 --iters abc", {"--iters", "expected a number, got 'abc'"});
+  ExpectUsageError("solve x.txt --tol -1", {"--tol", "must be >= 0, got -1"});
+  ExpectUsageError("solve x.txt --tol nan", {"--tol", "must be >= 0, got nan"});
   ExpectUsageError("bench --n 1", {"--n"});
 }
 
