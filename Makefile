@@ -2,8 +2,13 @@
 # idempotent) and build first.
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# ccache (installed by scripts/install-deps.sh) makes rebuilds of unchanged files free.
+LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache,)
 
-.PHONY: all deps configure build demo test python bench clean
+SANITIZE_DIR ?= build-sanitize
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps configure build demo test unit-test sanitize-configure sanitize fuzz fuzz-run python bench clean
 
 all: build
 
@@ -11,7 +16,7 @@ deps:
 	@bash scripts/install-deps.sh
 
 configure: deps
-	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release $(LAUNCHER) > /dev/null
 
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
@@ -23,8 +28,35 @@ demo: build
 	@echo
 	./$(BUILD_DIR)/nlhf solve data/soccer.txt --no-polish
 
-test: build
+# The whole suite: the release build's tests, then the unit and command-line tests again under
+# ASan+UBSan, then every reader's fuzzer for a bounded time (15 s each).
+test: unit-test sanitize
+	@$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=15
+
+unit-test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# clang with AddressSanitizer + UBSan (any report fails), LibTorch and Python left out; the same build
+# holds the libFuzzer harnesses (docs/reliability.md).
+sanitize-configure: deps
+	@cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 \
+	  -DCMAKE_CXX_COMPILER=clang++ -DNLHF_SANITIZE=ON -DNLHF_FUZZ=ON -DNLHF_TORCH=OFF -DNLHF_PYTHON=OFF \
+	  -DNLHF_NATIVE=OFF $(LAUNCHER) > /dev/null
+
+sanitize: sanitize-configure
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS) -E '^Reproduce\.'
+
+# (The reproduction's tests run only in the release suite: they exercise the experiment driver over
+# solvers the other tests cover, and take 20 minutes under the sanitizers.)
+
+# Every reader's libFuzzer harness for FUZZ_SECONDS each (default 60); any finding fails.
+fuzz: sanitize-configure
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS) --target fuzzers
+	@$(MAKE) --no-print-directory fuzz-run
+
+fuzz-run:
+	bash scripts/fuzz.sh $(SANITIZE_DIR) $(FUZZ_SECONDS)
 
 # nlhf beside the hand-written NumPy loop, measured in one run, then the Google Benchmark suite.
 bench: build
@@ -36,4 +68,4 @@ python: configure
 	@cmake --build $(BUILD_DIR) --target python_modules -j $(JOBS)
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)

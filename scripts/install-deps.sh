@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ pkg-config    # build
+  ccache                              # rebuilds of unchanged files (the Makefile uses it when present)
   libeigen3-dev                       # dense linear algebra
   libglpk-dev                         # exact LP reference solver
   libcli11-dev                        # command line
@@ -18,6 +19,7 @@ packages=(
   python3-setuptools python3-pip      # pip install . (setup.py drives CMake)
   libtorch-dev                        # neural policies (nlhf train), CPU LibTorch
   python3-torch                       # the PyTorch loop `make bench` measures nlhf train against
+  clang libclang-rt-dev libomp-dev    # the ASan+UBSan build and libFuzzer harnesses (make sanitize, fuzz)
 )
 
 missing=()

@@ -17,24 +17,20 @@ LoadedGame LoadGame(const std::string& path, const GameFileOptions& options) {
   if (options.payoff || file.is_payoff) {
     return {ZeroSumGame::FromPayoff(std::move(file.values), file.row_names, file.column_names, file.source)};
   }
-  double change = 0;
-  if (options.symmetrize) {
-    // The entries must be probabilities before averaging; only P + Pᵀ = 1 is being repaired.
-    PreferenceGame unchecked_symmetry(file.values, file.row_names,
-                                      {.symmetry_tolerance = std::numeric_limits<double>::infinity()},
-                                      file.source);
-    change = Symmetrize(file.values);
-  }
-  PreferenceGame preferences(std::move(file.values), file.row_names,
-                             {.symmetry_tolerance = options.symmetry_tolerance}, file.source);
-  return {ZeroSumGame::FromPreferences(preferences), change};
+  // --symmetrize accepts any deviation from P + Pᵀ = 1; the projection itself happens in PreferenceGame.
+  const double tolerance = options.symmetrize ? std::numeric_limits<double>::infinity()
+                                              : options.symmetry_tolerance.value_or(
+                                                    DefaultSymmetryTolerance(file.single_precision));
+  PreferenceGame preferences(std::move(file.values), file.row_names, {.symmetry_tolerance = tolerance}, file.source);
+  return {ZeroSumGame::FromPreferences(preferences), preferences.projection_change()};
 }
 
 void AddGameFileFlags(CLI::App& command, GameFileOptions& options) {
-  command.add_flag("--symmetrize", options.symmetrize, "Replace P by (P + 1 - P^T)/2 and report how far it moved");
-  command.add_option("--symmetry-tol", options.symmetry_tolerance, "Allowed |P + P^T - 1|")
-      ->check(NonNegative())
-      ->capture_default_str();
+  command.add_flag("--symmetrize", options.symmetrize, "Accept any P: replace it by (P + 1 - P^T)/2 and report how far it moved");
+  command.add_option("--symmetry-tol", options.symmetry_tolerance,
+                     "Allowed |P + P^T - 1| (default 1e-9; 1e-6 for a float32 .npy). An accepted P is replaced by "
+                     "(P + 1 - P^T)/2, the game then solved and certified")
+      ->check(NonNegative());
   command.add_flag("--payoff", options.payoff,
                    "FILE holds a general m×n zero-sum payoff matrix (row player maximizes): two-player solve");
 }

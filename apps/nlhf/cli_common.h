@@ -6,6 +6,7 @@
 #include <Eigen/Dense>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,12 +30,15 @@ CLI::Validator NonNegative();
 struct GameFileOptions {
   bool payoff = false;              // --payoff: a general m×n payoff matrix
   bool symmetrize = false;          // --symmetrize: replace P by (P + 1 − Pᵀ)/2
-  double symmetry_tolerance = 1e-9;  // --symmetry-tol
+  // --symmetry-tol; unset: DefaultSymmetryTolerance of the file's precision (1e-9, or 1e-6 for float32)
+  std::optional<double> symmetry_tolerance;
 };
 
 struct LoadedGame {
   ZeroSumGame game;
-  double symmetrize_change = 0;  // largest entry change made by --symmetrize
+  // Largest entry change made by the complementary projection (P + 1 − Pᵀ)/2 that every accepted
+  // preference matrix goes through (nlhf/game.h); with --symmetrize it may be large.
+  double projection_change = 0;
 };
 
 // Reads `path` as a preference matrix (or a payoff matrix with --payoff or a JSON "payoff" key).

@@ -1,5 +1,5 @@
 // nlhf batch FILE: many games solved in parallel (OpenMP over games), one JSON line per game, each with
-// its own certificate.
+// its own certificate (with --json, one JSON object holding them all in "results").
 #include <fmt/format.h>
 
 #include <chrono>
@@ -28,6 +28,9 @@ void SetupBatch(CLI::App& command, BatchArgs& args) {
   command.add_flag("--polish,!--no-polish", args.polish, "Finish on the settled support when that certifies (default on)");
   command.add_option("--out,-o", args.out, "Write the JSON lines here (atomically) instead of stdout");
   AddCommonFlags(command, args.common, false);
+  command.get_option("--json")->description(
+      "Print exactly one JSON object (file, games, certified, gap_tolerance, results: one object per game) "
+      "instead of one JSON line per game");
 }
 
 int RunBatch(const BatchArgs& args) {
@@ -70,15 +73,23 @@ int RunBatch(const BatchArgs& args) {
   for (const std::string& error : errors) {
     if (!error.empty()) throw InvalidArgument(error);
   }
+  size_t count = 0;
+  for (char c : certified) count += c;
   std::string output;
-  for (const std::string& line : lines) output += line + "\n";
+  if (args.common.json) {
+    // One JSON object, as --json promises everywhere: the per-game objects become its "results" array.
+    output = fmt::format("{{\"file\":{},\"games\":{},\"certified\":{},\"gap_tolerance\":{},\"results\":[",
+                         nlohmann::json(args.file).dump(), games.size(), count, nlohmann::json(args.gap_tolerance).dump());
+    for (size_t k = 0; k < lines.size(); ++k) output += (k == 0 ? "" : ",\n") + lines[k];
+    output += "]}\n";
+  } else {
+    for (const std::string& line : lines) output += line + "\n";
+  }
   if (args.out.empty()) {
     std::cout << output << std::flush;
   } else {
     WriteFileAtomically(args.out, output);
   }
-  size_t count = 0;
-  for (char c : certified) count += c;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cerr << fmt::format("nlhf: {} games, {} certified to gap <= {:g} ({:.2f}%), in {:.2f} s\n", games.size(), count,
                            args.gap_tolerance, 100.0 * static_cast<double>(count) / static_cast<double>(games.size()),

@@ -80,7 +80,12 @@ nlohmann::json ResultJson(const ZeroSumGame& game, const SolveResult& result, co
     out["column_support"] = ToJson(result.support[1]);
     out["column_actions"] = game.action_names(1);
   }
-  if (args.game_file.symmetrize) out["symmetrize_max_change"] = loaded.symmetrize_change;
+  if (game.symmetric()) {
+    // The stated game is the complementary projection of the file's P (nlhf/game.h).
+    out["projection_max_change"] = loaded.projection_change;
+    out["certificate_rounding_bound"] = CertificateRoundingBound(game.payoff());
+  }
+  if (args.game_file.symmetrize) out["symmetrize_max_change"] = loaded.projection_change;
   if (!args.trace_path.empty()) out["trace"] = args.trace_path;
   return out;
 }
@@ -109,9 +114,10 @@ void PrintSummary(const ZeroSumGame& game, const SolveResult& result, const Load
     std::cout << fmt::format("{}: {}×{} zero-sum payoff game (row player maximizes)\n", args.file,
                              game.num_actions(0), game.num_actions(1));
   }
-  if (args.game_file.symmetrize) {
-    std::cout << fmt::format("symmetrized: P replaced by (P + 1 − Pᵀ)/2, entries moved by at most {:.3g}\n",
-                             loaded.symmetrize_change);
+  if (args.game_file.symmetrize || loaded.projection_change > 0) {
+    std::cout << fmt::format("{}: P replaced by (P + 1 − Pᵀ)/2, the game solved and certified; entries moved by at "
+                             "most {:.3g}\n", args.game_file.symmetrize ? "symmetrized" : "made complementary",
+                             loaded.projection_change);
   }
   // Small games finish in well under a millisecond: "0.000 s" would say nothing.
   const std::string duration = result.seconds < 0.1 ? fmt::format("{:.3g} ms", 1e3 * result.seconds)

@@ -54,7 +54,7 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
   command.add_option("--algo", args.algorithm, "Method (its loss):" + MethodNames())->capture_default_str();
   command.add_option("--iters", args.iterations, "Optimizer steps")->check(NonNegative())->capture_default_str();
   command.add_option("--lr", args.learning_rate,
-                     "Learning rate (tabular + sgd: the step is lr·eta); default 1, or 0.01 for contextual");
+                     "Learning rate (tabular + sgd: the step is lr·eta); default 1, or 0.01 for contextual or --feedback sampled");
   command.add_option("--eta", args.step_size, "Step size η of the method's target (default: the method's)");
   command.add_option("--beta", args.beta, "Regularization β of the regularized methods (default: the method's)");
   command.add_option("--optimizer", args.optimizer, "sgd or adam")

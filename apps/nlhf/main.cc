@@ -6,6 +6,9 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -81,28 +84,38 @@ int main(int argc, char** argv) {
     return Fail(2, fmt::format("{}\nRun 'nlhf --help' (or 'nlhf COMMAND --help') for usage.", error.what()));
   }
 
-  try {
-    if (*solve) return nlhf::cli::RunSolve(solve_args);
-    if (*compare) return nlhf::cli::RunCompare(compare_args);
-    if (*rank) return nlhf::cli::RunRank(rank_args);
-    if (*bench) return nlhf::cli::RunBench(bench_args);
-    if (*batch) return nlhf::cli::RunBatch(batch_args);
-    if (*reproduce) {
-      std::string command_line = "nlhf";
-      for (int k = 1; k < argc; ++k) command_line += std::string(" ") + argv[k];
-      return nlhf::cli::RunReproduce(reproduce_args, command_line);
+  const auto RunCommand = [&]() -> int {
+    try {
+      if (*solve) return nlhf::cli::RunSolve(solve_args);
+      if (*compare) return nlhf::cli::RunCompare(compare_args);
+      if (*rank) return nlhf::cli::RunRank(rank_args);
+      if (*bench) return nlhf::cli::RunBench(bench_args);
+      if (*batch) return nlhf::cli::RunBatch(batch_args);
+      if (*reproduce) {
+        std::string command_line = "nlhf";
+        for (int k = 1; k < argc; ++k) command_line += std::string(" ") + argv[k];
+        return nlhf::cli::RunReproduce(reproduce_args, command_line);
+      }
+      if (*generate) return nlhf::cli::RunGenerate(generate_args);
+      if (*algorithms) return nlhf::cli::RunAlgorithms(algorithms_args);
+      if (*train) return nlhf::cli::RunTrain(train_args);
+    } catch (const nlhf::InvalidArgument& error) {
+      return Fail(2, error.what());
+    } catch (const nlhf::ParseError& error) {
+      return Fail(2, error.what());
+    } catch (const nlhf::Unavailable& error) {
+      return Fail(2, error.what());
+    } catch (const std::exception& error) {
+      return Fail(1, error.what());
     }
-    if (*generate) return nlhf::cli::RunGenerate(generate_args);
-    if (*algorithms) return nlhf::cli::RunAlgorithms(algorithms_args);
-    if (*train) return nlhf::cli::RunTrain(train_args);
-  } catch (const nlhf::InvalidArgument& error) {
-    return Fail(2, error.what());
-  } catch (const nlhf::ParseError& error) {
-    return Fail(2, error.what());
-  } catch (const nlhf::Unavailable& error) {
-    return Fail(2, error.what());
-  } catch (const std::exception& error) {
-    return Fail(1, error.what());
+    return 0;
+  };
+  const int code = RunCommand();
+  // A full disk or a closed pipe on stdout shows only when the buffered output is flushed: report it
+  // rather than exit 0 with the answer lost.
+  std::cout.flush();
+  if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    return Fail(code == 0 ? 1 : code, fmt::format("cannot write the standard output: {}", std::strerror(errno)));
   }
-  return 0;
+  return code;
 }

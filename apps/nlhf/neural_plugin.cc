@@ -61,11 +61,12 @@ int RunTrainWithTorch(const TrainArgs& args) {
   options.policy.depth = args.depth;
   options.policy.hidden_width = args.width;
   options.iterations = args.iterations;
-  options.learning_rate = args.learning_rate.value_or(neural::DefaultLearningRate(options.policy.kind));
   options.step_size = args.step_size;
   options.beta = args.beta;
   options.optimizer = neural::ParseOptimizerKind(args.optimizer);
   options.feedback = neural::ParseFeedbackKind(args.feedback);
+  options.learning_rate = args.learning_rate.value_or(
+      neural::DefaultLearningRate(options.policy.kind, options.feedback == neural::FeedbackKind::kSampled));
   options.samples = args.samples.value_or(100);
   options.seed = args.common.seed;
   options.device = args.device;

@@ -45,27 +45,18 @@ py::array_t<std::int64_t> ToArray(const std::vector<int>& v) {
   return out;
 }
 
-// float32 cannot hold P[a][b] and 1 − P[a][b] both exactly: such a P is checked against its own
-// rounding (1e-6) and then made exactly complementary.
-constexpr double kFloat32SymmetryTolerance = 1e-6;
-
+// The same rules as the command line (LoadGame): the default tolerance follows the array's precision
+// (DefaultSymmetryTolerance), symmetrize accepts any deviation, and PreferenceGame keeps the complementary
+// projection, which is the game solved and certified.
 ZeroSumGame MakeGame(const py::handle& matrix, bool payoff, bool symmetrize, std::optional<double> symmetry_tolerance,
                      const std::vector<std::string>& names) {
   bool single = false;
   Eigen::MatrixXd values = ToMatrix(matrix, payoff ? "the payoff matrix" : "P", &single);
   const MatrixSource source{.path = "<array>"};
   if (payoff) return ZeroSumGame::FromPayoff(std::move(values), names, {}, source);
-  const double tolerance = symmetry_tolerance.value_or(single ? kFloat32SymmetryTolerance : 1e-9);
-  if (single && !symmetrize) {
-    PreferenceGame check(values, names, {.symmetry_tolerance = tolerance}, source);
-    symmetrize = true;
-  }
-  if (symmetrize) {
-    PreferenceGame check(values, names, {.symmetry_tolerance = std::numeric_limits<double>::infinity()}, source);
-    Symmetrize(values);
-  }
-  return ZeroSumGame::FromPreferences(PreferenceGame(std::move(values), names,
-                                                    {.symmetry_tolerance = symmetrize ? 1e-12 : tolerance}, source));
+  const double tolerance = symmetrize ? std::numeric_limits<double>::infinity()
+                                      : symmetry_tolerance.value_or(DefaultSymmetryTolerance(single));
+  return ZeroSumGame::FromPreferences(PreferenceGame(std::move(values), names, {.symmetry_tolerance = tolerance}, source));
 }
 
 // What Python sees of a solve.

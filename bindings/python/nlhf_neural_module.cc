@@ -67,11 +67,12 @@ py::dict Train(const py::object& P, const std::optional<std::string>& generate, 
   options.policy.depth = depth;
   options.policy.hidden_width = width;
   options.iterations = iters;
-  options.learning_rate = lr.value_or(neural::DefaultLearningRate(options.policy.kind));
   options.step_size = eta;
   options.beta = beta;
   options.optimizer = neural::ParseOptimizerKind(optimizer);
   options.feedback = neural::ParseFeedbackKind(feedback);
+  options.learning_rate = lr.value_or(
+      neural::DefaultLearningRate(options.policy.kind, options.feedback == neural::FeedbackKind::kSampled));
   options.samples = samples;
   options.seed = seed;
   options.backend = neural::ParseBackend(backend);

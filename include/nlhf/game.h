@@ -27,18 +27,30 @@ struct PreferenceValidation {
   double symmetry_tolerance = 1e-9;  // |P[a][b] + P[b][a] − 1| <= symmetry_tolerance for all a, b
 };
 
+// The default symmetry tolerance for a matrix read from storage of the given precision: 1e-9 for
+// float64, 1e-6 for float32 (which cannot hold P[a][b] and 1 − P[a][b] both exactly). The command line
+// and the Python module both use it, so the same array is accepted or refused the same way.
+double DefaultSymmetryTolerance(bool single_precision);
+
+// The game that is solved is the game that is certified: a matrix accepted within the symmetry tolerance
+// is replaced by its complementary projection (P + 1 − Pᵀ)/2, and that projection is the stated game that
+// every solver, kernel and certificate sees. (Pairs already summing to 1 in floating point are kept bit
+// for bit; A = P − 1/2 is then skew-symmetric up to an ulp of 1/2, which CertificateRoundingBound counts.)
 class PreferenceGame {
  public:
   // Checks that `preferences` is a non-empty square matrix of finite entries in [0, 1] with
-  // |P + Pᵀ − 1| <= tolerance; throws InvalidArgument naming the entry and the rule otherwise.
-  // `names` is empty or holds one name per response.
+  // |P + Pᵀ − 1| <= tolerance; throws InvalidArgument naming the entry and the rule otherwise. Then
+  // keeps (P + 1 − Pᵀ)/2. `names` is empty or holds one name per response.
   PreferenceGame(Eigen::MatrixXd preferences,
                  std::vector<std::string> names = {},
                  const PreferenceValidation& validation = {},
                  const MatrixSource& source = {});
 
   int num_responses() const { return static_cast<int>(preferences_.rows()); }
+  // The stated game: the complementary projection of the given matrix.
   const Eigen::MatrixXd& preferences() const { return preferences_; }
+  // The largest change the projection made to any entry (0 for an exactly complementary matrix).
+  double projection_change() const { return projection_change_; }
   // One name per response: the given ones, or "0", "1", ... when none were given.
   const std::vector<std::string>& names() const { return names_; }
   // A = P − 1/2.
@@ -46,8 +58,14 @@ class PreferenceGame {
 
  private:
   Eigen::MatrixXd preferences_;
+  double projection_change_ = 0;
   std::vector<std::string> names_;
 };
+
+// A bound on the rounding of a self-play certificate 2·max(Aπ) computed in double: the exact gap of an
+// exactly skew game is at least 0, so a computed gap is never below −CertificateRoundingBound(A), which
+// also counts A's own departure from skew symmetry (max|A + Aᵀ|, an ulp for a projected P).
+double CertificateRoundingBound(const Eigen::MatrixXd& payoff);
 
 // Replaces P by (P + 1 − Pᵀ)/2, the nearest matrix (in Frobenius norm) with P + Pᵀ = 1, and returns
 // the largest change of any entry. Entries must be finite; the result stays in [0, 1] when P was.

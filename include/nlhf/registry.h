@@ -24,6 +24,10 @@ struct ParameterSpec {
   bool minimum_inclusive = true;
   double maximum = std::numeric_limits<double>::infinity();
   bool integer = false;
+  // The default was chosen for payoffs in [−1/2, 1/2] (preference games). For a game whose max|A| is
+  // larger, SolveWith divides the default by 2·max|A| so that η·max|A| stays what it was tuned for; a
+  // value given explicitly is used as given.
+  bool scales_with_payoff = false;
 };
 
 using ParameterValues = std::map<std::string, double>;
@@ -53,7 +57,10 @@ ParameterValues ResolveParameters(const AlgorithmSpec& algorithm, const Paramete
 // "omwu(step_size=0.5)": the algorithm and every parameter value, replayable.
 std::string SpecString(const AlgorithmSpec& algorithm, const ParameterValues& values);
 
-// FindAlgorithm + ResolveParameters + solve, with the spec string in result.algorithm.
+// `given` completed with the payoff-scaled defaults of `game` (ParameterSpec::scales_with_payoff).
+ParameterValues ScaledDefaults(const AlgorithmSpec& algorithm, const ZeroSumGame& game, ParameterValues given);
+
+// FindAlgorithm + ScaledDefaults + ResolveParameters + solve, with the spec string in result.algorithm.
 SolveResult SolveWith(std::string_view algorithm_name,
                       const ZeroSumGame& game,
                       const SolveOptions& options,

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "nlhf/error.h"
@@ -84,10 +85,41 @@ PreferenceGame::PreferenceGame(Eigen::MatrixXd preferences, std::vector<std::str
     }
   }
   names_ = CheckedNames(std::move(names), n, "response", source.path);
+  // The complementary projection, pair by pair. A pair that already sums to 1 in floating point is kept
+  // bit for bit (so exactly complementary inputs, the usual case, give the numbers they always gave);
+  // any other moves to 1/2 ± (P[i][j] − P[j][i])/2.
+  for (int i = 0; i < n; ++i) {
+    projection_change_ = std::max(projection_change_, std::abs(preferences_(i, i) - 0.5));
+    preferences_(i, i) = 0.5;
+    for (int j = i + 1; j < n; ++j) {
+      double& upper = preferences_(i, j);
+      double& lower = preferences_(j, i);
+      if (upper + lower == 1.0) continue;
+      const double half_difference = 0.5 * (upper - lower);
+      projection_change_ = std::max({projection_change_, std::abs(0.5 + half_difference - upper),
+                                     std::abs(0.5 - half_difference - lower)});
+      upper = 0.5 + half_difference;
+      lower = 0.5 - half_difference;
+    }
+  }
 }
 
 Eigen::MatrixXd PreferenceGame::Payoff() const {
   return (preferences_.array() - 0.5).matrix();
+}
+
+double DefaultSymmetryTolerance(bool single_precision) { return single_precision ? 1e-6 : 1e-9; }
+
+double CertificateRoundingBound(const Eigen::MatrixXd& payoff) {
+  if (payoff.size() == 0 || payoff.rows() != payoff.cols()) return 0;
+  // For any π, max_a (Aπ)_a >= πᵀAπ = ½ πᵀ(A + Aᵀ)π >= −½ max|A + Aᵀ| (zero for an exactly skew A; the
+  // rounding of P − 1/2 leaves at most an ulp of 1/2). The computed product adds at most
+  // γ_n Σ_b |A_ab| π_b <= 1.01·n·u·max|A| (Higham, Accuracy and Stability of Numerical Algorithms, §3.1).
+  // The gap is twice the maximum.
+  const double n = static_cast<double>(payoff.cols());
+  constexpr double kUnitRoundoff = 0x1p-53;
+  const double asymmetry = (payoff + payoff.transpose()).cwiseAbs().maxCoeff();
+  return asymmetry + 2 * 1.01 * n * kUnitRoundoff * payoff.cwiseAbs().maxCoeff();
 }
 
 double Symmetrize(Eigen::MatrixXd& preferences) {
@@ -95,7 +127,9 @@ double Symmetrize(Eigen::MatrixXd& preferences) {
     throw InvalidArgument(fmt::format("cannot symmetrize a {}×{} matrix: it must be square",
                                       preferences.rows(), preferences.cols()));
   }
-  Eigen::MatrixXd symmetric = 0.5 * (preferences.array() + 1.0 - preferences.transpose().array()).matrix();
+  // 1/2 + (P − Pᵀ)/2 rather than (P + 1 − Pᵀ)/2: the difference is exactly antisymmetric, so the result
+  // has an exact 1/2 on its diagonal and entries that stay within [0, 1].
+  Eigen::MatrixXd symmetric = (0.5 + 0.5 * (preferences - preferences.transpose()).array()).matrix();
   const double moved = (symmetric - preferences).cwiseAbs().maxCoeff();
   preferences = std::move(symmetric);
   return moved;

@@ -14,9 +14,36 @@
 
 namespace nlhf {
 
+namespace {
+
+// Writes, flushes and closes `file`; false with errno set on any failure (a full disk shows only at the
+// flush or the close).
+bool WriteAndClose(std::FILE* file, std::string_view contents, bool sync) {
+  bool ok = std::fwrite(contents.data(), 1, contents.size(), file) == contents.size() && std::fflush(file) == 0;
+  if (ok && sync) ok = ::fsync(::fileno(file)) == 0;
+  const int write_errno = errno;
+  const bool closed = std::fclose(file) == 0;
+  if (ok && !closed) return false;
+  errno = write_errno;
+  return ok;
+}
+
+}  // namespace
+
 void WriteFileAtomically(const std::string& path, std::string_view contents) {
   namespace fs = std::filesystem;
   const fs::path target(path);
+  // A device, pipe or terminal (/dev/stdout, a FIFO, /dev/full) cannot be replaced by a rename (and must
+  // not be: renaming over /dev/full would replace the device): write to it directly, errors checked.
+  std::error_code status_error;
+  const fs::file_status status = fs::status(target, status_error);
+  if (!status_error && fs::exists(status) && !fs::is_regular_file(status) && !fs::is_directory(status)) {
+    std::FILE* file = std::fopen(path.c_str(), "wb");
+    if (file == nullptr || !WriteAndClose(file, contents, /*sync=*/false)) {
+      throw InvalidArgument(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+    }
+    return;
+  }
   // The temporary file lives beside the target so that the rename stays within one file system.
   const fs::path temporary =
       target.parent_path() / fmt::format(".{}.tmp.{}", target.filename().string(), ::getpid());
@@ -24,11 +51,8 @@ void WriteFileAtomically(const std::string& path, std::string_view contents) {
   if (file == nullptr) {
     throw InvalidArgument(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
   }
-  const bool written = std::fwrite(contents.data(), 1, contents.size(), file) == contents.size() &&
-                       std::fflush(file) == 0 && ::fsync(::fileno(file)) == 0;
-  const int write_errno = errno;
-  const bool closed = std::fclose(file) == 0;
-  if (!written || !closed) {
+  if (!WriteAndClose(file, contents, /*sync=*/true)) {
+    const int write_errno = errno;
     std::remove(temporary.c_str());
     throw InvalidArgument(fmt::format("cannot write '{}': {}", path, std::strerror(write_errno)));
   }

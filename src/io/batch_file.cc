@@ -96,9 +96,15 @@ std::vector<BatchGame> ParseEgpoText(std::string_view text, const std::string& p
   const std::vector<std::pair<int, std::string_view>>& lines = numbered.lines;
   if (lines.empty()) throw ParseError(fmt::format("{}: empty EGPO file", path));
   const MatrixFile header = ParseTextMatrix(lines[0].second, fmt::format("{}:{}", path, lines[0].first));
-  if (header.values.rows() != 1 || header.values.cols() != 3 || header.values(0, 0) < 1 || header.values(0, 1) < 1) {
-    throw ParseError(fmt::format("{}:{}: expected the header 'runs n beta' (three numbers, runs and n >= 1)", path,
-                                 lines[0].first));
+  // Each run takes a label line and n rows, so counts beyond the lines present are refused before
+  // anything is built (and before a cast to int could overflow).
+  const double available = static_cast<double>(lines.size());
+  const auto whole_count = [&](double value) { return value >= 1 && value == std::floor(value) && value <= available; };
+  if (header.values.rows() != 1 || header.values.cols() != 3 || !header.row_names.empty() ||
+      !whole_count(header.values(0, 0)) || !whole_count(header.values(0, 1))) {
+    throw ParseError(fmt::format("{}:{}: expected the header 'runs n beta': three numbers, runs and n whole numbers "
+                                 ">= 1 (and no more than the file's {} non-blank lines allow)",
+                                 path, lines[0].first, lines.size()));
   }
   const int runs = static_cast<int>(header.values(0, 0));
   const int n = static_cast<int>(header.values(0, 1));
@@ -120,6 +126,12 @@ std::vector<BatchGame> ParseEgpoText(std::string_view text, const std::string& p
       block.append(lines[k].second).push_back('\n');
     }
     MatrixFile matrix = ParseTextMatrix(block, fmt::format("{} ({})", path, label));
+    // A first row of words would be read as a header of names, leaving n − 1 rows.
+    if (!matrix.row_names.empty() || matrix.values.rows() != n || matrix.values.cols() != n) {
+      const int first_row_line = lines[k - n].first;
+      throw ParseError(fmt::format("{}:{}: '{}' must hold {} rows of {} numbers{}", path, first_row_line, label, n,
+                                   n, matrix.row_names.empty() ? "" : ", but its first row is not numbers"));
+    }
     // Row numbers inside the block map back to file lines for later error messages.
     for (int row = 0; row < n; ++row) matrix.source.row_lines[row] = lines[k - n + row].first;
     std::string trimmed = label;

@@ -8,7 +8,11 @@
 
 namespace nlhf::internal {
 
-// Parses `text`; on a syntax error throws ParseError "path:line:column: <what nlohmann says>".
+// Deeper nesting is refused before parsing (a JSON bomb would otherwise overflow the stack).
+constexpr int kMaxJsonDepth = 256;
+
+// Parses `text`; on a syntax error, nesting deeper than kMaxJsonDepth or a number beyond double's range
+// throws ParseError "path:line:column: <what is wrong>". Never lets a library exception through.
 nlohmann::json ParseJsonDocument(std::string_view text, const std::string& path);
 
 [[noreturn]] void ThrowNotANumber(const nlohmann::json& value, const std::string& path, const std::string& where);

@@ -6,8 +6,12 @@
 
 #include <bit>
 #include <cstdint>
+#include <charconv>
 #include <cstring>
-#include <regex>
+#include <limits>
+#include <string>
+#include <vector>
+#include <utility>
 
 #include "nlhf/error.h"
 #include "nlhf/io/matrix_file.h"
@@ -44,6 +48,74 @@ T ReadScalar(const char* data, bool swap) {
   return std::bit_cast<T>(bits);
 }
 
+
+// A header fragment for an error message: at most 40 characters.
+std::string Shown(std::string_view text) {
+  return text.size() <= 40 ? std::string(text) : std::string(text.substr(0, 37)) + "...";
+}
+
+// The header is a Python dict literal such as {'descr': '<f8', 'fortran_order': False, 'shape': (3, 3), }.
+// Its three keys are found by name and their values cut at the next ',' (or ')' for the shape tuple):
+// nothing else appears in headers numpy writes. (A regex did this before and overflowed the stack on
+// long headers.)
+std::string_view HeaderValue(std::string_view header, std::string_view key, const std::string& path) {
+  const std::string quoted = fmt::format("'{}'", key);
+  size_t at = header.find(quoted);
+  if (at == std::string_view::npos) {
+    throw ParseError(fmt::format("{}: .npy header has no '{}': {}", path, key, Shown(header)));
+  }
+  at += quoted.size();
+  while (at < header.size() && (header[at] == ' ' || header[at] == ':')) ++at;
+  size_t end = at;
+  if (at < header.size() && header[at] == '(') {
+    end = header.find(')', at);
+    if (end == std::string_view::npos) {
+      throw ParseError(fmt::format("{}: .npy header's '{}' has '(' without ')'", path, key));
+    }
+    ++end;
+  } else {
+    while (end < header.size() && header[end] != ',' && header[end] != '}') ++end;
+  }
+  std::string_view value = header.substr(at, end - at);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  return value;
+}
+
+// "(3, 4)" or "(3, 4,)" → (3, 4); anything else (another rank, a size beyond 64 bits) is an error.
+std::pair<size_t, size_t> ParseShape(std::string_view shape, const std::string& path) {
+  std::vector<size_t> sizes;
+  std::string_view rest = shape;
+  if (rest.size() >= 2 && rest.front() == '(' && rest.back() == ')') {
+    rest = rest.substr(1, rest.size() - 2);
+    while (true) {
+      while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+      if (rest.empty()) break;
+      std::uint64_t size = 0;
+      const auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), size);
+      if (error == std::errc::result_out_of_range) {
+        throw ParseError(fmt::format("{}: .npy shape {} has a size beyond 2^64", path, Shown(shape)));
+      }
+      if (error != std::errc() || end == rest.data()) {
+        sizes.clear();
+        break;
+      }
+      sizes.push_back(size);
+      rest.remove_prefix(static_cast<size_t>(end - rest.data()));
+      while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+      if (rest.empty()) break;
+      if (rest.front() != ',') {
+        sizes.clear();
+        break;
+      }
+      rest.remove_prefix(1);
+    }
+  }
+  if (sizes.size() != 2) {
+    throw ParseError(fmt::format("{}: .npy array has shape {}: a matrix must be 2-D", path, Shown(shape)));
+  }
+  return {sizes[0], sizes[1]};
+}
+
 }  // namespace
 
 MatrixFile ParseNpyMatrix(std::string_view bytes, const std::string& path) {
@@ -63,42 +135,50 @@ MatrixFile ParseNpyMatrix(std::string_view bytes, const std::string& path) {
   if (bytes.size() < data_offset) {
     throw ParseError(fmt::format("{}: .npy header claims {} bytes but the file ends first", path, header_length));
   }
-  const std::string header(bytes.substr(8 + length_width, header_length));
+  const std::string_view header = bytes.substr(8 + length_width, header_length);
 
-  std::smatch match;
-  if (!std::regex_search(header, match, std::regex(R"('descr'\s*:\s*'([^']*)')"))) {
-    throw ParseError(fmt::format("{}: .npy header has no 'descr' (dtype): {}", path, header));
+  const std::string descr = std::string(HeaderValue(header, "descr", path));
+  if (descr.size() < 2 || descr.front() != '\'' || descr.back() != '\'') {
+    throw ParseError(fmt::format("{}: .npy header's 'descr' must be a quoted dtype such as '<f8', got {}", path,
+                                 Shown(descr)));
   }
-  const std::string descr = match[1];
-  const bool is_double = descr == "<f8" || descr == ">f8";
-  const bool is_float = descr == "<f4" || descr == ">f4";
+  const std::string dtype = descr.substr(1, descr.size() - 2);
+  const bool is_double = dtype == "<f8" || dtype == ">f8";
+  const bool is_float = dtype == "<f4" || dtype == ">f4";
   if (!is_double && !is_float) {
     throw ParseError(fmt::format("{}: .npy dtype '{}' is not supported: expected float64 ('<f8') or float32 "
-                                 "('<f4')", path, descr));
+                                 "('<f4')", path, Shown(dtype)));
   }
-  const bool swap = (descr[0] == '>') != (std::endian::native == std::endian::big);
-  if (!std::regex_search(header, match, std::regex(R"('fortran_order'\s*:\s*(True|False))"))) {
-    throw ParseError(fmt::format("{}: .npy header has no 'fortran_order': {}", path, header));
+  const bool swap = (dtype[0] == '>') != (std::endian::native == std::endian::big);
+  const std::string_view order = HeaderValue(header, "fortran_order", path);
+  if (order != "True" && order != "False") {
+    throw ParseError(fmt::format("{}: .npy header's 'fortran_order' must be True or False, got {}", path,
+                                 Shown(order)));
   }
-  const bool fortran_order = match[1] == "True";
-  if (!std::regex_search(header, match, std::regex(R"('shape'\s*:\s*\(([^)]*)\))"))) {
-    throw ParseError(fmt::format("{}: .npy header has no 'shape': {}", path, header));
+  const bool fortran_order = order == "True";
+  const auto [rows, columns] = ParseShape(HeaderValue(header, "shape", path), path);
+  // An empty shape with a huge other side holds no bytes yet would be looped over row by row (found by
+  // fuzzing: shape (8229354883489583612, 0)); games are indexed by int.
+  constexpr size_t kMaxSide = std::numeric_limits<int>::max();
+  if (rows == 0 || columns == 0 || rows > kMaxSide || columns > kMaxSide) {
+    throw ParseError(fmt::format("{}: .npy array has shape ({}, {}): a matrix needs 1 to {} rows and columns", path,
+                                 rows, columns, kMaxSide));
   }
-  const std::string shape_text = match[1];
-  if (!std::regex_match(shape_text, match, std::regex(R"(\s*(\d+)\s*,\s*(\d+)\s*,?\s*)"))) {
-    throw ParseError(fmt::format("{}: .npy array has shape ({}): a matrix must be 2-D", path, shape_text));
-  }
-  const size_t rows = std::stoull(match[1]);
-  const size_t columns = std::stoull(match[2]);
   const size_t width = is_double ? 8 : 4;
-  const size_t expected = rows * columns * width;
-  if (bytes.size() - data_offset != expected) {
+  // Checked against the bytes present before anything is allocated, without overflow: a header may
+  // claim any shape.
+  size_t expected = 0;
+  const bool overflows = __builtin_mul_overflow(rows, columns, &expected) ||
+                         __builtin_mul_overflow(expected, width, &expected);
+  if (overflows || bytes.size() - data_offset != expected) {
     throw ParseError(fmt::format("{}: .npy data holds {} bytes but shape ({}, {}) of {} needs {}", path,
-                                 bytes.size() - data_offset, rows, columns, descr, expected));
+                                 bytes.size() - data_offset, rows, columns, dtype,
+                                 overflows ? std::string("more than 2^64") : std::to_string(expected)));
   }
 
   MatrixFile result;
   result.source.path = path;
+  result.single_precision = is_float;
   result.values.resize(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(columns));
   const char* data = bytes.data() + data_offset;
   for (size_t i = 0; i < rows; ++i) {

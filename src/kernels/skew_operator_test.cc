@@ -95,7 +95,7 @@ TEST(FusedOmwu, Float32StorageCannotCertifyBelowItsRounding) {
   options.storage = Storage::kF32;
   const SolveResult result = SolveWith("omwu", testing::SoccerGame(), options);
   if (result.termination == Termination::kNumericalFailure) {
-    EXPECT_THAT(result.message, ::testing::HasSubstr("below what this storage can certify"));
+    EXPECT_THAT(result.message, ::testing::HasSubstr("below what this computation can certify"));
   } else {
     EXPECT_LE(result.duality_gap, 1e-12);  // or the certificate genuinely holds
   }

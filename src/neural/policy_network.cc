@@ -128,7 +128,9 @@ PolicyKind ParsePolicyKind(const std::string& name) {
   throw InvalidArgument(fmt::format("unknown policy '{}': expected tabular, mlp or contextual", name));
 }
 
-double DefaultLearningRate(PolicyKind kind) { return kind == PolicyKind::kContextual ? 0.01 : 1.0; }
+double DefaultLearningRate(PolicyKind kind, bool sampled_feedback) {
+  return kind == PolicyKind::kContextual || sampled_feedback ? 0.01 : 1.0;
+}
 
 std::string PolicyNetworkOptions::Validate() const {
   if (depth < 1) return fmt::format("depth = {}. Violated constraint: depth >= 1", depth);

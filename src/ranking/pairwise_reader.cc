@@ -1,6 +1,8 @@
 // Pairwise scores: rows a,b,score with a's result against b on a stated scale.
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "nlhf/error.h"
 #include "nlhf/ranking/readers.h"
 #include "ranking/candidate_index.h"
@@ -10,6 +12,10 @@ namespace nlhf {
 
 ComparisonData ParsePairwiseScores(std::string_view text, const std::string& path,
                                    const ComparisonReadOptions& options) {
+  if (!std::isfinite(options.score_low) || !std::isfinite(options.score_high)) {
+    throw InvalidArgument(fmt::format("--score-range {},{}: both ends must be finite numbers (a score is placed "
+                                      "between them)", options.score_low, options.score_high));
+  }
   if (!(options.score_high > options.score_low)) {
     throw InvalidArgument(fmt::format("--score-range {},{}: the high end must exceed the low end",
                                       options.score_low, options.score_high));

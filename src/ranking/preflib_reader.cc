@@ -8,6 +8,7 @@
 #include <charconv>
 #include <filesystem>
 #include <map>
+#include <vector>
 
 #include "nlhf/error.h"
 #include "nlhf/ranking/readers.h"
@@ -104,6 +105,10 @@ ComparisonData ParsePreflib(std::string_view text, const std::string& path) {
         if (!ParseInt(value, alternatives) || alternatives < 2) {
           throw ParseError(fmt::format("{}: bad PrefLib header: NUMBER ALTERNATIVES '{}' is not an integer >= 2", where, value));
         }
+        if (alternatives > kMaxCandidates) {
+          throw ParseError(fmt::format("{}: PrefLib header declares {} alternatives; nlhf ranks at most {} (its "
+                                       "tables are n × n)", where, alternatives, kMaxCandidates));
+        }
       } else if (key.starts_with("ALTERNATIVE NAME")) {
         long long id = 0;
         if (!ParseInt(key.substr(std::string_view("ALTERNATIVE NAME").size()), id)) {
@@ -125,14 +130,17 @@ ComparisonData ParsePreflib(std::string_view text, const std::string& path) {
   }
   if (ballots.empty()) throw ParseError(fmt::format("{}: no 'count: order' lines", path));
   const int n = static_cast<int>(alternatives);
-  for (int a = 1; a <= n; ++a) {
-    const auto it = names.find(a);
-    data.candidates.push_back(it != names.end() ? it->second : std::to_string(a));
-  }
+  // First every ballot is checked (its errors come before any about the file as a whole), and each
+  // one's rank of every alternative kept: group position, −1 for unranked. The rank vector of length n
+  // is allocated once and reset through the entries a ballot touched.
   bool incomplete_seen = false;
+  std::vector<char> described(n, 0);  // named or ranked somewhere
+  for (const auto& [id, name] : names) {
+    if (id >= 1 && id <= n) described[id - 1] = 1;
+  }
+  std::vector<int> rank(n, -1);
   for (const Ballot& ballot : ballots) {
     const std::string where = fmt::format("{}:{}", path, ballot.line);
-    std::vector<int> rank(n, -1);  // group position, −1 for unranked
     int ranked = 0;
     for (size_t g = 0; g < ballot.groups.size(); ++g) {
       if (ballot.groups[g].size() > 1 && !ties_allowed) {
@@ -144,8 +152,12 @@ ComparisonData ParsePreflib(std::string_view text, const std::string& path) {
         }
         if (rank[alternative - 1] >= 0) throw ParseError(fmt::format("{}: alternative {} appears twice", where, alternative));
         rank[alternative - 1] = static_cast<int>(g);
+        described[alternative - 1] = 1;
         ++ranked;
       }
+    }
+    for (const auto& group : ballot.groups) {
+      for (long long alternative : group) rank[alternative - 1] = -1;
     }
     if (ranked < n) {
       if (complete_required) {
@@ -154,16 +166,41 @@ ComparisonData ParsePreflib(std::string_view text, const std::string& path) {
       }
       incomplete_seen = true;
     }
+  }
+  // A declaration is not data: every declared alternative must be named or ranked somewhere, so what is
+  // built below grows with the file, not with a number in its header.
+  if (const auto missing = std::find(described.begin(), described.end(), 0); missing != described.end()) {
+    throw ParseError(fmt::format("{}: NUMBER ALTERNATIVES declares {}, but alternative {} is neither named (# "
+                                 "ALTERNATIVE NAME) nor ranked anywhere", path, n, missing - described.begin() + 1));
+  }
+  for (int a = 1; a <= n; ++a) {
+    const auto it = names.find(a);
+    data.candidates.push_back(it != names.end() ? it->second : std::to_string(a));
+  }
+  for (const Ballot& ballot : ballots) {
+    std::vector<int> ranked_alternatives;
+    for (size_t g = 0; g < ballot.groups.size(); ++g) {
+      for (long long alternative : ballot.groups[g]) {
+        rank[alternative - 1] = static_cast<int>(g);
+        ranked_alternatives.push_back(static_cast<int>(alternative - 1));
+      }
+    }
+    std::sort(ranked_alternatives.begin(), ranked_alternatives.end());
     ComparisonUnit unit;
     unit.multiplicity = ballot.count;
-    for (int a = 0; a < n; ++a) {
-      for (int b = a + 1; b < n; ++b) {
-        if (rank[a] < 0 && rank[b] < 0) continue;  // two unranked alternatives: no information
+    // Pairs with at least one ranked alternative, each once as (a, b) with a < b: two unranked alternatives
+    // give no information, and skipping them keeps a short ballot's cost to its length times n.
+    for (const int r : ranked_alternatives) {
+      for (int other = 0; other < n; ++other) {
+        if (other == r || (rank[other] >= 0 && other < r)) continue;  // a ranked pair is taken from its smaller side
+        const int a = std::min(r, other);
+        const int b = std::max(r, other);
         const int ra = rank[a] < 0 ? n : rank[a];
         const int rb = rank[b] < 0 ? n : rank[b];
         unit.outcomes.push_back({a, b, ra < rb ? 1.0 : (ra > rb ? 0.0 : 0.5), 1.0});
       }
     }
+    for (const int r : ranked_alternatives) rank[r] = -1;
     data.units.push_back(std::move(unit));
   }
   if (incomplete_seen) {

@@ -66,12 +66,25 @@ ComparisonData ReadComparisonFile(const std::string& path, const ComparisonReadO
       format = DetectFormat(text, path);
     }
   }
-  if (format == "battles") return ParseBattles(text, path, options);
-  if (format == "pairwise") return ParsePairwiseScores(text, path, options);
-  if (format == "score-table") return ParseScoreTable(text, path);
-  if (format == "preflib") return ParsePreflib(text, path);
-  if (format == "matrix") return MatrixData(path, text);
-  throw InvalidArgument(fmt::format("--format {}: expected battles, pairwise, score-table, preflib or matrix", format));
+  ComparisonData data;
+  if (format == "battles") {
+    data = ParseBattles(text, path, options);
+  } else if (format == "pairwise") {
+    data = ParsePairwiseScores(text, path, options);
+  } else if (format == "score-table") {
+    data = ParseScoreTable(text, path);
+  } else if (format == "preflib") {
+    data = ParsePreflib(text, path);
+  } else if (format == "matrix") {
+    data = MatrixData(path, text);
+  } else {
+    throw InvalidArgument(fmt::format("--format {}: expected battles, pairwise, score-table, preflib or matrix", format));
+  }
+  if (static_cast<long long>(data.candidates.size()) > kMaxCandidates) {
+    throw ParseError(fmt::format("{}: {} candidates; nlhf ranks at most {} (its tables are n × n)", path,
+                                 data.candidates.size(), kMaxCandidates));
+  }
+  return data;
 }
 
 }  // namespace nlhf

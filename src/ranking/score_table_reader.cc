@@ -57,6 +57,10 @@ ComparisonData ParseScoreTable(std::string_view text, const std::string& path) {
   const size_t offset = labelled ? 1 : 0;
   const int n = static_cast<int>(header.size());
   if (n < 2) throw ParseError(fmt::format("{}:{}: the header names {} candidates; a ranking needs two", path, rows[0].line, n));
+  if (n > kMaxCandidates) {
+    throw ParseError(fmt::format("{}:{}: the header names {} candidates; nlhf ranks at most {} (its tables are n × n)",
+                                 path, rows[0].line, n, kMaxCandidates));
+  }
 
   ComparisonData data;
   data.source = path;

@@ -124,14 +124,8 @@ SolveResult SolveOmwuFused(const ZeroSumGame& game, const SkewOperator& payoff, 
     // and a tolerance below what that storage can certify is reported as such.
     result.duality_gap = DualityGap(game, result.policy);
     if (tracing) result.trace.back().duality_gap = result.duality_gap;
-    if (payoff.storage() == Storage::kF32 && result.converged() && !(result.duality_gap <= options.gap_tolerance)) {
-      result.termination = Termination::kNumericalFailure;
-      result.message = fmt::format("gap {:.3g} with A stored as {}, but {:.3g} > {:.3g} in the original game: the "
-                                   "tolerance is below what this storage can certify",
-                                   omwu.gap(), StorageName(payoff.storage()), result.duality_gap,
-                                   options.gap_tolerance);
-    }
   }
+  rules.ConfirmConvergence(result);
   result.seconds = rules.Elapsed();
   return result;
 }

@@ -26,7 +26,8 @@ ParameterSpec StepSize(double default_value) {
           .default_value = default_value,
           .doc = "η: multiplier of the payoff vector in the log-space update",
           .minimum = 0,
-          .minimum_inclusive = false};
+          .minimum_inclusive = false,
+          .scales_with_payoff = true};
 }
 
 ParameterSpec Beta(double default_value, bool zero_allowed = false) {
@@ -254,6 +255,15 @@ ParameterValues ResolveParameters(const AlgorithmSpec& algorithm, const Paramete
   return values;
 }
 
+ParameterValues ScaledDefaults(const AlgorithmSpec& algorithm, const ZeroSumGame& game, ParameterValues given) {
+  const double scale = game.payoff().size() == 0 ? 0.0 : game.payoff().cwiseAbs().maxCoeff();
+  if (!(scale > 0.5)) return given;
+  for (const auto& spec : algorithm.parameters) {
+    if (spec.scales_with_payoff && !given.contains(spec.name)) given[spec.name] = spec.default_value * 0.5 / scale;
+  }
+  return given;
+}
+
 std::string SpecString(const AlgorithmSpec& algorithm, const ParameterValues& values) {
   std::vector<std::string> parts;
   for (const auto& spec : algorithm.parameters) {
@@ -265,7 +275,7 @@ std::string SpecString(const AlgorithmSpec& algorithm, const ParameterValues& va
 SolveResult SolveWith(std::string_view algorithm_name, const ZeroSumGame& game, const SolveOptions& options,
                       const ParameterValues& parameters) {
   const AlgorithmSpec& algorithm = FindAlgorithm(algorithm_name);
-  const ParameterValues values = ResolveParameters(algorithm, parameters);
+  const ParameterValues values = ResolveParameters(algorithm, ScaledDefaults(algorithm, game, parameters));
   SolveResult result = algorithm.solve(game, options, values);
   result.algorithm = SpecString(algorithm, values);
   return result;

@@ -60,7 +60,8 @@ SmallOmwu::SmallOmwu(const Eigen::MatrixXd& a, double step_size, const Eigen::Ve
   // Between shifts the largest log-weight moves by at most |η(2g − g')| <= 3η·max|A| per iteration;
   // allow 300 of exp's ±708 range for the drift.
   const double drift = 3 * step_size * a.cwiseAbs().maxCoeff();
-  s.renormalize_every = std::clamp(static_cast<int>(300 / std::max(drift, 1e-300)), 1, 32);
+  // Clamped in double before the cast: a zero game (drift 0) gives 3e302, which no int holds (UBSan).
+  s.renormalize_every = static_cast<int>(std::clamp(300 / std::max(drift, 1e-300), 1.0, 32.0));
   VectorView(s.previous_weight) = weight;
   VectorView(s.payoffs) = Multiply(s.a, s.weight) / s.total;
   VectorView(s.previous_payoffs) = VectorView(s.payoffs);

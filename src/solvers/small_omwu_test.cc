@@ -80,6 +80,19 @@ TEST_P(SmallOmwuPaths, NotANumberIsReportedNotHidden) {
   EXPECT_FALSE(omwu.finite());
 }
 
+// A game where every response ties (P = 1/2 everywhere, A = 0): any policy is an equilibrium, the gap is
+// 0 from the start and steps leave the policy alone. (Found by UBSan: the renormalization interval was
+// 300/0 cast to int.)
+TEST_P(SmallOmwuPaths, AllTiedGameIsAnEquilibriumFromTheStart) {
+  const Eigen::VectorXd log_policy = RandomLogPolicy(5, 9);
+  SmallOmwu omwu(Eigen::MatrixXd::Zero(5, 5), 1.0, log_policy, GetParam());
+  EXPECT_EQ(omwu.gap(), 0.0);
+  for (int t = 0; t < 100; ++t) omwu.Step();
+  EXPECT_EQ(omwu.gap(), 0.0);
+  EXPECT_TRUE(omwu.finite());
+  EXPECT_TRUE(omwu.LogPolicy().isApprox(log_policy, 1e-12));
+}
+
 INSTANTIATE_TEST_SUITE_P(Steps, SmallOmwuPaths, ::testing::Values(true, false),
                          [](const auto& info) { return info.param ? "Portable" : "Fastest"; });
 

@@ -181,6 +181,7 @@ SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveO
     SetFinalPolicy(game, method.ReturnedLogPolicy(), options.support_threshold, result);
     result.regularized_gap = regularized_gap(result.policy);
   }
+  rules.ConfirmConvergence(result);
   result.seconds = rules.Elapsed();
   return result;
 }

@@ -66,4 +66,12 @@ bool StoppingRules::SetPolishedAnswer(double support_threshold, SolveResult& res
   return true;
 }
 
+void StoppingRules::ConfirmConvergence(SolveResult& result) const {
+  if (!result.converged() || result.duality_gap <= options_.gap_tolerance) return;
+  result.termination = Termination::kNumericalFailure;
+  result.message = fmt::format("{}, but the certificate recomputed on the game is {:.3g} > {:.3g}: the tolerance is "
+                               "below what this computation can certify", result.message, result.duality_gap,
+                               options_.gap_tolerance);
+}
+
 }  // namespace nlhf::internal

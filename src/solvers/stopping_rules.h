@@ -33,6 +33,12 @@ class StoppingRules {
   // certificate, `polished`) and returns true; otherwise leaves it alone and returns false.
   bool SetPolishedAnswer(double support_threshold, SolveResult& result) const;
 
+  // "Converged" means the printed certificate is at most the tolerance. The loop tests the gap it has
+  // at hand (a kernel's own product, possibly over f32 storage); once result.duality_gap holds the
+  // certificate recomputed on the game, a converged result whose certificate exceeds the tolerance is
+  // relabelled, with both values in the message.
+  void ConfirmConvergence(SolveResult& result) const;
+
  private:
   const ZeroSumGame& game_;
   const SolveOptions& options_;

@@ -175,3 +175,22 @@ def test_repeated_solves_do_not_leak_memory():
         assert result.iterations == 1000
     growth = resident_kib() - before
     assert growth < 8 * 1024, f"resident memory grew by {growth} KiB over 1000 solves"
+
+
+@pytest.mark.parametrize("dtype, noise", [(np.float64, 5e-10), (np.float32, 0.0)])
+def test_cli_and_python_solve_the_same_stated_game(tmp_path, dtype, noise):
+    # Near-complementary P (within the default tolerance of its precision): both accept it, solve its
+    # projection (P + 1 - P^T)/2, and print the same certificate, never negative beyond rounding.
+    rng = np.random.default_rng(7)
+    upper = np.triu(rng.uniform(size=(12, 12)), 1)
+    P = upper + np.tril(1 - upper.T, -1) + 0.5 * np.eye(12)
+    P = np.clip(P + noise * rng.uniform(-1, 1, size=P.shape), 0, 1).astype(dtype)
+    path = tmp_path / "game.npy"
+    np.save(path, P)
+    cli = cli_json("solve", path)
+    result = nlhf.solve(P)
+    assert cli["converged"] and result.converged
+    assert result.duality_gap == cli["duality_gap"]
+    np.testing.assert_array_equal(result.policy, np.array(cli["policy"]))
+    assert -cli["certificate_rounding_bound"] <= cli["duality_gap"] <= 1e-9
+    assert 0 < cli["projection_max_change"] <= (1e-6 if dtype == np.float32 else 1e-9)

@@ -26,6 +26,7 @@ struct MatrixFile {
   std::vector<std::string> row_names;     // empty when the file names none
   std::vector<std::string> column_names;  // payoff matrices only; preference matrices use row_names
   bool is_payoff = false;                 // JSON with a "payoff" key rather than "preferences"
+  bool single_precision = false;          // stored as float32 (.npy '<f4'): see DefaultSymmetryTolerance
   std::optional<Eigen::VectorXd> nash_equilibrium;  // JSON "nash_equilibrium", when present
   MatrixSource source;                    // for error messages about entries
 };

@@ -23,10 +23,11 @@ enum class PolicyKind {
 const char* PolicyKindName(PolicyKind kind);
 PolicyKind ParsePolicyKind(const std::string& name);
 
-// The learning rate `nlhf train` uses when none is given: 1 for tabular and mlp (one SGD step is then
-// the tabular method's step), 0.01 for the shared contextual network, whose ReLU units die at 0.03 and
-// above on a two-context example (docs/neural.md).
-double DefaultLearningRate(PolicyKind kind);
+// The learning rate `nlhf train` uses when none is given: 1 for tabular and mlp with exact feedback (one
+// SGD step is then the tabular method's step), 0.01 for the shared contextual network, whose ReLU units
+// die at 0.03 and above on a two-context example, and 0.01 with sampled feedback, whose noisy payoff
+// estimates make a step of 1 wander (gap 0.13 -> 0.58 on a random n = 10 game; docs/neural.md).
+double DefaultLearningRate(PolicyKind kind, bool sampled_feedback);
 
 struct PolicyNetworkOptions {
   PolicyKind kind = PolicyKind::kTabular;

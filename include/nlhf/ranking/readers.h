@@ -19,6 +19,10 @@
 
 namespace nlhf {
 
+// The most candidates a ranking takes: its tables and preference matrix are n × n doubles (0.8 GB each at
+// this size), so a file declaring more is refused before anything that size is allocated.
+constexpr long long kMaxCandidates = 10000;
+
 struct ComparisonReadOptions {
   std::string format;          // empty: detect; else one of battles, pairwise, score-table, preflib, matrix
   std::string context_column;  // battles: the column that names the context (e.g. question_id)

@@ -1,0 +1,10 @@
+// Pairwise scores (CSV rows a,b,score), as `nlhf rank --format pairwise` reads them.
+#include "comparison_checks.h"
+#include "fuzz_target.h"
+#include "nlhf/ranking/readers.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return nlhf::fuzz::Guard(data, size, [](std::string_view text) {
+    nlhf::fuzz::CheckComparisons(nlhf::ParsePairwiseScores(text, "fuzz.csv", {}));
+  });
+}
