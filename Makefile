@@ -43,12 +43,11 @@ sanitize-configure: deps
 	  -DCMAKE_CXX_COMPILER=clang++ -DNLHF_SANITIZE=ON -DNLHF_FUZZ=ON -DNLHF_TORCH=OFF -DNLHF_PYTHON=OFF \
 	  -DNLHF_NATIVE=OFF $(LAUNCHER) > /dev/null
 
+# The reproduction's tests run only in the release suite: they exercise the experiment driver over
+# solvers the other tests cover, and take 20 minutes under the sanitizers.
 sanitize: sanitize-configure
 	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
 	cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS) -E '^Reproduce\.'
-
-# (The reproduction's tests run only in the release suite: they exercise the experiment driver over
-# solvers the other tests cover, and take 20 minutes under the sanitizers.)
 
 # Every reader's libFuzzer harness for FUZZ_SECONDS each (default 60); any finding fails.
 fuzz: sanitize-configure

@@ -120,6 +120,9 @@ TEST_F(Hardening, WriteErrorsFailLoudlyAndLeaveNoFile) {
   const int status = std::system(command.c_str());
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0);
   EXPECT_THAT(ReadWholeFile((dir_ / "full.txt").string()), HasSubstr("cannot write the standard output"));
+  // An output directory that cannot be made (a file is in the way): a message, not a filesystem_error.
+  Write("taken", "a file");
+  ExpectRefused("compare " + Soccer() + " --algos omwu --out taken/cmp", {"cannot create the directory 'taken/cmp"});
   // Permission: a read-only directory gets no file, no temporary left behind.
   fs::create_directories(dir_ / "ro");
   fs::permissions(dir_ / "ro", fs::perms::owner_read | fs::perms::owner_exec);

@@ -118,7 +118,7 @@ int RunCompare(const CompareArgs& args) {
 
   namespace fs = std::filesystem;
   const fs::path out(args.out);
-  fs::create_directories(out / "traces");
+  CreateOutputDirectory((out / "traces").string());
   for (const MethodSummary& m : methods) {
     for (size_t seed = 0; seed < m.runs.size(); ++seed) {
       WriteFileAtomically((out / "traces" / fmt::format("{}_seed{}.csv", m.name, seed)).string(),

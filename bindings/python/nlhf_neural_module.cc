@@ -128,7 +128,7 @@ features: C x d context features for policy="contextual" (default: seeded N(0,1)
 policy: "tabular", "mlp" (the EGPO network per context) or "contextual".
 algo: omwu, mwu, sppo, online-ipo, ipo-md, inpo, nash-md, nash-md-pg, mmd, egpo (nlhf_neural.methods()).
 lr, eta, beta: with policy="tabular" and plain SGD the step is the tabular method's with step lr*eta
-    (lr defaults to 1, or 0.01 for the contextual network).
+    (lr defaults to 1, or 0.01 for the contextual network or sampled feedback).
 feedback: "exact", or "sampled" with `samples` Bernoulli queries per context per payoff estimate.
 backend: "auto", "fused" (CPU, SGD, tabular/mlp) or "autograd" (LibTorch).
 

@@ -109,7 +109,7 @@ double FittedLinearRate(const std::vector<std::int64_t>& iterations, const std::
 ReproduceSummary Reproduce(const ReproduceOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const fs::path out(options.out);
-  fs::create_directories(out);
+  CreateOutputDirectory(out.string());
   const int seeds = options.seeds > 0 ? options.seeds : (options.quick ? 3 : 10);
   const std::int64_t iterations = options.quick ? 30000 : 150000;
   const auto say = [&](const std::string& what) {

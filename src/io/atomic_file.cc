@@ -63,6 +63,12 @@ void WriteFileAtomically(const std::string& path, std::string_view contents) {
   }
 }
 
+void CreateOutputDirectory(const std::string& path) {
+  std::error_code error;
+  std::filesystem::create_directories(path, error);
+  if (error) throw InvalidArgument(fmt::format("cannot create the directory '{}': {}", path, error.message()));
+}
+
 std::string ReadWholeFile(const std::string& path) {
   if (std::filesystem::is_directory(path)) {
     throw InvalidArgument(fmt::format("cannot read '{}': it is a directory", path));

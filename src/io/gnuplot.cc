@@ -68,7 +68,12 @@ void RenderGnuplot(const std::string& script_body, const std::string& png_path) 
     fs::remove(temporary);
     throw;
   }
-  fs::rename(temporary, png);
+  std::error_code error;
+  fs::rename(temporary, png, error);
+  if (error) {
+    fs::remove(temporary);
+    throw InvalidArgument(fmt::format("cannot write '{}': {}", png_path, error.message()));
+  }
 }
 
 void PlotGapPanels(const std::vector<GapPanel>& panels, const GapFigure& figure, const std::string& png_path) {

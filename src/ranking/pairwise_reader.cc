@@ -12,9 +12,10 @@ namespace nlhf {
 
 ComparisonData ParsePairwiseScores(std::string_view text, const std::string& path,
                                    const ComparisonReadOptions& options) {
-  if (!std::isfinite(options.score_low) || !std::isfinite(options.score_high)) {
-    throw InvalidArgument(fmt::format("--score-range {},{}: both ends must be finite numbers (a score is placed "
-                                      "between them)", options.score_low, options.score_high));
+  if (!std::isfinite(options.score_low) || !std::isfinite(options.score_high) ||
+      !std::isfinite(options.score_high - options.score_low)) {
+    throw InvalidArgument(fmt::format("--score-range {},{}: both ends, and their distance, must be finite numbers (a "
+                                      "score is placed between them)", options.score_low, options.score_high));
   }
   if (!(options.score_high > options.score_low)) {
     throw InvalidArgument(fmt::format("--score-range {},{}: the high end must exceed the low end",

@@ -11,6 +11,10 @@ namespace nlhf {
 // Throws InvalidArgument naming the path and the system's reason when it cannot be written.
 void WriteFileAtomically(const std::string& path, std::string_view contents);
 
+// Creates `path` and its parents if missing; throws InvalidArgument naming the path and the system's
+// reason (a file in the way, no permission) rather than a raw filesystem_error.
+void CreateOutputDirectory(const std::string& path);
+
 // The whole file; throws InvalidArgument "cannot open 'x': No such file or directory".
 std::string ReadWholeFile(const std::string& path);
 
