@@ -12,6 +12,8 @@
 #ifndef NLHF_POLISH_H_
 #define NLHF_POLISH_H_
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -43,6 +45,27 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game,
                                             int max_support,
                                             std::set<std::vector<std::vector<int>>>& tried,
                                             double* work = nullptr);
+
+// Polishing during a solve, as its own object: on a schedule (every `interval` iterations) and within a
+// work budget (at most a tenth of the work of the iterations so far, 2·m·n operations each, plus 1e8 to
+// get going, so that on large games its small linear solves never dominate; work, not time, so that the
+// same command polishes at the same iterations on any machine), remembering the supports already tried.
+class Polisher {
+ public:
+  Polisher(const ZeroSumGame& game, double gap_tolerance, int max_support, std::int64_t interval);
+
+  // At iteration t, when due and within budget: PolishOnSupport on `probabilities()` (called only then).
+  std::optional<PolishResult> TryAt(std::int64_t t, const std::function<PlayerVectors()>& probabilities);
+
+ private:
+  const ZeroSumGame& game_;
+  double gap_tolerance_;
+  int max_support_;
+  std::int64_t interval_;
+  double iteration_work_;  // operations per iteration: 2·m·n
+  double work_ = 0;        // operations spent polishing so far
+  std::set<std::vector<std::vector<int>>> tried_;
+};
 
 }  // namespace nlhf
 

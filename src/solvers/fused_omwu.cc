@@ -8,7 +8,7 @@
 #include "nlhf/error.h"
 #include "nlhf/metrics.h"
 #include "solvers/small_omwu.h"
-#include "solvers/stopping_rules.h"
+#include "solvers/iterate.h"
 
 namespace nlhf {
 
@@ -87,47 +87,36 @@ void FusedOmwu::Step() {
   gap_ = 2 * payoffs_.maxCoeff();
 }
 
+namespace {
+
+// FusedOmwu as the driver sees it: it keeps its own payoff vector, so the gap comes with each step.
+class FusedOmwuIterate final : public internal::Iterate {
+ public:
+  explicit FusedOmwuIterate(FusedOmwu& omwu) : omwu_(omwu) {}
+  void Step() override { omwu_.Step(); }
+  double gap() const override { return omwu_.gap(); }
+  bool finite() const override { return omwu_.finite(); }
+  double min_log_probability() const override { return omwu_.min_log_probability(); }
+  double l1_change() const override { return omwu_.l1_change(); }
+  PlayerVectors returned_probabilities() const override { return {omwu_.policy()}; }
+  PlayerVectors returned_log_policy() const override { return {omwu_.log_policy()}; }
+  PlayerVectors current_log_policy() const override { return {omwu_.log_policy()}; }
+
+ private:
+  FusedOmwu& omwu_;
+};
+
+}  // namespace
+
 SolveResult SolveOmwuFused(const ZeroSumGame& game, const SkewOperator& payoff, double step_size,
                            const SolveOptions& options) {
   if (!game.symmetric() || payoff.n() != game.num_actions(0)) {
     throw InvalidArgument("fused OMWU needs a symmetric game and a payoff operator of the same size");
   }
-  internal::StoppingRules rules(game, options);
+  const internal::StoppingRules rules(options);
   FusedOmwu omwu(payoff, step_size, InitialLogPolicies(game, options.initial)[0]);
-  std::int64_t t = 0;
-  double l1_change = 0;
-
-  SolveResult result;
-  const auto record = [&] {
-    result.trace.push_back({t, omwu.gap(), omwu.min_log_probability(), l1_change,
-                            std::numeric_limits<double>::quiet_NaN(),
-                            options.trace_log_policy ? PlayerVectors{omwu.log_policy()} : PlayerVectors{}});
-  };
-  const bool tracing = options.trace_interval > 0;
-  if (tracing) record();
-  while (!rules.ShouldStop(t, omwu.gap(), omwu.finite(), omwu.min_log_probability(), l1_change,
-                           [&] { return PlayerVectors{omwu.policy()}; }, result)) {
-    omwu.Step();
-    l1_change = omwu.l1_change();
-    ++t;
-    if (tracing && t % options.trace_interval == 0) record();
-  }
-  if (tracing && result.trace.back().iteration != t) record();
-
-  result.iterations = t;
-  if (!rules.SetPolishedAnswer(options.support_threshold, result)) {
-    result.policy = {omwu.policy()};
-    result.log_policy = {omwu.log_policy()};
-    result.support = {Support(omwu.policy(), options.support_threshold)};
-    // The certificate is computed the standard way, on the original matrix. In f64 it differs from the
-    // kernel's own gap only in rounding (the product's summation order); in f32 the kernel saw A rounded,
-    // and a tolerance below what that storage can certify is reported as such.
-    result.duality_gap = DualityGap(game, result.policy);
-    if (tracing) result.trace.back().duality_gap = result.duality_gap;
-  }
-  rules.ConfirmConvergence(result);
-  result.seconds = rules.Elapsed();
-  return result;
+  FusedOmwuIterate iterate(omwu);
+  return internal::RunIterations(game, iterate, options, rules);
 }
 
 }  // namespace nlhf

@@ -189,4 +189,18 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const Playe
   return std::nullopt;
 }
 
+Polisher::Polisher(const ZeroSumGame& game, double gap_tolerance, int max_support, std::int64_t interval)
+    : game_(game),
+      gap_tolerance_(gap_tolerance),
+      max_support_(max_support),
+      interval_(interval),
+      iteration_work_(2.0 * game.num_actions(0) * game.num_actions(game.num_players() - 1)) {}
+
+std::optional<PolishResult> Polisher::TryAt(std::int64_t t, const std::function<PlayerVectors()>& probabilities) {
+  if (t <= 0 || t % interval_ != 0 || work_ > 1e8 + 0.1 * iteration_work_ * static_cast<double>(t)) {
+    return std::nullopt;
+  }
+  return PolishOnSupport(game_, probabilities(), gap_tolerance_, max_support_, tried_, &work_);
+}
+
 }  // namespace nlhf

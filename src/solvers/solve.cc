@@ -6,6 +6,7 @@
 #include "nlhf/error.h"
 #include "nlhf/metrics.h"
 #include "nlhf/solver.h"
+#include "solvers/iterate.h"
 #include "solvers/stopping_rules.h"
 
 namespace nlhf {
@@ -25,6 +26,56 @@ bool AllFinite(const PlayerVectors& log_policy) {
   }
   return true;
 }
+
+// An IterativeMethod with the products the driver computes for it. Payoffs of the last iterate are what
+// the next Step needs; for a method that returns its last iterate they are also the gap, so each
+// iteration costs one product per player.
+class MethodIterate final : public internal::Iterate {
+ public:
+  MethodIterate(const ZeroSumGame& game, IterativeMethod& method, const PlayerVectors& initial_log_policy)
+      : game_(game), method_(method) {
+    method_.Reset(game, initial_log_policy);
+    current_ = ToProbabilities(method_.CurrentLogPolicy());
+    payoffs_ = game_.Payoffs(current_);
+    returned_ = method_.ReturnsAverage() ? ToProbabilities(method_.ReturnedLogPolicy()) : current_;
+    gap_ = ReturnedGap();
+  }
+
+  void Step() override {
+    method_.Step(game_, payoffs_);
+    current_ = ToProbabilities(method_.CurrentLogPolicy());
+    payoffs_ = game_.Payoffs(current_);
+    PlayerVectors next = method_.ReturnsAverage() ? ToProbabilities(method_.ReturnedLogPolicy()) : current_;
+    l1_change_ = L1Distance(next, returned_);
+    returned_ = std::move(next);
+    gap_ = ReturnedGap();
+  }
+
+  double gap() const override { return gap_; }
+  bool finite() const override { return AllFinite(method_.CurrentLogPolicy()); }
+  double min_log_probability() const override { return MinEntry(method_.CurrentLogPolicy()); }
+  double l1_change() const override { return l1_change_; }
+  PlayerVectors returned_probabilities() const override { return returned_; }
+  PlayerVectors returned_log_policy() const override { return method_.ReturnedLogPolicy(); }
+  PlayerVectors current_log_policy() const override { return method_.CurrentLogPolicy(); }
+  // The regularized gap costs an extra product, so it is computed only where it is reported.
+  double regularized_gap() const override {
+    const Regularization* regularization = method_.regularization();
+    if (regularization == nullptr) return internal::Iterate::regularized_gap();
+    return RegularizedDualityGap(game_, returned_, regularization->beta, regularization->reference_log_policy);
+  }
+
+ private:
+  double ReturnedGap() const {
+    return method_.ReturnsAverage() ? DualityGap(game_, returned_) : DualityGapFromPayoffs(payoffs_);
+  }
+
+  const ZeroSumGame& game_;
+  IterativeMethod& method_;
+  PlayerVectors current_, payoffs_, returned_;
+  double gap_ = 0;
+  double l1_change_ = 0;
+};
 
 }  // namespace
 
@@ -129,60 +180,11 @@ void SetFinalProbabilities(const ZeroSumGame& game, const PlayerVectors& probabi
 
 SolveResult Solve(const ZeroSumGame& game, IterativeMethod& method, const SolveOptions& options,
                   const std::string& algorithm) {
-  internal::StoppingRules rules(game, options);
-  SolveResult result;
+  const internal::StoppingRules rules(options);
+  MethodIterate iterate(game, method, InitialLogPolicies(game, options.initial));
+  SolveResult result = internal::RunIterations(game, iterate, options, rules);
   result.algorithm = algorithm;
   result.returns_average = method.ReturnsAverage();
-  method.Reset(game, InitialLogPolicies(game, options.initial));
-
-  // Payoffs of the last iterate are what the next Step needs; for a method that returns its last
-  // iterate they are also the certificate, so each iteration costs one product per player.
-  PlayerVectors current = ToProbabilities(method.CurrentLogPolicy());
-  PlayerVectors payoffs = game.Payoffs(current);
-  PlayerVectors returned = method.ReturnsAverage() ? ToProbabilities(method.ReturnedLogPolicy()) : current;
-  const auto returned_gap = [&] {
-    return method.ReturnsAverage() ? DualityGap(game, returned) : DualityGapFromPayoffs(payoffs);
-  };
-  double gap = returned_gap();
-  double l1_change = 0;
-  std::int64_t t = 0;
-
-  // The regularized gap costs an extra product, so it is computed only where it is reported.
-  const Regularization* regularization = method.regularization();
-  const auto regularized_gap = [&](const PlayerVectors& probabilities) {
-    return regularization == nullptr
-               ? std::numeric_limits<double>::quiet_NaN()
-               : RegularizedDualityGap(game, probabilities, regularization->beta,
-                                       regularization->reference_log_policy);
-  };
-  const auto record = [&] {
-    result.trace.push_back({t, gap, MinEntry(method.CurrentLogPolicy()), l1_change, regularized_gap(returned),
-                            options.trace_log_policy ? method.CurrentLogPolicy() : PlayerVectors{}});
-  };
-  const bool tracing = options.trace_interval > 0;
-  if (tracing) record();
-
-  while (!rules.ShouldStop(t, gap, AllFinite(method.CurrentLogPolicy()), MinEntry(method.CurrentLogPolicy()),
-                           l1_change, [&] { return returned; }, result)) {
-    method.Step(game, payoffs);
-    ++t;
-    current = ToProbabilities(method.CurrentLogPolicy());
-    payoffs = game.Payoffs(current);
-    PlayerVectors next = method.ReturnsAverage() ? ToProbabilities(method.ReturnedLogPolicy()) : current;
-    l1_change = L1Distance(next, returned);
-    returned = std::move(next);
-    gap = returned_gap();
-    if (tracing && t % options.trace_interval == 0) record();
-  }
-  if (tracing && result.trace.back().iteration != t) record();
-
-  result.iterations = t;
-  if (!rules.SetPolishedAnswer(options.support_threshold, result)) {
-    SetFinalPolicy(game, method.ReturnedLogPolicy(), options.support_threshold, result);
-    result.regularized_gap = regularized_gap(result.policy);
-  }
-  rules.ConfirmConvergence(result);
-  result.seconds = rules.Elapsed();
   return result;
 }
 

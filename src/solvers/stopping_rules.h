@@ -1,37 +1,34 @@
-// The stopping tests every iterative solver applies, in one place: the generic driver (Solve) and the
-// fused OMWU kernel stop for the same reasons, with the same messages, and polish on the same schedule.
+// The stopping tests every iterative solver applies, in one place, as pure checks: the driver
+// (RunIterations, solvers/iterate.h) asks them in order and stops on the first verdict, so every method
+// stops for the same reasons with the same messages.
 #ifndef NLHF_SRC_SOLVERS_STOPPING_RULES_H_
 #define NLHF_SRC_SOLVERS_STOPPING_RULES_H_
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <optional>
-#include <set>
-#include <vector>
+#include <string>
 
-#include "nlhf/polish.h"
 #include "nlhf/solver.h"
 
 namespace nlhf::internal {
 
+struct Verdict {
+  Termination termination;
+  std::string message;  // the test that held, with values: "gap 9.7e-10 <= 1e-09"
+};
+
 class StoppingRules {
  public:
   // Throws InvalidArgument when options.Validate() fails; starts the clock.
-  StoppingRules(const ZeroSumGame& game, const SolveOptions& options);
+  explicit StoppingRules(const SolveOptions& options);
 
   double Elapsed() const;
 
-  // Applies, in order: the callback, finiteness, the gap tolerance, polishing (when due, within its time
-  // budget), the iteration limit and the time limit. Returns true when the solve stops at iteration t,
-  // with result.termination and result.message set. `returned` gives the probabilities of the iterate
-  // the method answers with; it is called only when polishing is due.
-  bool ShouldStop(std::int64_t t, double gap, bool finite, double min_log_probability, double l1_change,
-                  const std::function<PlayerVectors()>& returned, SolveResult& result);
-
-  // When polishing stopped the solve, fills `result` with the polished answer (policy, support,
-  // certificate, `polished`) and returns true; otherwise leaves it alone and returns false.
-  bool SetPolishedAnswer(double support_threshold, SolveResult& result) const;
+  // A non-finite policy or gap, then the gap tolerance.
+  std::optional<Verdict> CheckGap(std::int64_t t, double gap, bool finite) const;
+  // The iteration limit, then the time limit.
+  std::optional<Verdict> CheckBudget(std::int64_t t, double gap) const;
 
   // "Converged" means the printed certificate is at most the tolerance. The loop tests the gap it has
   // at hand (a kernel's own product, possibly over f32 storage); once result.duality_gap holds the
@@ -40,12 +37,8 @@ class StoppingRules {
   void ConfirmConvergence(SolveResult& result) const;
 
  private:
-  const ZeroSumGame& game_;
   const SolveOptions& options_;
   std::chrono::steady_clock::time_point start_;
-  std::set<std::vector<std::vector<int>>> tried_supports_;
-  std::optional<PolishResult> polished_;
-  double polish_work_ = 0;  // floating-point operations spent polishing
 };
 
 }  // namespace nlhf::internal

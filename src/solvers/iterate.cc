@@ -1,0 +1,77 @@
+#include "solvers/iterate.h"
+
+#include <fmt/format.h>
+
+#include <optional>
+
+#include "nlhf/metrics.h"
+#include "nlhf/polish.h"
+
+namespace nlhf::internal {
+
+SolveResult RunIterations(const ZeroSumGame& game, Iterate& iterate, const SolveOptions& options,
+                          const StoppingRules& rules) {
+  SolveResult result;
+  std::optional<Polisher> polisher;
+  if (options.polish) polisher.emplace(game, options.gap_tolerance, options.polish_max_support, options.polish_interval);
+  std::optional<PolishResult> polished;
+  std::int64_t t = 0;
+
+  const bool tracing = options.trace_interval > 0;
+  const auto record = [&] {
+    result.trace.push_back({t, iterate.gap(), iterate.min_log_probability(), iterate.l1_change(),
+                            iterate.regularized_gap(),
+                            options.trace_log_policy ? iterate.current_log_policy() : PlayerVectors{}});
+  };
+  const auto stop = [&](Verdict verdict) {
+    result.termination = verdict.termination;
+    result.message = std::move(verdict.message);
+  };
+  if (tracing) record();
+  while (true) {
+    const double gap = iterate.gap();
+    if (options.callback && !options.callback({t, gap, iterate.min_log_probability(), iterate.l1_change()})) {
+      stop({Termination::kCallbackStop, fmt::format("stopped by the callback at iteration {} with gap {:.3g}", t, gap)});
+      break;
+    }
+    if (auto verdict = rules.CheckGap(t, gap, iterate.finite())) {
+      stop(std::move(*verdict));
+      break;
+    }
+    if (polisher && (polished = polisher->TryAt(t, [&] { return iterate.returned_probabilities(); }))) {
+      stop({Termination::kConverged,
+            fmt::format("polished at iteration {} ({}; support size {}): gap {:.3g} <= {:.3g}", t, polished->how,
+                        SupportSizes(polished->support), polished->duality_gap, options.gap_tolerance)});
+      break;
+    }
+    if (auto verdict = rules.CheckBudget(t, gap)) {
+      stop(std::move(*verdict));
+      break;
+    }
+    iterate.Step();
+    ++t;
+    if (tracing && t % options.trace_interval == 0) record();
+  }
+  if (tracing && result.trace.back().iteration != t) record();
+  result.iterations = t;
+
+  if (polished) {
+    SetFinalProbabilities(game, polished->probabilities, options.support_threshold, result);
+    result.polished = true;
+  } else {
+    result.policy = iterate.returned_probabilities();
+    result.log_policy = iterate.returned_log_policy();
+    result.support.clear();
+    for (const auto& p : result.policy) result.support.push_back(Support(p, options.support_threshold));
+    // The certificate, computed the standard way on the game. It differs from the loop's own gap only in
+    // rounding (a kernel's summation order) or, for f32 storage, by A's rounding to f32.
+    result.duality_gap = DualityGap(game, result.policy);
+    result.regularized_gap = iterate.regularized_gap();
+    if (tracing) result.trace.back().duality_gap = result.duality_gap;
+  }
+  rules.ConfirmConvergence(result);
+  result.seconds = rules.Elapsed();
+  return result;
+}
+
+}  // namespace nlhf::internal

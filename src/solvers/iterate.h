@@ -1,0 +1,49 @@
+// What the one solve loop needs of an iterate. The generic methods (an IterativeMethod and the
+// payoff products the driver computes for it) and the fused OMWU kernels both present themselves this
+// way, so stopping, tracing, polishing, the certificate and the timing are written once
+// (RunIterations) and a new solver plugs in by implementing these few calls.
+#ifndef NLHF_SRC_SOLVERS_ITERATE_H_
+#define NLHF_SRC_SOLVERS_ITERATE_H_
+
+#include <limits>
+
+#include "nlhf/solver.h"
+#include "solvers/stopping_rules.h"
+
+namespace nlhf::internal {
+
+class Iterate {
+ public:
+  virtual ~Iterate() = default;
+  // One update, with whatever products the next gap() needs.
+  virtual void Step() = 0;
+  // Duality gap of the returned iterate, from the iterate's own products (the loop's stopping test;
+  // the certificate is recomputed on the game at the end).
+  virtual double gap() const = 0;
+  // False once a policy holds NaN or +inf.
+  virtual bool finite() const = 0;
+  // Smallest log-probability of the last iterate, over actions and players.
+  virtual double min_log_probability() const = 0;
+  // Σ_players ‖π_t − π_{t−1}‖₁ of the returned iterate; 0 before the first step.
+  virtual double l1_change() const = 0;
+  // The iterate the method answers with (the last one, or the average), as probabilities and logs.
+  virtual PlayerVectors returned_probabilities() const = 0;
+  virtual PlayerVectors returned_log_policy() const = 0;
+  // The last iterate's log-policy, for traces with SolveOptions::trace_log_policy.
+  virtual PlayerVectors current_log_policy() const = 0;
+  // Gap of the returned iterate in the β-regularized game the method solves; NaN for methods aimed at
+  // the original game.
+  virtual double regularized_gap() const { return std::numeric_limits<double>::quiet_NaN(); }
+};
+
+// Runs `iterate` until a stopping rule holds: the callback, finiteness, the gap tolerance, polishing
+// (when due), the iteration and time limits, in that order. Records the trace, sets the answer (the
+// polished one, or the returned iterate) with its certificate recomputed on `game`, and confirms that
+// "converged" holds for that certificate. `rules` was made before the iterate (it validates the options
+// and starts the clock).
+SolveResult RunIterations(const ZeroSumGame& game, Iterate& iterate, const SolveOptions& options,
+                          const StoppingRules& rules);
+
+}  // namespace nlhf::internal
+
+#endif  // NLHF_SRC_SOLVERS_ITERATE_H_
