@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench`: nlhf's OMWU iteration beside the hand-written NumPy and PyTorch loops (brief §5), measured in one run
+# `make bench`: nlhf's OMWU iteration beside the hand-written NumPy and PyTorch loops (docs/benchmarks.md), measured in one run
 # on this machine, with the ratio to the memory-bandwidth floor; then the Google Benchmark suite.
 set -euo pipefail
 nlhf=${1:-build/nlhf}
@@ -7,7 +7,7 @@ suite=${2:-build/bench/nlhf_benchmarks}
 sizes=(10 100 1000 8192)
 declare -A numpy torch
 while read -r n us; do numpy[$n]=$us; done < <(/usr/bin/python3 "$(dirname "$0")/bench_numpy.py" "${sizes[@]}")
-# The same loop in PyTorch (brief §5's second anchor), where Debian's python3-torch is installed.
+# The same loop in PyTorch (the second reference loop of docs/benchmarks.md), where Debian's python3-torch is installed.
 if /usr/bin/python3 -c 'import torch' 2> /dev/null; then
   while read -r n us; do torch[$n]=$us; done < <(/usr/bin/python3 "$(dirname "$0")/bench_numpy.py" --torch "${sizes[@]}")
 fi

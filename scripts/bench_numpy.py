@@ -1,6 +1,6 @@
-"""The OMWU loop a researcher writes by hand (brief §5): self-play, one matvec per iteration, log-domain
+"""The OMWU loop a researcher writes by hand (docs/benchmarks.md): self-play, one matvec per iteration, log-domain
 update with log-sum-exp, float64 — in NumPy, or with --torch in PyTorch (CPU, its default threads), the
-brief's second anchor. Prints µs per iteration for each n given: the median of five timed runs, as
+the second reference loop of docs/benchmarks.md. Prints µs per iteration for each n given: the median of five timed runs, as
 `nlhf bench` reports (the machines are shared and noisy).
 
 Usage: /usr/bin/python3 scripts/bench_numpy.py [--torch] N [N ...]

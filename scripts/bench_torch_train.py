@@ -1,4 +1,4 @@
-"""The PyTorch loop a researcher writes by hand for neural OMWU (brief §3, §5): the EGPO MLP (a learned
+"""The PyTorch loop a researcher writes by hand for neural OMWU (docs/neural.md, docs/benchmarks.md): the EGPO MLP (a learned
 10-d input, two hidden layers of width 10 with ReLU, Xavier-normal weights, zero biases, softmax over n),
 exact feedback, one forward, loss, backward and plain SGD step per iteration, plus the duality gap of the
 current policy. The loss is nlhf's: the centred log-ratio regression onto the optimistic target

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures how many OMWU iterations (plain, no polishing) each step size η needs to reach duality gap
-# 1e-9 on brief §4's instances, and how often it gets there on 100 random n = 10 games. This is the
+# 1e-9 on the test instances (nlhf generate), and how often it gets there on 100 random n = 10 games. This is the
 # evidence behind the default η (docs/solver-options.md). Usage: scripts/step-size-sweep.sh [build/nlhf]
 set -euo pipefail
 nlhf=$(realpath "${1:-build/nlhf}")

@@ -1,5 +1,5 @@
 // Errors the library throws. The library never prints or exits: it throws these, and the command
-// line alone turns them into messages and exit codes (2 for InvalidArgument and ParseError).
+// line alone turns them into messages and exit codes (2 for InvalidArgument, ParseError and Unavailable).
 #ifndef NLHF_ERROR_H_
 #define NLHF_ERROR_H_
 

@@ -1,4 +1,4 @@
-// Seeded generators for the test instances of brief §4.
+// Seeded generators for the test instances (docs/algorithms.md, README).
 #ifndef NLHF_GENERATORS_H_
 #define NLHF_GENERATORS_H_
 
@@ -37,7 +37,7 @@ GeneratedGame Generate(const GeneratorOptions& options);
 // about n/2 actions in its support.
 Eigen::MatrixXd RandomPreferences(int n, std::uint64_t seed);
 
-// A game whose NE π* has full support (brief §2): π* ∝ 1 + U(0, 1) entries, a random skew A₀ with
+// A game whose NE π* has full support (arXiv 2512.24818): π* ∝ 1 + U(0, 1) entries, a random skew A₀ with
 // U(−1, 1) entries, u = A₀π*, A = A₀ − u1ᵀ + 1uᵀ (so Aπ* = 0), scaled to max |A| = 1/2; P = A + 1/2.
 // For even n the NE set is a segment through π*.
 Eigen::MatrixXd PlantedPreferences(int n, std::uint64_t seed, Eigen::VectorXd* equilibrium);

@@ -2,7 +2,7 @@
 //
 // Iterative methods keep log-probabilities, never probabilities: OMWU legitimately drives an action's
 // probability to 1e-300 and far below during burn-in and must be able to bring it back, which a stored
-// probability that underflowed to 0 never can (brief §2, "marginal convergence").
+// probability that underflowed to 0 never can ("marginal convergence", arXiv 2512.24818).
 #ifndef NLHF_POLICY_H_
 #define NLHF_POLICY_H_
 

@@ -5,6 +5,7 @@
 #define NLHF_REGISTRY_H_
 
 #include <functional>
+#include <limits>
 #include <map>
 #include <string>
 #include <string_view>

@@ -84,7 +84,7 @@ enum class Termination {
   kCallbackStop,      // SolveOptions::callback returned false
 };
 
-// "converged", "max_iterations", "time_limit", "numerical_failure", "not_run".
+// "converged", "max_iterations", "time_limit", "numerical_failure", "callback_stop", "not_run".
 const char* TerminationName(Termination termination);
 
 struct TraceRecord {

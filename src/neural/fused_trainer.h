@@ -1,7 +1,7 @@
 // The fused CPU path of training: the whole iteration (forward, payoffs, target, hand-derived backward
 // pass, SGD step) for tabular logits and the per-context EGPO MLP in Eigen, with no LibTorch dispatch
 // but the sampled oracle's draws (the same generator and calls as the autograd path). Why it exists: at the EGPO size (10-10-10-100) one iteration is ~40 small tensor operations,
-// and LibTorch's per-operation dispatch and autograd bookkeeping, not arithmetic, set its cost (brief §5:
+// and LibTorch's per-operation dispatch and autograd bookkeeping, not arithmetic, set its cost (docs/benchmarks.md:
 // 107 µs in C++ vs 159 µs from Python). The autograd path in trainer.cc stays the reference and serves
 // everything else (contextual policy, Adam, CUDA); neural_test checks the two agree for every method and
 // both policies.

@@ -129,7 +129,7 @@ TEST(Omwu, PlantedEvenGameReturnsAPointOfTheEquilibriumSegment) {
   EXPECT_LT((game.payoff() * (result.policy[0] - planted)).lpNorm<Eigen::Infinity>(), 1e-9);
 }
 
-// Marginal convergence (brief §2): planted n = 11 (odd, so the full-support NE is unique), seed 1,
+// Marginal convergence (arXiv 2512.24818): planted n = 11 (odd, so the full-support NE is unique), seed 1,
 // action 0 started at log-probability −5000, η = 2. Measured: gap 1e-8 after about 342,000 iterations.
 // (At η = 1 the same start needs more than 1e6 iterations, and from −5000 most 3- and 5-action games
 // cycle near the boundary for over 1e6 iterations: the burn-in grows with the depth of the start.)

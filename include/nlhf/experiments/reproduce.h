@@ -1,10 +1,11 @@
-// `nlhf reproduce`: the tabular experiments of arXiv 2512.24818 and the evidence for its claims (brief §2),
+// `nlhf reproduce`: the tabular experiments of arXiv 2512.24818 and the evidence for its claims,
 // from seeds, with figures (gnuplot), the data behind them as CSV, and a report. The neural panels
 // (fig2_neural) come from the caller (ReproduceOptions::neural_panels), since this library does not link
 // LibTorch; without them the report says the neural figure was not run.
 #ifndef NLHF_EXPERIMENTS_REPRODUCE_H_
 #define NLHF_EXPERIMENTS_REPRODUCE_H_
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <utility>
