@@ -48,7 +48,7 @@ TEST_F(Hardening, DeeplyNestedJsonIsRefusedWithItsPositionEverywhere) {
   ExpectRefused("solve " + Soccer() + " --init init.json", {"init.json:1:", "nested deeper"});
   ExpectRefused("solve " + Soccer() + " --algo nash-md --reference init.json", {"init.json:1:", "nested deeper"});
   Write("batch.jsonl", "{\"preferences\": [[0.5]]}\n{\"preferences\": " + deep + "}\n");
-  ExpectRefused("batch batch.jsonl", {"batch.jsonl:2:1:", "nested deeper"});
+  ExpectRefused("batch batch.jsonl", {"batch.jsonl:2:272:", "nested deeper"});
   // 256 levels are still read (and then refused for what they hold, not for their depth).
   Write("ok.json", "{\"preferences\": [[0.5, " + Nested(250) + "]]}");
   ExpectRefused("solve ok.json", {"ok.json", "preferences[0][1]", "expected a number, got array"});
@@ -58,7 +58,7 @@ TEST_F(Hardening, JsonNumbersBeyondDoubleArePositioned) {
   Write("big.json", "{\"preferences\": [[0.5, 0.5],\n [1e400, 0.5]]}");
   ExpectRefused("solve big.json", {"big.json:2:3:", "too large for a double"});
   Write("big.jsonl", "{\"preferences\": [[0.5]]}\n{\"preferences\": [[-1e999]]}\n");
-  ExpectRefused("batch big.jsonl", {"big.jsonl:2:1:", "too large"});
+  ExpectRefused("batch big.jsonl", {"big.jsonl:2:19:", "too large"});
 }
 
 TEST_F(Hardening, NpyHeadersOfAnyLengthAndShapeAreChecked) {

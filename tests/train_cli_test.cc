@@ -114,6 +114,15 @@ TEST_F(Cli, SampledFeedbackDefaultLearningRateLowersTheGap) {
   }
 }
 
+// The readers' hardening holds for training input too (docs/reliability.md): a JSON bomb and a number
+// beyond double's range are positioned errors, not a crash.
+TEST_F(Cli, TrainGameFilesAreReadWithTheHardenedReaders) {
+  Write("deep.json", std::string(100000, '[') + std::string(100000, ']'));
+  ExpectUsageError("train --game deep.json --iters 1", {"deep.json:1:", "nested deeper than 256"});
+  Write("big.jsonl", "{\"preferences\": [[0.5, 1e400], [0.5, 0.5]]}\n");
+  ExpectUsageError("train --game big.jsonl --iters 1", {"big.jsonl:1:24:", "too large for a double"});
+}
+
 // Contexts with features, from a JSON Lines file, trained by one shared network.
 TEST_F(Cli, TrainReadsContextsWithFeatures) {
   Write("contexts.jsonl",

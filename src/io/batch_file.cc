@@ -42,7 +42,7 @@ NumberedLines NonBlankLines(std::string_view text, std::string_view blank, char 
 
 BatchGame ParseBatchLine(std::string_view line, int line_number, const std::string& path) {
   const std::string where = fmt::format("{}:{}", path, line_number);
-  const nlohmann::json document = internal::ParseJsonDocument(line, where);
+  const nlohmann::json document = internal::ParseJsonDocument(line, path, static_cast<size_t>(line_number));
   const MatrixFile matrix = internal::JsonMatrixFromDocument(document, where);
   if (matrix.is_payoff) throw ParseError(fmt::format("{}: batch games are preference matrices, not \"payoff\"", where));
   std::string context = std::to_string(line_number);

@@ -17,10 +17,10 @@ struct TextPosition {
   size_t column = 1;
 };
 
-// 1-based line and column of byte `offset` of `text`.
-TextPosition PositionOf(std::string_view text, size_t offset) {
+// Line (counted from `first_line`) and 1-based column of byte `offset` of `text`.
+TextPosition PositionOf(std::string_view text, size_t offset, size_t first_line) {
   const std::string_view before = text.substr(0, std::min(offset, text.size()));
-  const size_t line = 1 + static_cast<size_t>(std::count(before.begin(), before.end(), '\n'));
+  const size_t line = first_line + static_cast<size_t>(std::count(before.begin(), before.end(), '\n'));
   const size_t last_newline = before.rfind('\n');
   const size_t column = last_newline == std::string_view::npos ? before.size() + 1 : before.size() - last_newline;
   return {line, column};
@@ -49,13 +49,13 @@ void ForEachStructuralByte(std::string_view text, const Visit& visit) {
 
 // nlohmann's parser keeps its own stack, but the library's recursive functions (dump, comparison, copies)
 // and ours would overflow the call stack on a document nested 100,000 levels deep: refuse it up front.
-void CheckNestingDepth(std::string_view text, const std::string& path) {
+void CheckNestingDepth(std::string_view text, const std::string& path, size_t first_line) {
   int depth = 0;
   ForEachStructuralByte(text, [&](size_t k) {
     const char c = text[k];
     if (c == '[' || c == '{') {
       if (++depth > kMaxJsonDepth) {
-        const TextPosition at = PositionOf(text, k);
+        const TextPosition at = PositionOf(text, k, first_line);
         throw ParseError(fmt::format("{}:{}:{}: JSON nested deeper than {} levels (arrays and objects within one "
                                      "another); no nlhf input needs more than a few",
                                      path, at.line, at.column, kMaxJsonDepth));
@@ -93,13 +93,13 @@ size_t FirstOverflowingNumber(std::string_view text) {
 
 }  // namespace
 
-nlohmann::json ParseJsonDocument(std::string_view text, const std::string& path) {
-  CheckNestingDepth(text, path);
+nlohmann::json ParseJsonDocument(std::string_view text, const std::string& path, size_t first_line) {
+  CheckNestingDepth(text, path, first_line);
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& error) {
     // nlohmann reports a 1-based byte offset; turn it into line and column.
-    const TextPosition at = PositionOf(text, error.byte == 0 ? 0 : error.byte - 1);
+    const TextPosition at = PositionOf(text, error.byte == 0 ? 0 : error.byte - 1, first_line);
     std::string what = error.what();
     // Drop nlhf-irrelevant prefix "[json.exception.parse_error.101] parse error at line 1, column 2: ".
     if (const size_t colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
@@ -107,7 +107,7 @@ nlohmann::json ParseJsonDocument(std::string_view text, const std::string& path)
   } catch (const nlohmann::json::out_of_range& error) {
     // 406: a number literal too large for a double (1e400).
     const size_t offset = FirstOverflowingNumber(text);
-    const TextPosition at = PositionOf(text, offset == std::string_view::npos ? 0 : offset);
+    const TextPosition at = PositionOf(text, offset == std::string_view::npos ? 0 : offset, first_line);
     throw ParseError(fmt::format("{}:{}:{}: invalid JSON: a number is too large for a double (its magnitude must "
                                  "stay below 1.8e308)", path, at.line, at.column));
   } catch (const nlohmann::json::exception& error) {

@@ -13,7 +13,8 @@ constexpr int kMaxJsonDepth = 256;
 
 // Parses `text`; on a syntax error, nesting deeper than kMaxJsonDepth or a number beyond double's range
 // throws ParseError "path:line:column: <what is wrong>". Never lets a library exception through.
-nlohmann::json ParseJsonDocument(std::string_view text, const std::string& path);
+// `first_line` is the file line that `text` starts on (a JSON Lines reader passes one line at a time).
+nlohmann::json ParseJsonDocument(std::string_view text, const std::string& path, size_t first_line = 1);
 
 [[noreturn]] void ThrowNotANumber(const nlohmann::json& value, const std::string& path, const std::string& where);
 
