@@ -4,18 +4,12 @@
 
 namespace nlhf {
 
-void NashMdMethod::Reset(const ZeroSumGame& game, const PlayerVectors& initial_log_policy) {
-  regularization_ = {options_.beta,
-                     GivenOrUniformLogPolicies(game, options_.reference_log_policy, "reference policy")};
-  log_policy_ = initial_log_policy;
-}
-
 void NashMdMethod::Step(const ZeroSumGame& game, const PlayerVectors& /*payoffs*/) {
   // The geometric mixture π_t^μ: a regularized step with zero payoff.
   PlayerVectors mixture;
   for (size_t p = 0; p < log_policy_.size(); ++p) {
     mixture.push_back(internal::RegularizedMultiplicativeStep(
-        log_policy_[p], regularization_.reference_log_policy[p],
+        log_policy_[p], reference()[p],
         Eigen::VectorXd::Zero(log_policy_[p].size()), options_.step_size, options_.beta));
   }
   const PlayerVectors mixture_payoffs = game.Payoffs(ToProbabilities(mixture));

@@ -8,7 +8,10 @@
 #ifndef NLHF_SOLVERS_EXTRAGRADIENT_H_
 #define NLHF_SOLVERS_EXTRAGRADIENT_H_
 
+#include <utility>
+
 #include "nlhf/solver.h"
+#include "nlhf/solvers/regularized_method.h"
 
 namespace nlhf {
 
@@ -18,20 +21,14 @@ struct ExtragradientOptions {
   PlayerVectors reference_log_policy;  // log π_ref; empty: uniform (unused when β = 0)
 };
 
-class ExtragradientMethod : public IterativeMethod {
+class ExtragradientMethod : public RegularizedMethod {
  public:
-  explicit ExtragradientMethod(ExtragradientOptions options) : options_(std::move(options)) {}
-  void Reset(const ZeroSumGame& game, const PlayerVectors& initial_log_policy) override;
+  explicit ExtragradientMethod(ExtragradientOptions options)
+      : RegularizedMethod(options.beta, options.reference_log_policy), options_(std::move(options)) {}
   void Step(const ZeroSumGame& game, const PlayerVectors& payoffs) override;
-  const PlayerVectors& CurrentLogPolicy() const override { return log_policy_; }
-  const Regularization* regularization() const override {
-    return options_.beta > 0 ? &regularization_ : nullptr;
-  }
 
  private:
   ExtragradientOptions options_;
-  Regularization regularization_;
-  PlayerVectors log_policy_;
 };
 
 }  // namespace nlhf

@@ -6,7 +6,10 @@
 #ifndef NLHF_SOLVERS_MMD_H_
 #define NLHF_SOLVERS_MMD_H_
 
+#include <utility>
+
 #include "nlhf/solver.h"
+#include "nlhf/solvers/regularized_method.h"
 
 namespace nlhf {
 
@@ -16,18 +19,14 @@ struct MmdOptions {
   PlayerVectors reference_log_policy;  // log π_ref (the magnet); empty: uniform
 };
 
-class MmdMethod : public IterativeMethod {
+class MmdMethod : public RegularizedMethod {
  public:
-  explicit MmdMethod(MmdOptions options) : options_(std::move(options)) {}
-  void Reset(const ZeroSumGame& game, const PlayerVectors& initial_log_policy) override;
+  explicit MmdMethod(MmdOptions options)
+      : RegularizedMethod(options.beta, options.reference_log_policy), options_(std::move(options)) {}
   void Step(const ZeroSumGame& game, const PlayerVectors& payoffs) override;
-  const PlayerVectors& CurrentLogPolicy() const override { return log_policy_; }
-  const Regularization* regularization() const override { return &regularization_; }
 
  private:
   MmdOptions options_;
-  Regularization regularization_;
-  PlayerVectors log_policy_;
 };
 
 }  // namespace nlhf

@@ -9,7 +9,10 @@
 #ifndef NLHF_SOLVERS_NASH_MD_H_
 #define NLHF_SOLVERS_NASH_MD_H_
 
+#include <utility>
+
 #include "nlhf/solver.h"
+#include "nlhf/solvers/regularized_method.h"
 
 namespace nlhf {
 
@@ -19,18 +22,14 @@ struct NashMdOptions {
   PlayerVectors reference_log_policy;  // log π_ref; empty: uniform
 };
 
-class NashMdMethod : public IterativeMethod {
+class NashMdMethod : public RegularizedMethod {
  public:
-  explicit NashMdMethod(NashMdOptions options) : options_(std::move(options)) {}
-  void Reset(const ZeroSumGame& game, const PlayerVectors& initial_log_policy) override;
+  explicit NashMdMethod(NashMdOptions options)
+      : RegularizedMethod(options.beta, options.reference_log_policy), options_(std::move(options)) {}
   void Step(const ZeroSumGame& game, const PlayerVectors& payoffs) override;
-  const PlayerVectors& CurrentLogPolicy() const override { return log_policy_; }
-  const Regularization* regularization() const override { return &regularization_; }
 
  private:
   NashMdOptions options_;
-  Regularization regularization_;
-  PlayerVectors log_policy_;
 };
 
 }  // namespace nlhf

@@ -6,7 +6,10 @@
 #ifndef NLHF_SOLVERS_ONLINE_IPO_H_
 #define NLHF_SOLVERS_ONLINE_IPO_H_
 
+#include <utility>
+
 #include "nlhf/solver.h"
+#include "nlhf/solvers/regularized_method.h"
 
 namespace nlhf {
 
@@ -16,18 +19,14 @@ struct OnlineIpoOptions {
   PlayerVectors reference_log_policy;  // log π_ref; empty: uniform
 };
 
-class OnlineIpoMethod : public IterativeMethod {
+class OnlineIpoMethod : public RegularizedMethod {
  public:
-  explicit OnlineIpoMethod(OnlineIpoOptions options) : options_(std::move(options)) {}
-  void Reset(const ZeroSumGame& game, const PlayerVectors& initial_log_policy) override;
+  explicit OnlineIpoMethod(OnlineIpoOptions options)
+      : RegularizedMethod(options.beta, options.reference_log_policy), options_(std::move(options)) {}
   void Step(const ZeroSumGame& game, const PlayerVectors& payoffs) override;
-  const PlayerVectors& CurrentLogPolicy() const override { return log_policy_; }
-  const Regularization* regularization() const override { return &regularization_; }
 
  private:
   OnlineIpoOptions options_;
-  Regularization regularization_;
-  PlayerVectors log_policy_;
 };
 
 }  // namespace nlhf
