@@ -1,7 +1,8 @@
 // `nlhf`: Nash learning from human feedback on the command line.
 //
-// main() is a list of subcommands. It alone turns errors into exit codes: 2 for usage and input errors
-// (with "nlhf: error: <message>" on stderr), 1 for anything else.
+// main() is a table of subcommands. It alone turns errors into exit codes: 2 for usage and input errors
+// (with "nlhf: error: <message>" on stderr), 1 for anything else, including an output that cannot be
+// written.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -9,6 +10,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
+#include <memory>
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -23,59 +26,65 @@ int Fail(int code, const std::string& message) {
   return code;
 }
 
+// One subcommand: its flags are set up on its CLI11 app; `run` reads the parsed arguments.
+struct Command {
+  const char* name;
+  const char* summary;
+  std::function<void(CLI::App&)> setup;
+  std::function<int()> run;
+};
+
+template <typename Args, typename Run>
+Command MakeCommand(const char* name, const char* summary, void (*setup)(CLI::App&, Args&), Run run) {
+  auto args = std::make_shared<Args>();
+  return {name, summary, [=](CLI::App& app) { setup(app, *args); }, [=] { return run(*args); }};
+}
+
+// Input and usage errors exit 2; any other failure (gnuplot failing, a write error) exits 1.
+bool IsUsageError(const nlhf::Error& error) {
+  return dynamic_cast<const nlhf::InvalidArgument*>(&error) != nullptr ||
+         dynamic_cast<const nlhf::ParseError*>(&error) != nullptr ||
+         dynamic_cast<const nlhf::Unavailable*>(&error) != nullptr;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  using namespace nlhf::cli;
+  std::string command_line = "nlhf";
+  for (int k = 1; k < argc; ++k) command_line += std::string(" ") + argv[k];
+
+  const std::vector<Command> commands = {
+      MakeCommand("solve", "Find a Nash equilibrium of a preference (or payoff) matrix", SetupSolve, RunSolve),
+      MakeCommand("compare", "Run several methods side by side: traces, summary, figure", SetupCompare, RunCompare),
+      MakeCommand("rank", "Rank candidates from comparison data: Nash equilibrium and Bradley-Terry", SetupRank,
+                  RunRank),
+      MakeCommand("batch", "Solve many games (JSON Lines or EGPO text) in parallel, one result each", SetupBatch,
+                  RunBatch),
+      MakeCommand("reproduce", "Run the paper's experiments: figures, CSVs, report", SetupReproduce,
+                  [&](const ReproduceArgs& args) { return RunReproduce(args, command_line); }),
+      MakeCommand("bench", "Time OMWU iterations against the memory-bandwidth floor", SetupBench, RunBench),
+      MakeCommand("generate", "Write a seeded test game to a matrix file", SetupGenerate, RunGenerate),
+      MakeCommand("train", "Train a neural policy (LibTorch) with OMWU or a baseline as its loss", SetupTrain,
+                  RunTrain),
+      MakeCommand("algorithms", "List the solvers with their parameters", SetupAlgorithms, RunAlgorithms),
+  };
+
   CLI::App app{"nlhf: Nash equilibria of preference games (Nash learning from human feedback), "
                "certified by the duality gap."};
   app.require_subcommand(1);
   app.set_version_flag("--version", "nlhf 0.1.0");
-
-  nlhf::cli::SolveArgs solve_args;
-  CLI::App* solve = app.add_subcommand("solve", "Find a Nash equilibrium of a preference (or payoff) matrix");
-  nlhf::cli::SetupSolve(*solve, solve_args);
-
-  nlhf::cli::CompareArgs compare_args;
-  CLI::App* compare = app.add_subcommand("compare", "Run several methods side by side: traces, summary, figure");
-  nlhf::cli::SetupCompare(*compare, compare_args);
-
-  nlhf::cli::RankArgs rank_args;
-  CLI::App* rank = app.add_subcommand("rank", "Rank candidates from comparison data: Nash equilibrium and Bradley-Terry");
-  nlhf::cli::SetupRank(*rank, rank_args);
-
-  nlhf::cli::BatchArgs batch_args;
-  CLI::App* batch = app.add_subcommand("batch", "Solve many games (JSON Lines or EGPO text) in parallel, one result each");
-  nlhf::cli::SetupBatch(*batch, batch_args);
-
-  nlhf::cli::ReproduceArgs reproduce_args;
-  CLI::App* reproduce = app.add_subcommand("reproduce", "Run the paper's experiments: figures, CSVs, report");
-  nlhf::cli::SetupReproduce(*reproduce, reproduce_args);
-
-  nlhf::cli::BenchArgs bench_args;
-  CLI::App* bench = app.add_subcommand("bench", "Time OMWU iterations against the memory-bandwidth floor");
-  nlhf::cli::SetupBench(*bench, bench_args);
-
-  nlhf::cli::GenerateArgs generate_args;
-  CLI::App* generate = app.add_subcommand("generate", "Write a seeded test game to a matrix file");
-  nlhf::cli::SetupGenerate(*generate, generate_args);
-
-  nlhf::cli::TrainArgs train_args;
-  CLI::App* train = app.add_subcommand("train", "Train a neural policy (LibTorch) with OMWU or a baseline as its loss");
-  nlhf::cli::SetupTrain(*train, train_args);
-
-  nlhf::cli::AlgorithmsArgs algorithms_args;
-  CLI::App* algorithms = app.add_subcommand("algorithms", "List the solvers with their parameters");
-  nlhf::cli::SetupAlgorithms(*algorithms, algorithms_args);
+  std::vector<CLI::App*> subcommands;
+  std::vector<std::string> names;
+  for (const Command& command : commands) {
+    subcommands.push_back(app.add_subcommand(command.name, command.summary));
+    command.setup(*subcommands.back());
+    names.push_back(command.name);
+  }
 
   // CLI11 reports a mistyped command only as "A subcommand is required"; name it instead.
-  if (argc > 1 && argv[1][0] != '-') {
-    std::vector<std::string> names;
-    for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
-      names.push_back(command->get_name());
-    }
-    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
-      return Fail(2, fmt::format("unknown command '{}'; commands: {}", argv[1], fmt::join(names, ", ")));
-    }
+  if (argc > 1 && argv[1][0] != '-' && std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+    return Fail(2, fmt::format("unknown command '{}'; commands: {}", argv[1], fmt::join(names, ", ")));
   }
   try {
     app.parse(argc, argv);
@@ -84,33 +93,16 @@ int main(int argc, char** argv) {
     return Fail(2, fmt::format("{}\nRun 'nlhf --help' (or 'nlhf COMMAND --help') for usage.", error.what()));
   }
 
-  const auto RunCommand = [&]() -> int {
-    try {
-      if (*solve) return nlhf::cli::RunSolve(solve_args);
-      if (*compare) return nlhf::cli::RunCompare(compare_args);
-      if (*rank) return nlhf::cli::RunRank(rank_args);
-      if (*bench) return nlhf::cli::RunBench(bench_args);
-      if (*batch) return nlhf::cli::RunBatch(batch_args);
-      if (*reproduce) {
-        std::string command_line = "nlhf";
-        for (int k = 1; k < argc; ++k) command_line += std::string(" ") + argv[k];
-        return nlhf::cli::RunReproduce(reproduce_args, command_line);
-      }
-      if (*generate) return nlhf::cli::RunGenerate(generate_args);
-      if (*algorithms) return nlhf::cli::RunAlgorithms(algorithms_args);
-      if (*train) return nlhf::cli::RunTrain(train_args);
-    } catch (const nlhf::InvalidArgument& error) {
-      return Fail(2, error.what());
-    } catch (const nlhf::ParseError& error) {
-      return Fail(2, error.what());
-    } catch (const nlhf::Unavailable& error) {
-      return Fail(2, error.what());
-    } catch (const std::exception& error) {
-      return Fail(1, error.what());
+  int code = 0;
+  try {
+    for (size_t k = 0; k < commands.size(); ++k) {
+      if (*subcommands[k]) code = commands[k].run();
     }
-    return 0;
-  };
-  const int code = RunCommand();
+  } catch (const nlhf::Error& error) {
+    code = Fail(IsUsageError(error) ? 2 : 1, error.what());
+  } catch (const std::exception& error) {
+    code = Fail(1, error.what());
+  }
   // A full disk or a closed pipe on stdout shows only when the buffered output is flushed: report it
   // rather than exit 0 with the answer lost.
   std::cout.flush();
