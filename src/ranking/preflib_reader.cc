@@ -65,26 +65,21 @@ std::vector<std::vector<long long>> ParseOrder(std::string_view order, const std
   return groups;
 }
 
-}  // namespace
+struct Ballot {
+  int line;
+  double count;
+  std::vector<std::vector<long long>> groups;  // rank groups in order; a group of several is a tie
+};
 
-ComparisonData ParsePreflib(std::string_view text, const std::string& path) {
-  std::string extension = std::filesystem::path(path).extension().string();
-  std::transform(extension.begin(), extension.end(), extension.begin(), [](unsigned char c) { return std::tolower(c); });
-  const bool ties_allowed = extension == ".toc" || extension == ".toi" || extension.empty() ||
-                            (extension != ".soc" && extension != ".soi");
-  const bool complete_required = extension == ".soc" || extension == ".toc";
-
+// The file as written: the declared count, the names, the ballots (checked line by line).
+struct PreflibFile {
   long long alternatives = -1;
   std::map<long long, std::string> names;
-  ComparisonData data;
-  data.source = path;
-  data.format = "preflib";
-  struct Ballot {
-    int line;
-    double count;
-    std::vector<std::vector<long long>> groups;
-  };
   std::vector<Ballot> ballots;
+};
+
+PreflibFile ReadLines(std::string_view text, const std::string& path) {
+  PreflibFile file;
   int line_number = 0;
   size_t position = 0;
   while (position <= text.size()) {
@@ -102,19 +97,19 @@ ComparisonData ParsePreflib(std::string_view text, const std::string& path) {
       const std::string_view key = Trim(meta.substr(0, colon));
       const std::string_view value = Trim(meta.substr(colon + 1));
       if (key == "NUMBER ALTERNATIVES") {
-        if (!ParseInt(value, alternatives) || alternatives < 2) {
+        if (!ParseInt(value, file.alternatives) || file.alternatives < 2) {
           throw ParseError(fmt::format("{}: bad PrefLib header: NUMBER ALTERNATIVES '{}' is not an integer >= 2", where, value));
         }
-        if (alternatives > kMaxCandidates) {
+        if (file.alternatives > kMaxCandidates) {
           throw ParseError(fmt::format("{}: PrefLib header declares {} alternatives; nlhf ranks at most {} (its "
-                                       "tables are n × n)", where, alternatives, kMaxCandidates));
+                                       "tables are n × n)", where, file.alternatives, kMaxCandidates));
         }
       } else if (key.starts_with("ALTERNATIVE NAME")) {
         long long id = 0;
         if (!ParseInt(key.substr(std::string_view("ALTERNATIVE NAME").size()), id)) {
           throw ParseError(fmt::format("{}: bad PrefLib header: '{}' has no alternative number", where, key));
         }
-        names[id] = std::string(value);
+        file.names[id] = std::string(value);
       }
       continue;
     }
@@ -123,41 +118,49 @@ ComparisonData ParsePreflib(std::string_view text, const std::string& path) {
     if (colon == std::string_view::npos || !ParseInt(line.substr(0, colon), count) || count < 0) {
       throw ParseError(fmt::format("{}: expected 'count: order' (e.g. '3: 1,2,{{3,4}}'), got '{}'", where, line));
     }
-    ballots.push_back({line_number, static_cast<double>(count), ParseOrder(line.substr(colon + 1), where)});
+    file.ballots.push_back({line_number, static_cast<double>(count), ParseOrder(line.substr(colon + 1), where)});
   }
-  if (alternatives < 0) {
+  if (file.alternatives < 0) {
     throw ParseError(fmt::format("{}: bad PrefLib header: no '# NUMBER ALTERNATIVES: n' line", path));
   }
-  if (ballots.empty()) throw ParseError(fmt::format("{}: no 'count: order' lines", path));
-  const int n = static_cast<int>(alternatives);
-  // First every ballot is checked (its errors come before any about the file as a whole), and each
-  // one's rank of every alternative kept: group position, −1 for unranked. The rank vector of length n
-  // is allocated once and reset through the entries a ballot touched.
+  if (file.ballots.empty()) throw ParseError(fmt::format("{}: no 'count: order' lines", path));
+  return file;
+}
+
+// Checks every ballot against the extension's rules (its errors come before any about the file as a
+// whole), then that every declared alternative is named or ranked somewhere: a declaration is not data,
+// so what is built afterwards grows with the file, not with a number in its header. Returns whether
+// some ballot is incomplete.
+bool CheckBallots(const PreflibFile& file, const std::string& path, const std::string& extension) {
+  const bool ties_allowed = extension == ".toc" || extension == ".toi" || extension.empty() ||
+                            (extension != ".soc" && extension != ".soi");
+  const bool complete_required = extension == ".soc" || extension == ".toc";
+  const int n = static_cast<int>(file.alternatives);
   bool incomplete_seen = false;
-  std::vector<char> described(n, 0);  // named or ranked somewhere
-  for (const auto& [id, name] : names) {
+  std::vector<char> described(n, 0);
+  for (const auto& [id, name] : file.names) {
     if (id >= 1 && id <= n) described[id - 1] = 1;
   }
-  std::vector<int> rank(n, -1);
-  for (const Ballot& ballot : ballots) {
+  std::vector<char> seen(n, 0);  // reset through the entries each ballot touched
+  for (const Ballot& ballot : file.ballots) {
     const std::string where = fmt::format("{}:{}", path, ballot.line);
     int ranked = 0;
-    for (size_t g = 0; g < ballot.groups.size(); ++g) {
-      if (ballot.groups[g].size() > 1 && !ties_allowed) {
+    for (const auto& group : ballot.groups) {
+      if (group.size() > 1 && !ties_allowed) {
         throw ParseError(fmt::format("{}: a tie group in a {} file (strict orders only; use .toc/.toi)", where, extension));
       }
-      for (long long alternative : ballot.groups[g]) {
+      for (long long alternative : group) {
         if (alternative < 1 || alternative > n) {
           throw ParseError(fmt::format("{}: alternative {} is outside 1..{}", where, alternative, n));
         }
-        if (rank[alternative - 1] >= 0) throw ParseError(fmt::format("{}: alternative {} appears twice", where, alternative));
-        rank[alternative - 1] = static_cast<int>(g);
+        if (seen[alternative - 1]) throw ParseError(fmt::format("{}: alternative {} appears twice", where, alternative));
+        seen[alternative - 1] = 1;
         described[alternative - 1] = 1;
         ++ranked;
       }
     }
     for (const auto& group : ballot.groups) {
-      for (long long alternative : group) rank[alternative - 1] = -1;
+      for (long long alternative : group) seen[alternative - 1] = 0;
     }
     if (ranked < n) {
       if (complete_required) {
@@ -167,42 +170,59 @@ ComparisonData ParsePreflib(std::string_view text, const std::string& path) {
       incomplete_seen = true;
     }
   }
-  // A declaration is not data: every declared alternative must be named or ranked somewhere, so what is
-  // built below grows with the file, not with a number in its header.
   if (const auto missing = std::find(described.begin(), described.end(), 0); missing != described.end()) {
     throw ParseError(fmt::format("{}: NUMBER ALTERNATIVES declares {}, but alternative {} is neither named (# "
                                  "ALTERNATIVE NAME) nor ranked anywhere", path, n, missing - described.begin() + 1));
   }
+  return incomplete_seen;
+}
+
+// A ballot's pairwise outcomes: pairs with at least one ranked alternative, each once as (a, b) with
+// a < b. Two unranked alternatives give no information, and skipping them keeps a short ballot's cost
+// to its length times n. `rank` (length n, −1 everywhere) is the caller's scratch, left as it was.
+ComparisonUnit BallotOutcomes(const Ballot& ballot, int n, std::vector<int>& rank) {
+  std::vector<int> ranked_alternatives;
+  for (size_t g = 0; g < ballot.groups.size(); ++g) {
+    for (long long alternative : ballot.groups[g]) {
+      rank[alternative - 1] = static_cast<int>(g);
+      ranked_alternatives.push_back(static_cast<int>(alternative - 1));
+    }
+  }
+  std::sort(ranked_alternatives.begin(), ranked_alternatives.end());
+  ComparisonUnit unit;
+  unit.multiplicity = ballot.count;
+  for (const int r : ranked_alternatives) {
+    for (int other = 0; other < n; ++other) {
+      if (other == r || (rank[other] >= 0 && other < r)) continue;  // a ranked pair is taken from its smaller side
+      const int a = std::min(r, other);
+      const int b = std::max(r, other);
+      const int ra = rank[a] < 0 ? n : rank[a];  // unranked alternatives rank below every ranked one
+      const int rb = rank[b] < 0 ? n : rank[b];
+      unit.outcomes.push_back({a, b, ra < rb ? 1.0 : (ra > rb ? 0.0 : 0.5), 1.0});
+    }
+  }
+  for (const int r : ranked_alternatives) rank[r] = -1;
+  return unit;
+}
+
+}  // namespace
+
+ComparisonData ParsePreflib(std::string_view text, const std::string& path) {
+  std::string extension = std::filesystem::path(path).extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(), [](unsigned char c) { return std::tolower(c); });
+  const PreflibFile file = ReadLines(text, path);
+  const bool incomplete_seen = CheckBallots(file, path, extension);
+  const int n = static_cast<int>(file.alternatives);
+
+  ComparisonData data;
+  data.source = path;
+  data.format = "preflib";
   for (int a = 1; a <= n; ++a) {
-    const auto it = names.find(a);
-    data.candidates.push_back(it != names.end() ? it->second : std::to_string(a));
+    const auto it = file.names.find(a);
+    data.candidates.push_back(it != file.names.end() ? it->second : std::to_string(a));
   }
-  for (const Ballot& ballot : ballots) {
-    std::vector<int> ranked_alternatives;
-    for (size_t g = 0; g < ballot.groups.size(); ++g) {
-      for (long long alternative : ballot.groups[g]) {
-        rank[alternative - 1] = static_cast<int>(g);
-        ranked_alternatives.push_back(static_cast<int>(alternative - 1));
-      }
-    }
-    std::sort(ranked_alternatives.begin(), ranked_alternatives.end());
-    ComparisonUnit unit;
-    unit.multiplicity = ballot.count;
-    // Pairs with at least one ranked alternative, each once as (a, b) with a < b: two unranked alternatives
-    // give no information, and skipping them keeps a short ballot's cost to its length times n.
-    for (const int r : ranked_alternatives) {
-      for (int other = 0; other < n; ++other) {
-        if (other == r || (rank[other] >= 0 && other < r)) continue;  // a ranked pair is taken from its smaller side
-        const int a = std::min(r, other);
-        const int b = std::max(r, other);
-        const int ra = rank[a] < 0 ? n : rank[a];
-        const int rb = rank[b] < 0 ? n : rank[b];
-        unit.outcomes.push_back({a, b, ra < rb ? 1.0 : (ra > rb ? 0.0 : 0.5), 1.0});
-      }
-    }
-    for (const int r : ranked_alternatives) rank[r] = -1;
-    data.units.push_back(std::move(unit));
-  }
+  std::vector<int> rank(n, -1);
+  for (const Ballot& ballot : file.ballots) data.units.push_back(BallotOutcomes(ballot, n, rank));
   if (incomplete_seen) {
     data.notes.push_back("incomplete orders: unranked alternatives rank below every ranked one; two unranked "
                          "alternatives are not compared");
