@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nlhf/game.h"
+#include "nlhf/solver.h"
 
 namespace nlhf::cli {
 
@@ -59,6 +60,11 @@ bool ProgressWanted();
 // A vector as a JSON array; −inf (a log of an exact zero) becomes null, as JSON has no infinities.
 nlohmann::json ToJson(const Eigen::VectorXd& v);
 nlohmann::json ToJson(const std::vector<int>& v);
+
+// What every command reports of one solve (solve --json adds the rest, batch adds the context): algorithm,
+// n, iterations, duality_gap, regularized_gap (β-methods), converged, termination, polished, policy and
+// support (of the row player in a two-player game).
+nlohmann::json SolveResultJson(const ZeroSumGame& game, const SolveResult& result);
 
 // Prints one JSON document on stdout.
 void PrintJson(const nlohmann::json& document);

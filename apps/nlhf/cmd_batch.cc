@@ -55,17 +55,9 @@ int RunBatch(const BatchArgs& args) {
           PreferenceGame(games[k].preferences, games[k].responses, {}, {.path = games[k].where}));
       const SolveResult result = SolveWith(args.algorithm, game, options, parameters);
       certified[k] = result.converged() ? 1 : 0;
-      lines[k] = nlohmann::json{{"context", games[k].context},
-                                {"n", game.num_actions(0)},
-                                {"algorithm", result.algorithm},
-                                {"iterations", result.iterations},
-                                {"duality_gap", result.duality_gap},
-                                {"converged", result.converged()},
-                                {"termination", TerminationName(result.termination)},
-                                {"polished", result.polished},
-                                {"policy", ToJson(result.policy[0])},
-                                {"support", ToJson(result.support[0])}}
-                     .dump();
+      nlohmann::json line = SolveResultJson(game, result);
+      line["context"] = games[k].context;
+      lines[k] = line.dump();
     } catch (const std::exception& error) {
       errors[k] = error.what();
     }

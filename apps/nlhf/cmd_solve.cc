@@ -50,28 +50,16 @@ InitialPolicy MakeInitialPolicy(const SolveArgs& args) {
 
 nlohmann::json ResultJson(const ZeroSumGame& game, const SolveResult& result, const LoadedGame& loaded,
                           const SolveArgs& args) {
-  nlohmann::json out;
-  out["algorithm"] = result.algorithm;
+  nlohmann::json out = SolveResultJson(game, result);
   out["file"] = args.file;
   out["game"] = game.symmetric() ? "preference" : "payoff";
-  out["n"] = game.num_actions(game.symmetric() ? 0 : 1);
   if (!game.symmetric()) out["m"] = game.num_actions(0);
-  out["iterations"] = result.iterations;
-  out["duality_gap"] = result.duality_gap;
-  if (!std::isnan(result.regularized_gap)) out["regularized_gap"] = result.regularized_gap;
   out["gap_tolerance"] = args.gap_tolerance;
-  out["converged"] = result.converged();
-  out["termination"] = TerminationName(result.termination);
   out["message"] = result.message;
   out["returns_average"] = result.returns_average;
-  out["polished"] = result.polished;
   out["seconds"] = result.seconds;
   out["responses"] = game.action_names(0);
-  if (!result.policy.empty()) {
-    out["policy"] = ToJson(result.policy[0]);
-    out["log_policy"] = ToJson(result.log_policy[0]);
-    out["support"] = ToJson(result.support[0]);
-  }
+  if (!result.policy.empty()) out["log_policy"] = ToJson(result.log_policy[0]);
   if (!game.symmetric() && result.policy.size() == 2) {
     out["log_policy"] = {ToJson(result.log_policy[0]), ToJson(result.log_policy[1])};
     out["row_policy"] = ToJson(result.policy[0]);
