@@ -128,7 +128,7 @@ int RunCompare(const CompareArgs& args) {
   WriteFileAtomically((out / "summary.json").string(), ComparisonSummaryJson(methods, options));
   const std::string subject = args.file.empty() ? fmt::format("{} games, n = {}", args.generate, args.n)
                                                 : fs::path(args.file).filename().string();
-  PlotGapCurves(methods,
+  PlotGapCurves(PlotCurves(methods),
                 {.title = fmt::format("{}: duality gap of each method's answer (median over {} seed{}, min-max band)", subject,
                                       options.seeds, options.seeds == 1 ? "" : "s")},
                 (out / "gap.png").string());

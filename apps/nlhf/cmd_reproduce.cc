@@ -26,7 +26,7 @@ int RunReproduce(const ReproduceArgs& args, const std::string& command_line) {
     const NeuralPluginFunctions& plugin = NeuralPlugin();
     options.versions = plugin.torch_version();
     options.neural_panels = [&plugin](bool quick, int seeds, const std::function<void(const std::string&)>& progress) {
-      std::vector<std::pair<std::string, GapPanel>> panels;
+      std::vector<std::pair<std::string, MethodPanel>> panels;
       plugin.neural_figure_panels(quick, seeds, progress, &panels);
       return panels;
     };

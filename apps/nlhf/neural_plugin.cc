@@ -21,23 +21,24 @@ namespace {
 // regularized gap for regularized methods.
 void PlotTrace(const neural::TrainResult& result, const neural::TrainingGames& games, const TrainArgs& args,
                double learning_rate) {
-  MethodSummary gap, regularized;
-  gap.name = games.num_contexts() > 1 ? "duality gap (mean over contexts; band up to the max)" : "duality gap";
-  regularized.name = "regularized gap (mean)";
+  PlotCurve gap{.label = games.num_contexts() > 1 ? "duality gap (mean over contexts; band up to the max)"
+                                                  : "duality gap",
+                .comment = "mean, mean, max over contexts"};
+  PlotCurve regularized{.label = "regularized gap (mean)", .comment = "mean over contexts"};
   for (const neural::TrainRecord& r : result.trace) {
-    gap.curve.iterations.push_back(r.iteration);
-    gap.curve.median.push_back(r.mean_gap);
-    gap.curve.minimum.push_back(r.mean_gap);
-    gap.curve.maximum.push_back(r.max_gap);
+    gap.iterations.push_back(r.iteration);
+    gap.center.push_back(r.mean_gap);
+    gap.low.push_back(r.mean_gap);
+    gap.high.push_back(r.max_gap);
     if (!std::isnan(r.mean_regularized_gap)) {
-      regularized.curve.iterations.push_back(r.iteration);
-      regularized.curve.median.push_back(r.mean_regularized_gap);
-      regularized.curve.minimum.push_back(r.mean_regularized_gap);
-      regularized.curve.maximum.push_back(r.mean_regularized_gap);
+      regularized.iterations.push_back(r.iteration);
+      regularized.center.push_back(r.mean_regularized_gap);
+      regularized.low.push_back(r.mean_regularized_gap);
+      regularized.high.push_back(r.mean_regularized_gap);
     }
   }
-  std::vector<MethodSummary> curves = {gap};
-  if (!regularized.curve.iterations.empty()) curves.push_back(regularized);
+  std::vector<PlotCurve> curves = {gap};
+  if (!regularized.iterations.empty()) curves.push_back(regularized);
   PlotGapCurves(curves,
                 {.title = fmt::format("nlhf train: {} on {}, {} policy, {} feedback, {} lr {:g}", result.algorithm,
                                       games.description, args.policy, args.feedback, args.optimizer, learning_rate),
@@ -145,7 +146,7 @@ int RunTrainWithTorch(const TrainArgs& args) {
 
 
 void NeuralFigurePanels(bool quick, int seeds, const std::function<void(const std::string&)>& progress,
-                        std::vector<std::pair<std::string, GapPanel>>* panels) {
+                        std::vector<std::pair<std::string, MethodPanel>>* panels) {
   neural::NeuralFigureOptions figure;
   figure.seeds = seeds;
   figure.exact_iterations = quick ? 3000 : 20000;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "nlhf/experiments/comparison.h"
 #include "nlhf/io/gnuplot.h"
 
 namespace nlhf::cli {
@@ -22,7 +23,7 @@ struct NeuralPluginFunctions {
   int version;
   int (*run_train)(const TrainArgs& args);
   void (*neural_figure_panels)(bool quick, int seeds, const std::function<void(const std::string&)>& progress,
-                               std::vector<std::pair<std::string, GapPanel>>* panels);
+                               std::vector<std::pair<std::string, MethodPanel>>* panels);
   std::string (*torch_version)();
 };
 

@@ -193,4 +193,23 @@ std::string ComparisonSummaryJson(const std::vector<MethodSummary>& methods, con
   return document.dump(1) + "\n";
 }
 
+std::vector<PlotCurve> PlotCurves(const std::vector<MethodSummary>& methods) {
+  std::vector<PlotCurve> curves;
+  for (const MethodSummary& m : methods) {
+    PlotCurve curve{.label = m.name,
+                    .comment = m.spec,
+                    .iterations = m.curve.iterations,
+                    .center = m.curve.median,
+                    .low = m.curve.minimum,
+                    .high = m.curve.maximum,
+                    .emphasized = m.name == "omwu"};
+    if (!m.runs.empty() && m.runs[0].returns_average) curve.label += " (average)";
+    if (!m.runs.empty() && m.runs[0].trace.empty()) curve.label += " (exact)";
+    curves.push_back(std::move(curve));
+  }
+  return curves;
+}
+
+PlotPanel ToPlotPanel(const MethodPanel& panel) { return {panel.title, PlotCurves(panel.methods)}; }
+
 }  // namespace nlhf

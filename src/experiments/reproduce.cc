@@ -140,21 +140,21 @@ ReproduceSummary Reproduce(const ReproduceOptions& options) {
     fig2[family] = RunComparison([&](int seed) { return Family(family, seed + 1); }, compare);
   }
   write("fig2_tabular.csv", CurvesCsv(fig2));
-  PlotGapPanels({{"random games (EGPO generator), n = 10", fig2["random"]},
-                 {"planted full-support games, n = 10", fig2["planted"]}},
+  PlotGapPanels({ToPlotPanel({"random games (EGPO generator), n = 10", fig2["random"]}),
+                 ToPlotPanel({"planted full-support games, n = 10", fig2["planted"]})},
                 {.title = fmt::format("Duality gap in the original game (median over {} seeds, min-max band)", seeds)},
                 (out / "fig2_tabular.png").string());
   summary.files.push_back("fig2_tabular.png");
 
   // 1b. fig2_neural: the same with the EGPO MLP (n = 100, exact feedback) and with sampled feedback.
-  std::vector<std::pair<std::string, GapPanel>> neural;
+  std::vector<std::pair<std::string, MethodPanel>> neural;
   if (options.neural_panels) {
     neural = options.neural_panels(options.quick, seeds, say);
     std::map<std::string, std::vector<MethodSummary>> families;
-    std::vector<GapPanel> panels;
+    std::vector<PlotPanel> panels;
     for (const auto& [key, panel] : neural) {
       families[key] = panel.methods;
-      panels.push_back(panel);
+      panels.push_back(ToPlotPanel(panel));
     }
     write("fig2_neural.csv", CurvesCsv(families));
     PlotGapPanels(panels,
@@ -174,7 +174,7 @@ ReproduceSummary Reproduce(const ReproduceOptions& options) {
   std::map<std::string, std::vector<MethodSummary>> fig3{
       {"random", RunComparison([&](int seed) { return Family("random", seed + 1); }, omd)}};
   write("fig3_omd.csv", CurvesCsv(fig3));
-  PlotGapCurves(fig3["random"],
+  PlotGapCurves(PlotCurves(fig3["random"]),
                 {.title = fmt::format("MWU (OMD): last iterate against average iterate, random games n = 10, {} seeds", seeds)},
                 (out / "fig3_omd.png").string());
   summary.files.push_back("fig3_omd.png");

@@ -76,7 +76,7 @@ void RenderGnuplot(const std::string& script_body, const std::string& png_path) 
   }
 }
 
-void PlotGapPanels(const std::vector<GapPanel>& panels, const GapFigure& figure, const std::string& png_path) {
+void PlotGapPanels(const std::vector<PlotPanel>& panels, const GapFigure& figure, const std::string& png_path) {
   const fs::path png(png_path);
   const fs::path data = fs::path(png).replace_extension(".dat");
   std::string table;
@@ -87,34 +87,31 @@ void PlotGapPanels(const std::vector<GapPanel>& panels, const GapFigure& figure,
       panels.size() > 1 ? 2000 : 1280, 800, Quoted(figure.y_label), figure.floor / 2);
   if (panels.size() > 1) body += fmt::format("set multiplot layout 1,{} title {} noenhanced\n", panels.size(), Quoted(figure.title));
   int block = 0;
-  for (const GapPanel& panel : panels) {
-    const std::vector<MethodSummary>& methods = panel.methods;
+  for (const PlotPanel& panel : panels) {
+    const std::vector<PlotCurve>& curves = panel.curves;
     const int first_block = block;
-    for (const MethodSummary& m : methods) {
-      table += fmt::format("# {}: {}\n# iteration median min max\n", panel.title, m.spec);
-      for (size_t k = 0; k < m.curve.iterations.size(); ++k) {
-        table += fmt::format("{} {:.6e} {:.6e} {:.6e}\n", m.curve.iterations[k], std::max(m.curve.median[k], figure.floor),
-                             std::max(m.curve.minimum[k], figure.floor), std::max(m.curve.maximum[k], figure.floor));
+    for (const PlotCurve& c : curves) {
+      table += fmt::format("# {}: {}\n# iteration center low high\n", panel.title, c.comment);
+      for (size_t k = 0; k < c.iterations.size(); ++k) {
+        table += fmt::format("{} {:.6e} {:.6e} {:.6e}\n", c.iterations[k], std::max(c.center[k], figure.floor),
+                             std::max(c.low[k], figure.floor), std::max(c.high[k], figure.floor));
       }
       table += "\n\n";
       ++block;
     }
-    // OMWU is drawn last, on top of the methods whose curves it shares (EGPO, prox).
-    std::vector<size_t> order(methods.size());
+    // Emphasized curves are drawn last, on top of those whose lines they share (OMWU over EGPO, prox).
+    std::vector<size_t> order(curves.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_partition(order.begin(), order.end(), [&](size_t i) { return methods[i].name != "omwu"; });
+    std::stable_partition(order.begin(), order.end(), [&](size_t i) { return !curves[i].emphasized; });
     std::string plot;
     for (size_t k = 0; k < order.size(); ++k) {
       const size_t i = order[k];
-      const MethodSummary& m = methods[i];
+      const PlotCurve& c = curves[i];
       const char* color = kColors[i % std::size(kColors)];
-      std::string label = m.name;
-      if (!m.runs.empty() && m.runs[0].returns_average) label += " (average)";
-      if (!m.runs.empty() && m.runs[0].trace.empty()) label += " (exact)";
       plot += fmt::format("{}{} index {} using 1:3:4 with filledcurves lc rgb '{}' fs transparent solid 0.10 "
                           "noborder notitle, \\\n  '' index {} using 1:2 with lines lw {} lc rgb '{}' title {} noenhanced",
                           k == 0 ? "plot " : ", \\\n  ", Quoted(data.filename().string()), first_block + i, color,
-                          first_block + i, m.name == "omwu" ? 3.5 : 1.8, color, Quoted(label));
+                          first_block + i, c.emphasized ? 3.5 : 1.8, color, Quoted(c.label));
     }
     body += fmt::format("set title {} noenhanced\n{}\n", Quoted(panels.size() > 1 ? panel.title : figure.title), plot);
   }
@@ -123,8 +120,8 @@ void PlotGapPanels(const std::vector<GapPanel>& panels, const GapFigure& figure,
   RenderGnuplot(body, png_path);
 }
 
-void PlotGapCurves(const std::vector<MethodSummary>& methods, const GapFigure& figure, const std::string& png_path) {
-  PlotGapPanels({{figure.title, methods}}, figure, png_path);
+void PlotGapCurves(const std::vector<PlotCurve>& curves, const GapFigure& figure, const std::string& png_path) {
+  PlotGapPanels({{figure.title, curves}}, figure, png_path);
 }
 
 }  // namespace nlhf

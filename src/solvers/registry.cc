@@ -24,7 +24,8 @@ namespace {
 ParameterSpec StepSize(double default_value) {
   return {.name = "step_size",
           .default_value = default_value,
-          .doc = "η: multiplier of the payoff vector in the log-space update",
+          .doc = "η: multiplier of the payoff vector in the log-space update (the default is divided by "
+                 "2·max|A| on games whose max|A| exceeds 1/2)",
           .minimum = 0,
           .minimum_inclusive = false,
           .scales_with_payoff = true};

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "nlhf/game.h"
+#include "nlhf/io/gnuplot.h"
 #include "nlhf/registry.h"
 #include "nlhf/solver.h"
 
@@ -70,6 +71,17 @@ void SetMedians(const RunMeasurements& measurements, MethodSummary& summary);
 // algorithm or a bad parameter before anything runs.
 std::vector<MethodSummary> RunComparison(const std::function<ZeroSumGame(int seed)>& game_for_seed,
                                          const ComparisonOptions& options);
+
+// Methods compared on one family of games, shown as one panel of a figure.
+struct MethodPanel {
+  std::string title;
+  std::vector<MethodSummary> methods;
+};
+
+// The methods' median curves with their min–max bands, as io draws them: labelled by name ("(average)"
+// for averaging methods, "(exact)" for direct solvers), OMWU emphasized.
+std::vector<PlotCurve> PlotCurves(const std::vector<MethodSummary>& methods);
+PlotPanel ToPlotPanel(const MethodPanel& panel);
 
 // {"methods": [{"name", "spec", "final_gap", "best_gap", "final_regularized_gap", "iterations_to":
 // {"1e-03": n | null, ...}, "seconds"}, ...]} as JSON text.

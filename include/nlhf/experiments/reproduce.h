@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "nlhf/experiments/comparison.h"
 #include "nlhf/io/gnuplot.h"
 
 namespace nlhf {
@@ -24,7 +25,7 @@ struct ReproduceOptions {
   std::function<void(const std::string&)> progress;  // "fig2_tabular: random seed 2", ...
   // Figure 2 with neural policies: (CSV family key, panel) pairs for (quick, seeds, progress); empty
   // function: not built (nlhf without LibTorch). `nlhf reproduce` passes neural::RunNeuralFigure.
-  std::function<std::vector<std::pair<std::string, GapPanel>>(bool, int, const std::function<void(const std::string&)>&)>
+  std::function<std::vector<std::pair<std::string, MethodPanel>>(bool, int, const std::function<void(const std::string&)>&)>
       neural_panels;
 };
 

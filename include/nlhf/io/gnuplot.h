@@ -3,12 +3,25 @@
 #ifndef NLHF_IO_GNUPLOT_H_
 #define NLHF_IO_GNUPLOT_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
-#include "nlhf/experiments/comparison.h"
-
 namespace nlhf {
+
+// One curve of a gap figure: a center line (a median, or a mean) with a shaded band from `low` to `high`.
+struct PlotCurve {
+  std::string label;    // legend
+  std::string comment;  // written above the curve's block in the data file (e.g. the spec with parameters)
+  std::vector<std::int64_t> iterations;
+  std::vector<double> center, low, high;
+  bool emphasized = false;  // drawn last and thicker (OMWU, the method this project is about)
+};
+
+struct PlotPanel {
+  std::string title;
+  std::vector<PlotCurve> curves;
+};
 
 struct GapFigure {
   std::string title;
@@ -16,22 +29,16 @@ struct GapFigure {
   double floor = 1e-16;  // gaps below are drawn at the floor (log scale)
 };
 
-struct GapPanel {
-  std::string title;
-  std::vector<MethodSummary> methods;
-};
-
 // Side-by-side panels of gap curves in one PNG (gnuplot multiplot), `figure.title` above them.
-void PlotGapPanels(const std::vector<GapPanel>& panels, const GapFigure& figure, const std::string& png_path);
+void PlotGapPanels(const std::vector<PlotPanel>& panels, const GapFigure& figure, const std::string& png_path);
 
 // Writes `script_body` (gnuplot commands that set no output) beside `png_path` as <stem>.gp and runs it
 // into a temporary file renamed to `png_path`: the PNG appears whole or not at all.
 void RenderGnuplot(const std::string& script_body, const std::string& png_path);
 
 // Writes `png_path` (and beside it `<stem>.dat` and `<stem>.gp`, the data and script that made it): one
-// curve per method, the median over seeds, with a shaded min–max band. Throws Unavailable when gnuplot
-// is missing and Error when it fails.
-void PlotGapCurves(const std::vector<MethodSummary>& methods, const GapFigure& figure, const std::string& png_path);
+// line per curve with its shaded band. Throws Unavailable when gnuplot is missing and Error when it fails.
+void PlotGapCurves(const std::vector<PlotCurve>& curves, const GapFigure& figure, const std::string& png_path);
 
 // Runs gnuplot on a script file (that sets no output itself), writing `output_path`; throws Unavailable
 // when gnuplot is missing and Error with gnuplot's message when it fails.

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "nlhf/experiments/comparison.h"
 #include "nlhf/io/gnuplot.h"
 
 namespace nlhf::neural {
@@ -26,7 +27,7 @@ struct NeuralFigureOptions {
 
 struct NeuralPanel {
   std::string key;    // "random_exact", "planted_exact", "random_sampled": the CSV's family column
-  GapPanel panel;     // title and one MethodSummary per method (curve, final gap, iterations to 1e-6/1e-9)
+  MethodPanel panel;  // title and one MethodSummary per method (curve, final gap, iterations to 1e-6/1e-9)
 };
 
 // Three panels: random and planted games with exact feedback (lr 1), random games with sampled feedback.
