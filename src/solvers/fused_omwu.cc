@@ -1,14 +1,10 @@
 #include "nlhf/solvers/fused_omwu.h"
 
-#include <fmt/format.h>
-
 #include <cmath>
-#include <limits>
 
 #include "nlhf/error.h"
-#include "nlhf/metrics.h"
-#include "solvers/small_omwu.h"
 #include "solvers/iterate.h"
+#include "solvers/small_omwu.h"
 
 namespace nlhf {
 
