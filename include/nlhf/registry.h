@@ -45,6 +45,10 @@ struct AlgorithmSpec {
   std::function<SolveResult(const ZeroSumGame&, const SolveOptions&, const ParameterValues&)> solve;
 };
 
+// The constraint the regularized mirror steps share, tabular and neural: ηβ <= 1 keeps the weight
+// (1 − ηβ) on log π_t non-negative. Empty when {"step_size", "beta"} satisfy it, else the violation.
+std::string StepTimesBetaAtMostOne(const ParameterValues& values);
+
 // Every registered algorithm, in the order `nlhf algorithms` lists them.
 const std::vector<AlgorithmSpec>& Algorithms();
 

@@ -16,7 +16,8 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 struct Plan {
   const AlgorithmSpec* algorithm;
-  ParameterValues values;
+  ParameterValues given;   // as the user gave them; defaults are completed per game (ScaledDefaults)
+  ParameterValues values;  // resolved with the unscaled defaults: checked before anything runs
 };
 
 std::vector<Plan> MakePlans(const ComparisonOptions& options) {
@@ -45,7 +46,7 @@ std::vector<Plan> MakePlans(const ComparisonOptions& options) {
     if (const auto it = options.parameters.find(name); it != options.parameters.end()) {
       for (const auto& [parameter, value] : it->second) given[parameter] = value;
     }
-    plans.push_back({&algorithm, ResolveParameters(algorithm, given)});
+    plans.push_back({&algorithm, given, ResolveParameters(algorithm, given)});
   }
   return plans;
 }
@@ -148,8 +149,12 @@ std::vector<MethodSummary> RunComparison(const std::function<ZeroSumGame(int see
         }
         return true;
       };
-      SolveResult run = plan.algorithm->solve(games[seed], solve_options, plan.values);
-      run.algorithm = summary.spec;
+      // Step sizes default to the scale of each game's payoffs, as in SolveWith.
+      const ParameterValues values =
+          ResolveParameters(*plan.algorithm, ScaledDefaults(*plan.algorithm, games[seed], plan.given));
+      if (seed == 0) summary.spec = SpecString(*plan.algorithm, values);
+      SolveResult run = plan.algorithm->solve(games[seed], solve_options, values);
+      run.algorithm = SpecString(*plan.algorithm, values);
       if (run.trace.empty()) {  // direct solvers: the callback never ran
         best = run.duality_gap;
         for (auto& [level, iteration] : first) iteration = run.duality_gap <= level ? 0 : kInfinity;

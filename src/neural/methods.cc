@@ -2,32 +2,54 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "nlhf/error.h"
+#include "nlhf/registry.h"
 
 namespace nlhf::neural {
 
+namespace {
+
+// A method whose tabular counterpart is registered takes its default η and β from that registry entry, so
+// the defaults live once; one without (nash-md-pg) states its own.
+NeuralMethod Method(std::string name, std::string summary, TargetRule rule, LossForm form, bool regularized,
+                    std::string tabular_counterpart, double own_step_size = 0, double own_beta = 0) {
+  NeuralMethod method{std::move(name), std::move(summary), rule, form, own_step_size, own_beta, regularized,
+                      std::move(tabular_counterpart)};
+  if (!method.tabular_counterpart.empty()) {
+    for (const ParameterSpec& spec : FindAlgorithm(method.tabular_counterpart).parameters) {
+      if (spec.name == "step_size") method.default_step_size = spec.default_value;
+      if (spec.name == "beta") method.default_beta = spec.default_value;
+    }
+  }
+  return method;
+}
+
+}  // namespace
+
 const std::vector<NeuralMethod>& NeuralMethods() {
+  using enum TargetRule;
+  using enum LossForm;
   static const std::vector<NeuralMethod> methods = {
-      {"omwu", "optimistic MWU: regress log π_θ/π_t onto η(2·P(y≻π_t) − P(y≻π_{t−1}) − 1/2)",
-       TargetRule::kOptimistic, LossForm::kPointwise, 1.0, 0.0, false, "omwu"},
-      {"mwu", "MWU / OMD with entropy: regress onto η(P(y≻π_t) − 1/2)", TargetRule::kMultiplicativeWeights,
-       LossForm::kPointwise, 0.1, 0.0, false, "mwu"},
-      {"sppo", "SPPO: the MWU regression with SPPO's step", TargetRule::kMultiplicativeWeights, LossForm::kPointwise,
-       1.0, 0.0, false, "sppo"},
-      {"online-ipo", "online IPO, the π_t form: pairwise (IPO) loss onto the regularized mirror step",
-       TargetRule::kRegularizedMirror, LossForm::kPairwise, 1.0, 0.05, true, "online-ipo"},
-      {"ipo-md", "online IPO, the mixture form (IPO-MD): pairwise loss onto the Nash-MD step",
-       TargetRule::kNashMirror, LossForm::kPairwise, 1.0, 0.05, true, "nash-md"},
-      {"inpo", "INPO: pointwise regression onto the regularized mirror step", TargetRule::kRegularizedMirror,
-       LossForm::kPointwise, 1.0, 0.05, true, "online-ipo"},
-      {"nash-md", "Nash-MD: regression onto the mirror step from the geometric mixture of π_t and π_ref",
-       TargetRule::kNashMirror, LossForm::kPointwise, 1.0, 0.05, true, "nash-md"},
-      {"nash-md-pg", "Nash-MD-PG: policy gradient of P(y≻μ_t) − β·KL(π_θ‖π_ref), y ~ π_t, mean baseline",
-       TargetRule::kNashMirror, LossForm::kPolicyGradient, 1.0, 0.05, true, ""},
-      {"mmd", "magnetic mirror descent: regression onto the MMD step", TargetRule::kMagneticMirror,
-       LossForm::kPointwise, 1.0, 0.05, true, "mmd"},
-      {"egpo", "extragradient: half step, re-evaluate, step from the saved parameters", TargetRule::kExtragradient,
-       LossForm::kPointwise, 1.0, 0.0, true, "egpo"},
+      Method("omwu", "optimistic MWU: regress log π_θ/π_t onto η(2·P(y≻π_t) − P(y≻π_{t−1}) − 1/2)", kOptimistic,
+             kPointwise, false, "omwu"),
+      Method("mwu", "MWU / OMD with entropy: regress onto η(P(y≻π_t) − 1/2)", kMultiplicativeWeights, kPointwise, false,
+             "mwu"),
+      Method("sppo", "SPPO: the MWU regression with SPPO's step", kMultiplicativeWeights, kPointwise, false, "sppo"),
+      Method("online-ipo", "online IPO, the π_t form: pairwise (IPO) loss onto the regularized mirror step",
+             kRegularizedMirror, kPairwise, true, "online-ipo"),
+      Method("ipo-md", "online IPO, the mixture form (IPO-MD): pairwise loss onto the Nash-MD step", kNashMirror,
+             kPairwise, true, "nash-md"),
+      Method("inpo", "INPO: pointwise regression onto the regularized mirror step", kRegularizedMirror, kPointwise,
+             true, "online-ipo"),
+      Method("nash-md", "Nash-MD: regression onto the mirror step from the geometric mixture of π_t and π_ref",
+             kNashMirror, kPointwise, true, "nash-md"),
+      Method("nash-md-pg", "Nash-MD-PG: policy gradient of P(y≻μ_t) − β·KL(π_θ‖π_ref), y ~ π_t, mean baseline",
+             kNashMirror, kPolicyGradient, true, "", /*own_step_size=*/1.0, /*own_beta=*/0.05),
+      Method("mmd", "magnetic mirror descent: regression onto the MMD step", kMagneticMirror, kPointwise, true, "mmd"),
+      Method("egpo", "extragradient: half step, re-evaluate, step from the saved parameters", kExtragradient,
+             kPointwise, true, "egpo"),
   };
   return methods;
 }

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "nlhf/error.h"
+#include "nlhf/registry.h"
 #include "nlhf/neural/methods.h"
 #include "neural/checkpoint.h"
 #include "neural/fused_trainer.h"
@@ -453,8 +454,8 @@ std::string TrainOptions::Validate() const {
   if (beta && !method.regularized) return fmt::format("{} takes no beta (it is not regularized)", algorithm);
   const double eta = step_size.value_or(method.default_step_size);
   const double b = method.regularized ? beta.value_or(method.default_beta) : 0.0;
-  if (eta * b > 1) {
-    return fmt::format("step_size·beta = {:g}. Violated constraint: step_size·beta <= 1 (for {})", eta * b, algorithm);
+  if (const std::string problem = StepTimesBetaAtMostOne({{"step_size", eta}, {"beta", b}}); !problem.empty()) {
+    return fmt::format("{} (for {})", problem, algorithm);
   }
   return policy.Validate();
 }

@@ -39,12 +39,6 @@ ParameterSpec Beta(double default_value, bool zero_allowed = false) {
           .minimum_inclusive = zero_allowed};
 }
 
-// ηβ <= 1 keeps the weight (1 − ηβ) on log π_t non-negative in the regularized mirror-descent steps.
-std::string StepTimesBetaAtMostOne(const ParameterValues& values) {
-  const double product = values.at("step_size") * values.at("beta");
-  if (product <= 1) return "";
-  return fmt::format("step_size·beta = {:g}. Violated constraint: step_size·beta <= 1", product);
-}
 
 template <typename Method, typename Options>
 SolveResult Run(const ZeroSumGame& game, const SolveOptions& options, Options method_options) {
@@ -201,6 +195,12 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
 std::string FormatValue(double value) { return fmt::format("{:g}", value); }
 
 }  // namespace
+
+std::string StepTimesBetaAtMostOne(const ParameterValues& values) {
+  const double product = values.at("step_size") * values.at("beta");
+  if (product <= 1) return "";
+  return fmt::format("step_size·beta = {:g}. Violated constraint: step_size·beta <= 1", product);
+}
 
 const std::vector<AlgorithmSpec>& Algorithms() {
   static const std::vector<AlgorithmSpec> algorithms = MakeAlgorithms();
