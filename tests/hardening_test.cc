@@ -103,6 +103,23 @@ TEST_F(Hardening, PreflibDeclarationsMustBeBackedByData) {
   ExpectRefused("rank bomb.soi", {"bomb.soi", "alternative 3 is neither named", "nor ranked"});
 }
 
+// A few hundred kilobytes that stand for more pairwise outcomes than memory holds are refused before
+// anything is built (a row of k scores is k(k − 1)/2 outcomes; a ballot ranking k of n about k·n).
+TEST_F(Hardening, FilesThatExpandBeyondTheOutcomeLimitAreRefused) {
+  std::string header = "task", row;
+  for (int c = 0; c < 10000; ++c) {
+    header += fmt::format("\tm{}", c);
+    row += "\t1";
+  }
+  Write("wide.tsv", header + "\n" + "t1" + row + "\nt2" + row + "\nt3" + row + "\n");
+  ExpectRefused("rank wide.tsv --format score-table", {"wide.tsv:4", "149985000 pairwise comparisons", "at most 100000000"});
+  std::string votes = "# NUMBER ALTERNATIVES: 10000\n";
+  for (int a = 1; a <= 10000; ++a) votes += fmt::format("# ALTERNATIVE NAME {}: a{}\n", a, a);
+  for (int b = 0; b < 20000; ++b) votes += "1: 1\n";
+  Write("many.soi", votes);
+  ExpectRefused("rank many.soi", {"many.soi:", "pairwise comparisons", "at most 100000000"});
+}
+
 TEST_F(Hardening, ScoreRangeMustBeFinite) {
   Write("p.csv", "a,b,score\nx,y,1\n");
   ExpectRefused("rank p.csv --format pairwise --score-range=-inf,inf", {"--score-range", "finite"});

@@ -221,6 +221,17 @@ ComparisonData ParsePreflib(std::string_view text, const std::string& path) {
     const auto it = file.names.find(a);
     data.candidates.push_back(it != file.names.end() ? it->second : std::to_string(a));
   }
+  // A ballot ranking k of n alternatives stands for about k·n pairwise outcomes: counted before building.
+  long long outcomes = 0;
+  for (const Ballot& ballot : file.ballots) {
+    long long ranked = 0;
+    for (const auto& group : ballot.groups) ranked += static_cast<long long>(group.size());
+    outcomes += ranked * (n - 1) - ranked * (ranked - 1) / 2;
+    if (outcomes > kMaxPairwiseOutcomes) {
+      throw ParseError(fmt::format("{}:{}: the ballots up to here stand for {} pairwise comparisons; nlhf holds at "
+                                   "most {}", path, ballot.line, outcomes, kMaxPairwiseOutcomes));
+    }
+  }
   std::vector<int> rank(n, -1);
   for (const Ballot& ballot : file.ballots) data.units.push_back(BallotOutcomes(ballot, n, rank));
   if (incomplete_seen) {

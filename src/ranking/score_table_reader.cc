@@ -62,6 +62,17 @@ ComparisonData ParseScoreTable(std::string_view text, const std::string& path) {
                                  path, rows[0].line, n, kMaxCandidates));
   }
 
+  // Each row ranks every pair of the candidates it scores; a row of k scores is k(k − 1)/2 outcomes.
+  long long outcomes = 0;
+  for (size_t r = 1; r < rows.size(); ++r) {
+    long long scored = 0;
+    for (size_t c = offset; c < rows[r].fields.size(); ++c) scored += IsMissing(rows[r].fields[c]) ? 0 : 1;
+    outcomes += scored * (scored - 1) / 2;
+    if (outcomes > kMaxPairwiseOutcomes) {
+      throw ParseError(fmt::format("{}:{}: the table's rows up to here stand for {} pairwise comparisons; nlhf "
+                                   "holds at most {}", path, rows[r].line, outcomes, kMaxPairwiseOutcomes));
+    }
+  }
   ComparisonData data;
   data.source = path;
   data.format = "score-table";

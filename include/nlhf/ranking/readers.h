@@ -22,6 +22,10 @@ namespace nlhf {
 // The most candidates a ranking takes: its tables and preference matrix are n × n doubles (0.8 GB each at
 // this size), so a file declaring more is refused before anything that size is allocated.
 constexpr long long kMaxCandidates = 10000;
+// The most pairwise outcomes a file may expand to (24 bytes each: 2.4 GB). A score-table row or a ranking
+// ballot over k candidates stands for k(k − 1)/2 of them, so a small file can ask for far more than it
+// holds; it is refused, counted before anything is built.
+constexpr long long kMaxPairwiseOutcomes = 100000000;
 
 struct ComparisonReadOptions {
   std::string format;          // empty: detect; else one of battles, pairwise, score-table, preflib, matrix
