@@ -17,10 +17,7 @@ LoadedGame LoadGame(const std::string& path, const GameFileOptions& options) {
   if (options.payoff || file.is_payoff) {
     return {ZeroSumGame::FromPayoff(std::move(file.values), file.row_names, file.column_names, file.source)};
   }
-  // --symmetrize accepts any deviation from P + Pᵀ = 1; the projection itself happens in PreferenceGame.
-  const double tolerance = options.symmetrize ? std::numeric_limits<double>::infinity()
-                                              : options.symmetry_tolerance.value_or(
-                                                    DefaultSymmetryTolerance(file.single_precision));
+  const double tolerance = SymmetryTolerance(options.symmetrize, options.symmetry_tolerance, file.single_precision);
   PreferenceGame preferences(std::move(file.values), file.row_names, {.symmetry_tolerance = tolerance}, file.source);
   return {ZeroSumGame::FromPreferences(preferences), preferences.projection_change()};
 }

@@ -45,8 +45,8 @@ py::array_t<std::int64_t> ToArray(const std::vector<int>& v) {
   return out;
 }
 
-// The same rules as the command line (LoadGame): the default tolerance follows the array's precision
-// (DefaultSymmetryTolerance), symmetrize accepts any deviation, and PreferenceGame keeps the complementary
+// The same rules as the command line (LoadGame, SymmetryTolerance): the default tolerance follows the
+// array's precision, symmetrize accepts any deviation, and PreferenceGame keeps the complementary
 // projection, which is the game solved and certified.
 ZeroSumGame MakeGame(const py::handle& matrix, bool payoff, bool symmetrize, std::optional<double> symmetry_tolerance,
                      const std::vector<std::string>& names) {
@@ -54,8 +54,7 @@ ZeroSumGame MakeGame(const py::handle& matrix, bool payoff, bool symmetrize, std
   Eigen::MatrixXd values = ToMatrix(matrix, payoff ? "the payoff matrix" : "P", &single);
   const MatrixSource source{.path = "<array>"};
   if (payoff) return ZeroSumGame::FromPayoff(std::move(values), names, {}, source);
-  const double tolerance = symmetrize ? std::numeric_limits<double>::infinity()
-                                      : symmetry_tolerance.value_or(DefaultSymmetryTolerance(single));
+  const double tolerance = SymmetryTolerance(symmetrize, symmetry_tolerance, single);
   return ZeroSumGame::FromPreferences(PreferenceGame(std::move(values), names, {.symmetry_tolerance = tolerance}, source));
 }
 

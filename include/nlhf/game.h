@@ -7,6 +7,7 @@
 #define NLHF_GAME_H_
 
 #include <Eigen/Dense>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,11 @@ struct PreferenceValidation {
 // float64, 1e-6 for float32 (which cannot hold P[a][b] and 1 − P[a][b] both exactly). The command line
 // and the Python module both use it, so the same array is accepted or refused the same way.
 double DefaultSymmetryTolerance(bool single_precision);
+
+// The tolerance a reader of preference matrices applies: any deviation with `symmetrize` (the matrix is
+// then projected whatever it was), else `given`, else the default for the storage's precision. The
+// command line (--symmetrize, --symmetry-tol) and the Python module (symmetrize=, symmetry_tol=) share it.
+double SymmetryTolerance(bool symmetrize, std::optional<double> given, bool single_precision);
 
 // The game that is solved is the game that is certified: a matrix accepted within the symmetry tolerance
 // is replaced by its complementary projection (P + 1 − Pᵀ)/2, and that projection is the stated game that
@@ -68,7 +74,9 @@ class PreferenceGame {
 double CertificateRoundingBound(const Eigen::MatrixXd& payoff);
 
 // Replaces P by (P + 1 − Pᵀ)/2, the nearest matrix (in Frobenius norm) with P + Pᵀ = 1, and returns
-// the largest change of any entry. Entries must be finite; the result stays in [0, 1] when P was.
+// the largest change of any entry; pairs already summing to 1 in floating point are left bit for bit.
+// Entries must be finite; the result stays in [0, 1] when P was. PreferenceGame applies it to every
+// matrix it accepts.
 double Symmetrize(Eigen::MatrixXd& preferences);
 
 // A two-player zero-sum game over a payoff matrix A (the row player receives xᵀAy). A symmetric game

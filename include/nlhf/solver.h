@@ -160,12 +160,8 @@ SolveResult Solve(const ZeroSumGame& game,
                   const SolveOptions& options,
                   const std::string& algorithm);
 
-// Fills policy, log_policy, support and duality_gap of `result` from a final profile of log-policies
-// (iterative methods) or of probabilities (exact and polished answers, which may hold exact zeros).
-void SetFinalPolicy(const ZeroSumGame& game,
-                    const PlayerVectors& log_policy,
-                    double support_threshold,
-                    SolveResult& result);
+// Fills policy, log_policy, support and duality_gap of `result` from a final profile of probabilities
+// (the solve loop's answer, exact and polished answers, which may hold exact zeros).
 void SetFinalProbabilities(const ZeroSumGame& game,
                            const PlayerVectors& probabilities,
                            double support_threshold,

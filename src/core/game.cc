@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "nlhf/error.h"
 
@@ -85,23 +86,7 @@ PreferenceGame::PreferenceGame(Eigen::MatrixXd preferences, std::vector<std::str
     }
   }
   names_ = CheckedNames(std::move(names), n, "response", source.path);
-  // The complementary projection, pair by pair. A pair that already sums to 1 in floating point is kept
-  // bit for bit (so exactly complementary inputs, the usual case, give the numbers they always gave);
-  // any other moves to 1/2 ± (P[i][j] − P[j][i])/2.
-  for (int i = 0; i < n; ++i) {
-    projection_change_ = std::max(projection_change_, std::abs(preferences_(i, i) - 0.5));
-    preferences_(i, i) = 0.5;
-    for (int j = i + 1; j < n; ++j) {
-      double& upper = preferences_(i, j);
-      double& lower = preferences_(j, i);
-      if (upper + lower == 1.0) continue;
-      const double half_difference = 0.5 * (upper - lower);
-      projection_change_ = std::max({projection_change_, std::abs(0.5 + half_difference - upper),
-                                     std::abs(0.5 - half_difference - lower)});
-      upper = 0.5 + half_difference;
-      lower = 0.5 - half_difference;
-    }
-  }
+  projection_change_ = Symmetrize(preferences_);
 }
 
 Eigen::MatrixXd PreferenceGame::Payoff() const {
@@ -109,6 +94,11 @@ Eigen::MatrixXd PreferenceGame::Payoff() const {
 }
 
 double DefaultSymmetryTolerance(bool single_precision) { return single_precision ? 1e-6 : 1e-9; }
+
+double SymmetryTolerance(bool symmetrize, std::optional<double> given, bool single_precision) {
+  if (symmetrize) return std::numeric_limits<double>::infinity();
+  return given.value_or(DefaultSymmetryTolerance(single_precision));
+}
 
 double CertificateRoundingBound(const Eigen::MatrixXd& payoff) {
   if (payoff.size() == 0 || payoff.rows() != payoff.cols()) return 0;
@@ -127,11 +117,23 @@ double Symmetrize(Eigen::MatrixXd& preferences) {
     throw InvalidArgument(fmt::format("cannot symmetrize a {}×{} matrix: it must be square",
                                       preferences.rows(), preferences.cols()));
   }
-  // 1/2 + (P − Pᵀ)/2 rather than (P + 1 − Pᵀ)/2: the difference is exactly antisymmetric, so the result
-  // has an exact 1/2 on its diagonal and entries that stay within [0, 1].
-  Eigen::MatrixXd symmetric = (0.5 + 0.5 * (preferences - preferences.transpose()).array()).matrix();
-  const double moved = (symmetric - preferences).cwiseAbs().maxCoeff();
-  preferences = std::move(symmetric);
+  // Pair by pair. A pair that already sums to 1 in floating point is kept bit for bit (so exactly
+  // complementary inputs, the usual case, give the numbers they always gave); any other moves to
+  // 1/2 ± (P[i][j] − P[j][i])/2, whose difference is exactly antisymmetric and stays within [0, 1].
+  double moved = 0;
+  for (Eigen::Index i = 0; i < preferences.rows(); ++i) {
+    moved = std::max(moved, std::abs(preferences(i, i) - 0.5));
+    preferences(i, i) = 0.5;
+    for (Eigen::Index j = i + 1; j < preferences.cols(); ++j) {
+      double& upper = preferences(i, j);
+      double& lower = preferences(j, i);
+      if (upper + lower == 1.0) continue;
+      const double half_difference = 0.5 * (upper - lower);
+      moved = std::max({moved, std::abs(0.5 + half_difference - upper), std::abs(0.5 - half_difference - lower)});
+      upper = 0.5 + half_difference;
+      lower = 0.5 - half_difference;
+    }
+  }
   return moved;
 }
 

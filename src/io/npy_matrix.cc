@@ -5,13 +5,13 @@
 #include <fmt/format.h>
 
 #include <bit>
-#include <cstdint>
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <string>
-#include <vector>
 #include <utility>
+#include <vector>
 
 #include "nlhf/error.h"
 #include "nlhf/io/matrix_file.h"
@@ -47,7 +47,6 @@ T ReadScalar(const char* data, bool swap) {
   if (swap) bits = SwapBytes(bits);
   return std::bit_cast<T>(bits);
 }
-
 
 // A header fragment for an error message: at most 40 characters.
 std::string Shown(std::string_view text) {

@@ -59,13 +59,11 @@ SolveResult RunIterations(const ZeroSumGame& game, Iterate& iterate, const Solve
     SetFinalProbabilities(game, polished->probabilities, options.support_threshold, result);
     result.polished = true;
   } else {
-    result.policy = iterate.returned_probabilities();
-    result.log_policy = iterate.returned_log_policy();
-    result.support.clear();
-    for (const auto& p : result.policy) result.support.push_back(Support(p, options.support_threshold));
     // The certificate, computed the standard way on the game. It differs from the loop's own gap only in
-    // rounding (a kernel's summation order) or, for f32 storage, by A's rounding to f32.
-    result.duality_gap = DualityGap(game, result.policy);
+    // rounding (a kernel's summation order) or, for f32 storage, by A's rounding to f32. The iterate's
+    // own log-policy is kept: it holds values far below the double range that the probabilities lose.
+    SetFinalProbabilities(game, iterate.returned_probabilities(), options.support_threshold, result);
+    result.log_policy = iterate.returned_log_policy();
     result.regularized_gap = iterate.regularized_gap();
     if (tracing) result.trace.back().duality_gap = result.duality_gap;
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "nlhf/error.h"
@@ -38,7 +39,6 @@ ParameterSpec Beta(double default_value, bool zero_allowed = false) {
           .minimum = 0,
           .minimum_inclusive = zero_allowed};
 }
-
 
 template <typename Method, typename Options>
 SolveResult Run(const ZeroSumGame& game, const SolveOptions& options, Options method_options) {
@@ -257,7 +257,10 @@ ParameterValues ResolveParameters(const AlgorithmSpec& algorithm, const Paramete
 }
 
 ParameterValues ScaledDefaults(const AlgorithmSpec& algorithm, const ZeroSumGame& game, ParameterValues given) {
-  const double scale = game.payoff().size() == 0 ? 0.0 : game.payoff().cwiseAbs().maxCoeff();
+  // max|A| is a pass over the matrix: taken only when some default is to be scaled.
+  const bool needed = std::any_of(algorithm.parameters.begin(), algorithm.parameters.end(),
+                                  [&](const ParameterSpec& spec) { return spec.scales_with_payoff && !given.contains(spec.name); });
+  const double scale = !needed || game.payoff().size() == 0 ? 0.0 : game.payoff().cwiseAbs().maxCoeff();
   if (!(scale > 0.5)) return given;
   for (const auto& spec : algorithm.parameters) {
     if (spec.scales_with_payoff && !given.contains(spec.name)) given[spec.name] = spec.default_value * 0.5 / scale;

@@ -163,12 +163,6 @@ PlayerVectors InitialLogPolicies(const ZeroSumGame& game, const InitialPolicy& i
   throw InvalidArgument("initial policy: unknown kind");
 }
 
-void SetFinalPolicy(const ZeroSumGame& game, const PlayerVectors& log_policy, double support_threshold,
-                    SolveResult& result) {
-  SetFinalProbabilities(game, ToProbabilities(log_policy), support_threshold, result);
-  result.log_policy = log_policy;
-}
-
 void SetFinalProbabilities(const ZeroSumGame& game, const PlayerVectors& probabilities,
                            double support_threshold, SolveResult& result) {
   result.policy = probabilities;
