@@ -127,10 +127,10 @@ PreflibFile ReadLines(std::string_view text, const std::string& path) {
   return file;
 }
 
-// Checks every ballot against the extension's rules (its errors come before any about the file as a
-// whole), then that every declared alternative is named or ranked somewhere: a declaration is not data,
-// so what is built afterwards grows with the file, not with a number in its header. Returns whether
-// some ballot is incomplete.
+// Checks every ballot against the extension's rules and the running total of pairwise outcomes against
+// kMaxPairwiseOutcomes (its errors come before any about the file as a whole), then that every declared
+// alternative is named or ranked somewhere: a declaration is not data, so what is built afterwards grows
+// with the file, not with a number in its header. Returns whether some ballot is incomplete.
 bool CheckBallots(const PreflibFile& file, const std::string& path, const std::string& extension) {
   const bool ties_allowed = extension == ".toc" || extension == ".toi" || extension.empty() ||
                             (extension != ".soc" && extension != ".soi");
@@ -142,6 +142,7 @@ bool CheckBallots(const PreflibFile& file, const std::string& path, const std::s
     if (id >= 1 && id <= n) described[id - 1] = 1;
   }
   std::vector<char> seen(n, 0);  // reset through the entries each ballot touched
+  long long outcomes = 0;         // counted before anything is built
   for (const Ballot& ballot : file.ballots) {
     const std::string where = fmt::format("{}:{}", path, ballot.line);
     int ranked = 0;
@@ -161,6 +162,12 @@ bool CheckBallots(const PreflibFile& file, const std::string& path, const std::s
     }
     for (const auto& group : ballot.groups) {
       for (long long alternative : group) seen[alternative - 1] = 0;
+    }
+    // A ballot ranking k of n alternatives stands for k(n − 1) − k(k − 1)/2 pairwise outcomes.
+    outcomes += static_cast<long long>(ranked) * (n - 1) - static_cast<long long>(ranked) * (ranked - 1) / 2;
+    if (outcomes > kMaxPairwiseOutcomes) {
+      throw ParseError(fmt::format("{}: the ballots up to here stand for {} pairwise comparisons; nlhf holds at "
+                                   "most {}", where, outcomes, kMaxPairwiseOutcomes));
     }
     if (ranked < n) {
       if (complete_required) {
@@ -220,17 +227,6 @@ ComparisonData ParsePreflib(std::string_view text, const std::string& path) {
   for (int a = 1; a <= n; ++a) {
     const auto it = file.names.find(a);
     data.candidates.push_back(it != file.names.end() ? it->second : std::to_string(a));
-  }
-  // A ballot ranking k of n alternatives stands for about k·n pairwise outcomes: counted before building.
-  long long outcomes = 0;
-  for (const Ballot& ballot : file.ballots) {
-    long long ranked = 0;
-    for (const auto& group : ballot.groups) ranked += static_cast<long long>(group.size());
-    outcomes += ranked * (n - 1) - ranked * (ranked - 1) / 2;
-    if (outcomes > kMaxPairwiseOutcomes) {
-      throw ParseError(fmt::format("{}:{}: the ballots up to here stand for {} pairwise comparisons; nlhf holds at "
-                                   "most {}", path, ballot.line, outcomes, kMaxPairwiseOutcomes));
-    }
   }
   std::vector<int> rank(n, -1);
   for (const Ballot& ballot : file.ballots) data.units.push_back(BallotOutcomes(ballot, n, rank));
