@@ -21,10 +21,10 @@ void BM_Multiply(benchmark::State& state, Storage storage, Layout layout) {
 void BM_FusedOmwuStep(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   const SkewOperator op = RandomSkewOperator(n, 1, Storage::kF64, DefaultLayout(n));
-  FusedOmwu omwu(op, 1.0, UniformLogPolicy(n));
+  const std::unique_ptr<FusedOmwu> omwu = FusedOmwu::Create(op, 1.0, UniformLogPolicy(n));
   for (auto _ : state) {
-    omwu.Step();
-    benchmark::DoNotOptimize(omwu.gap());
+    omwu->Step();
+    benchmark::DoNotOptimize(omwu->gap());
   }
 }
 

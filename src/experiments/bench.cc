@@ -83,9 +83,9 @@ BenchResult RunBench(const BenchOptions& options) {
     // One game: its product may use every thread. Many: one game per thread at a time.
 #pragma omp parallel for schedule(dynamic) if (options.batch > 1)
     for (int b = 0; b < options.batch; ++b) {
-      FusedOmwu omwu(operators[b], 1.0, uniform);
-      for (std::int64_t t = 0; t < options.iterations; ++t) omwu.Step();
-      gaps[b] = omwu.gap();
+      const std::unique_ptr<FusedOmwu> omwu = FusedOmwu::Create(operators[b], 1.0, uniform);
+      for (std::int64_t t = 0; t < options.iterations; ++t) omwu->Step();
+      gaps[b] = omwu->gap();
     }
     run_seconds.push_back(Seconds(start));
   }

@@ -53,19 +53,27 @@ TEST(SkewOperator, BuildsFromTheUpperTriangleWithoutADenseMatrix) {
   EXPECT_LT((y - a * x).lpNorm<Eigen::Infinity>(), 1e-14);
 }
 
+// The fused kernels and the generic method run through the same driver (RunIterations), so on one game
+// they give the same trace, up to rounding: the small path (n <= FusedOmwu::kSmall, registers) and the
+// operator path (every layout).
 TEST(FusedOmwu, FollowsTheSameIteratesAsTheGenericMethod) {
-  const ZeroSumGame game = testing::SelfPlay(RandomPreferences(30, 5));
-  SolveOptions options = testing::PlainOptions(3000, 0.0);
-  options.trace_interval = 100;
-  OmwuMethod method({.step_size = 1.0});
-  const SolveResult generic = Solve(game, method, options, "omwu");
-  for (Layout layout : {Layout::kDense, Layout::kPacked}) {
-    const SolveResult fused = SolveOmwuFused(game, SkewOperator(game.payoff(), Storage::kF64, layout), 1.0, options);
-    EXPECT_EQ(fused.iterations, generic.iterations);
-    EXPECT_LT((fused.log_policy[0] - generic.log_policy[0]).lpNorm<Eigen::Infinity>(), 1e-9);
-    ASSERT_EQ(fused.trace.size(), generic.trace.size());
-    for (size_t k = 0; k < fused.trace.size(); ++k) {
-      EXPECT_NEAR(fused.trace[k].duality_gap, generic.trace[k].duality_gap, 1e-12 + 1e-9 * generic.trace[k].duality_gap);
+  for (int n : {8, 30}) {
+    const ZeroSumGame game = testing::SelfPlay(RandomPreferences(n, 5));
+    SolveOptions options = testing::PlainOptions(3000, 0.0);
+    options.trace_interval = 100;
+    OmwuMethod method({.step_size = 1.0});
+    const SolveResult generic = Solve(game, method, options, "omwu");
+    for (Layout layout : {Layout::kDense, Layout::kPacked}) {
+      const SolveResult fused = SolveOmwuFused(game, SkewOperator(game.payoff(), Storage::kF64, layout), 1.0, options);
+      EXPECT_EQ(fused.iterations, generic.iterations);
+      EXPECT_LT((fused.log_policy[0] - generic.log_policy[0]).lpNorm<Eigen::Infinity>(), 1e-9) << "n = " << n;
+      ASSERT_EQ(fused.trace.size(), generic.trace.size());
+      for (size_t k = 0; k < fused.trace.size(); ++k) {
+        EXPECT_EQ(fused.trace[k].iteration, generic.trace[k].iteration);
+        EXPECT_NEAR(fused.trace[k].duality_gap, generic.trace[k].duality_gap, 1e-12 + 1e-9 * generic.trace[k].duality_gap)
+            << "n = " << n << ", iteration " << fused.trace[k].iteration;
+        EXPECT_NEAR(fused.trace[k].l1_change, generic.trace[k].l1_change, 1e-12 + 1e-9 * generic.trace[k].l1_change);
+      }
     }
   }
 }

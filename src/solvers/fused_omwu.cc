@@ -10,80 +10,55 @@ namespace nlhf {
 
 static_assert(FusedOmwu::kSmall == internal::kSmallOmwuMaxActions);
 
-FusedOmwu::FusedOmwu(const SkewOperator& payoff, double step_size, const Eigen::VectorXd& log_policy)
-    : payoff_(payoff), step_size_(step_size), log_policy_(log_policy), policy_(ToProbabilities(log_policy)) {
-  const int n = payoff.n();
-  if (n <= kSmall && step_size <= kMaxSmallStep) {
-    // The columns of A, read through the operator itself (A e_j), so every layout and storage gives the
-    // same game: f32 entries are exact in double, so the small path computes what the f32 kernels do
-    // (f32 storage, double arithmetic); at this size the matrix lives in registers whatever its storage.
-    Eigen::MatrixXd a(n, n);
-    Eigen::VectorXd unit = Eigen::VectorXd::Zero(n);
-    for (int j = 0; j < n; ++j) {
-      unit[j] = 1;
-      payoff.Multiply(unit.data(), a.col(j).data());
-      unit[j] = 0;
-    }
-    small_ = std::make_unique<internal::SmallOmwu>(a, step_size, log_policy);
-    gap_ = small_->gap();
-  } else {
-    payoffs_.resize(n);
-    unnormalized_.resize(n);
+namespace {
+
+// Fused OMWU on the operator's kernels: one product y = Aπ per iteration over A in its storage, and the
+// O(n) steps as whole-array expressions, with no allocation after construction.
+class OperatorOmwu final : public FusedOmwu {
+ public:
+  OperatorOmwu(const SkewOperator& payoff, double step_size, const Eigen::VectorXd& log_policy)
+      : payoff_(payoff), step_size_(step_size), log_policy_(log_policy), policy_(ToProbabilities(log_policy)),
+        payoffs_(payoff.n()), unnormalized_(payoff.n()), min_log_(log_policy.minCoeff()) {
     payoff_.Multiply(policy_.data(), payoffs_.data());
     previous_payoffs_ = payoffs_;
     gap_ = 2 * payoffs_.maxCoeff();
   }
-  min_log_ = log_policy.minCoeff();
-}
 
-FusedOmwu::~FusedOmwu() = default;
-
-const Eigen::VectorXd& FusedOmwu::log_policy() const {
-  if (small_) log_policy_ = small_->LogPolicy();
-  return log_policy_;
-}
-
-double FusedOmwu::min_log_probability() const {
-  return small_ ? small_->MinLogProbability() : min_log_;
-}
-
-double FusedOmwu::l1_change() const {
-  return small_ ? small_->L1Change() : l1_change_;
-}
-
-const Eigen::VectorXd& FusedOmwu::policy() const {
-  if (small_) policy_ = small_->Policy();
-  return policy_;
-}
-
-void FusedOmwu::Step() {
-  if (small_) {
-    small_->Step();
-    gap_ = small_->gap();
-    finite_ = small_->finite();
-    return;
+  void Step() override {
+    // The optimistic step and the maximum for log-sum-exp, as whole-array expressions that Eigen
+    // vectorizes, its exp included (a polynomial exp accurate to about an ulp: n calls to std::exp were
+    // most of an iteration at n = 10).
+    log_policy_.array() += step_size_ * (2.0 * payoffs_.array() - previous_payoffs_.array());
+    const double maximum = log_policy_.maxCoeff();
+    // exp(log π − max) serves twice, for the normalizer and for π itself: one exp per action.
+    unnormalized_.array() = (log_policy_.array() - maximum).exp();
+    const double total = unnormalized_.sum();
+    const double log_normalizer = maximum + std::log(total);
+    log_policy_.array() -= log_normalizer;
+    unnormalized_ /= total;
+    l1_change_ = (unnormalized_ - policy_).lpNorm<1>();
+    policy_.swap(unnormalized_);
+    min_log_ = log_policy_.minCoeff();
+    finite_ = std::isfinite(log_normalizer);
+    payoffs_.swap(previous_payoffs_);
+    payoff_.Multiply(policy_.data(), payoffs_.data());
+    gap_ = 2 * payoffs_.maxCoeff();
   }
-  // The optimistic step and the maximum for log-sum-exp, as whole-array expressions that Eigen
-  // vectorizes, its exp included (a polynomial exp accurate to about an ulp: n calls to std::exp were
-  // most of an iteration at n = 10).
-  log_policy_.array() += step_size_ * (2.0 * payoffs_.array() - previous_payoffs_.array());
-  const double maximum = log_policy_.maxCoeff();
-  // exp(log π − max) serves twice, for the normalizer and for π itself: one exp per action.
-  unnormalized_.array() = (log_policy_.array() - maximum).exp();
-  const double total = unnormalized_.sum();
-  const double log_normalizer = maximum + std::log(total);
-  log_policy_.array() -= log_normalizer;
-  unnormalized_ /= total;
-  l1_change_ = (unnormalized_ - policy_).lpNorm<1>();
-  policy_.swap(unnormalized_);
-  min_log_ = log_policy_.minCoeff();
-  finite_ = std::isfinite(log_normalizer);
-  payoffs_.swap(previous_payoffs_);
-  payoff_.Multiply(policy_.data(), payoffs_.data());
-  gap_ = 2 * payoffs_.maxCoeff();
-}
 
-namespace {
+  Eigen::VectorXd log_policy() const override { return log_policy_; }
+  Eigen::VectorXd policy() const override { return policy_; }
+  double gap() const override { return gap_; }
+  double min_log_probability() const override { return min_log_; }
+  double l1_change() const override { return l1_change_; }
+  bool finite() const override { return finite_; }
+
+ private:
+  const SkewOperator& payoff_;
+  double step_size_;
+  Eigen::VectorXd log_policy_, policy_, payoffs_, previous_payoffs_, unnormalized_;
+  double gap_ = 0, min_log_ = 0, l1_change_ = 0;
+  bool finite_ = true;
+};
 
 // FusedOmwu as the driver sees it: it keeps its own payoff vector, so the gap comes with each step.
 class FusedOmwuIterate final : public internal::Iterate {
@@ -104,14 +79,31 @@ class FusedOmwuIterate final : public internal::Iterate {
 
 }  // namespace
 
+std::unique_ptr<FusedOmwu> FusedOmwu::Create(const SkewOperator& payoff, double step_size,
+                                             const Eigen::VectorXd& log_policy) {
+  const int n = payoff.n();
+  if (n > kSmall || step_size > kMaxSmallStep) return std::make_unique<OperatorOmwu>(payoff, step_size, log_policy);
+  // The columns of A, read through the operator itself (A e_j), so every layout and storage gives the
+  // same game: f32 entries are exact in double, so the small path computes what the f32 kernels do
+  // (f32 storage, double arithmetic); at this size the matrix lives in registers whatever its storage.
+  Eigen::MatrixXd a(n, n);
+  Eigen::VectorXd unit = Eigen::VectorXd::Zero(n);
+  for (int j = 0; j < n; ++j) {
+    unit[j] = 1;
+    payoff.Multiply(unit.data(), a.col(j).data());
+    unit[j] = 0;
+  }
+  return std::make_unique<internal::SmallOmwu>(a, step_size, log_policy);
+}
+
 SolveResult SolveOmwuFused(const ZeroSumGame& game, const SkewOperator& payoff, double step_size,
                            const SolveOptions& options) {
   if (!game.symmetric() || payoff.n() != game.num_actions(0)) {
     throw InvalidArgument("fused OMWU needs a symmetric game and a payoff operator of the same size");
   }
   const internal::StoppingRules rules(options);
-  FusedOmwu omwu(payoff, step_size, InitialLogPolicies(game, options.initial)[0]);
-  FusedOmwuIterate iterate(omwu);
+  const std::unique_ptr<FusedOmwu> omwu = FusedOmwu::Create(payoff, step_size, InitialLogPolicies(game, options.initial)[0]);
+  FusedOmwuIterate iterate(*omwu);
   return internal::RunIterations(game, iterate, options, rules);
 }
 

@@ -72,17 +72,17 @@ SmallOmwu::SmallOmwu(const Eigen::MatrixXd& a, double step_size, const Eigen::Ve
   if (step_ == nullptr) step_ = PortableSmallOmwuStep;
 }
 
-Eigen::VectorXd SmallOmwu::LogPolicy() const {
+Eigen::VectorXd SmallOmwu::log_policy() const {
   return ConstVectorView(state_.log_weight).head(state_.n).array() - std::log(state_.total);
 }
 
-Eigen::VectorXd SmallOmwu::Policy() const { return ConstVectorView(state_.weight).head(state_.n) / state_.total; }
+Eigen::VectorXd SmallOmwu::policy() const { return ConstVectorView(state_.weight).head(state_.n) / state_.total; }
 
-double SmallOmwu::MinLogProbability() const {
+double SmallOmwu::min_log_probability() const {
   return ConstVectorView(state_.log_weight).head(state_.n).minCoeff() - std::log(state_.total);
 }
 
-double SmallOmwu::L1Change() const {
+double SmallOmwu::l1_change() const {
   return (ConstVectorView(state_.weight) / state_.total - ConstVectorView(state_.previous_weight) / state_.previous_total)
       .lpNorm<1>();
 }

@@ -7,24 +7,25 @@
 
 #include <Eigen/Core>
 
+#include "nlhf/solvers/fused_omwu.h"
 #include "solvers/small_omwu_kernels.h"
 
 namespace nlhf::internal {
 
-class SmallOmwu {
+class SmallOmwu final : public FusedOmwu {
  public:
   // `a`: the n × n payoff matrix (n <= kSmallOmwuMaxActions); `log_policy`: the normalized starting point.
   // `portable` picks PortableSmallOmwuStep even where AVX-512 is available (for tests that compare them).
   SmallOmwu(const Eigen::MatrixXd& a, double step_size, const Eigen::VectorXd& log_policy, bool portable = false);
 
-  void Step() { step_(state_); }
+  void Step() override { step_(state_); }
 
-  double gap() const { return state_.gap; }
-  bool finite() const { return state_.finite; }
-  Eigen::VectorXd LogPolicy() const;
-  Eigen::VectorXd Policy() const;
-  double MinLogProbability() const;
-  double L1Change() const;  // ‖π_t − π_{t−1}‖₁
+  double gap() const override { return state_.gap; }
+  bool finite() const override { return state_.finite; }
+  Eigen::VectorXd log_policy() const override;
+  Eigen::VectorXd policy() const override;
+  double min_log_probability() const override;
+  double l1_change() const override;
   const SmallOmwuState& state() const { return state_; }
 
  private:

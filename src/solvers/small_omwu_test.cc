@@ -48,8 +48,8 @@ TEST_P(SmallOmwuPaths, FollowsTheHandComputedUpdates) {
       pi = MultiplicativeStep(pi, 2 * g - previous_g, eta);
       previous_g = g;
       omwu.Step();
-      ASSERT_LT((omwu.Policy() - pi).lpNorm<Eigen::Infinity>(), 1e-13) << "n = " << n << ", t = " << t;
-      ASSERT_LT((omwu.LogPolicy() - pi.array().log().matrix()).lpNorm<Eigen::Infinity>(), 1e-12);
+      ASSERT_LT((omwu.policy() - pi).lpNorm<Eigen::Infinity>(), 1e-13) << "n = " << n << ", t = " << t;
+      ASSERT_LT((omwu.log_policy() - pi.array().log().matrix()).lpNorm<Eigen::Infinity>(), 1e-12);
     }
   }
 }
@@ -62,12 +62,12 @@ TEST_P(SmallOmwuPaths, ProbabilitiesBelowTheDoubleRangeAreTrackedAndRecover) {
   a << 0, 0.5, 0.5, -0.5, 0, 0.2, -0.5, -0.2, 0;
   const Eigen::Vector3d start(-800, 0, 0);
   SmallOmwu omwu(a, 1.0, start.array() - std::log(2.0), GetParam());
-  EXPECT_LT(omwu.Policy()[0], 1e-300);
+  EXPECT_LT(omwu.policy()[0], 1e-300);
   for (int t = 0; t < 20000; ++t) omwu.Step();
   EXPECT_TRUE(omwu.finite());
-  EXPECT_EQ(omwu.Policy()[0], 1.0);
-  EXPECT_LT(omwu.LogPolicy().tail(2).maxCoeff(), -5000);
-  EXPECT_NEAR(omwu.MinLogProbability(), omwu.LogPolicy().minCoeff(), 1e-9);
+  EXPECT_EQ(omwu.policy()[0], 1.0);
+  EXPECT_LT(omwu.log_policy().tail(2).maxCoeff(), -5000);
+  EXPECT_NEAR(omwu.min_log_probability(), omwu.log_policy().minCoeff(), 1e-9);
   EXPECT_LT(omwu.gap(), 1e-300);
 }
 
@@ -90,7 +90,7 @@ TEST_P(SmallOmwuPaths, AllTiedGameIsAnEquilibriumFromTheStart) {
   for (int t = 0; t < 100; ++t) omwu.Step();
   EXPECT_EQ(omwu.gap(), 0.0);
   EXPECT_TRUE(omwu.finite());
-  EXPECT_TRUE(omwu.LogPolicy().isApprox(log_policy, 1e-12));
+  EXPECT_TRUE(omwu.log_policy().isApprox(log_policy, 1e-12));
 }
 
 INSTANTIATE_TEST_SUITE_P(Steps, SmallOmwuPaths, ::testing::Values(true, false),
@@ -159,7 +159,7 @@ TEST(SmallOmwu, Avx512TrajectoryMatchesThePortableOne) {
       portable.Step();
       fastest.Step();
     }
-    EXPECT_LT((portable.Policy() - fastest.Policy()).lpNorm<Eigen::Infinity>(), 1e-11) << "n = " << n;
+    EXPECT_LT((portable.policy() - fastest.policy()).lpNorm<Eigen::Infinity>(), 1e-11) << "n = " << n;
     EXPECT_NEAR(portable.gap(), fastest.gap(), 1e-12) << "n = " << n;
   }
 }

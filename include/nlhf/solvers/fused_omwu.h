@@ -14,43 +14,32 @@
 #include "nlhf/solver.h"
 
 namespace nlhf {
-namespace internal {
-class SmallOmwu;
-}
 
-// The iterate and the payoff vectors of fused OMWU over one operator. Games with at most kSmall
-// responses, in any storage, run on fixed-size padded arrays held in registers (src/solvers/small_omwu.h:
-// an AVX-512 step specialized to n where the processor has AVX-512, else a portable one); larger ones on
-// the operator's kernels.
+// The iterate and the payoff vectors of fused OMWU over one operator. Create picks the implementation:
+// games with at most kSmall responses, in any storage, run on fixed-size padded arrays held in registers
+// (src/solvers/small_omwu.h: an AVX-512 step specialized to n where the processor has AVX-512, else a
+// portable one); larger ones on the operator's kernels (src/solvers/fused_omwu.cc).
 class FusedOmwu {
  public:
   static constexpr int kSmall = 16;
   // The small path skips the max-shift before exp, which is safe while η·1.5 stays far from exp's range.
   static constexpr double kMaxSmallStep = 100;
 
-  // Starts at `log_policy` (normalized) and computes its payoffs y_0 = Aπ_0 (g_{−1} = g_0).
-  FusedOmwu(const SkewOperator& payoff, double step_size, const Eigen::VectorXd& log_policy);
-  ~FusedOmwu();
+  // Starts at `log_policy` (normalized) and computes its payoffs y_0 = Aπ_0 (g_{−1} = g_0). `payoff`
+  // must outlive the result.
+  static std::unique_ptr<FusedOmwu> Create(const SkewOperator& payoff, double step_size,
+                                           const Eigen::VectorXd& log_policy);
+  virtual ~FusedOmwu() = default;
 
   // One OMWU update followed by the product for the new iterate.
-  void Step();
+  virtual void Step() = 0;
 
-  const Eigen::VectorXd& log_policy() const;
-  const Eigen::VectorXd& policy() const;
-  double gap() const { return gap_; }                // 2·max_a (Aπ_t)_a
-  double min_log_probability() const;
-  double l1_change() const;  // ‖π_t − π_{t−1}‖₁
-  bool finite() const { return finite_; }
-
- private:
-
-  const SkewOperator& payoff_;
-  double step_size_;
-  std::unique_ptr<internal::SmallOmwu> small_;  // games with n <= kSmall
-  mutable Eigen::VectorXd log_policy_, policy_;  // for small games, copied out when asked for
-  Eigen::VectorXd payoffs_, previous_payoffs_, unnormalized_;
-  double gap_ = 0, min_log_ = 0, l1_change_ = 0;
-  bool finite_ = true;
+  virtual Eigen::VectorXd log_policy() const = 0;
+  virtual Eigen::VectorXd policy() const = 0;
+  virtual double gap() const = 0;  // 2·max_a (Aπ_t)_a
+  virtual double min_log_probability() const = 0;
+  virtual double l1_change() const = 0;  // ‖π_t − π_{t−1}‖₁
+  virtual bool finite() const = 0;
 };
 
 // `game` must be symmetric; it supplies the initial policy, polishing and, for f32 storage, the
