@@ -165,10 +165,10 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   command.add_option("--storage", args.storage, "How OMWU stores A: f64, or f32 (half the bytes; gap down to ~1e-8)")
-      ->check(CLI::IsMember({"f64", "f32"}))
+      ->check(CLI::IsMember(AllNames(kStorageNames)))
       ->capture_default_str();
   command.add_option("--layout", args.layout, "How OMWU stores A: dense, or packed upper triangle (default: packed from n = 512)")
-      ->check(CLI::IsMember({"dense", "packed"}));
+      ->check(CLI::IsMember(AllNames(kLayoutNames)));
   command.add_flag("--polish,!--no-polish", args.polish,
                    "Finish exactly on the iterate's settled support when that answer certifies (default on)");
   AddCommonFlags(command, args.common, true);

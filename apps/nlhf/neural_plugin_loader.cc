@@ -21,7 +21,9 @@ const Loaded& Load() {
     Loaded result;
     std::error_code error;
     const std::filesystem::path executable = std::filesystem::read_symlink("/proc/self/exe", error);
-    const std::filesystem::path module = executable.parent_path() / kModuleName;
+    // Beside the binary in a build tree; in the library folder of an installed one (cmake --install).
+    std::filesystem::path module = executable.parent_path() / kModuleName;
+    if (!error && !std::filesystem::exists(module)) module = executable.parent_path() / NLHF_INSTALLED_PLUGIN_DIR / kModuleName;
     if (error || !std::filesystem::exists(module)) {
       result.problem = fmt::format("this nlhf was built without LibTorch (no {} beside the binary): install "
                                    "libtorch-dev (make deps does) and rebuild",

@@ -1,22 +1,45 @@
-// Everything public in nlhf.
+// Everything public in nlhf, but the neural policies (nlhf/neural.h, which need LibTorch and the
+// nlhf::neural library). tests/umbrella_headers_test.sh keeps this list whole.
 #ifndef NLHF_NLHF_H_
 #define NLHF_NLHF_H_
 
+#include "nlhf/enum_names.h"
 #include "nlhf/error.h"
+#include "nlhf/experiments/bench.h"
+#include "nlhf/experiments/comparison.h"
+#include "nlhf/experiments/reproduce.h"
 #include "nlhf/game.h"
 #include "nlhf/generators.h"
 #include "nlhf/io/atomic_file.h"
+#include "nlhf/io/batch_file.h"
+#include "nlhf/io/gnuplot.h"
 #include "nlhf/io/matrix_file.h"
 #include "nlhf/io/policy_file.h"
+#include "nlhf/io/trace_csv.h"
+#include "nlhf/kernels/huge_page_allocator.h"
+#include "nlhf/kernels/skew_operator.h"
 #include "nlhf/log_space_average.h"
 #include "nlhf/metrics.h"
+#include "nlhf/neural/methods.h"
 #include "nlhf/policy.h"
 #include "nlhf/polish.h"
 #include "nlhf/random.h"
+#include "nlhf/ranking/comparisons.h"
+#include "nlhf/ranking/rank.h"
+#include "nlhf/ranking/readers.h"
 #include "nlhf/registry.h"
 #include "nlhf/solver.h"
 #include "nlhf/solvers/exact_lp.h"
+#include "nlhf/solvers/extragradient.h"
+#include "nlhf/solvers/fused_omwu.h"
+#include "nlhf/solvers/mmd.h"
 #include "nlhf/solvers/mwu.h"
+#include "nlhf/solvers/nash_md.h"
+#include "nlhf/solvers/ogda.h"
 #include "nlhf/solvers/omwu.h"
+#include "nlhf/solvers/online_ipo.h"
+#include "nlhf/solvers/prox_point.h"
+#include "nlhf/solvers/regret_matching.h"
+#include "nlhf/solvers/regularized_method.h"
 
 #endif  // NLHF_NLHF_H_

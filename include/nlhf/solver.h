@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "nlhf/enum_names.h"
 #include "nlhf/game.h"
 #include "nlhf/kernels/skew_operator.h"
 #include "nlhf/policy.h"
@@ -84,8 +85,15 @@ enum class Termination {
   kCallbackStop,      // SolveOptions::callback returned false
 };
 
-// "converged", "max_iterations", "time_limit", "numerical_failure", "callback_stop", "not_run".
-const char* TerminationName(Termination termination);
+inline constexpr EnumNames<Termination, 6> kTerminationNames{{
+    {Termination::kNotRun, "not_run"},
+    {Termination::kConverged, "converged"},
+    {Termination::kMaxIterations, "max_iterations"},
+    {Termination::kTimeLimit, "time_limit"},
+    {Termination::kNumericalFailure, "numerical_failure"},
+    {Termination::kCallbackStop, "callback_stop"},
+}};
+inline const char* TerminationName(Termination termination) { return NameOf(kTerminationNames, termination); }
 
 struct TraceRecord {
   std::int64_t iteration = 0;

@@ -149,21 +149,6 @@ void PackedRows(const T* a, int n, int first, int last, const double* x, double*
 
 }  // namespace
 
-const char* StorageName(Storage storage) { return storage == Storage::kF64 ? "f64" : "f32"; }
-const char* LayoutName(Layout layout) { return layout == Layout::kDense ? "dense" : "packed"; }
-
-Storage ParseStorage(const std::string& name) {
-  if (name == "f64") return Storage::kF64;
-  if (name == "f32") return Storage::kF32;
-  throw InvalidArgument(fmt::format("storage '{}': expected f64 or f32", name));
-}
-
-Layout ParseLayout(const std::string& name) {
-  if (name == "dense") return Layout::kDense;
-  if (name == "packed") return Layout::kPacked;
-  throw InvalidArgument(fmt::format("layout '{}': expected dense or packed", name));
-}
-
 Layout DefaultLayout(int n) { return n >= 512 ? Layout::kPacked : Layout::kDense; }
 
 SkewOperator::SkewOperator(int n, Storage storage, Layout layout) : n_(n), storage_(storage), layout_(layout) {

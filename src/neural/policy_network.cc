@@ -112,22 +112,6 @@ class ContextualPolicy : public PolicyNetwork {
 
 }  // namespace
 
-const char* PolicyKindName(PolicyKind kind) {
-  switch (kind) {
-    case PolicyKind::kTabular: return "tabular";
-    case PolicyKind::kMlp: return "mlp";
-    case PolicyKind::kContextual: return "contextual";
-  }
-  return "?";
-}
-
-PolicyKind ParsePolicyKind(const std::string& name) {
-  for (PolicyKind kind : {PolicyKind::kTabular, PolicyKind::kMlp, PolicyKind::kContextual}) {
-    if (name == PolicyKindName(kind)) return kind;
-  }
-  throw InvalidArgument(fmt::format("unknown policy '{}': expected tabular, mlp or contextual", name));
-}
-
 double DefaultLearningRate(PolicyKind kind, bool sampled_feedback) {
   return kind == PolicyKind::kContextual || sampled_feedback ? 0.01 : 1.0;
 }

@@ -6,14 +6,6 @@
 
 namespace nlhf::neural {
 
-const char* FeedbackKindName(FeedbackKind kind) { return kind == FeedbackKind::kExact ? "exact" : "sampled"; }
-
-FeedbackKind ParseFeedbackKind(const std::string& name) {
-  if (name == "exact") return FeedbackKind::kExact;
-  if (name == "sampled") return FeedbackKind::kSampled;
-  throw InvalidArgument(fmt::format("unknown feedback '{}': expected exact or sampled", name));
-}
-
 PreferenceOracle::PreferenceOracle(torch::Tensor payoff, FeedbackKind kind, int samples, at::Generator generator)
     : payoff_(std::move(payoff)), payoff_cpu_(payoff_.cpu()), kind_(kind), samples_(samples),
       generator_(std::move(generator)) {}

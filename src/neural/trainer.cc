@@ -405,29 +405,6 @@ std::string FusedPathSupports(const TrainOptions& options) {
   return "";
 }
 
-const char* BackendName(Backend backend) {
-  switch (backend) {
-    case Backend::kAuto: return "auto";
-    case Backend::kAutograd: return "autograd";
-    case Backend::kFused: return "fused";
-  }
-  return "?";
-}
-
-Backend ParseBackend(const std::string& name) {
-  for (Backend backend : {Backend::kAuto, Backend::kAutograd, Backend::kFused}) {
-    if (name == BackendName(backend)) return backend;
-  }
-  throw InvalidArgument(fmt::format("unknown backend '{}': expected auto, autograd or fused", name));
-}
-
-const char* OptimizerKindName(OptimizerKind kind) { return kind == OptimizerKind::kSgd ? "sgd" : "adam"; }
-
-OptimizerKind ParseOptimizerKind(const std::string& name) {
-  if (name == "sgd") return OptimizerKind::kSgd;
-  if (name == "adam") return OptimizerKind::kAdam;
-  throw InvalidArgument(fmt::format("unknown optimizer '{}': expected sgd or adam", name));
-}
 
 std::string TrainOptions::Validate() const {
   if (iterations < 0) return fmt::format("iterations = {}. Violated constraint: iterations >= 0", iterations);

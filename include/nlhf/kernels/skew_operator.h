@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "nlhf/enum_names.h"
 #include "nlhf/kernels/huge_page_allocator.h"
 
 namespace nlhf {
@@ -24,11 +25,13 @@ namespace nlhf {
 enum class Storage { kF64, kF32 };
 enum class Layout { kDense, kPacked };
 
-// "f64" / "f32", "dense" / "packed"; the parsers throw InvalidArgument on anything else.
-const char* StorageName(Storage storage);
-const char* LayoutName(Layout layout);
-Storage ParseStorage(const std::string& name);
-Layout ParseLayout(const std::string& name);
+inline constexpr EnumNames<Storage, 2> kStorageNames{{{Storage::kF64, "f64"}, {Storage::kF32, "f32"}}};
+inline constexpr EnumNames<Layout, 2> kLayoutNames{{{Layout::kDense, "dense"}, {Layout::kPacked, "packed"}}};
+inline const char* StorageName(Storage storage) { return NameOf(kStorageNames, storage); }
+inline const char* LayoutName(Layout layout) { return NameOf(kLayoutNames, layout); }
+// Throw InvalidArgument on a name not in the table.
+inline Storage ParseStorage(std::string_view name) { return ParseName(kStorageNames, name, "storage"); }
+inline Layout ParseLayout(std::string_view name) { return ParseName(kLayoutNames, name, "layout"); }
 
 // The layout chosen when none is given: packed from n = 512 on, where the matrix stops fitting in the
 // L2 cache and the halved bytes pay; f64 always (f32 changes the answer's attainable accuracy).

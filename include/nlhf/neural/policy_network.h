@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "nlhf/enum_names.h"
 #include "nlhf/neural/training_games.h"
 
 namespace nlhf::neural {
@@ -19,9 +20,10 @@ enum class PolicyKind {
   kContextual,  // one network shared by all contexts, mapping a context's features to its n logits
 };
 
-// "tabular", "mlp", "contextual"; ParsePolicyKind throws InvalidArgument for anything else.
-const char* PolicyKindName(PolicyKind kind);
-PolicyKind ParsePolicyKind(const std::string& name);
+inline constexpr EnumNames<PolicyKind, 3> kPolicyKindNames{
+    {{PolicyKind::kTabular, "tabular"}, {PolicyKind::kMlp, "mlp"}, {PolicyKind::kContextual, "contextual"}}};
+inline const char* PolicyKindName(PolicyKind kind) { return NameOf(kPolicyKindNames, kind); }
+inline PolicyKind ParsePolicyKind(std::string_view name) { return ParseName(kPolicyKindNames, name, "policy"); }
 
 // The learning rate `nlhf train` uses when none is given: 1 for tabular and mlp with exact feedback (one
 // SGD step is then the tabular method's step), 0.01 for the shared contextual network, whose ReLU units

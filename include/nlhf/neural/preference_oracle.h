@@ -9,12 +9,15 @@
 #include <cstdint>
 #include <string>
 
+#include "nlhf/enum_names.h"
+
 namespace nlhf::neural {
 
 enum class FeedbackKind { kExact, kSampled };
-// "exact", "sampled"; ParseFeedbackKind throws InvalidArgument otherwise.
-const char* FeedbackKindName(FeedbackKind kind);
-FeedbackKind ParseFeedbackKind(const std::string& name);
+inline constexpr EnumNames<FeedbackKind, 2> kFeedbackKindNames{
+    {{FeedbackKind::kExact, "exact"}, {FeedbackKind::kSampled, "sampled"}}};
+inline const char* FeedbackKindName(FeedbackKind kind) { return NameOf(kFeedbackKindNames, kind); }
+inline FeedbackKind ParseFeedbackKind(std::string_view name) { return ParseName(kFeedbackKindNames, name, "feedback"); }
 
 // The answers to K queries per context.
 struct Comparisons {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "nlhf/enum_names.h"
 #include "nlhf/neural/policy_network.h"
 #include "nlhf/neural/preference_oracle.h"
 #include "nlhf/neural/training_games.h"
@@ -20,8 +21,9 @@
 namespace nlhf::neural {
 
 enum class OptimizerKind { kSgd, kAdam };
-const char* OptimizerKindName(OptimizerKind kind);
-OptimizerKind ParseOptimizerKind(const std::string& name);
+inline constexpr EnumNames<OptimizerKind, 2> kOptimizerKindNames{{{OptimizerKind::kSgd, "sgd"}, {OptimizerKind::kAdam, "adam"}}};
+inline const char* OptimizerKindName(OptimizerKind kind) { return NameOf(kOptimizerKindNames, kind); }
+inline OptimizerKind ParseOptimizerKind(std::string_view name) { return ParseName(kOptimizerKindNames, name, "optimizer"); }
 
 // How a step is computed. autograd: LibTorch's forward, autograd backward and optimizer (every policy,
 // optimizer, feedback and device). fused: the whole iteration hand-derived in Eigen on the CPU (tabular and
@@ -29,8 +31,10 @@ OptimizerKind ParseOptimizerKind(const std::string& name);
 // EGPO size.
 // auto: fused where it applies.
 enum class Backend { kAuto, kAutograd, kFused };
-const char* BackendName(Backend backend);
-Backend ParseBackend(const std::string& name);
+inline constexpr EnumNames<Backend, 3> kBackendNames{
+    {{Backend::kAuto, "auto"}, {Backend::kAutograd, "autograd"}, {Backend::kFused, "fused"}}};
+inline const char* BackendName(Backend backend) { return NameOf(kBackendNames, backend); }
+inline Backend ParseBackend(std::string_view name) { return ParseName(kBackendNames, name, "backend"); }
 
 struct TrainOptions;
 // Empty when the fused path can run `options`; otherwise why not ("it takes plain SGD only").

@@ -79,18 +79,6 @@ class MethodIterate final : public internal::Iterate {
 
 }  // namespace
 
-const char* TerminationName(Termination termination) {
-  switch (termination) {
-    case Termination::kNotRun: return "not_run";
-    case Termination::kConverged: return "converged";
-    case Termination::kMaxIterations: return "max_iterations";
-    case Termination::kTimeLimit: return "time_limit";
-    case Termination::kNumericalFailure: return "numerical_failure";
-    case Termination::kCallbackStop: return "callback_stop";
-  }
-  return "unknown";
-}
-
 std::string SolveOptions::Validate() const {
   if (max_iterations < 0) {
     return fmt::format("max_iterations = {}. Violated constraint: max_iterations >= 0", max_iterations);

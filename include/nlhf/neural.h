@@ -1,0 +1,13 @@
+// The neural policies over LibTorch (the nlhf::neural library, built where LibTorch is found), with the
+// rest of nlhf.
+#ifndef NLHF_NEURAL_H_
+#define NLHF_NEURAL_H_
+
+#include "nlhf/nlhf.h"
+#include "nlhf/neural/neural_figure.h"
+#include "nlhf/neural/policy_network.h"
+#include "nlhf/neural/preference_oracle.h"
+#include "nlhf/neural/trainer.h"
+#include "nlhf/neural/training_games.h"
+
+#endif  // NLHF_NEURAL_H_
