@@ -28,6 +28,11 @@ double RegularizedDualityGap(const ZeroSumGame& game,
                              const PlayerVectors& probabilities,
                              double beta,
                              const PlayerVectors& reference_log_policy);
+// The same from each player's payoff vector h and log-policy log z (a zero probability: −inf).
+double RegularizedDualityGapFromPayoffs(const PlayerVectors& payoffs,
+                                        const PlayerVectors& log_policy,
+                                        double beta,
+                                        const PlayerVectors& reference_log_policy);
 
 }  // namespace nlhf
 

@@ -61,6 +61,8 @@ ParameterValues ResolveParameters(const AlgorithmSpec& algorithm, const Paramete
 
 // "omwu(step_size=0.5)": the algorithm and every parameter value, replayable.
 std::string SpecString(const AlgorithmSpec& algorithm, const ParameterValues& values);
+// The same format for any name and values in the given order (the neural methods' specs).
+std::string FormatSpec(std::string_view name, const std::vector<std::pair<std::string, double>>& values);
 
 // `given` completed with the payoff-scaled defaults of `game` (ParameterSpec::scales_with_payoff).
 ParameterValues ScaledDefaults(const AlgorithmSpec& algorithm, const ZeroSumGame& game, ParameterValues given);

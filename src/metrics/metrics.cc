@@ -26,13 +26,20 @@ double DualityGap(const PreferenceGame& game, const Eigen::VectorXd& probabiliti
 
 double RegularizedDualityGap(const ZeroSumGame& game, const PlayerVectors& probabilities, double beta,
                              const PlayerVectors& reference_log_policy) {
-  const PlayerVectors payoffs = game.Payoffs(probabilities);
+  PlayerVectors log_policy;
+  for (const Eigen::VectorXd& z : probabilities) log_policy.push_back(z.array().log());
+  return RegularizedDualityGapFromPayoffs(game.Payoffs(probabilities), log_policy, beta, reference_log_policy);
+}
+
+double RegularizedDualityGapFromPayoffs(const PlayerVectors& payoffs, const PlayerVectors& log_policy, double beta,
+                                        const PlayerVectors& reference_log_policy) {
   double gap = 0;
   for (size_t p = 0; p < payoffs.size(); ++p) {
     const Eigen::VectorXd& log_ref = reference_log_policy[p];
-    double kl = 0;
-    for (Eigen::Index a = 0; a < probabilities[p].size(); ++a) {
-      if (probabilities[p][a] > 0) kl += probabilities[p][a] * (std::log(probabilities[p][a]) - log_ref[a]);
+    double kl = 0;  // Σ z (log z − log ref) over the support: 0·log 0 = 0
+    for (Eigen::Index a = 0; a < log_policy[p].size(); ++a) {
+      const double log_z = log_policy[p][a];
+      if (log_z > -std::numeric_limits<double>::infinity()) kl += std::exp(log_z) * (log_z - log_ref[a]);
     }
     gap += beta * (LogSumExp(log_ref + payoffs[p] / beta) + kl);
   }

@@ -31,12 +31,12 @@ double LogSumExp(const RowVectorXd& v) {
 
 }  // namespace
 
-FusedTrainer::FusedTrainer(const NeuralMethod& method, double step_size, double beta, double learning_rate,
-                           double loss_scale, const torch::Tensor& payoff, PolicyNetwork& network,
-                           PreferenceOracle* oracle)
-    : method_(method), eta_(step_size), beta_(beta), learning_rate_(learning_rate), loss_scale_(loss_scale),
-      oracle_(oracle) {
-  const torch::Tensor a = payoff.cpu().contiguous();
+FusedTrainer::FusedTrainer(const TrainProblem& problem)
+    : method_(problem.method), network_(problem.network), eta_(problem.step_size), beta_(problem.beta),
+      learning_rate_(problem.learning_rate), loss_scale_(problem.loss_scale),
+      oracle_(problem.sampled_feedback ? &problem.oracle : nullptr) {
+  PolicyNetwork& network = problem.network;
+  const torch::Tensor a = problem.payoff.cpu().contiguous();
   const int contexts = static_cast<int>(a.size(0));
   n_ = static_cast<int>(a.size(1));
   log_reference_ = -std::log(static_cast<double>(n_));
@@ -189,7 +189,7 @@ RowMatrix FusedTrainer::PolicyGradientWeights(const RowMatrix& pull, const RowMa
   return w;
 }
 
-double FusedTrainer::Step() {
+void FusedTrainer::Step() {
   const int contexts = static_cast<int>(parameters_.size());
   const RowMatrix& policy = policy_;
   const RowMatrix pull = beta_ * (log_policy_.array() - log_reference_);
@@ -255,9 +255,8 @@ double FusedTrainer::Step() {
     previous_payoffs_ = g;
     has_previous_ = true;
   }
-  double loss = 0;
-  for (double l : losses) loss += l;
-  return loss;
+  loss_ = 0;
+  for (double l : losses) loss_ += l;
 }
 
 torch::Tensor FusedTrainer::PreviousPayoffs() const {
@@ -267,15 +266,16 @@ torch::Tensor FusedTrainer::PreviousPayoffs() const {
       .clone();
 }
 
-void FusedTrainer::SetPreviousPayoffs(const torch::Tensor& previous) {
+void FusedTrainer::Restore(const torch::Tensor& previous, double loss) {
+  loss_ = loss;
   has_previous_ = previous.defined();
   if (!has_previous_) return;
   const torch::Tensor p = previous.cpu().contiguous();
   previous_payoffs_ = Eigen::Map<const RowMatrix>(p.data_ptr<double>(), p.size(0), p.size(1));
 }
 
-void FusedTrainer::WriteBack(PolicyNetwork& network) const {
-  auto named = network.named_parameters();
+void FusedTrainer::WriteBack() {
+  auto named = network_.named_parameters();
   for (size_t c = 0; c < parameters_.size(); ++c) {
     const Parameters& p = parameters_[c];
     if (tabular_) {

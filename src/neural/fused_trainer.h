@@ -11,35 +11,32 @@
 #include <Eigen/Dense>
 #include <torch/torch.h>
 
+#include <limits>
 #include <vector>
 
-#include "nlhf/neural/methods.h"
-#include "nlhf/neural/policy_network.h"
-#include "nlhf/neural/preference_oracle.h"
+#include "neural/train_backend.h"
 
 namespace nlhf::neural::internal {
 
-using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
-class FusedTrainer {
+class FusedTrainer final : public TrainBackend {
  public:
-  // Copies the payoffs and the network's parameters (a TabularPolicy or an EgpoMlpPolicy on the CPU).
-  // `oracle`: sampled feedback (it must outlive this), or nullptr for exact feedback.
-  FusedTrainer(const NeuralMethod& method, double step_size, double beta, double learning_rate, double loss_scale,
-               const torch::Tensor& payoff, PolicyNetwork& network, PreferenceOracle* oracle);
+  // Copies the payoffs and the network's parameters (a TabularPolicy or an EgpoMlpPolicy on the CPU),
+  // which stay here until WriteBack.
+  explicit FusedTrainer(const TrainProblem& problem);
 
   // The policy of the current parameters and its exact payoffs A·π, one row per context.
-  void Evaluate();
-  const RowMatrix& log_policy() const { return log_policy_; }
-  const RowMatrix& payoffs() const { return payoffs_; }
-  // One step of every context from the last Evaluate(); returns the loss at the starting parameters.
-  double Step();
+  void Evaluate() override;
+  RowMatrix LogPolicy() const override { return log_policy_; }
+  RowMatrix Payoffs() const override { return payoffs_; }
+  bool PolicyFinite() const override { return log_policy_.allFinite(); }
+  // One step of every context from the last Evaluate(); Loss() is then the loss at the starting parameters.
+  void Step() override;
+  double Loss() const override { return loss_; }
 
-  // OMWU's g_{t−1} (undefined tensor: none yet), for checkpoints.
-  torch::Tensor PreviousPayoffs() const;
-  void SetPreviousPayoffs(const torch::Tensor& previous);
-  // Copies the parameters back into the network (before it is saved or read).
-  void WriteBack(PolicyNetwork& network) const;
+  torch::Tensor PreviousPayoffs() const override;
+  void Restore(const torch::Tensor& previous_payoffs, double loss) override;
+  // Copies the parameters back into the network (before it is saved).
+  void WriteBack() override;
 
  private:
   struct Parameters {
@@ -67,7 +64,9 @@ class FusedTrainer {
   RowMatrix PolicyGradientWeights(const RowMatrix& pull, const RowMatrix& mixtures);
 
   const NeuralMethod& method_;
+  PolicyNetwork& network_;
   double eta_, beta_, learning_rate_, loss_scale_;
+  double loss_ = std::numeric_limits<double>::quiet_NaN();
   bool tabular_;
   int n_;
   std::vector<Eigen::MatrixXd> payoff_;  // A per context

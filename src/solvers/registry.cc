@@ -268,12 +268,16 @@ ParameterValues ScaledDefaults(const AlgorithmSpec& algorithm, const ZeroSumGame
   return given;
 }
 
-std::string SpecString(const AlgorithmSpec& algorithm, const ParameterValues& values) {
+std::string FormatSpec(std::string_view name, const std::vector<std::pair<std::string, double>>& values) {
   std::vector<std::string> parts;
-  for (const auto& spec : algorithm.parameters) {
-    parts.push_back(fmt::format("{}={}", spec.name, FormatValue(values.at(spec.name))));
-  }
-  return fmt::format("{}({})", algorithm.name, fmt::join(parts, ","));
+  for (const auto& [parameter, value] : values) parts.push_back(fmt::format("{}={}", parameter, FormatValue(value)));
+  return fmt::format("{}({})", name, fmt::join(parts, ","));
+}
+
+std::string SpecString(const AlgorithmSpec& algorithm, const ParameterValues& values) {
+  std::vector<std::pair<std::string, double>> ordered;
+  for (const auto& spec : algorithm.parameters) ordered.emplace_back(spec.name, values.at(spec.name));
+  return FormatSpec(algorithm.name, ordered);
 }
 
 SolveResult SolveWith(std::string_view algorithm_name, const ZeroSumGame& game, const SolveOptions& options,
