@@ -6,13 +6,14 @@
 
 #include "nlhf/error.h"
 #include "nlhf/registry.h"
+#include "nlhf/solvers/nash_md.h"
 
 namespace nlhf::neural {
 
 namespace {
 
 // A method whose tabular counterpart is registered takes its default η and β from that registry entry, so
-// the defaults live once; one without (nash-md-pg) states its own.
+// the defaults live once; nash-md-pg, a policy gradient with no tabular twin, takes Nash-MD's parameters.
 NeuralMethod Method(std::string name, std::string summary, TargetRule rule, LossForm form, bool regularized,
                     std::string tabular_counterpart, double own_step_size = 0, double own_beta = 0) {
   NeuralMethod method{std::move(name), std::move(summary), rule, form, own_step_size, own_beta, regularized,
@@ -46,7 +47,7 @@ const std::vector<NeuralMethod>& NeuralMethods() {
       Method("nash-md", "Nash-MD: regression onto the mirror step from the geometric mixture of π_t and π_ref",
              kNashMirror, kPointwise, true, "nash-md"),
       Method("nash-md-pg", "Nash-MD-PG: policy gradient of P(y≻μ_t) − β·KL(π_θ‖π_ref), y ~ π_t, mean baseline",
-             kNashMirror, kPolicyGradient, true, "", /*own_step_size=*/1.0, /*own_beta=*/0.05),
+             kNashMirror, kPolicyGradient, true, "", NashMdOptions{}.step_size, NashMdOptions{}.beta),
       Method("mmd", "magnetic mirror descent: regression onto the MMD step", kMagneticMirror, kPointwise, true, "mmd"),
       Method("egpo", "extragradient: half step, re-evaluate, step from the saved parameters", kExtragradient,
              kPointwise, true, "egpo"),

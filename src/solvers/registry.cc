@@ -22,6 +22,8 @@
 namespace nlhf {
 namespace {
 
+// The defaults come from each method's options struct (solvers/*.h), their one home; sppo states its own
+// (it runs MwuMethod with SPPO's step).
 ParameterSpec StepSize(double default_value) {
   return {.name = "step_size",
           .default_value = default_value,
@@ -57,7 +59,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       // and contracts iff θ < 1/√3, fastest at θ = 1/2. For preference games ω <= max|A| = 1/2, so η = 1
       // is stable on every one (η = 2 sits exactly on the boundary for rock–paper–scissors and fails
       // there). Measurements in docs/solver-options.md.
-      .parameters = {StepSize(1.0)},
+      .parameters = {StepSize(OmwuOptions{}.step_size)},
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
         if (!game.symmetric()) return Run<OmwuMethod>(game, options, OmwuOptions{.step_size = v.at("step_size")});
         const int n = game.num_actions(0);
@@ -69,7 +71,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .name = "mwu",
       .summary = "multiplicative weights (entropic OMD), last iterate: cycles, does not converge",
       .reference = "Freund & Schapire 1999",
-      .parameters = {StepSize(0.1)},
+      .parameters = {StepSize(MwuOptions{}.step_size)},
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
         return Run<MwuMethod>(game, options, MwuOptions{.step_size = v.at("step_size")});
       },
@@ -78,7 +80,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .name = "mwu-avg",
       .summary = "multiplicative weights, average iterate: converges at O(1/sqrt(T))",
       .reference = "Freund & Schapire 1999",
-      .parameters = {StepSize(0.1)},
+      .parameters = {StepSize(MwuOptions{}.step_size)},
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
         return Run<MwuMethod>(game, options, MwuOptions{.step_size = v.at("step_size"), .return_average = true});
       },
@@ -96,7 +98,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .name = "nash-md",
       .summary = "Nash-MD: mirror descent against the geometric mixture with pi_ref; beta-regularized NE",
       .reference = "Munos et al. 2023, Nash learning from human feedback",
-      .parameters = {StepSize(1.0), Beta(0.05)},
+      .parameters = {StepSize(NashMdOptions{}.step_size), Beta(NashMdOptions{}.beta)},
       .check = StepTimesBetaAtMostOne,
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
         return Run<NashMdMethod>(game, options,
@@ -109,7 +111,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .name = "online-ipo",
       .summary = "online IPO / regularized OMD (INPO-style); beta-regularized NE",
       .reference = "Calandriello et al. 2024; Zhang et al. 2024 (INPO)",
-      .parameters = {StepSize(1.0), Beta(0.05)},
+      .parameters = {StepSize(OnlineIpoOptions{}.step_size), Beta(OnlineIpoOptions{}.beta)},
       .check = StepTimesBetaAtMostOne,
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
         return Run<OnlineIpoMethod>(game, options,
@@ -122,7 +124,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .name = "mmd",
       .summary = "magnetic mirror descent toward pi_ref; beta-regularized NE (QRE), linear rate",
       .reference = "Sokota et al. 2023",
-      .parameters = {StepSize(1.0), Beta(0.05)},
+      .parameters = {StepSize(MmdOptions{}.step_size), Beta(MmdOptions{}.beta)},
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
         return Run<MmdMethod>(game, options,
                               MmdOptions{.step_size = v.at("step_size"),
@@ -134,7 +136,8 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .name = "egpo",
       .summary = "extragradient / mirror-prox (EGPO); beta = 0: original NE, beta > 0: regularized",
       .reference = "Zhou et al. 2025 (EGPO); Korpelevich 1976; Nemirovski 2004",
-      .parameters = {StepSize(1.0), Beta(0.0, /*zero_allowed=*/true)},
+      .parameters = {StepSize(ExtragradientOptions{}.step_size),
+                     Beta(ExtragradientOptions{}.beta, /*zero_allowed=*/true)},
       .check = StepTimesBetaAtMostOne,
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
         return Run<ExtragradientMethod>(
@@ -148,9 +151,9 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .name = "prox",
       .summary = "proximal point, each step solved by an inner fixed-point loop (COMAL-style)",
       .reference = "Liu et al. 2025 (COMAL); Rockafellar 1976",
-      .parameters = {StepSize(1.0),
+      .parameters = {StepSize(ProxPointOptions{}.step_size),
                      {.name = "inner_steps",
-                      .default_value = 10,
+                      .default_value = static_cast<double>(ProxPointOptions{}.inner_steps),
                       .doc = "K: fixed-point iterations solving each prox step (1 = MWU)",
                       .minimum = 1,
                       .maximum = 100000,
@@ -166,7 +169,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .summary = "optimistic gradient descent-ascent, Euclidean, projected onto the simplex",
       .reference = "Popov 1980; Daskalakis et al. 2018; Wei et al. 2021",
       // η = 0.1: Euclidean steps are stable for η < 1/(2‖A‖₂); η = 0.5 already cycles on planted n = 10.
-      .parameters = {StepSize(0.1)},
+      .parameters = {StepSize(OgdaOptions{}.step_size)},
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
         return Run<OgdaMethod>(game, options, OgdaOptions{.step_size = v.at("step_size")});
       },
