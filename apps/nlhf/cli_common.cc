@@ -12,17 +12,17 @@
 
 namespace nlhf::cli {
 
-LoadedGame LoadGame(const std::string& path, const GameFileOptions& options) {
+LoadedGame LoadGame(const std::string& path, const MatrixGameOptions& options) {
   MatrixFile file = ReadMatrixFile(path);
-  if (options.payoff || file.is_payoff) {
-    return {ZeroSumGame::FromPayoff(std::move(file.values), file.row_names, file.column_names, file.source)};
-  }
-  const double tolerance = SymmetryTolerance(options.symmetrize, options.symmetry_tolerance, file.single_precision);
-  PreferenceGame preferences(std::move(file.values), file.row_names, {.symmetry_tolerance = tolerance}, file.source);
-  return {ZeroSumGame::FromPreferences(preferences), preferences.projection_change()};
+  MatrixGameOptions reading = options;
+  reading.payoff = options.payoff || file.is_payoff;  // or the file says so (a JSON "payoff" key)
+  double projection_change = 0;
+  ZeroSumGame game = GameFromMatrix(std::move(file.values), reading, file.single_precision, file.row_names,
+                                    file.column_names, file.source, &projection_change);
+  return {std::move(game), projection_change};
 }
 
-void AddGameFileFlags(CLI::App& command, GameFileOptions& options) {
+void AddGameFileFlags(CLI::App& command, MatrixGameOptions& options) {
   command.add_flag("--symmetrize", options.symmetrize, "Accept any P: replace it by (P + 1 - P^T)/2 and report how far it moved");
   command.add_option("--symmetry-tol", options.symmetry_tolerance,
                      "Allowed |P + P^T - 1| (default 1e-9; 1e-6 for a float32 .npy). An accepted P is replaced by "
@@ -85,37 +85,6 @@ void AddCommonFlags(CLI::App& command, CommonArgs& args, bool with_seed) {
     command.add_option("--seed", args.seed, "Seed for every random choice (same seed, same numbers)")
         ->capture_default_str();
   }
-}
-
-nlohmann::json ToJson(const Eigen::VectorXd& v) {
-  nlohmann::json array = nlohmann::json::array();
-  for (double x : v) {
-    if (std::isfinite(x)) {
-      array.push_back(x);
-    } else {
-      array.push_back(nullptr);
-    }
-  }
-  return array;
-}
-
-nlohmann::json ToJson(const std::vector<int>& v) { return nlohmann::json(v); }
-
-nlohmann::json SolveResultJson(const ZeroSumGame& game, const SolveResult& result) {
-  nlohmann::json out;
-  out["algorithm"] = result.algorithm;
-  out["n"] = game.num_actions(game.symmetric() ? 0 : 1);
-  out["iterations"] = result.iterations;
-  out["duality_gap"] = result.duality_gap;
-  if (!std::isnan(result.regularized_gap)) out["regularized_gap"] = result.regularized_gap;
-  out["converged"] = result.converged();
-  out["termination"] = TerminationName(result.termination);
-  out["polished"] = result.polished;
-  if (!result.policy.empty()) {
-    out["policy"] = ToJson(result.policy[0]);
-    out["support"] = ToJson(result.support[0]);
-  }
-  return out;
 }
 
 void PrintJson(const nlohmann::json& document) { std::cout << document.dump(1) << std::endl; }

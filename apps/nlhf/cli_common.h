@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nlhf/game.h"
+#include "nlhf/io/result_json.h"
 #include "nlhf/solver.h"
 
 namespace nlhf::cli {
@@ -27,14 +28,6 @@ void AddCommonFlags(CLI::App& command, CommonArgs& args, bool with_seed);
 CLI::Validator Positive();
 CLI::Validator NonNegative();
 
-// How to read a game file (flags shared by solve and compare).
-struct GameFileOptions {
-  bool payoff = false;              // --payoff: a general m×n payoff matrix
-  bool symmetrize = false;          // --symmetrize: replace P by (P + 1 − Pᵀ)/2
-  // --symmetry-tol; unset: DefaultSymmetryTolerance of the file's precision (1e-9, or 1e-6 for float32)
-  std::optional<double> symmetry_tolerance;
-};
-
 struct LoadedGame {
   ZeroSumGame game;
   // Largest entry change made by the complementary projection (P + 1 − Pᵀ)/2 that every accepted
@@ -43,8 +36,10 @@ struct LoadedGame {
 };
 
 // Reads `path` as a preference matrix (or a payoff matrix with --payoff or a JSON "payoff" key).
-LoadedGame LoadGame(const std::string& path, const GameFileOptions& options);
-void AddGameFileFlags(CLI::App& command, GameFileOptions& options);
+// How to read a game file is MatrixGameOptions (nlhf/game.h): --payoff, --symmetrize, --symmetry-tol
+// (solve and compare).
+LoadedGame LoadGame(const std::string& path, const MatrixGameOptions& options);
+void AddGameFileFlags(CLI::App& command, MatrixGameOptions& options);
 
 // "--param [ALGO:]NAME=VALUE" → (algorithm or "", name, value); throws InvalidArgument otherwise.
 struct ParameterAssignment {
@@ -56,15 +51,6 @@ ParameterAssignment ParseParameterAssignment(const std::string& text);
 
 // True when stderr is a terminal, where progress lines are drawn.
 bool ProgressWanted();
-
-// A vector as a JSON array; −inf (a log of an exact zero) becomes null, as JSON has no infinities.
-nlohmann::json ToJson(const Eigen::VectorXd& v);
-nlohmann::json ToJson(const std::vector<int>& v);
-
-// What every command reports of one solve (solve --json adds the rest, batch adds the context): algorithm,
-// n, iterations, duality_gap, regularized_gap (β-methods), converged, termination, polished, policy and
-// support (of the row player in a two-player game).
-nlohmann::json SolveResultJson(const ZeroSumGame& game, const SolveResult& result);
 
 // Prints one JSON document on stdout.
 void PrintJson(const nlohmann::json& document);

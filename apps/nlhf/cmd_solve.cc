@@ -34,20 +34,6 @@ ParameterValues ParseParameters(const SolveArgs& args) {
   return values;
 }
 
-InitialPolicy MakeInitialPolicy(const SolveArgs& args) {
-  InitialPolicy initial;
-  initial.seed = args.common.seed;
-  if (args.init == "uniform") {
-    initial.kind = InitialPolicy::Kind::kUniform;
-  } else if (args.init == "random") {
-    initial.kind = InitialPolicy::Kind::kRandom;
-  } else {
-    initial.kind = InitialPolicy::Kind::kGiven;
-    initial.log_policy = ReadLogPolicyFile(args.init);
-  }
-  return initial;
-}
-
 nlohmann::json ResultJson(const ZeroSumGame& game, const SolveResult& result, const LoadedGame& loaded,
                           const SolveArgs& args) {
   nlohmann::json out = SolveResultJson(game, result);
@@ -184,7 +170,7 @@ int RunSolve(const SolveArgs& args) {
   options.trace_interval = args.trace_path.empty() ? 0 : args.trace_every;
   options.trace_log_policy = args.trace_policy;
   options.support_threshold = args.support_threshold;
-  options.initial = MakeInitialPolicy(args);
+  options.initial = ParseInitialPolicy(args.init, args.common.seed);
   options.polish = args.polish;
   options.storage = ParseStorage(args.storage);
   if (!args.layout.empty()) options.layout = ParseLayout(args.layout);

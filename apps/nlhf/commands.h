@@ -23,7 +23,7 @@ struct SolveArgs {
   double max_time_in_seconds = 0;  // 0: no limit
   std::string init = "uniform";
   std::string reference;  // JSON log-probabilities of π_ref; empty: uniform
-  GameFileOptions game_file;
+  MatrixGameOptions game_file;
   std::string trace_path;
   std::int64_t trace_every = 1;
   bool trace_policy = false;
@@ -38,7 +38,7 @@ int RunSolve(const SolveArgs& args);
 struct CompareArgs {
   CommonArgs common;
   std::string file;
-  GameFileOptions game_file;
+  MatrixGameOptions game_file;
   std::string generate;  // a generator kind instead of FILE
   int n = 10;
   double delta = 0.01;

@@ -12,6 +12,7 @@
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/gnuplot.h"
 #include "nlhf/neural/neural_figure.h"
+#include "nlhf/neural/train_json.h"
 #include "nlhf/neural/trainer.h"
 
 namespace nlhf::cli {
@@ -95,33 +96,7 @@ int RunTrainWithTorch(const TrainArgs& args) {
   if (!args.plot_path.empty()) PlotTrace(result, games, args, options.learning_rate);
 
   if (args.common.json) {
-    nlohmann::json out;
-    out["algorithm"] = result.algorithm;
-    out["network"] = result.network;
-    out["backend"] = result.backend;
-    out["game"] = games.description;
-    out["feedback"] = args.feedback;
-    out["optimizer"] = args.optimizer;
-    out["learning_rate"] = options.learning_rate;
-    out["termination"] = TerminationName(result.termination);
-    out["message"] = result.message;
-    out["iterations"] = result.iterations;
-    out["resumed_from"] = result.resumed_from;
-    out["seconds"] = result.seconds;
-    out["microseconds_per_iteration"] = result.microseconds_per_iteration;
-    out["parameters"] = result.parameters;
-    out["queries"] = result.queries;
-    out["mean_gap"] = result.mean_gap;
-    out["max_gap"] = result.max_gap;
-    if (!std::isnan(result.mean_regularized_gap)) out["mean_regularized_gap"] = result.mean_regularized_gap;
-    nlohmann::json contexts = nlohmann::json::array();
-    for (int c = 0; c < games.num_contexts(); ++c) {
-      contexts.push_back({{"context", games.contexts[c]},
-                          {"duality_gap", result.gaps(c)},
-                          {"policy", ToJson(Eigen::VectorXd(result.policy.row(c).transpose()))}});
-    }
-    out["contexts"] = contexts;
-    PrintJson(out);
+    PrintJson(neural::TrainResultJson(result, games, options));
   } else {
     std::cout << fmt::format("nlhf train: {} on {}\n", result.algorithm, games.description);
     std::cout << fmt::format("policy:     {}\n", result.network);

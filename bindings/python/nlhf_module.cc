@@ -52,10 +52,9 @@ ZeroSumGame MakeGame(const py::handle& matrix, bool payoff, bool symmetrize, std
                      const std::vector<std::string>& names) {
   bool single = false;
   Eigen::MatrixXd values = ToMatrix(matrix, payoff ? "the payoff matrix" : "P", &single);
-  const MatrixSource source{.path = "<array>"};
-  if (payoff) return ZeroSumGame::FromPayoff(std::move(values), names, {}, source);
-  const double tolerance = SymmetryTolerance(symmetrize, symmetry_tolerance, single);
-  return ZeroSumGame::FromPreferences(PreferenceGame(std::move(values), names, {.symmetry_tolerance = tolerance}, source));
+  return GameFromMatrix(std::move(values),
+                        {.payoff = payoff, .symmetrize = symmetrize, .symmetry_tolerance = symmetry_tolerance}, single,
+                        names, {}, {.path = "<array>"});
 }
 
 // What Python sees of a solve.
@@ -108,20 +107,12 @@ Result Solve(const py::handle& matrix, const std::string& algorithm, std::option
   options.trace_interval = trace_every;
   options.trace_log_policy = trace_policy;
   if (time_limit) options.max_time_in_seconds = *time_limit;
-  options.initial.seed = seed;
   if (py::isinstance<py::str>(init)) {
-    const std::string kind = init.cast<std::string>();
-    if (kind == "uniform") {
-      options.initial.kind = InitialPolicy::Kind::kUniform;
-    } else if (kind == "random") {
-      options.initial.kind = InitialPolicy::Kind::kRandom;
-    } else {
-      options.initial.kind = InitialPolicy::Kind::kGiven;
-      options.initial.log_policy = ReadLogPolicyFile(kind);
-    }
+    options.initial = ParseInitialPolicy(init.cast<std::string>(), seed);
   } else {
-    options.initial.kind = InitialPolicy::Kind::kGiven;
-    options.initial.log_policy = ToPlayerVectors(init, "init (log-probabilities)");
+    options.initial = {.kind = InitialPolicy::Kind::kGiven,
+                       .seed = seed,
+                       .log_policy = ToPlayerVectors(init, "init (log-probabilities)")};
   }
   if (!reference.is_none()) options.reference_log_policy = ToPlayerVectors(reference, "reference (log-probabilities)");
   ParameterValues values(params.begin(), params.end());

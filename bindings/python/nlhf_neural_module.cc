@@ -11,6 +11,7 @@
 #include "arrays.h"
 #include "nlhf/error.h"
 #include "nlhf/neural/methods.h"
+#include "nlhf/neural/train_json.h"
 #include "nlhf/neural/trainer.h"
 
 namespace nlhf::python {
@@ -50,7 +51,7 @@ py::dict TraceDict(const std::vector<neural::TrainRecord>& trace) {
   return d;
 }
 
-py::dict Train(const py::object& P, const std::optional<std::string>& generate, int n, int contexts,
+py::object Train(const py::object& P, const std::optional<std::string>& generate, int n, int contexts,
                const py::object& features, const std::string& policy, const std::string& algo, std::int64_t iters,
                std::optional<double> lr, std::optional<double> eta, std::optional<double> beta, const std::string& optimizer,
                const std::string& feedback, int samples, std::uint64_t seed, const std::string& backend,
@@ -82,19 +83,8 @@ py::dict Train(const py::object& P, const std::optional<std::string>& generate, 
     py::gil_scoped_release release;
     result = neural::Train(games, options);
   }
-  py::dict out;
-  out["algorithm"] = result.algorithm;
-  out["network"] = result.network;
-  out["backend"] = result.backend;
-  out["termination"] = std::string(TerminationName(result.termination));
-  out["message"] = result.message;
-  out["iterations"] = result.iterations;
-  out["seconds"] = result.seconds;
-  out["microseconds_per_iteration"] = result.microseconds_per_iteration;
-  out["parameters"] = result.parameters;
-  out["queries"] = result.queries;
-  out["mean_gap"] = result.mean_gap;
-  out["max_gap"] = result.max_gap;
+  // The scalar fields as the command line prints them; the policy, the gaps and the trace as arrays.
+  py::object out = py::module_::import("json").attr("loads")(neural::TrainResultJson(result, games, options).dump());
   out["gaps"] = ToArray(result.gaps);
   py::array_t<double> policy_array({result.policy.rows(), result.policy.cols()});
   for (Eigen::Index c = 0; c < result.policy.rows(); ++c) {
@@ -132,8 +122,10 @@ lr, eta, beta: with policy="tabular" and plain SGD the step is the tabular metho
 feedback: "exact", or "sampled" with `samples` Bernoulli queries per context per payoff estimate.
 backend: "auto", "fused" (CPU, SGD, tabular/mlp) or "autograd" (LibTorch).
 
-Returns a dict: algorithm, network, backend, termination, iterations, seconds, microseconds_per_iteration,
-parameters, queries, mean_gap, max_gap, gaps (per context), policy (C x n), trace (dict of arrays).
+Returns a dict: the fields of `nlhf train --json` (algorithm, network, backend, game, feedback, optimizer,
+learning_rate, termination, message, iterations, resumed_from, seconds, microseconds_per_iteration,
+parameters, queries, mean_gap, max_gap, mean_regularized_gap, contexts), plus NumPy arrays: gaps (per
+context), policy (C x n) and trace (a dict of arrays).
 Raises ValueError on bad input, with the command line's messages.)doc");
   m.def(
       "methods",

@@ -112,6 +112,22 @@ class ZeroSumGame {
   std::vector<std::string> column_names_;
 };
 
+// How a matrix is taken as a game: the rules the command line (--payoff, --symmetrize, --symmetry-tol)
+// and the Python module (payoff=, symmetrize=, symmetry_tol=) share.
+struct MatrixGameOptions {
+  bool payoff = false;      // a general m×n zero-sum payoff matrix (row player maximizes), not preferences
+  bool symmetrize = false;  // accept any P: it is projected whatever it was
+  // Allowed |P + Pᵀ − 1|; unset: DefaultSymmetryTolerance of the values' precision.
+  std::optional<double> symmetry_tolerance;
+};
+
+// The game a matrix states: a payoff matrix as given, or preferences validated within
+// SymmetryTolerance(...) and replaced by their complementary projection (PreferenceGame), whose largest
+// entry change goes to `projection_change` when given.
+ZeroSumGame GameFromMatrix(Eigen::MatrixXd values, const MatrixGameOptions& options, bool single_precision,
+                           std::vector<std::string> row_names = {}, std::vector<std::string> column_names = {},
+                           const MatrixSource& source = {}, double* projection_change = nullptr);
+
 }  // namespace nlhf
 
 #endif  // NLHF_GAME_H_

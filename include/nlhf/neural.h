@@ -8,6 +8,7 @@
 #include "nlhf/neural/policy_network.h"
 #include "nlhf/neural/preference_oracle.h"
 #include "nlhf/neural/trainer.h"
+#include "nlhf/neural/train_json.h"
 #include "nlhf/neural/training_games.h"
 
 #endif  // NLHF_NEURAL_H_

@@ -15,6 +15,7 @@
 #include "nlhf/io/gnuplot.h"
 #include "nlhf/io/matrix_file.h"
 #include "nlhf/io/policy_file.h"
+#include "nlhf/io/result_json.h"
 #include "nlhf/io/trace_csv.h"
 #include "nlhf/kernels/huge_page_allocator.h"
 #include "nlhf/kernels/skew_operator.h"

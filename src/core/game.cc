@@ -175,4 +175,17 @@ PlayerVectors ZeroSumGame::Payoffs(const PlayerVectors& probabilities) const {
   return {payoff_ * probabilities[1], -(payoff_.transpose() * probabilities[0])};
 }
 
+ZeroSumGame GameFromMatrix(Eigen::MatrixXd values, const MatrixGameOptions& options, bool single_precision,
+                           std::vector<std::string> row_names, std::vector<std::string> column_names,
+                           const MatrixSource& source, double* projection_change) {
+  if (projection_change != nullptr) *projection_change = 0;
+  if (options.payoff) {
+    return ZeroSumGame::FromPayoff(std::move(values), std::move(row_names), std::move(column_names), source);
+  }
+  const double tolerance = SymmetryTolerance(options.symmetrize, options.symmetry_tolerance, single_precision);
+  const PreferenceGame game(std::move(values), std::move(row_names), {.symmetry_tolerance = tolerance}, source);
+  if (projection_change != nullptr) *projection_change = game.projection_change();
+  return ZeroSumGame::FromPreferences(game);
+}
+
 }  // namespace nlhf

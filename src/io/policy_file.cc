@@ -58,4 +58,10 @@ PlayerVectors ReadLogPolicyFile(const std::string& path) {
   return ParseLogPolicyJson(ReadWholeFile(path), path);
 }
 
+InitialPolicy ParseInitialPolicy(const std::string& spec, std::uint64_t seed) {
+  if (spec == "uniform") return {.kind = InitialPolicy::Kind::kUniform, .seed = seed};
+  if (spec == "random") return {.kind = InitialPolicy::Kind::kRandom, .seed = seed};
+  return {.kind = InitialPolicy::Kind::kGiven, .seed = seed, .log_policy = ReadLogPolicyFile(spec)};
+}
+
 }  // namespace nlhf

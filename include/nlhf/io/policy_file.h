@@ -5,15 +5,21 @@
 #ifndef NLHF_IO_POLICY_FILE_H_
 #define NLHF_IO_POLICY_FILE_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "nlhf/policy.h"
+#include "nlhf/solver.h"
 
 namespace nlhf {
 
 PlayerVectors ReadLogPolicyFile(const std::string& path);
 PlayerVectors ParseLogPolicyJson(std::string_view text, const std::string& path);
+
+// The starting point the command line's --init and Python's init= name: "uniform", "random" (logits
+// drawn from `seed`), or the path of a file of log-probabilities (read here).
+InitialPolicy ParseInitialPolicy(const std::string& spec, std::uint64_t seed);
 
 }  // namespace nlhf
 

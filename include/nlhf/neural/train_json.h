@@ -1,0 +1,20 @@
+// A training run's result as JSON, written once: what `nlhf train --json` prints and what
+// `nlhf_neural.train` returns (with NumPy arrays added for the policy, the gaps and the trace).
+#ifndef NLHF_NEURAL_TRAIN_JSON_H_
+#define NLHF_NEURAL_TRAIN_JSON_H_
+
+#include <nlohmann/json.hpp>
+
+#include "nlhf/neural/trainer.h"
+#include "nlhf/neural/training_games.h"
+
+namespace nlhf::neural {
+
+// algorithm, network, backend, game, feedback, optimizer, learning_rate, termination, message, iterations,
+// resumed_from, seconds, microseconds_per_iteration, parameters, queries, mean_gap, max_gap,
+// mean_regularized_gap (regularized methods only), and per context its id, duality gap and policy.
+nlohmann::json TrainResultJson(const TrainResult& result, const TrainingGames& games, const TrainOptions& options);
+
+}  // namespace nlhf::neural
+
+#endif  // NLHF_NEURAL_TRAIN_JSON_H_
