@@ -193,17 +193,12 @@ py::object Rank(const py::object& data_or_path, std::optional<std::string> forma
 }
 
 }  // namespace
-}  // namespace nlhf::python
 
-PYBIND11_MODULE(nlhf, m) {
-  using namespace nlhf;
-  using namespace nlhf::python;
-  namespace py = pybind11;
-  m.doc() = "Nash learning from human feedback: Nash equilibria of preference games, certified by the duality "
-            "gap (OMWU and the baselines), and rankings of comparison data.";
+// The module's parts, one function each (internal linkage; outside the unnamed namespace so that both
+// ToArray overloads, arrays.h's and the one above, are found).
 
-  RegisterErrorTranslator();
-
+// nlhf.Result: what Python sees of a SolveResult.
+static void BindResult(py::module_& m) {
   py::class_<Result>(m, "Result", "The answer of nlhf.solve, with its certificate and trace.")
       .def_property_readonly("policy", [](const Result& r) { return ToArray(r.result.policy[0]); },
                              "The equilibrium policy (the row player's in a payoff game), a 1-D float64 array.")
@@ -235,7 +230,10 @@ PYBIND11_MODULE(nlhf, m) {
                              "Dict of NumPy arrays: iteration, duality_gap, regularized_gap, min_log_probability, "
                              "l1_change (and log_policy, iterations x n, with trace_policy=True).")
       .def("__repr__", [](const Result& r) { return "<nlhf.Result " + r.result.BriefReport() + ">"; });
+}
 
+// nlhf.solve.
+static void BindSolve(py::module_& m) {
   m.def("solve", &nlhf::python::Solve, py::arg("P"), py::arg("algo") = "omwu", py::kw_only(),
         py::arg("eta") = py::none(), py::arg("params") = std::map<std::string, double>{},
         py::arg("iters") = 1000000, py::arg("tol") = 1e-9, py::arg("init") = "uniform", py::arg("seed") = 0,
@@ -259,7 +257,10 @@ trace_every: record the trace every k iterations (0: no trace); trace_policy add
 reference: log-probabilities of pi_ref for the regularized methods (default uniform).
 
 Returns an nlhf.Result; raises ValueError on bad input, with the same message as the command line.)doc");
+}
 
+// nlhf.generate: the seeded test games.
+static void BindGenerate(py::module_& m) {
   m.def(
       "generate",
       [](const std::string& kind, int n, std::uint64_t seed, double delta, bool return_equilibrium) -> py::object {
@@ -275,7 +276,10 @@ Returns an nlhf.Result; raises ValueError on bad input, with the same message as
       py::arg("return_equilibrium") = false,
       "A seeded test game: random, planted, rps, cyclic3, transitive (preference matrices) or hard2x2 (a payoff "
       "matrix). With return_equilibrium=True, returns (matrix, known NE or None).");
+}
 
+// nlhf.duality_gap: the certificate of any policy.
+static void BindDualityGap(py::module_& m) {
   m.def(
       "duality_gap",
       [](const py::object& matrix, const py::object& policy, const py::object& column_policy, bool payoff) {
@@ -295,7 +299,10 @@ Returns an nlhf.Result; raises ValueError on bad input, with the same message as
       py::arg("P"), py::arg("policy"), py::arg("column_policy") = py::none(), py::arg("payoff") = false,
       "Duality gap 2 max_a P(a > policy) - 1 of a policy in a preference game (or of (policy, column_policy) "
       "in a payoff game): 0 exactly at a Nash equilibrium.");
+}
 
+// nlhf.algorithms(): the registry.
+static void BindAlgorithms(py::module_& m) {
   m.def(
       "algorithms",
       [] {
@@ -319,7 +326,10 @@ Returns an nlhf.Result; raises ValueError on bad input, with the same message as
         return list;
       },
       "The registered solvers: name, summary, reference and parameters (name, default, doc).");
+}
 
+// nlhf.rank.
+static void BindRank(py::module_& m) {
   m.def("rank", &nlhf::python::Rank, py::arg("data"), py::kw_only(), py::arg("format") = py::none(),
         py::arg("context") = py::none(), py::arg("weight") = py::none(), py::arg("score_range") = py::none(),
         py::arg("prior") = 0.0, py::arg("bootstrap") = 0, py::arg("seed") = 0, py::arg("per_context") = false,
@@ -328,4 +338,19 @@ Returns an nlhf.Result; raises ValueError on bad input, with the same message as
 data: a path (battle log CSV, pairwise scores, score table, PrefLib file or preference matrix; see
     docs/ranking.md), or a data frame / mapping with columns model_a, model_b, winner.
 Returns a dict like `nlhf rank --json` (with per_context=True, a dict of them by context).)doc");
+}
+
+}  // namespace nlhf::python
+
+PYBIND11_MODULE(nlhf, m) {
+  using namespace nlhf::python;
+  m.doc() = "Nash learning from human feedback: Nash equilibria of preference games, certified by the duality "
+            "gap (OMWU and the baselines), and rankings of comparison data.";
+  RegisterErrorTranslator();
+  BindResult(m);
+  BindSolve(m);
+  BindGenerate(m);
+  BindDualityGap(m);
+  BindAlgorithms(m);
+  BindRank(m);
 }
