@@ -28,6 +28,16 @@ void AddCommonFlags(CLI::App& command, CommonArgs& args, bool with_seed);
 CLI::Validator Positive();
 CLI::Validator NonNegative();
 
+// A numeric option with that rule and its default shown in --help.
+template <typename T>
+CLI::Option* AddPositive(CLI::App& command, const std::string& name, T& value, const std::string& description) {
+  return command.add_option(name, value, description)->check(Positive())->capture_default_str();
+}
+template <typename T>
+CLI::Option* AddNonNegative(CLI::App& command, const std::string& name, T& value, const std::string& description) {
+  return command.add_option(name, value, description)->check(NonNegative())->capture_default_str();
+}
+
 struct LoadedGame {
   ZeroSumGame game;
   // Largest entry change made by the complementary projection (P + 1 − Pᵀ)/2 that every accepted

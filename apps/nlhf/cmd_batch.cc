@@ -19,12 +19,8 @@ void SetupBatch(CLI::App& command, BatchArgs& args) {
       ->required();
   command.add_option("--algo,-a", args.algorithm, "Solver (see 'nlhf algorithms')")->capture_default_str();
   command.add_option("--eta,--step-size", args.step_size, "Step size η (default: the method's)");
-  command.add_option("--iters", args.max_iterations, "Maximum iterations per game")
-      ->check(NonNegative())
-      ->capture_default_str();
-  command.add_option("--tol", args.gap_tolerance, "Stop a game when its duality gap is <= this")
-      ->check(NonNegative())
-      ->capture_default_str();
+  AddNonNegative(command, "--iters", args.max_iterations, "Maximum iterations per game");
+  AddNonNegative(command, "--tol", args.gap_tolerance, "Stop a game when its duality gap is <= this");
   command.add_flag("--polish,!--no-polish", args.polish, "Finish on the settled support when that certifies (default on)");
   command.add_option("--out,-o", args.out, "Write the JSON lines here (atomically) instead of stdout");
   AddCommonFlags(command, args.common, false);

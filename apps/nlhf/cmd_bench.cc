@@ -11,16 +11,12 @@ namespace nlhf::cli {
 
 void SetupBench(CLI::App& command, BenchArgs& args) {
   command.add_option("--n", args.n, "Responses per game")->check(CLI::Range(2, 1 << 20))->capture_default_str();
-  command.add_option("--iters", args.iterations, "OMWU iterations per game")->check(Positive())->capture_default_str();
+  AddPositive(command, "--iters", args.iterations, "OMWU iterations per game");
   command.add_option("--storage", args.storage, "f64 or f32")->check(CLI::IsMember(AllNames(kStorageNames)))->capture_default_str();
   command.add_option("--layout", args.layout, "dense or packed (default: packed from n = 512)")
       ->check(CLI::IsMember(AllNames(kLayoutNames)));
-  command.add_option("--batch", args.batch, "Independent games solved in parallel")
-      ->check(Positive())
-      ->capture_default_str();
-  command.add_option("--repeat", args.repeats, "Timed runs of all the iterations; the median is reported")
-      ->check(Positive())
-      ->capture_default_str();
+  AddPositive(command, "--batch", args.batch, "Independent games solved in parallel");
+  AddPositive(command, "--repeat", args.repeats, "Timed runs of all the iterations; the median is reported");
   AddCommonFlags(command, args.common, true);
 }
 

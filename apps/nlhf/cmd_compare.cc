@@ -58,16 +58,12 @@ void SetupCompare(CLI::App& command, CompareArgs& args) {
   command.add_option("FILE", args.file, "Preference matrix (as for solve); or use --generate");
   command.add_option("--generate", args.generate, "Compare on seeded generated games of this kind instead")
       ->check(CLI::IsMember(GeneratorKinds()));
-  command.add_option("--n", args.n, "Responses of generated games")->check(Positive())->capture_default_str();
+  AddPositive(command, "--n", args.n, "Responses of generated games");
   command.add_option("--delta", args.delta, "δ of hard2x2")->capture_default_str();
   command.add_option("--algos", args.algorithms, "Comma-separated algorithms, or 'all'")->capture_default_str();
-  command.add_option("--iters", args.iterations, "Iterations of every run")
-      ->check(Positive())
-      ->capture_default_str();
-  command.add_option("--seeds", args.seeds,
-                     "Runs per method: seed k generates game k (--generate) and/or the random start (--init random)")
-      ->check(Positive())
-      ->capture_default_str();
+  AddPositive(command, "--iters", args.iterations, "Iterations of every run");
+  AddPositive(command, "--seeds", args.seeds,
+                     "Runs per method: seed k generates game k (--generate) and/or the random start (--init random)");
   command.add_option("--init", args.init, "Initial policy: uniform or random (seeded per run)")
       ->check(CLI::IsMember({"uniform", "random"}))
       ->capture_default_str();

@@ -15,16 +15,12 @@ void SetupGenerate(CLI::App& command, GenerateArgs& args) {
   command.add_option("KIND", args.kind, "Game family:\n" + DescribeGeneratorKinds())
       ->required()
       ->check(CLI::IsMember(GeneratorKinds()));
-  command.add_option("--n", args.n, "Number of responses (random, planted, transitive)")
-      ->check(Positive())
-      ->capture_default_str();
+  AddPositive(command, "--n", args.n, "Number of responses (random, planted, transitive)");
   command.add_option("--delta", args.delta, "Parameter δ of hard2x2, in (0, 0.5)")->capture_default_str();
   command.add_option("--out,-o", args.out,
                      "Output file; the extension picks the format (.json, .npy, else text). Default: text on stdout");
-  command.add_option("--count", args.count,
-                     "Generate this many games (seeds seed, seed+1, ...) as JSON Lines for 'nlhf batch' (--out *.jsonl)")
-      ->check(Positive())
-      ->capture_default_str();
+  AddPositive(command, "--count", args.count,
+                     "Generate this many games (seeds seed, seed+1, ...) as JSON Lines for 'nlhf batch' (--out *.jsonl)");
   AddCommonFlags(command, args.common, true);
 }
 

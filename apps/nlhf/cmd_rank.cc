@@ -76,12 +76,8 @@ void SetupRank(CLI::App& command, RankArgs& args) {
       ->delimiter(',')
       ->expected(2);
   command.add_flag("--per-context", args.per_context, "One ranking per context instead of pooling them");
-  command.add_option("--prior", args.prior, "Pseudo-comparisons per pair, half won by each side")
-      ->check(NonNegative())
-      ->capture_default_str();
-  command.add_option("--bootstrap", args.bootstrap, "Resamples for 95% intervals and support frequencies")
-      ->check(NonNegative())
-      ->capture_default_str();
+  AddNonNegative(command, "--prior", args.prior, "Pseudo-comparisons per pair, half won by each side");
+  AddNonNegative(command, "--bootstrap", args.bootstrap, "Resamples for 95% intervals and support frequencies");
   command.add_option("--csv", args.csv, "Also write the table to this CSV file");
   AddCommonFlags(command, args.common, true);
 }

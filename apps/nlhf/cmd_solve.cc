@@ -126,12 +126,8 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
       ->capture_default_str();
   command.add_option("--eta,--step-size", args.step_size, "Step size η of iterative methods (default: the method's)");
   command.add_option("--param", args.parameters, "A method parameter NAME=VALUE (repeatable)");
-  command.add_option("--iters", args.max_iterations, "Maximum number of iterations")
-      ->check(NonNegative())
-      ->capture_default_str();
-  command.add_option("--tol", args.gap_tolerance, "Stop when the duality gap is <= this")
-      ->check(NonNegative())
-      ->capture_default_str();
+  AddNonNegative(command, "--iters", args.max_iterations, "Maximum number of iterations");
+  AddNonNegative(command, "--tol", args.gap_tolerance, "Stop when the duality gap is <= this");
   command.add_option("--time-limit", args.max_time_in_seconds, "Stop after this many seconds (0: no limit)")
       ->check(NonNegative());
   command.add_option("--init", args.init,
@@ -141,9 +137,7 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
                      "Reference policy pi_ref of the regularized methods: JSON log-probabilities (default uniform)");
   AddGameFileFlags(command, args.game_file);
   command.add_option("--trace", args.trace_path, "Write the per-iteration trace to this CSV file");
-  command.add_option("--trace-every", args.trace_every, "Trace every K-th iteration")
-      ->check(Positive())
-      ->capture_default_str();
+  AddPositive(command, "--trace-every", args.trace_every, "Trace every K-th iteration");
   command.add_flag("--trace-policy", args.trace_policy,
                    "Add every action's log-probability to the trace (columns log_pi_<a>, or log_x_/log_y_)");
   command.add_option("--support-threshold", args.support_threshold,

@@ -36,23 +36,17 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
                                                                        DescribeGeneratorKinds())
                        ->check(CLI::IsMember(GeneratorKinds()));
   game->excludes(generate);
-  command.add_option("--n", args.n, "Responses per generated game")->check(Positive())->capture_default_str();
-  command.add_option("--contexts", args.contexts, "Generated contexts (games with seeds seed, seed+1, ...)")
-      ->check(Positive())
-      ->capture_default_str();
+  AddPositive(command, "--n", args.n, "Responses per generated game");
+  AddPositive(command, "--contexts", args.contexts, "Generated contexts (games with seeds seed, seed+1, ...)");
   command.add_option("--policy", args.policy,
                      "tabular (free logits), mlp (the EGPO network per context: learned input, ReLU layers), "
                      "contextual (one network from a context's features to its logits)")
       ->check(CLI::IsMember({"tabular", "mlp", "contextual"}))
       ->capture_default_str();
-  command.add_option("--depth", args.depth, "Linear layers of the mlp and contextual policies")
-      ->check(Positive())
-      ->capture_default_str();
-  command.add_option("--width", args.width, "Hidden width of the mlp and contextual policies")
-      ->check(Positive())
-      ->capture_default_str();
+  AddPositive(command, "--depth", args.depth, "Linear layers of the mlp and contextual policies");
+  AddPositive(command, "--width", args.width, "Hidden width of the mlp and contextual policies");
   command.add_option("--algo", args.algorithm, "Method (its loss):" + MethodNames())->capture_default_str();
-  command.add_option("--iters", args.iterations, "Optimizer steps")->check(NonNegative())->capture_default_str();
+  AddNonNegative(command, "--iters", args.iterations, "Optimizer steps");
   command.add_option("--lr", args.learning_rate,
                      "Learning rate (tabular + sgd: the step is lr·eta); default 1, or 0.01 for contextual or --feedback sampled");
   command.add_option("--eta", args.step_size, "Step size η of the method's target (default: the method's)");
@@ -69,17 +63,13 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
       ->check(Positive());
   command.add_option("--device", args.device, "cpu, cuda or cuda:N (cuda needs a CUDA build of LibTorch)")
       ->capture_default_str();
-  command.add_option("--threads", args.threads, "LibTorch intra-op threads (small networks run fastest on 1)")
-      ->check(Positive())
-      ->capture_default_str();
+  AddPositive(command, "--threads", args.threads, "LibTorch intra-op threads (small networks run fastest on 1)");
   command.add_option("--backend", args.backend,
                      "autograd (LibTorch: every policy, optimizer, feedback, device), fused (the whole iteration "
                      "hand-derived on the CPU: tabular/mlp policies, sgd), auto (fused where it applies)")
       ->check(CLI::IsMember({"auto", "autograd", "fused"}))
       ->capture_default_str();
-  command.add_option("--log-every", args.log_every, "Certify (exact gap) and trace every N iterations, and the last")
-      ->check(Positive())
-      ->capture_default_str();
+  AddPositive(command, "--log-every", args.log_every, "Certify (exact gap) and trace every N iterations, and the last");
   command.add_option("--trace", args.trace_path, "Write the trace as CSV");
   command.add_option("--plot", args.plot_path,
                      "Draw the exact duality gap against the iteration into this PNG (gnuplot; mean over contexts, "
