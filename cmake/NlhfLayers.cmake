@@ -22,7 +22,9 @@ function(nlhf_layer name)
     PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>
     PRIVATE $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>)
   target_link_libraries(${name} PUBLIC ${ARG_LAYERS} ${ARG_PUBLIC} PRIVATE ${ARG_PRIVATE})
-  target_compile_options(${name} PRIVATE -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
+  # An OpenMP pragma in a layer that does not link OpenMP would run serially without a word: an error.
+  target_compile_options(${name} PRIVATE -Wall -Wextra -Wpedantic -Wno-missing-field-initializers
+                                         -Werror=unknown-pragmas)
   set_target_properties(${name} PROPERTIES EXPORT_NAME ${short_name})
   set_property(GLOBAL APPEND PROPERTY NLHF_EXPORTED_TARGETS ${name})
   if(NLHF_CHECK_LAYERS)

@@ -42,6 +42,11 @@ std::vector<int> Support(const Eigen::VectorXd& probabilities, double threshold)
 // The smallest entry over every player's vector.
 double MinEntry(const PlayerVectors& vectors);
 
+// Euclidean projection onto the probability simplex {x >= 0, Σx = 1} (sort-based, Held et al. 1974 /
+// Duchi et al. 2008); unplayed actions come out exactly 0. Eigen has no simplex projection, hence these
+// few lines.
+Eigen::VectorXd ProjectOntoSimplex(const Eigen::VectorXd& v);
+
 }  // namespace nlhf
 
 #endif  // NLHF_POLICY_H_

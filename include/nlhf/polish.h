@@ -47,12 +47,14 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game,
                                             double* work = nullptr);
 
 // Polishing during a solve, as its own object: on a schedule (every `interval` iterations) and within a
-// work budget (at most a tenth of the work of the iterations so far, 2·m·n operations each, plus 1e8 to
-// get going, so that on large games its small linear solves never dominate; work, not time, so that the
-// same command polishes at the same iterations on any machine), remembering the supports already tried.
+// work budget (at most `share` of the work of the iterations so far, 2·m·n operations per payoff product,
+// plus 1e8 to get going, so that on large games its small linear solves never dominate; work, not time,
+// so that the same command polishes at the same iterations on any machine), remembering the supports
+// already tried.
 class Polisher {
  public:
-  Polisher(const ZeroSumGame& game, double gap_tolerance, int max_support, std::int64_t interval);
+  Polisher(const ZeroSumGame& game, double gap_tolerance, int max_support, std::int64_t interval,
+           double products_per_iteration = 1, double share = 0.1);
 
   // At iteration t, when due and within budget: PolishOnSupport on `probabilities()` (called only then).
   std::optional<PolishResult> TryAt(std::int64_t t, const std::function<PlayerVectors()>& probabilities);
@@ -62,7 +64,8 @@ class Polisher {
   double gap_tolerance_;
   int max_support_;
   std::int64_t interval_;
-  double iteration_work_;  // operations per iteration: 2·m·n
+  double iteration_work_;  // operations per iteration: 2·m·n per product
+  double share_;
   double work_ = 0;        // operations spent polishing so far
   std::set<std::vector<std::vector<int>>> tried_;
 };

@@ -59,7 +59,7 @@ struct SolveOptions {
   std::int64_t polish_interval = 10;
   // Candidate supports with more actions than this (per player) are not tried: their dense solves cost
   // O(k³) and would dwarf the iterations.
-  int polish_max_support = 500;
+  int polish_max_support = 4096;
   InitialPolicy initial;
   // How the fused OMWU path stores A (symmetric games): f32 halves the bytes read per iteration at the
   // cost of the attainable gap; the layout defaults by size (DefaultLayout).

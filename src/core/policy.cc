@@ -1,6 +1,7 @@
 #include "nlhf/policy.h"
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <limits>
 
@@ -63,6 +64,21 @@ double MinEntry(const PlayerVectors& vectors) {
     if (v.size() > 0) smallest = std::min(smallest, v.minCoeff());
   }
   return smallest;
+}
+
+Eigen::VectorXd ProjectOntoSimplex(const Eigen::VectorXd& v) {
+  // The projection is max(v − τ, 0) with τ chosen so that the result sums to one; τ is found from the
+  // entries sorted in decreasing order.
+  std::vector<double> sorted(v.data(), v.data() + v.size());
+  std::sort(sorted.begin(), sorted.end(), std::greater<>());
+  double cumulative = 0;
+  double tau = 0;
+  for (size_t k = 0; k < sorted.size(); ++k) {
+    cumulative += sorted[k];
+    const double candidate = (cumulative - 1.0) / static_cast<double>(k + 1);
+    if (sorted[k] - candidate > 0) tau = candidate;
+  }
+  return (v.array() - tau).max(0.0).matrix();
 }
 
 }  // namespace nlhf

@@ -13,7 +13,10 @@ SolveResult RunIterations(const ZeroSumGame& game, Iterate& iterate, const Solve
                           const StoppingRules& rules) {
   SolveResult result;
   std::optional<Polisher> polisher;
-  if (options.polish) polisher.emplace(game, options.gap_tolerance, options.polish_max_support, options.polish_interval);
+  if (options.polish) {
+    polisher.emplace(game, options.gap_tolerance, options.polish_max_support, options.polish_interval,
+                     iterate.products_per_iteration(), iterate.polishing_share());
+  }
   std::optional<PolishResult> polished;
   std::int64_t t = 0;
 

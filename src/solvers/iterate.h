@@ -34,6 +34,10 @@ class Iterate {
   // Gap of the returned iterate in the β-regularized game the method solves; NaN for methods aimed at
   // the original game.
   virtual double regularized_gap() const { return std::numeric_limits<double>::quiet_NaN(); }
+  // What polishing may spend (Polisher): payoff products per iteration, and the share of the iterations'
+  // work that polishing may take (a method built to be finished, such as PDHG, lets it take more).
+  virtual double products_per_iteration() const { return 1; }
+  virtual double polishing_share() const { return 0.1; }
 };
 
 // Runs `iterate` until a stopping rule holds: the callback, finiteness, the gap tolerance, polishing

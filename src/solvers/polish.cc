@@ -18,6 +18,7 @@ namespace {
 
 constexpr double kThresholds[] = {1e-3, 1e-6, 1e-9, 1e-12};
 constexpr int kLargestLogGaps = 3;
+constexpr size_t kMaxRestrictedLp = 200;
 
 // Actions whose log-probability lies above the k-th largest gap between consecutive sorted
 // log-probabilities. Played and unplayed actions separate on the log scale long before the unplayed
@@ -91,11 +92,67 @@ std::vector<std::vector<std::vector<int>>> CandidateSupports(const PlayerVectors
   return candidates;
 }
 
-std::optional<PlayerVectors> EqualizerOnSupport(const ZeroSumGame& game,
+// A symmetric game's equalizer with the support corrected, as an active-set method would: actions that
+// get a negative weight leave S, and actions outside S that would do better than the value 0 against the
+// answer join it, for a few rounds. A candidate from a first-order iterate usually holds the support
+// plus a few actions whose margin is tiny (or misses one); this finds the support from it at the price
+// of one solve per round.
+std::optional<Eigen::VectorXd> CorrectedSymmetricEqualizer(const Eigen::MatrixXd& a, const Eigen::VectorXd& iterate,
+                                                           std::vector<int> support) {
+  constexpr int kRounds = 8;
+  const int n = static_cast<int>(a.rows());
+  // The iterate's payoffs: by complementary slackness the played actions earn the most against it.
+  const Eigen::VectorXd iterate_payoffs = a * iterate;
+  for (int round = 0; round < kRounds && !support.empty(); ++round) {
+    const int k = static_cast<int>(support.size());
+    Eigen::MatrixXd system(k + 1, k);
+    system.topRows(k) = a(support, support);
+    system.row(k).setOnes();
+    Eigen::VectorXd rhs = Eigen::VectorXd::Zero(k + 1);
+    rhs[k] = 1;
+    const Eigen::VectorXd solution = system.completeOrthogonalDecomposition().solve(rhs);
+    if (!solution.allFinite()) return std::nullopt;
+    std::vector<int> kept;
+    for (int i = 0; i < k; ++i) {
+      if (solution[i] >= -1e-12) kept.push_back(support[i]);
+    }
+    if (kept.size() < support.size()) {  // negative weights: those actions are not played
+      support = std::move(kept);
+      continue;
+    }
+    // No exact solution: S holds an action that the equilibrium does not play (its payoff against the
+    // equilibrium is below the value). Drop the one that earns least against the iterate.
+    if ((system * solution - rhs).lpNorm<Eigen::Infinity>() > 1e-10) {
+      support.erase(std::min_element(support.begin(), support.end(),
+                                     [&](int x, int y) { return iterate_payoffs[x] < iterate_payoffs[y]; }));
+      continue;
+    }
+    Eigen::VectorXd pi = Eigen::VectorXd::Zero(n);
+    for (int i = 0; i < k; ++i) pi[support[i]] = std::max(0.0, solution[i]);
+    if (!(pi.sum() > 0)) return std::nullopt;
+    pi /= pi.sum();
+    // Actions outside S that beat the answer (payoff above 0, beyond rounding) belong in the support.
+    const Eigen::VectorXd payoffs = a * pi;
+    std::vector<char> in_support(n, 0);
+    for (int s : support) in_support[s] = 1;
+    bool grew = false;
+    for (int i = 0; i < n; ++i) {
+      if (!in_support[i] && payoffs[i] > 1e-13) {
+        support.push_back(i);
+        grew = true;
+      }
+    }
+    if (!grew) return pi;
+    std::sort(support.begin(), support.end());
+  }
+  return std::nullopt;
+}
+
+std::optional<PlayerVectors> EqualizerOnSupport(const ZeroSumGame& game, const PlayerVectors& iterate,
                                                const std::vector<std::vector<int>>& support) {
   if (game.symmetric()) {
     // (Aπ)_a = 0 for a in S: rows S of A, columns S.
-    auto pi = Equalizer(game.payoff(), support[0], support[0], game.num_actions(0), true);
+    auto pi = CorrectedSymmetricEqualizer(game.payoff(), iterate[0], support[0]);
     if (!pi) return std::nullopt;
     return PlayerVectors{*pi};
   }
@@ -162,7 +219,7 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const Playe
       const double k = static_cast<double>(std::max(support[0].size(), support.back().size()));
       *work += 2 * k * k * k;  // the equalizer's factorization, and the restricted LP at most as much
     }
-    if (const auto candidate = EqualizerOnSupport(game, support)) {
+    if (const auto candidate = EqualizerOnSupport(game, probabilities, support)) {
       if (auto result = certified(*candidate, [&] { return fmt::format("equalizer on {} actions", SupportSizes(support)); })) {
         return result;
       }
@@ -175,7 +232,10 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const Playe
     for (int p = 0; p < game.num_players(); ++p) {
       proper_subset = proper_subset || static_cast<int>(support[p].size()) < game.num_actions(p);
     }
-    if (k < std::size(kThresholds) && proper_subset) restricted.push_back(k);
+    // GLPK's simplex on a dense restricted game takes seconds past a few hundred actions, where the
+    // corrected equalizer serves instead.
+    const bool small = std::max(support[0].size(), support.back().size()) <= kMaxRestrictedLp;
+    if (k < std::size(kThresholds) && proper_subset && small) restricted.push_back(k);
   }
   for (size_t k : restricted) {
     if (const auto candidate = RestrictedGameEquilibrium(game, candidates[k])) {
@@ -189,15 +249,17 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const Playe
   return std::nullopt;
 }
 
-Polisher::Polisher(const ZeroSumGame& game, double gap_tolerance, int max_support, std::int64_t interval)
+Polisher::Polisher(const ZeroSumGame& game, double gap_tolerance, int max_support, std::int64_t interval,
+                   double products_per_iteration, double share)
     : game_(game),
       gap_tolerance_(gap_tolerance),
       max_support_(max_support),
       interval_(interval),
-      iteration_work_(2.0 * game.num_actions(0) * game.num_actions(game.num_players() - 1)) {}
+      iteration_work_(2.0 * products_per_iteration * game.num_actions(0) * game.num_actions(game.num_players() - 1)),
+      share_(share) {}
 
 std::optional<PolishResult> Polisher::TryAt(std::int64_t t, const std::function<PlayerVectors()>& probabilities) {
-  if (t <= 0 || t % interval_ != 0 || work_ > 1e8 + 0.1 * iteration_work_ * static_cast<double>(t)) {
+  if (t <= 0 || t % interval_ != 0 || work_ > 1e8 + share_ * iteration_work_ * static_cast<double>(t)) {
     return std::nullopt;
   }
   return PolishOnSupport(game_, probabilities(), gap_tolerance_, max_support_, tried_, &work_);

@@ -80,5 +80,27 @@ TEST(Polish, NeverTriesTheSameSupportTwice) {
   EXPECT_EQ(tried.size(), after_first);
 }
 
+// Rock–paper–scissors (payoffs halved) plus a fourth action that plays like rock but 0.01 worse against everything: the
+// equilibrium is uniform on the first three. An iterate near it still gives the fourth a little weight, so
+// the first candidate support holds all four actions; the corrected equalizer drops the extra one (no
+// exact solution on four actions, and it earns least against the iterate) and certifies on three.
+TEST(Polish, CorrectsASupportGuessThatHoldsAnUnplayedAction) {
+  Eigen::MatrixXd a = 0.5 * (RockPaperScissors().array() - 0.5);  // ±1/4, room for the shift
+  a.conservativeResize(4, 4);
+  for (int b = 0; b < 3; ++b) {
+    a(3, b) = a(0, b) - 0.01;
+    a(b, 3) = -a(3, b);
+  }
+  a(3, 3) = 0;
+  const ZeroSumGame symmetric = SelfPlay((a.array() + 0.5).matrix());
+  std::set<std::vector<std::vector<int>>> tried;
+  const auto polished =
+      PolishOnSupport(symmetric, {Eigen::Vector4d(0.33, 0.33, 0.33, 0.01)}, 1e-12, 500, tried);
+  ASSERT_TRUE(polished.has_value());
+  EXPECT_THAT(polished->how, ::testing::HasSubstr("equalizer on 4 actions"));  // the first candidate, corrected
+  EXPECT_EQ(polished->support[0], (std::vector<int>{0, 1, 2}));
+  EXPECT_LT((polished->probabilities[0] - Eigen::Vector4d(1, 1, 1, 0) / 3).lpNorm<Eigen::Infinity>(), 1e-12);
+}
+
 }  // namespace
 }  // namespace nlhf

@@ -14,6 +14,7 @@
 #include "nlhf/solvers/mwu.h"
 #include "nlhf/solvers/nash_md.h"
 #include "nlhf/solvers/ogda.h"
+#include "nlhf/solvers/pdhg.h"
 #include "nlhf/solvers/omwu.h"
 #include "nlhf/solvers/online_ipo.h"
 #include "nlhf/solvers/prox_point.h"
@@ -182,6 +183,20 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values&) {
         RegretMatchingPlusMethod method;
         return Solve(game, method, options, "");
+      },
+  });
+  algorithms.push_back({
+      .name = "pdhg",
+      .summary = "restarted primal-dual hybrid gradient (PDLP-style restarts, primal weight); exact NE, linear rate",
+      .reference = "Chambolle & Pock 2011; Applegate et al. 2021 (PDLP), 2023 (restarts and sharpness)",
+      .parameters = {{.name = "step_scale",
+                      .default_value = PdhgOptions{}.step_scale,
+                      .doc = "η·‖A‖₂: the step as a fraction of the stability limit τσ‖A‖₂² < 1",
+                      .minimum = 0,
+                      .minimum_inclusive = false,
+                      .maximum = 0.99}},
+      .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
+        return SolvePdhg(game, PdhgOptions{.step_scale = v.at("step_scale")}, options);
       },
   });
   algorithms.push_back({

@@ -14,10 +14,6 @@ struct OgdaOptions {
   double step_size = 0.1;  // η > 0; stable for η < 1/(2‖A‖₂)
 };
 
-// Euclidean projection onto the probability simplex (sort-based, Held et al. 1974 / Duchi et al. 2008).
-// Eigen has no simplex projection, hence these few lines.
-Eigen::VectorXd ProjectOntoSimplex(const Eigen::VectorXd& v);
-
 class OgdaMethod : public IterativeMethod {
  public:
   explicit OgdaMethod(const OgdaOptions& options) : options_(options) {}
