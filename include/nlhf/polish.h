@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <set>
 #include <string>
@@ -44,17 +45,27 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game,
                                             double gap_tolerance,
                                             int max_support,
                                             std::set<std::vector<std::vector<int>>>& tried,
-                                            double* work = nullptr);
+                                            double* work = nullptr,
+                                            int max_restricted_lp_actions = std::numeric_limits<int>::max());
+
+// When and how much a solve polishes. The defaults suit OMWU's smooth iterates; a method built to be
+// finished (PDHG: exact zeros off its support) lets polishing spend as much as its iterations and leaves
+// large restricted LPs (GLPK's simplex takes seconds past a few hundred actions) to the corrected
+// equalizer.
+struct PolishSchedule {
+  std::int64_t interval = 10;         // try every this many iterations
+  double products_per_iteration = 1;  // payoff products an iteration costs (2·m·n operations each)
+  double share = 0.1;                 // polishing may spend this share of the iterations' work
+  int max_restricted_lp_actions = std::numeric_limits<int>::max();
+};
 
 // Polishing during a solve, as its own object: on a schedule (every `interval` iterations) and within a
-// work budget (at most `share` of the work of the iterations so far, 2·m·n operations per payoff product,
-// plus 1e8 to get going, so that on large games its small linear solves never dominate; work, not time,
+// work budget (at most `share` of the work of the iterations so far, plus 1e8 to get going, so that on large games its small linear solves never dominate; work, not time,
 // so that the same command polishes at the same iterations on any machine), remembering the supports
 // already tried.
 class Polisher {
  public:
-  Polisher(const ZeroSumGame& game, double gap_tolerance, int max_support, std::int64_t interval,
-           double products_per_iteration = 1, double share = 0.1);
+  Polisher(const ZeroSumGame& game, double gap_tolerance, int max_support, const PolishSchedule& schedule);
 
   // At iteration t, when due and within budget: PolishOnSupport on `probabilities()` (called only then).
   std::optional<PolishResult> TryAt(std::int64_t t, const std::function<PlayerVectors()>& probabilities);
@@ -63,9 +74,8 @@ class Polisher {
   const ZeroSumGame& game_;
   double gap_tolerance_;
   int max_support_;
-  std::int64_t interval_;
+  PolishSchedule schedule_;
   double iteration_work_;  // operations per iteration: 2·m·n per product
-  double share_;
   double work_ = 0;        // operations spent polishing so far
   std::set<std::vector<std::vector<int>>> tried_;
 };

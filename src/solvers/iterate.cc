@@ -14,8 +14,9 @@ SolveResult RunIterations(const ZeroSumGame& game, Iterate& iterate, const Solve
   SolveResult result;
   std::optional<Polisher> polisher;
   if (options.polish) {
-    polisher.emplace(game, options.gap_tolerance, options.polish_max_support, options.polish_interval,
-                     iterate.products_per_iteration(), iterate.polishing_share());
+    PolishSchedule schedule{.interval = options.polish_interval};
+    iterate.AdjustPolishing(schedule);
+    polisher.emplace(game, options.gap_tolerance, options.polish_max_support, schedule);
   }
   std::optional<PolishResult> polished;
   std::int64_t t = 0;

@@ -7,6 +7,7 @@
 
 #include <limits>
 
+#include "nlhf/polish.h"
 #include "nlhf/solver.h"
 #include "solvers/stopping_rules.h"
 
@@ -34,10 +35,9 @@ class Iterate {
   // Gap of the returned iterate in the β-regularized game the method solves; NaN for methods aimed at
   // the original game.
   virtual double regularized_gap() const { return std::numeric_limits<double>::quiet_NaN(); }
-  // What polishing may spend (Polisher): payoff products per iteration, and the share of the iterations'
-  // work that polishing may take (a method built to be finished, such as PDHG, lets it take more).
-  virtual double products_per_iteration() const { return 1; }
-  virtual double polishing_share() const { return 0.1; }
+  // How polishing runs for this method (nlhf/polish.h): the defaults, or what a method built to be
+  // finished asks for.
+  virtual void AdjustPolishing(PolishSchedule& /*schedule*/) const {}
 };
 
 // Runs `iterate` until a stopping rule holds: the callback, finiteness, the gap tolerance, polishing

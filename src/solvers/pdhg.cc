@@ -119,10 +119,14 @@ class PdhgIterate final : public internal::Iterate {
     return smallest;
   }
   double l1_change() const override { return l1_change_; }
-  double products_per_iteration() const override { return 2; }
   // Finishing on the identified support is half of this method (the iterations find the support, the
-  // equalizer the exact answer), so polishing may spend as much as the iterations.
-  double polishing_share() const override { return 1; }
+  // corrected equalizer the exact answer), so polishing may spend as much as the iterations; its exact
+  // zeros make GLPK's restricted LP unnecessary past a small size.
+  void AdjustPolishing(PolishSchedule& schedule) const override {
+    schedule.products_per_iteration = 2;
+    schedule.share = 1;
+    schedule.max_restricted_lp_actions = 200;
+  }
   PlayerVectors returned_probabilities() const override { return returned_; }
   PlayerVectors returned_log_policy() const override { return Logs(returned_); }
   PlayerVectors current_log_policy() const override {

@@ -18,7 +18,6 @@ namespace {
 
 constexpr double kThresholds[] = {1e-3, 1e-6, 1e-9, 1e-12};
 constexpr int kLargestLogGaps = 3;
-constexpr size_t kMaxRestrictedLp = 200;
 
 // Actions whose log-probability lies above the k-th largest gap between consecutive sorted
 // log-probabilities. Played and unplayed actions separate on the log scale long before the unplayed
@@ -196,7 +195,8 @@ std::string SupportSizes(const std::vector<std::vector<int>>& support) {
 
 std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const PlayerVectors& probabilities,
                                             double gap_tolerance, int max_support,
-                                            std::set<std::vector<std::vector<int>>>& tried, double* work) {
+                                            std::set<std::vector<std::vector<int>>>& tried, double* work,
+                                            int max_restricted_lp_actions) {
   // `how` is formatted only for the answer kept: most candidates fail their certificate.
   const auto certified = [&](const PlayerVectors& candidate,
                              const std::function<std::string()>& how) -> std::optional<PolishResult> {
@@ -232,9 +232,8 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const Playe
     for (int p = 0; p < game.num_players(); ++p) {
       proper_subset = proper_subset || static_cast<int>(support[p].size()) < game.num_actions(p);
     }
-    // GLPK's simplex on a dense restricted game takes seconds past a few hundred actions, where the
-    // corrected equalizer serves instead.
-    const bool small = std::max(support[0].size(), support.back().size()) <= kMaxRestrictedLp;
+    const bool small =
+        std::max(support[0].size(), support.back().size()) <= static_cast<size_t>(max_restricted_lp_actions);
     if (k < std::size(kThresholds) && proper_subset && small) restricted.push_back(k);
   }
   for (size_t k : restricted) {
@@ -249,20 +248,21 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const Playe
   return std::nullopt;
 }
 
-Polisher::Polisher(const ZeroSumGame& game, double gap_tolerance, int max_support, std::int64_t interval,
-                   double products_per_iteration, double share)
+Polisher::Polisher(const ZeroSumGame& game, double gap_tolerance, int max_support, const PolishSchedule& schedule)
     : game_(game),
       gap_tolerance_(gap_tolerance),
       max_support_(max_support),
-      interval_(interval),
-      iteration_work_(2.0 * products_per_iteration * game.num_actions(0) * game.num_actions(game.num_players() - 1)),
-      share_(share) {}
+      schedule_(schedule),
+      iteration_work_(2.0 * schedule.products_per_iteration * game.num_actions(0) *
+                      game.num_actions(game.num_players() - 1)) {}
 
 std::optional<PolishResult> Polisher::TryAt(std::int64_t t, const std::function<PlayerVectors()>& probabilities) {
-  if (t <= 0 || t % interval_ != 0 || work_ > 1e8 + share_ * iteration_work_ * static_cast<double>(t)) {
+  if (t <= 0 || t % schedule_.interval != 0 ||
+      work_ > 1e8 + schedule_.share * iteration_work_ * static_cast<double>(t)) {
     return std::nullopt;
   }
-  return PolishOnSupport(game_, probabilities(), gap_tolerance_, max_support_, tried_, &work_);
+  return PolishOnSupport(game_, probabilities(), gap_tolerance_, max_support_, tried_, &work_,
+                         schedule_.max_restricted_lp_actions);
 }
 
 }  // namespace nlhf
