@@ -64,6 +64,33 @@ TEST_F(Cli, DefaultsCertifyEveryBriefInstance) {
   }
 }
 
+// Without --algo the algorithm is chosen by size and the choice is printed: OMWU below
+// kDefaultPdhgActions actions, PDHG from there on (certified, where OMWU may take minutes); --eta alone
+// means OMWU; --algo always wins.
+TEST_F(Cli, DefaultAlgorithmIsChosenBySizeAndSaid) {
+  const CommandRun small = Nlhf("solve " + Soccer() + " --json");
+  ASSERT_EQ(small.exit_code, 0) << small.err;
+  EXPECT_THAT(small.Json()["algorithm"].get<std::string>(), HasSubstr("omwu("));
+  EXPECT_THAT(small.Json()["algorithm_choice"].get<std::string>(), HasSubstr("10 actions < 200"));
+
+  ASSERT_EQ(Nlhf(fmt::format("generate random --n {} --seed 4 --out big.npy", kDefaultPdhgActions)).exit_code, 0);
+  const CommandRun big = Nlhf("solve big.npy --json");
+  ASSERT_EQ(big.exit_code, 0) << big.err;
+  EXPECT_THAT(big.Json()["algorithm"].get<std::string>(), HasSubstr("pdhg("));
+  EXPECT_THAT(big.Json()["algorithm_choice"].get<std::string>(), HasSubstr("--algo omwu"));
+  EXPECT_TRUE(big.Json()["converged"].get<bool>()) << big.out;
+  EXPECT_LE(big.Json()["duality_gap"].get<double>(), 1e-9);
+  EXPECT_THAT(Nlhf("solve big.npy").out, HasSubstr("algorithm: pdhg"));
+
+  const CommandRun with_eta = Nlhf("solve big.npy --eta 1 --iters 5 --json");
+  ASSERT_EQ(with_eta.exit_code, 0) << with_eta.err;
+  EXPECT_THAT(with_eta.Json()["algorithm"].get<std::string>(), HasSubstr("omwu("));
+  const CommandRun named = Nlhf("solve big.npy --algo omwu --no-polish --iters 5 --json");
+  ASSERT_EQ(named.exit_code, 0) << named.err;
+  EXPECT_THAT(named.Json()["algorithm"].get<std::string>(), HasSubstr("omwu("));
+  EXPECT_FALSE(named.Json().contains("algorithm_choice"));
+}
+
 TEST_F(Cli, GenerateWritesEachFormatThatSolveReads) {
   for (const char* name : {"g.txt", "g.json", "g.npy", "g.csv"}) {
     ASSERT_EQ(Nlhf(fmt::format("generate random --n 6 --seed 2 --out {}", name)).exit_code, 0) << name;

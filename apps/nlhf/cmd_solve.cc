@@ -20,13 +20,13 @@ std::vector<std::string> AlgorithmNames() {
   return names;
 }
 
-ParameterValues ParseParameters(const SolveArgs& args) {
+ParameterValues ParseParameters(const SolveArgs& args, const std::string& algorithm) {
   ParameterValues values;
   for (const std::string& text : args.parameters) {
     const ParameterAssignment assignment = ParseParameterAssignment(text);
-    if (!assignment.algorithm.empty() && assignment.algorithm != args.algorithm) {
+    if (!assignment.algorithm.empty() && assignment.algorithm != algorithm) {
       throw InvalidArgument(fmt::format("--param '{}' is for {}, but the algorithm is {}", text,
-                                        assignment.algorithm, args.algorithm));
+                                        assignment.algorithm, algorithm));
     }
     values[assignment.name] = assignment.value;
   }
@@ -35,8 +35,9 @@ ParameterValues ParseParameters(const SolveArgs& args) {
 }
 
 nlohmann::json ResultJson(const ZeroSumGame& game, const SolveResult& result, const LoadedGame& loaded,
-                          const SolveArgs& args) {
+                          const SolveArgs& args, const std::string& choice) {
   nlohmann::json out = SolveResultJson(game, result);
+  if (!choice.empty()) out["algorithm_choice"] = choice;
   out["file"] = args.file;
   out["game"] = game.symmetric() ? "preference" : "payoff";
   if (!game.symmetric()) out["m"] = game.num_actions(0);
@@ -121,9 +122,11 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
   command.add_option("FILE", args.file,
                      "Preference matrix (text: whitespace/comma separated, '#' comments; .json; .npy)")
       ->required();
-  command.add_option("--algo,-a", args.algorithm, "Solver (see 'nlhf algorithms')")
-      ->check(CLI::IsMember(AlgorithmNames()))
-      ->capture_default_str();
+  command.add_option("--algo,-a", args.algorithm,
+                     fmt::format("Solver (see 'nlhf algorithms'). Default: omwu below {} actions, pdhg from {} on "
+                                 "(the choice is printed); omwu when --eta or --param is given",
+                                 kDefaultPdhgActions, kDefaultPdhgActions))
+      ->check(CLI::IsMember(AlgorithmNames()));
   command.add_option("--eta,--step-size", args.step_size, "Step size η of iterative methods (default: the method's)");
   command.add_option("--param", args.parameters, "A method parameter NAME=VALUE (repeatable)");
   AddNonNegative(command, "--iters", args.max_iterations, "Maximum number of iterations");
@@ -170,13 +173,23 @@ int RunSolve(const SolveArgs& args) {
   if (!args.layout.empty()) options.layout = ParseLayout(args.layout);
   if (!args.reference.empty()) options.reference_log_policy = ReadLogPolicyFile(args.reference);
 
-  const SolveResult result = SolveWith(args.algorithm, game, options, ParseParameters(args));
+  // No --algo: chosen by size, and said; method parameters without --algo are OMWU's (its step size).
+  std::string algorithm = args.algorithm, choice;
+  if (algorithm.empty()) {
+    const bool parameters_given = args.step_size.has_value() || !args.parameters.empty();
+    const AlgorithmChoice chosen = parameters_given ? AlgorithmChoice{"omwu", "method parameters given without --algo"}
+                                                    : DefaultAlgorithm(game);
+    algorithm = chosen.name;
+    choice = fmt::format("{} ({})", chosen.name, chosen.why);
+  }
+  const SolveResult result = SolveWith(algorithm, game, options, ParseParameters(args, algorithm));
   if (!args.trace_path.empty()) {
     WriteFileAtomically(args.trace_path, FormatTraceCsv(result, &game));
   }
   if (args.common.json) {
-    PrintJson(ResultJson(game, result, loaded, args));
+    PrintJson(ResultJson(game, result, loaded, args, choice));
   } else {
+    if (!choice.empty()) std::cout << fmt::format("algorithm: {}\n", choice);
     PrintSummary(game, result, loaded, args);
   }
   return 0;

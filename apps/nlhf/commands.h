@@ -15,7 +15,7 @@ namespace nlhf::cli {
 struct SolveArgs {
   CommonArgs common;
   std::string file;
-  std::string algorithm = "omwu";
+  std::string algorithm;  // empty: DefaultAlgorithm, or omwu when method parameters are given
   std::optional<double> step_size;
   std::vector<std::string> parameters;  // KEY=VALUE
   std::int64_t max_iterations = 1000000;

@@ -60,6 +60,7 @@ ZeroSumGame MakeGame(const py::handle& matrix, bool payoff, bool symmetrize, std
 // What Python sees of a solve.
 struct Result {
   SolveResult result;
+  std::string algorithm_choice;  // why this algorithm, when none was named; empty otherwise
   bool symmetric = true;
   std::vector<std::string> responses;
 };
@@ -94,7 +95,7 @@ py::dict TraceDict(const SolveResult& result) {
   return trace;
 }
 
-Result Solve(const py::handle& matrix, const std::string& algorithm, std::optional<double> eta,
+Result Solve(const py::handle& matrix, const std::optional<std::string>& algo, std::optional<double> eta,
              const std::map<std::string, double>& params, std::int64_t iters, double tol, const py::object& init,
              std::uint64_t seed, bool polish, bool payoff, bool symmetrize, std::optional<double> symmetry_tol,
              std::int64_t trace_every, bool trace_policy, const py::object& reference,
@@ -117,6 +118,14 @@ Result Solve(const py::handle& matrix, const std::string& algorithm, std::option
   if (!reference.is_none()) options.reference_log_policy = ToPlayerVectors(reference, "reference (log-probabilities)");
   ParameterValues values(params.begin(), params.end());
   if (eta) values["step_size"] = *eta;
+  // As the command line: by size when no algorithm is named, OMWU when only its parameters are.
+  std::string algorithm = algo.value_or(""), choice;
+  if (!algo) {
+    const AlgorithmChoice chosen = values.empty() ? DefaultAlgorithm(game)
+                                                  : AlgorithmChoice{"omwu", "method parameters given without algo"};
+    algorithm = chosen.name;
+    choice = chosen.name + " (" + chosen.why + ")";
+  }
   Result out;
   out.symmetric = game.symmetric();
   out.responses = game.action_names(0);
@@ -124,6 +133,7 @@ Result Solve(const py::handle& matrix, const std::string& algorithm, std::option
     py::gil_scoped_release release;
     out.result = SolveWith(algorithm, game, options, values);
   }
+  out.algorithm_choice = choice;
   return out;
 }
 
@@ -221,6 +231,8 @@ static void BindResult(py::module_& m) {
       .def_property_readonly("converged", [](const Result& r) { return r.result.converged(); })
       .def_property_readonly("message", [](const Result& r) { return r.result.message; })
       .def_property_readonly("algorithm", [](const Result& r) { return r.result.algorithm; })
+      .def_property_readonly("algorithm_choice", [](const Result& r) { return r.algorithm_choice; },
+                             "Why this algorithm ran, when algo was not given (by size); empty otherwise.")
       .def_property_readonly("polished", [](const Result& r) { return r.result.polished; })
       .def_property_readonly("seconds", [](const Result& r) { return r.result.seconds; })
       .def_property_readonly("responses", [](const Result& r) { return r.responses; })
@@ -234,7 +246,7 @@ static void BindResult(py::module_& m) {
 
 // nlhf.solve.
 static void BindSolve(py::module_& m) {
-  m.def("solve", &nlhf::python::Solve, py::arg("P"), py::arg("algo") = "omwu", py::kw_only(),
+  m.def("solve", &nlhf::python::Solve, py::arg("P"), py::arg("algo") = py::none(), py::kw_only(),
         py::arg("eta") = py::none(), py::arg("params") = std::map<std::string, double>{},
         py::arg("iters") = 1000000, py::arg("tol") = 1e-9, py::arg("init") = "uniform", py::arg("seed") = 0,
         py::arg("polish") = true, py::arg("payoff") = false, py::arg("symmetrize") = false,
@@ -245,8 +257,9 @@ static void BindSolve(py::module_& m) {
 or of a general payoff matrix with payoff=True (the row player maximizes x^T A y).
 
 P: any 2-D NumPy array (float32/float64, C or Fortran order, any strides).
-algo: a name from nlhf.algorithms(): omwu (default), mwu, mwu-avg, sppo, nash-md, online-ipo, mmd, egpo,
-    prox, ogda, rm-plus, lp.
+algo: a name from nlhf.algorithms(): omwu, mwu, mwu-avg, sppo, nash-md, online-ipo, mmd, egpo, prox, ogda,
+    rm-plus, pdhg, lp. Default (None): omwu below 200 actions, pdhg from 200 on (Result.algorithm_choice
+    says why); omwu when eta or params are given.
 eta: step size (the method's default if None); params: other method parameters, e.g. {"beta": 0.1}.
 iters, tol: stop after iters iterations or when the duality gap is <= tol.
 init: "uniform", "random" (logits from seed), a path to a JSON file, or an array of log-probabilities.

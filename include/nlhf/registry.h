@@ -67,6 +67,18 @@ std::string FormatSpec(std::string_view name, const std::vector<std::pair<std::s
 // `given` completed with the payoff-scaled defaults of `game` (ParameterSpec::scales_with_payoff).
 ParameterValues ScaledDefaults(const AlgorithmSpec& algorithm, const ZeroSumGame& game, ParameterValues given);
 
+// The algorithm run when none is named (`nlhf solve`, Python's nlhf.solve): OMWU, the paper's method, on
+// games of fewer than kDefaultPdhgActions actions per player, where it certifies in milliseconds; restarted
+// PDHG finished on its support from that size on, where OMWU may need hundreds of thousands of
+// iterations (docs/benchmarks.md: random n = 300, 237,640 iterations against PDHG's 430). `why` says so,
+// for the output.
+inline constexpr int kDefaultPdhgActions = 200;
+struct AlgorithmChoice {
+  std::string name;
+  std::string why;
+};
+AlgorithmChoice DefaultAlgorithm(const ZeroSumGame& game);
+
 // FindAlgorithm + ScaledDefaults + ResolveParameters + solve, with the spec string in result.algorithm.
 SolveResult SolveWith(std::string_view algorithm_name,
                       const ZeroSumGame& game,

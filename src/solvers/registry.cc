@@ -298,6 +298,17 @@ std::string SpecString(const AlgorithmSpec& algorithm, const ParameterValues& va
   return FormatSpec(algorithm.name, ordered);
 }
 
+AlgorithmChoice DefaultAlgorithm(const ZeroSumGame& game) {
+  const int actions = std::max(game.num_actions(0), game.num_actions(game.num_players() - 1));
+  if (actions < kDefaultPdhgActions) {
+    return {"omwu", fmt::format("{} actions < {}: OMWU certifies games of this size in milliseconds", actions,
+                                kDefaultPdhgActions)};
+  }
+  return {"pdhg", fmt::format("{} actions >= {}: restarted PDHG, finished on its support, certifies where OMWU "
+                              "may need hundreds of thousands of iterations (--algo omwu to run OMWU)",
+                              actions, kDefaultPdhgActions)};
+}
+
 SolveResult SolveWith(std::string_view algorithm_name, const ZeroSumGame& game, const SolveOptions& options,
                       const ParameterValues& parameters) {
   const AlgorithmSpec& algorithm = FindAlgorithm(algorithm_name);

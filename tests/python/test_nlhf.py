@@ -194,3 +194,13 @@ def test_cli_and_python_solve_the_same_stated_game(tmp_path, dtype, noise):
     np.testing.assert_array_equal(result.policy, np.array(cli["policy"]))
     assert -cli["certificate_rounding_bound"] <= cli["duality_gap"] <= 1e-9
     assert 0 < cli["projection_max_change"] <= (1e-6 if dtype == np.float32 else 1e-9)
+
+
+def test_default_algorithm_is_chosen_by_size_as_on_the_command_line():
+    small = nlhf.solve(nlhf.generate("random", n=20, seed=1))
+    assert small.algorithm.startswith("omwu(") and "20 actions < 200" in small.algorithm_choice
+    big = nlhf.solve(nlhf.generate("random", n=200, seed=4))
+    assert big.algorithm.startswith("pdhg(") and big.converged and big.duality_gap <= 1e-9
+    assert nlhf.solve(nlhf.generate("random", n=200, seed=4), eta=1.0, iters=5).algorithm.startswith("omwu(")
+    named = nlhf.solve(nlhf.generate("random", n=20, seed=1), "pdhg")
+    assert named.algorithm.startswith("pdhg(") and named.algorithm_choice == ""
