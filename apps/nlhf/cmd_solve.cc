@@ -176,11 +176,9 @@ int RunSolve(const SolveArgs& args) {
   // No --algo: chosen by size, and said; method parameters without --algo are OMWU's (its step size).
   std::string algorithm = args.algorithm, choice;
   if (algorithm.empty()) {
-    const bool parameters_given = args.step_size.has_value() || !args.parameters.empty();
-    const AlgorithmChoice chosen = parameters_given ? AlgorithmChoice{"omwu", "method parameters given without --algo"}
-                                                    : DefaultAlgorithm(game);
+    const AlgorithmChoice chosen = DefaultAlgorithm(game, args.step_size.has_value() || !args.parameters.empty());
     algorithm = chosen.name;
-    choice = fmt::format("{} ({})", chosen.name, chosen.why);
+    choice = chosen.Describe();
   }
   const SolveResult result = SolveWith(algorithm, game, options, ParseParameters(args, algorithm));
   if (!args.trace_path.empty()) {

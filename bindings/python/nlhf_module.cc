@@ -121,10 +121,9 @@ Result Solve(const py::handle& matrix, const std::optional<std::string>& algo, s
   // As the command line: by size when no algorithm is named, OMWU when only its parameters are.
   std::string algorithm = algo.value_or(""), choice;
   if (!algo) {
-    const AlgorithmChoice chosen = values.empty() ? DefaultAlgorithm(game)
-                                                  : AlgorithmChoice{"omwu", "method parameters given without algo"};
+    const AlgorithmChoice chosen = DefaultAlgorithm(game, !values.empty());
     algorithm = chosen.name;
-    choice = chosen.name + " (" + chosen.why + ")";
+    choice = chosen.Describe();
   }
   Result out;
   out.symmetric = game.symmetric();

@@ -70,14 +70,18 @@ ParameterValues ScaledDefaults(const AlgorithmSpec& algorithm, const ZeroSumGame
 // The algorithm run when none is named (`nlhf solve`, Python's nlhf.solve): OMWU, the paper's method, on
 // games of fewer than kDefaultPdhgActions actions per player, where it certifies in milliseconds; restarted
 // PDHG finished on its support from that size on, where OMWU may need hundreds of thousands of
-// iterations (docs/benchmarks.md: random n = 300, 237,640 iterations against PDHG's 430). `why` says so,
-// for the output.
+// iterations (docs/benchmarks.md: random n = 300, 237,640 iterations against PDHG's 430); OMWU whatever
+// the size when method parameters are given without an algorithm (a step size is OMWU's). `why` says
+// so, for the output.
 inline constexpr int kDefaultPdhgActions = 200;
 struct AlgorithmChoice {
   std::string name;
   std::string why;
+
+  // "pdhg (300 actions >= 200: ...)", as the command line and Python report it.
+  std::string Describe() const { return name + " (" + why + ")"; }
 };
-AlgorithmChoice DefaultAlgorithm(const ZeroSumGame& game);
+AlgorithmChoice DefaultAlgorithm(const ZeroSumGame& game, bool parameters_given = false);
 
 // FindAlgorithm + ScaledDefaults + ResolveParameters + solve, with the spec string in result.algorithm.
 SolveResult SolveWith(std::string_view algorithm_name,

@@ -26,9 +26,8 @@ double DualityGap(const PreferenceGame& game, const Eigen::VectorXd& probabiliti
 
 double RegularizedDualityGap(const ZeroSumGame& game, const PlayerVectors& probabilities, double beta,
                              const PlayerVectors& reference_log_policy) {
-  PlayerVectors log_policy;
-  for (const Eigen::VectorXd& z : probabilities) log_policy.push_back(z.array().log());
-  return RegularizedDualityGapFromPayoffs(game.Payoffs(probabilities), log_policy, beta, reference_log_policy);
+  return RegularizedDualityGapFromPayoffs(game.Payoffs(probabilities), ToLogPolicy(probabilities), beta,
+                                          reference_log_policy);
 }
 
 double RegularizedDualityGapFromPayoffs(const PlayerVectors& payoffs, const PlayerVectors& log_policy, double beta,

@@ -1,15 +1,10 @@
 #include "nlhf/solvers/pdhg.h"
 
-#include <fmt/format.h>
-
-#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
 #include <utility>
-#include <vector>
 
-#include "nlhf/error.h"
 #include "nlhf/kernels/skew_operator.h"
 #include "solvers/iterate.h"
 
@@ -93,7 +88,7 @@ class PdhgIterate final : public internal::Iterate {
     anchor_ = current_;
     anchor_gap_ = current_.PairGap();
     ResetAverage();
-    Choose();
+    Choose(nullptr);
   }
 
   void Step() override {
@@ -107,17 +102,14 @@ class PdhgIterate final : public internal::Iterate {
     l1_change_ = (current_.x - previous.x).lpNorm<1>() + (symmetric_ ? 0.0 : (current_.y - previous.y).lpNorm<1>());
     ++iterations_;
     Accumulate(current_);
-    MaybeRestart();
-    Choose();
+    const Point average = Average();
+    const bool restarted = MaybeRestart(average);
+    Choose(restarted ? nullptr : &average);  // a restart empties the epoch
   }
 
   double gap() const override { return gap_; }
   bool finite() const override { return std::isfinite(current_.PairGap()); }
-  double min_log_probability() const override {
-    double smallest = std::log(current_.x.minCoeff());
-    if (!symmetric_) smallest = std::min(smallest, std::log(current_.y.minCoeff()));
-    return smallest;
-  }
+  double min_log_probability() const override { return std::log(MinEntry(Current())); }
   double l1_change() const override { return l1_change_; }
   // Finishing on the identified support is half of this method (the iterations find the support, the
   // corrected equalizer the exact answer), so polishing may spend as much as the iterations; its exact
@@ -128,16 +120,13 @@ class PdhgIterate final : public internal::Iterate {
     schedule.max_restricted_lp_actions = 200;
   }
   PlayerVectors returned_probabilities() const override { return returned_; }
-  PlayerVectors returned_log_policy() const override { return Logs(returned_); }
-  PlayerVectors current_log_policy() const override {
-    return Logs(symmetric_ ? PlayerVectors{current_.x} : PlayerVectors{current_.x, current_.y});
-  }
+  PlayerVectors returned_log_policy() const override { return ToLogPolicy(returned_); }
+  PlayerVectors current_log_policy() const override { return ToLogPolicy(Current()); }
 
  private:
-  static PlayerVectors Logs(const PlayerVectors& probabilities) {
-    PlayerVectors logs;
-    for (const Eigen::VectorXd& p : probabilities) logs.push_back(p.array().log());
-    return logs;
+  // The current iterate as the game's players see it: x alone in self-play.
+  PlayerVectors Current() const {
+    return symmetric_ ? PlayerVectors{current_.x} : PlayerVectors{current_.x, current_.y};
   }
 
   void Evaluate(Point& point) const {
@@ -164,9 +153,9 @@ class PdhgIterate final : public internal::Iterate {
     return {w * sum_.x, w * sum_.y, w * sum_.column_payoffs, w * sum_.row_payoffs};
   }
 
-  // PDLP's restart scheme on the plain duality gap; on restart, the primal weight update.
-  void MaybeRestart() {
-    const Point average = Average();
+  // PDLP's restart scheme on the plain duality gap; on restart, the primal weight update. Returns whether
+  // it restarted.
+  bool MaybeRestart(const Point& average) {
     const double average_gap = average.PairGap(), current_gap = current_.PairGap();
     const bool average_wins = average_gap < current_gap;
     const double candidate_gap = average_wins ? average_gap : current_gap;
@@ -174,7 +163,7 @@ class PdhgIterate final : public internal::Iterate {
                          (candidate_gap <= method_.necessary_decay * anchor_gap_ && candidate_gap > last_candidate_gap_) ||
                          static_cast<double>(epoch_length_) >= method_.artificial_restart * static_cast<double>(iterations_);
     last_candidate_gap_ = candidate_gap;
-    if (!restart) return;
+    if (!restart) return false;
     if (average_wins) current_ = average;
     const double dx = (current_.x - anchor_.x).norm(), dy = (current_.y - anchor_.y).norm();
     if (dx > 1e-10 && dy > 1e-10) {
@@ -185,38 +174,29 @@ class PdhgIterate final : public internal::Iterate {
     anchor_gap_ = candidate_gap;
     last_candidate_gap_ = std::numeric_limits<double>::infinity();
     ResetAverage();
+    return true;
   }
 
   // The answer: in self-play the policy among x, y, their epoch averages and midpoints whose gap
   // 2·max(Aπ) is smallest (Aπ = −Aᵀπ: both products serve); otherwise the better of the current pair and
-  // the average pair.
-  void Choose() {
-    std::vector<Point> points{current_};
-    if (epoch_length_ > 0) points.push_back(Average());
+  // the average pair. `average` is null when the epoch is empty.
+  void Choose(const Point* average) {
     gap_ = std::numeric_limits<double>::infinity();
-    for (const Point& p : points) {
+    const auto consider = [&](double gap, PlayerVectors policy) {
+      if (gap < gap_) {
+        gap_ = gap;
+        returned_ = std::move(policy);
+      }
+    };
+    for (const Point* p : {static_cast<const Point*>(&current_), average}) {
+      if (p == nullptr) continue;
       if (!symmetric_) {
-        if (p.PairGap() < gap_) {
-          gap_ = p.PairGap();
-          returned_ = {p.x, p.y};
-        }
+        consider(p->PairGap(), {p->x, p->y});
         continue;
       }
-      const Eigen::VectorXd x_payoffs = -p.column_payoffs;  // A x
-      const std::pair<const Eigen::VectorXd*, Eigen::VectorXd> candidates[] = {
-          {&p.x, x_payoffs}, {&p.y, p.row_payoffs}};
-      for (const auto& [policy, payoffs] : candidates) {
-        const double g = 2 * payoffs.maxCoeff();
-        if (g < gap_) {
-          gap_ = g;
-          returned_ = {*policy};
-        }
-      }
-      const double middle = (x_payoffs + p.row_payoffs).maxCoeff();  // 2·max(A (x + y)/2)
-      if (middle < gap_) {
-        gap_ = middle;
-        returned_ = {0.5 * (p.x + p.y)};
-      }
+      consider(-2 * p->column_payoffs.minCoeff(), {p->x});                              // A x = −Aᵀx
+      consider(2 * p->row_payoffs.maxCoeff(), {p->y});                                  // A y
+      consider((p->row_payoffs - p->column_payoffs).maxCoeff(), {0.5 * (p->x + p->y)});  // 2·max(A (x + y)/2)
     }
   }
 

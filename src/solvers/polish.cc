@@ -44,19 +44,19 @@ std::vector<std::vector<int>> SupportsAtLargestLogGaps(const Eigen::VectorXd& pr
   return supports;
 }
 
-// The strategy z on `own` (zero elsewhere, length `size`) that equalizes the payoffs M_{T,own} z = v·1
-// over the opponent's actions T = `opposing`, with Σz = 1, in the least-squares, minimum-norm sense.
-// `payoff` is oriented so that rows are the opponent's actions and columns this player's.
+// In a two-player game, the strategy z on `own` (zero elsewhere, length `size`) that equalizes the
+// payoffs M_{T,own} z = v·1 over the opponent's actions T = `opposing`, with Σz = 1 and the value v
+// unknown, in the least-squares, minimum-norm sense. `payoff` is oriented so that rows are the opponent's
+// actions and columns this player's. (Symmetric games, v = 0: CorrectedSymmetricEqualizer.)
 std::optional<Eigen::VectorXd> Equalizer(const Eigen::MatrixXd& payoff, const std::vector<int>& opposing,
-                                         const std::vector<int>& own, int size, bool value_is_zero) {
+                                         const std::vector<int>& own, int size) {
   const int rows = static_cast<int>(opposing.size());
   const int columns = static_cast<int>(own.size());
-  const int unknowns = columns + (value_is_zero ? 0 : 1);
-  Eigen::MatrixXd system = Eigen::MatrixXd::Zero(rows + 1, unknowns);
+  Eigen::MatrixXd system = Eigen::MatrixXd::Zero(rows + 1, columns + 1);
   Eigen::VectorXd rhs = Eigen::VectorXd::Zero(rows + 1);
   for (int r = 0; r < rows; ++r) {
     for (int c = 0; c < columns; ++c) system(r, c) = payoff(opposing[r], own[c]);
-    if (!value_is_zero) system(r, columns) = -1.0;  // − v
+    system(r, columns) = -1.0;  // − v
   }
   for (int c = 0; c < columns; ++c) system(rows, c) = 1.0;
   rhs[rows] = 1.0;
@@ -173,9 +173,9 @@ std::optional<PlayerVectors> EqualizerOnSupport(const ZeroSumGame& game, const P
     return PlayerVectors{*pi};
   }
   // The row player's x equalizes the columns T: (xᵀA)_T = v, i.e. rows T of Aᵀ.
-  auto x = Equalizer(game.payoff().transpose(), support[1], support[0], game.num_actions(0), false);
+  auto x = Equalizer(game.payoff().transpose(), support[1], support[0], game.num_actions(0));
   // The column player's y equalizes the rows S: (A y)_S = v.
-  auto y = Equalizer(game.payoff(), support[0], support[1], game.num_actions(1), false);
+  auto y = Equalizer(game.payoff(), support[0], support[1], game.num_actions(1));
   if (!x || !y) return std::nullopt;
   return PlayerVectors{*x, *y};
 }

@@ -298,7 +298,8 @@ std::string SpecString(const AlgorithmSpec& algorithm, const ParameterValues& va
   return FormatSpec(algorithm.name, ordered);
 }
 
-AlgorithmChoice DefaultAlgorithm(const ZeroSumGame& game) {
+AlgorithmChoice DefaultAlgorithm(const ZeroSumGame& game, bool parameters_given) {
+  if (parameters_given) return {"omwu", "method parameters given without an algorithm"};
   const int actions = std::max(game.num_actions(0), game.num_actions(game.num_players() - 1));
   if (actions < kDefaultPdhgActions) {
     return {"omwu", fmt::format("{} actions < {}: OMWU certifies games of this size in milliseconds", actions,
