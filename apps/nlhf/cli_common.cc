@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <iostream>
 
@@ -76,13 +78,36 @@ CLI::Validator NumberAtLeast(double bound, bool strict, const std::string& name)
 
 }  // namespace
 
+CLI::Validator WholeNumber(long double min, long double max) {
+  return CLI::Validator(
+      [=](std::string& input) -> std::string {
+        // long double holds every 64-bit integer exactly, so the range check below is exact.
+        long double value = 0;
+        const char* begin = input.c_str();
+        char* end = nullptr;
+        errno = 0;
+        value = std::strtold(begin, &end);
+        const bool number = end != begin && *end == '\0' && errno == 0 && std::isfinite(value);
+        if (!number || value != std::floor(value) || input.find_first_of("xXpP") != std::string::npos) {
+          return fmt::format("expected a whole number, got '{}'", input);
+        }
+        if (value < min || value > max) {
+          return fmt::format("must be a whole number from {:.0Lf} to {:.0Lf}, got {}", min, max, input);
+        }
+        input = fmt::format("{:.0Lf}", value);
+        return "";
+      },
+      "INT");
+}
+
 CLI::Validator Positive() { return NumberAtLeast(0, true, "POSITIVE"); }
 CLI::Validator NonNegative() { return NumberAtLeast(0, false, "NONNEGATIVE"); }
 
 void AddCommonFlags(CLI::App& command, CommonArgs& args, bool with_seed) {
   command.add_flag("--json", args.json, "Print exactly one JSON object on stdout instead of a summary");
   if (with_seed) {
-    command.add_option("--seed", args.seed, "Seed for every random choice (same seed, same numbers)")
+    RefuseOutOfRange<std::uint64_t>(
+        command.add_option("--seed", args.seed, "Seed for every random choice (same seed, same numbers)"))
         ->capture_default_str();
   }
 }

@@ -4,10 +4,13 @@
 
 #include <CLI/CLI.hpp>
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "nlhf/game.h"
@@ -28,14 +31,35 @@ void AddCommonFlags(CLI::App& command, CommonArgs& args, bool with_seed);
 CLI::Validator Positive();
 CLI::Validator NonNegative();
 
+// For integer flags: the text must be a whole number that the type holds, else an error that says so.
+// CLI11 (2.1) reads integers with strtoll, which clamps 99999999999999999999 to the type's maximum,
+// wraps -1 into 2^64 - 1 for unsigned types and reads 010 as octal; this transform replaces the text by
+// its plain decimal form first (and accepts 1e6 for a million).
+CLI::Validator WholeNumber(long double min, long double max);
+
+template <typename T> struct IntegerFlag { using type = T; };
+template <typename T> struct IntegerFlag<std::optional<T>> { using type = T; };
+
+// Adds WholeNumber to an option whose destination is an integer (or an optional integer).
+// `lowest` raises the type's minimum (1 for positive flags, 0 for non-negative ones).
+template <typename T>
+CLI::Option* RefuseOutOfRange(CLI::Option* option, long double lowest = -1e30L) {
+  using Value = typename IntegerFlag<T>::type;
+  if constexpr (std::is_integral_v<Value>) {
+    option->transform(WholeNumber(std::max(lowest, static_cast<long double>(std::numeric_limits<Value>::min())),
+                                  static_cast<long double>(std::numeric_limits<Value>::max())));
+  }
+  return option;
+}
+
 // A numeric option with that rule and its default shown in --help.
 template <typename T>
 CLI::Option* AddPositive(CLI::App& command, const std::string& name, T& value, const std::string& description) {
-  return command.add_option(name, value, description)->check(Positive())->capture_default_str();
+  return RefuseOutOfRange<T>(command.add_option(name, value, description), 1)->check(Positive())->capture_default_str();
 }
 template <typename T>
 CLI::Option* AddNonNegative(CLI::App& command, const std::string& name, T& value, const std::string& description) {
-  return command.add_option(name, value, description)->check(NonNegative())->capture_default_str();
+  return RefuseOutOfRange<T>(command.add_option(name, value, description), 0)->check(NonNegative())->capture_default_str();
 }
 
 struct LoadedGame {

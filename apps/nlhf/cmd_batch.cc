@@ -31,6 +31,7 @@ void SetupBatch(CLI::App& command, BatchArgs& args) {
 
 int RunBatch(const BatchArgs& args) {
   const auto start = std::chrono::steady_clock::now();
+  if (!args.out.empty()) CheckOutputFile("--out", args.out);
   const std::vector<BatchGame> games = ReadBatchFile(args.file);
   ParameterValues parameters;
   if (args.step_size) parameters["step_size"] = *args.step_size;

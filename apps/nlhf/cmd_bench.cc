@@ -10,7 +10,7 @@
 namespace nlhf::cli {
 
 void SetupBench(CLI::App& command, BenchArgs& args) {
-  command.add_option("--n", args.n, "Responses per game")->check(CLI::Range(2, 1 << 20))->capture_default_str();
+  RefuseOutOfRange<int>(command.add_option("--n", args.n, "Responses per game"))->check(CLI::Range(2, 1 << 20))->capture_default_str();
   AddPositive(command, "--iters", args.iterations, "OMWU iterations per game");
   command.add_option("--storage", args.storage, "f64 or f32")->check(CLI::IsMember(AllNames(kStorageNames)))->capture_default_str();
   command.add_option("--layout", args.layout, "dense or packed (default: packed from n = 512)")

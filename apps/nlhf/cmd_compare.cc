@@ -11,6 +11,7 @@
 #include "nlhf/generators.h"
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/gnuplot.h"
+#include "nlhf/io/output_folder.h"
 #include "nlhf/io/policy_file.h"
 #include "nlhf/io/trace_csv.h"
 
@@ -76,7 +77,7 @@ void SetupCompare(CLI::App& command, CompareArgs& args) {
   AddCommonFlags(command, args.common, false);
 }
 
-int RunCompare(const CompareArgs& args) {
+int RunCompare(const CompareArgs& args, const std::string& command_line) {
   if (args.file.empty() == args.generate.empty()) {
     throw InvalidArgument("compare: give either FILE or --generate KIND");
   }
@@ -95,6 +96,7 @@ int RunCompare(const CompareArgs& args) {
     throw InvalidArgument(fmt::format("compare: --seeds {} on one game from a uniform start repeats the same run; "
                                       "add --init random or use --generate", options.seeds));
   }
+  OutputFolder folder("--out", args.out, "summary.json");  // checked, and any older run kept, until the end
   if (ProgressWanted()) {
     options.progress = [](int done, int total, const std::string& what) {
       std::cerr << fmt::format("\r\033[K[{}/{}] {}", done, total, what) << (done == total ? "\n" : "") << std::flush;
@@ -113,21 +115,20 @@ int RunCompare(const CompareArgs& args) {
   const std::vector<MethodSummary> methods = RunComparison(game_for_seed, options);
 
   namespace fs = std::filesystem;
-  const fs::path out(args.out);
-  CreateOutputDirectory((out / "traces").string());
+  CreateOutputDirectory(folder.Path("traces"));
   for (const MethodSummary& m : methods) {
     for (size_t seed = 0; seed < m.runs.size(); ++seed) {
-      WriteFileAtomically((out / "traces" / fmt::format("{}_seed{}.csv", m.name, seed)).string(),
-                          FormatTraceCsv(m.runs[seed]));
+      WriteFileAtomically(folder.Path(fmt::format("traces/{}_seed{}.csv", m.name, seed)), FormatTraceCsv(m.runs[seed]));
     }
   }
-  WriteFileAtomically((out / "summary.json").string(), ComparisonSummaryJson(methods, options));
+  WriteFileAtomically(folder.Path("summary.json"), ComparisonSummaryJson(methods, options));
   const std::string subject = args.file.empty() ? fmt::format("{} games, n = {}", args.generate, args.n)
                                                 : fs::path(args.file).filename().string();
   PlotGapCurves(PlotCurves(methods),
                 {.title = fmt::format("{}: duality gap of each method's answer (median over {} seed{}, min-max band)", subject,
                                       options.seeds, options.seeds == 1 ? "" : "s")},
-                (out / "gap.png").string());
+                folder.Path("gap.png"));
+  folder.Commit(command_line);
 
   if (args.common.json) {
     std::cout << ComparisonSummaryJson(methods, options);

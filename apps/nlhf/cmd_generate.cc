@@ -52,6 +52,7 @@ int WriteJsonLines(const GenerateArgs& args) {
 }  // namespace
 
 int RunGenerate(const GenerateArgs& args) {
+  if (!args.out.empty()) CheckOutputFile("--out", args.out);
   if (args.count > 1) return WriteJsonLines(args);
   const GeneratedGame game =
       Generate({.kind = args.kind, .n = args.n, .seed = args.common.seed, .delta = args.delta});

@@ -83,6 +83,7 @@ void SetupRank(CLI::App& command, RankArgs& args) {
 }
 
 int RunRank(const RankArgs& args) {
+  if (!args.csv.empty()) CheckOutputFile("--csv", args.csv);
   ComparisonReadOptions read;
   read.format = args.format;
   read.context_column = args.context_column;
@@ -116,9 +117,11 @@ int RunRank(const RankArgs& args) {
     if (!ranking.never_compared.empty()) {
       std::vector<std::string> pairs;
       for (const auto& [a, b] : ranking.never_compared) pairs.push_back(a + " vs " + b);
-      std::cerr << fmt::format("nlhf: warning: {}{} pair(s) never compared, taken as P = 1/2: {}; --prior A adds "
+      if (pairs.size() > 10) pairs.resize(10);
+      std::cerr << fmt::format("nlhf: warning: {}{} pair(s) never compared, taken as P = 1/2: {}{}; --prior A adds "
                                "pseudo-counts\n", context.empty() ? "" : "context " + context + ": ",
-                               pairs.size(), fmt::join(pairs, ", "));
+                               ranking.never_compared_count, fmt::join(pairs, ", "),
+                               ranking.never_compared_count > 10 ? ", ..." : "");
     }
     if (args.common.json) {
       nlohmann::json entry = nlohmann::json::parse(RankingJson(ranking));

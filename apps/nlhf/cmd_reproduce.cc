@@ -12,7 +12,7 @@ namespace nlhf::cli {
 void SetupReproduce(CLI::App& command, ReproduceArgs& args) {
   command.add_flag("--quick", args.quick, "Fewer seeds and iterations (seconds; what the test suite runs)");
   command.add_option("--out", args.out, "Output folder")->capture_default_str();
-  command.add_option("--seeds", args.seeds, "Games per family (default 3 with --quick, else 10)")
+  RefuseOutOfRange<int>(command.add_option("--seeds", args.seeds, "Games per family (default 3 with --quick, else 10)"), 1)
       ->check(Positive());
 }
 

@@ -158,6 +158,7 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
 }
 
 int RunSolve(const SolveArgs& args) {
+  if (!args.trace_path.empty()) CheckOutputFile("--trace", args.trace_path);
   const LoadedGame loaded = LoadGame(args.file, args.game_file);
   const ZeroSumGame& game = loaded.game;
   SolveOptions options;

@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "nlhf/io/atomic_file.h"
 #include "nlhf/error.h"
 #include "nlhf/generators.h"
+#include "nlhf/io/gnuplot.h"
 #include "nlhf/neural/methods.h"
 #include "neural_plugin.h"
 
@@ -58,8 +60,8 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
                      "exact (the whole P is known) or sampled (Bernoulli(P[y][y′]) answers to queries)")
       ->check(CLI::IsMember({"exact", "sampled"}))
       ->capture_default_str();
-  command.add_option("--samples", args.samples,
-                     "Queries per context per payoff estimate, with --feedback sampled (default 100)")
+  RefuseOutOfRange<std::optional<int>>(command.add_option(
+      "--samples", args.samples, "Queries per context per payoff estimate, with --feedback sampled (default 100)"), 1)
       ->check(Positive());
   command.add_option("--device", args.device, "cpu, cuda or cuda:N (cuda needs a CUDA build of LibTorch)")
       ->capture_default_str();
@@ -77,8 +79,7 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
   CLI::Option* checkpoint = command.add_option("--checkpoint", args.checkpoint_directory,
                      "Directory for checkpoints (parameters, optimizer, iteration, previous payoffs, RNG, trace), "
                      "written atomically; always written at the end");
-  command.add_option("--checkpoint-every", args.checkpoint_every, "Also checkpoint every N iterations")
-      ->check(NonNegative())
+  AddNonNegative(command, "--checkpoint-every", args.checkpoint_every, "Also checkpoint every N iterations")
       ->needs(checkpoint)
       ->capture_default_str();
   command.add_option("--resume", args.resume_directory,
@@ -87,6 +88,13 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
 }
 
 int RunTrain(const TrainArgs& args) {
+  // Every output is checked before the run: a run of minutes must not fail at its last write.
+  if (!args.trace_path.empty()) CheckOutputFile("--trace", args.trace_path);
+  if (!args.plot_path.empty()) {
+    CheckOutputFile("--plot", args.plot_path);
+    CheckFigurePath(args.plot_path);
+  }
+  if (!args.checkpoint_directory.empty()) CheckOutputFolder("--checkpoint", args.checkpoint_directory);
   if (args.samples && args.feedback != "sampled") {
     throw InvalidArgument(fmt::format("--samples {} applies to --feedback sampled (this run has --feedback {})",
                                       *args.samples, args.feedback));

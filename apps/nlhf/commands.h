@@ -51,7 +51,7 @@ struct CompareArgs {
   std::string out = "nlhf-compare";
 };
 void SetupCompare(CLI::App& command, CompareArgs& args);
-int RunCompare(const CompareArgs& args);
+int RunCompare(const CompareArgs& args, const std::string& command_line);
 
 struct RankArgs {
   CommonArgs common;

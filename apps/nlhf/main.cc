@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
 
   const std::vector<Command> commands = {
       MakeCommand("solve", "Find a Nash equilibrium of a preference (or payoff) matrix", SetupSolve, RunSolve),
-      MakeCommand("compare", "Run several methods side by side: traces, summary, figure", SetupCompare, RunCompare),
+      MakeCommand("compare", "Run several methods side by side: traces, summary, figure", SetupCompare,
+                  [&](const CompareArgs& args) { return RunCompare(args, command_line); }),
       MakeCommand("rank", "Rank candidates from comparison data: Nash equilibrium and Bradley-Terry", SetupRank,
                   RunRank),
       MakeCommand("batch", "Solve many games (JSON Lines or EGPO text) in parallel, one result each", SetupBatch,

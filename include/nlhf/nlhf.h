@@ -14,6 +14,7 @@
 #include "nlhf/io/batch_file.h"
 #include "nlhf/io/gnuplot.h"
 #include "nlhf/io/matrix_file.h"
+#include "nlhf/io/output_folder.h"
 #include "nlhf/io/policy_file.h"
 #include "nlhf/io/result_json.h"
 #include "nlhf/io/trace_csv.h"

@@ -14,6 +14,7 @@
 #include "experiments/reproduce_figures.h"
 #include "nlhf/experiments/comparison.h"
 #include "nlhf/io/atomic_file.h"
+#include "nlhf/io/output_folder.h"
 
 namespace nlhf {
 namespace {
@@ -192,9 +193,9 @@ double FittedLinearRate(const std::vector<std::int64_t>& iterations, const std::
 
 ReproduceSummary Reproduce(const ReproduceOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  CreateOutputDirectory(options.out);
+  OutputFolder folder("--out", options.out, "report.md");  // the previous run stays whole until Commit
   ReproduceSummary summary;
-  const internal::FigureContext figures{.out = options.out,
+  const internal::FigureContext figures{.out = folder.Path(""),
                                         .quick = options.quick,
                                         .seeds = options.seeds > 0 ? options.seeds : (options.quick ? 3 : 10),
                                         .iterations = options.quick ? 30000 : 150000,
@@ -217,6 +218,7 @@ ReproduceSummary Reproduce(const ReproduceOptions& options) {
   });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   figures.Write("report.md", ReportBody(options, figures, measured, seconds) + verdicts);
+  folder.Commit(options.command_line);
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
 }

@@ -1,7 +1,11 @@
 #include "nlhf/io/atomic_file.h"
 
 #include <fmt/format.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
+
+#include <charconv>
 
 #include <cerrno>
 #include <cstdio>
@@ -15,6 +19,8 @@
 namespace nlhf {
 
 namespace {
+
+namespace fs = std::filesystem;
 
 // Writes, flushes and closes `file`; false with errno set on any failure (a full disk shows only at the
 // flush or the close).
@@ -30,23 +36,57 @@ bool WriteAndClose(std::FILE* file, std::string_view contents, bool sync) {
 
 }  // namespace
 
+fs::path ResolveOutputPath(const std::string& path) {
+  fs::path resolved(path);
+  // The kernel's own limit on links followed in one lookup (SYMLOOP_MAX is 40 on Linux).
+  for (int links = 0; links < 40; ++links) {
+    std::error_code error;
+    if (!fs::is_symlink(fs::symlink_status(resolved, error)) || error) return resolved;
+    const fs::path target = fs::read_symlink(resolved, error);
+    if (error) return resolved;
+    resolved = target.is_absolute() ? target : resolved.parent_path() / target;
+  }
+  throw InvalidArgument(fmt::format("cannot write '{}': too many levels of symbolic links", path));
+}
+
+bool IsSpecialFile(const std::string& path) {
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  return !error && fs::exists(status) && !fs::is_regular_file(status) && !fs::is_directory(status);
+}
+
+fs::path TemporaryPathBeside(const fs::path& target, std::string_view suffix) {
+  const std::string prefix = fmt::format(".{}.tmp.", target.filename().string());
+  const fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  std::error_code error;
+  for (fs::directory_iterator entry(folder, error), end; !error && entry != end; entry.increment(error)) {
+    const std::string name = entry->path().filename().string();
+    if (!name.starts_with(prefix) || !name.ends_with(suffix)) continue;
+    const std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+    pid_t pid = 0;
+    const auto [end_of_number, parse_error] = std::from_chars(digits.data(), digits.data() + digits.size(), pid);
+    if (parse_error != std::errc() || end_of_number != digits.data() + digits.size() || pid <= 0) continue;
+    if (pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH) {  // its writer no longer runs
+      std::error_code ignored;
+      fs::remove_all(entry->path(), ignored);
+    }
+  }
+  return target.parent_path() / fmt::format("{}{}{}", prefix, ::getpid(), suffix);
+}
+
 void WriteFileAtomically(const std::string& path, std::string_view contents) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
+  const fs::path target = ResolveOutputPath(path);
   // A device, pipe or terminal (/dev/stdout, a FIFO, /dev/full) cannot be replaced by a rename (and must
   // not be: renaming over /dev/full would replace the device): write to it directly, errors checked.
-  std::error_code status_error;
-  const fs::file_status status = fs::status(target, status_error);
-  if (!status_error && fs::exists(status) && !fs::is_regular_file(status) && !fs::is_directory(status)) {
-    std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (IsSpecialFile(target.string())) {
+    std::FILE* file = std::fopen(target.c_str(), "wb");
     if (file == nullptr || !WriteAndClose(file, contents, /*sync=*/false)) {
       throw InvalidArgument(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
     }
     return;
   }
   // The temporary file lives beside the target so that the rename stays within one file system.
-  const fs::path temporary =
-      target.parent_path() / fmt::format(".{}.tmp.{}", target.filename().string(), ::getpid());
+  const fs::path temporary = TemporaryPathBeside(target);
   std::FILE* file = std::fopen(temporary.c_str(), "wb");
   if (file == nullptr) {
     throw InvalidArgument(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
@@ -61,6 +101,52 @@ void WriteFileAtomically(const std::string& path, std::string_view contents) {
     std::remove(temporary.c_str());
     throw InvalidArgument(fmt::format("cannot write '{}': {}", path, std::strerror(rename_errno)));
   }
+}
+
+void CheckOutputFile(const std::string& flag, const std::string& path) {
+  const fs::path target = ResolveOutputPath(path);
+  std::error_code error;
+  if (fs::is_directory(target, error)) {
+    throw InvalidArgument(fmt::format("{} '{}': it is a folder; name a file", flag, path));
+  }
+  if (IsSpecialFile(target.string())) {
+    if (::access(target.c_str(), W_OK) != 0) {
+      throw InvalidArgument(fmt::format("{} '{}': cannot write: {}", flag, path, std::strerror(errno)));
+    }
+    return;
+  }
+  const fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  if (!fs::is_directory(folder, error)) {
+    throw InvalidArgument(fmt::format("{} '{}': the folder '{}' does not exist", flag, path, folder.string()));
+  }
+  // Trying is the only sure test: access() says yes to root on a read-only file system.
+  const fs::path probe = TemporaryPathBeside(target, ".probe");
+  const int descriptor = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (descriptor < 0) {
+    throw InvalidArgument(fmt::format("{} '{}': cannot write in '{}': {}", flag, path, folder.string(),
+                                      std::strerror(errno)));
+  }
+  ::close(descriptor);
+  ::unlink(probe.c_str());
+}
+
+void CheckOutputFolder(const std::string& flag, const std::string& path) {
+  const fs::path target = ResolveOutputPath(path);
+  std::error_code error;
+  fs::path existing = target;  // the nearest folder that exists: the new one is made below it
+  while (!existing.empty() && !fs::exists(existing, error)) existing = existing.parent_path();
+  if (existing.empty()) existing = ".";
+  if (!fs::is_directory(existing, error)) {
+    throw InvalidArgument(fmt::format("{} '{}': '{}' is a file, not a folder", flag, path, existing.string()));
+  }
+  const fs::path probe = TemporaryPathBeside(existing / "nlhf", ".probe");
+  const int descriptor = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (descriptor < 0) {
+    throw InvalidArgument(fmt::format("{} '{}': cannot write in '{}': {}", flag, path, existing.string(),
+                                      std::strerror(errno)));
+  }
+  ::close(descriptor);
+  ::unlink(probe.c_str());
 }
 
 void CreateOutputDirectory(const std::string& path) {

@@ -37,6 +37,14 @@ std::string ShellQuoted(const std::string& text) {
 
 }  // namespace
 
+void CheckFigurePath(const std::string& png_path) {
+  // The data and the script are written beside the figure: beside /dev/null they would become files in /dev.
+  if (IsSpecialFile(png_path)) {
+    throw InvalidArgument(fmt::format("cannot draw '{}': it is a device or pipe, and a figure is written with "
+                                      "its data and script beside it; name a regular file", png_path));
+  }
+}
+
 void RunGnuplot(const std::string& script_path, const std::string& output_path) {
   if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) {
     throw Unavailable("gnuplot is not installed: figures need Debian's gnuplot-nox (make deps installs it)");
@@ -56,12 +64,13 @@ void RunGnuplot(const std::string& script_path, const std::string& output_path) 
 }
 
 void RenderGnuplot(const std::string& script_body, const std::string& png_path) {
-  const fs::path png(png_path);
+  CheckFigurePath(png_path);
+  const fs::path png = ResolveOutputPath(png_path);
   const fs::path script = fs::path(png).replace_extension(".gp");
   WriteFileAtomically(script.string(),
                       fmt::format("# Made by nlhf. Redraw from this folder with: gnuplot -e \"set output '{}'\" {}\n{}",
                                   png.filename().string(), script.filename().string(), script_body));
-  const fs::path temporary = fs::path(png).replace_filename(fmt::format(".{}.tmp.{}.png", png.stem().string(), ::getpid()));
+  const fs::path temporary = TemporaryPathBeside(png, ".png");
   try {
     RunGnuplot(script.string(), fs::absolute(temporary).string());
   } catch (...) {
@@ -77,7 +86,8 @@ void RenderGnuplot(const std::string& script_body, const std::string& png_path) 
 }
 
 void PlotGapPanels(const std::vector<PlotPanel>& panels, const GapFigure& figure, const std::string& png_path) {
-  const fs::path png(png_path);
+  CheckFigurePath(png_path);
+  const fs::path png = ResolveOutputPath(png_path);
   const fs::path data = fs::path(png).replace_extension(".dat");
   std::string table;
   std::string body = fmt::format(

@@ -3,15 +3,22 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <c10/util/hash.h>
+
 #include <filesystem>
+#include <sstream>
 
 #include "nlhf/error.h"
+#include "nlhf/io/atomic_file.h"
 
 namespace nlhf::neural::internal {
 namespace {
 
 constexpr const char* kCheckpointFile = "checkpoint.pt";
 constexpr int kTraceColumns = 8;
+constexpr const char* kFormat = "nlhf-checkpoint-2";  // a SHA-1-sealed archive (version 1 had no checksum)
+
+std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 torch::Tensor TraceToTensor(const std::vector<TrainRecord>& trace) {
   torch::Tensor t = torch::empty({static_cast<int64_t>(trace.size()), kTraceColumns}, torch::kFloat64);
@@ -61,29 +68,50 @@ void WriteCheckpoint(const std::string& directory, const CheckpointState& state,
   archive.write("loss", torch::tensor(state.loss, torch::kFloat64));
   archive.write("rng", state.rng);
   archive.write("trace", TraceToTensor(state.trace));
+
+  // The archive goes in as one byte tensor beside its SHA-1, so that any change to any tensor after
+  // writing (an edited parameter, a flipped bit) is refused on resume instead of silently continuing
+  // from different numbers. c10::sha1 is LibTorch's own.
+  std::ostringstream payload_stream;
+  archive.save_to(payload_stream);
+  std::string payload = payload_stream.str();
+  torch::serialize::OutputArchive sealed;
+  sealed.write("format", c10::IValue(std::string(kFormat)));
+  sealed.write("sha1", c10::IValue(c10::sha1(payload).str()));
+  sealed.write("payload", torch::from_blob(payload.data(), {static_cast<int64_t>(payload.size())}, torch::kUInt8));
   const std::filesystem::path path = std::filesystem::path(directory) / kCheckpointFile;
-  const std::filesystem::path temporary = path.string() + fmt::format(".tmp{}", ::getpid());
-  archive.save_to(temporary.string());
+  const std::filesystem::path temporary = TemporaryPathBeside(path);
+  sealed.save_to(temporary.string());
   std::filesystem::rename(temporary, path);
 }
 
-CheckpointState ReadCheckpoint(const std::string& directory, const nlohmann::json& fingerprint,
-                               const torch::Device& device, torch::nn::Module& network,
-                               torch::optim::Optimizer& optimizer) {
-  const std::filesystem::path path = std::filesystem::path(directory) / kCheckpointFile;
-  if (!std::filesystem::exists(path)) {
-    throw InvalidArgument(fmt::format("--resume {}: no {} there", directory, kCheckpointFile));
+namespace {
+
+CheckpointState ReadSealedCheckpoint(const std::string& path, const std::string& directory,
+                                     const nlohmann::json& fingerprint, const torch::Device& device,
+                                     torch::nn::Module& network, torch::optim::Optimizer& optimizer) {
+  torch::serialize::InputArchive sealed;
+  sealed.load_from(path, torch::kCPU);
+  c10::IValue format, checksum;
+  torch::Tensor payload;
+  if (!sealed.try_read("format", format) || !format.isString() || format.toStringRef() != kFormat) {
+    throw ParseError(fmt::format("{}: not an nlhf checkpoint of this version (expected format {}); start the "
+                                 "run again without --resume", path, kFormat));
+  }
+  sealed.read("sha1", checksum);
+  sealed.read("payload", payload);
+  payload = payload.contiguous();
+  const std::string bytes(static_cast<const char*>(payload.data_ptr()), static_cast<size_t>(payload.numel()));
+  if (payload.scalar_type() != torch::kUInt8 || c10::sha1(bytes).str() != checksum.toStringRef()) {
+    throw ParseError(fmt::format("{}: the checksum does not match its contents: the checkpoint was changed or "
+                                 "damaged after nlhf wrote it; refusing to resume from it", path));
   }
   torch::serialize::InputArchive archive;
+  archive.load_from(bytes.data(), bytes.size(), device);
   CheckpointState state;
-  try {
-    archive.load_from(path.string(), device);
-    c10::IValue saved_fingerprint;
-    archive.read("fingerprint", saved_fingerprint);
-    state.fingerprint = nlohmann::json::parse(saved_fingerprint.toStringRef());
-  } catch (const std::exception&) {  // c10::Error from LibTorch, or JSON errors
-    throw ParseError(fmt::format("{}: not a readable nlhf checkpoint", path.string()));
-  }
+  c10::IValue saved_fingerprint;
+  archive.read("fingerprint", saved_fingerprint);
+  state.fingerprint = nlohmann::json::parse(saved_fingerprint.toStringRef());
   for (const auto& [key, value] : fingerprint.items()) {
     if (!state.fingerprint.contains(key) || state.fingerprint[key] != value) {
       throw InvalidArgument(fmt::format("--resume {}: the checkpoint was made with {} = {}, this run has {}; resume "
@@ -112,5 +140,24 @@ CheckpointState ReadCheckpoint(const std::string& directory, const nlohmann::jso
   state.trace = TensorToTrace(read("trace"));
   return state;
 }
+
+}  // namespace
+
+CheckpointState ReadCheckpoint(const std::string& directory, const nlohmann::json& fingerprint,
+                               const torch::Device& device, torch::nn::Module& network,
+                               torch::optim::Optimizer& optimizer) {
+  const std::filesystem::path path = std::filesystem::path(directory) / kCheckpointFile;
+  if (!std::filesystem::exists(path)) {
+    throw InvalidArgument(fmt::format("--resume {}: no {} there", directory, kCheckpointFile));
+  }
+  try {
+    return ReadSealedCheckpoint(path.string(), directory, fingerprint, device, network, optimizer);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& error) {  // c10::Error from LibTorch (a damaged archive), JSON errors
+    throw ParseError(fmt::format("{}: not a readable nlhf checkpoint ({})", path.string(), FirstLine(error.what())));
+  }
+}
+
 
 }  // namespace nlhf::neural::internal

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "nlhf/io/atomic_file.h"
 #include "nlhf/neural/methods.h"
 #include "nlhf/neural/trainer.h"
 #include "testing.h"
@@ -259,6 +260,41 @@ TEST(NeuralCheckpoint, RefusesToResumeWithOtherSettings) {
   TrainOptions past = Options("omwu", 5);
   past.resume_directory = directory;
   EXPECT_THROW_WITH(Train(games, past), InvalidArgument, "past --iters 5");
+  std::filesystem::remove_all(directory);
+}
+
+// A checkpoint whose tensors were changed after writing (one parameter edited and the archive saved
+// again, as a script would do) or whose bytes were damaged is refused, naming the file.
+TEST(NeuralCheckpoint, RefusesATamperedOrDamagedCheckpoint) {
+  const TrainingGames games = Planted(6, 1);
+  const std::string directory = TemporaryDirectory("tampered");
+  TrainOptions first = Options("omwu", 10);
+  first.checkpoint_directory = directory;
+  Train(games, first);
+  const std::string path = directory + "/checkpoint.pt";
+  TrainOptions resume = Options("omwu", 20);
+  resume.resume_directory = directory;
+
+  torch::serialize::InputArchive sealed;
+  sealed.load_from(path);
+  c10::IValue format, checksum;
+  torch::Tensor payload;
+  sealed.read("format", format);
+  sealed.read("sha1", checksum);
+  sealed.read("payload", payload);
+  torch::Tensor edited = payload.clone();
+  edited[edited.numel() / 2] = (edited[edited.numel() / 2].item<uint8_t>() + 1) % 256;
+  torch::serialize::OutputArchive resealed;
+  resealed.write("format", format);
+  resealed.write("sha1", checksum);
+  resealed.write("payload", edited);
+  resealed.save_to(path);
+  EXPECT_THROW_WITH(Train(games, resume), ParseError, path, "checksum does not match");
+
+  std::string bytes = ReadWholeFile(path);
+  bytes.resize(bytes.size() / 2);  // cut short, as by a full disk outside nlhf
+  WriteFileAtomically(path, bytes);
+  EXPECT_THROW_WITH(Train(games, resume), ParseError, path, "not a readable nlhf checkpoint");
   std::filesystem::remove_all(directory);
 }
 

@@ -1,4 +1,7 @@
+#include <Eigen/IterativeLinearSolvers>
+#include <Eigen/SparseCore>
 #include <cmath>
+#include <vector>
 
 #include "nlhf/ranking/rank.h"
 
@@ -7,15 +10,36 @@ namespace {
 
 constexpr double kRidge = 1e-6;
 
+// One compared pair a < b of the comparison graph: the likelihood only has terms where comparisons
+// exist, so the work and memory follow the comparisons actually made, not n².
+struct Edge {
+  Eigen::Index a = 0, b = 0;
+  double wins_a = 0, wins_b = 0;  // a's result against b, b's against a
+  double count = 0;               // comparisons between them (wins_a + wins_b)
+};
+
+std::vector<Edge> Edges(const PairwiseTable& table) {
+  std::vector<Edge> edges;
+  const Eigen::Index n = table.wins.rows();
+  for (Eigen::Index b = 0; b < n; ++b) {  // column-major: walk down columns
+    for (Eigen::Index a = 0; a < b; ++a) {
+      if (table.counts(a, b) > 0) edges.push_back({a, b, table.wins(a, b), table.wins(b, a), table.counts(a, b)});
+    }
+  }
+  return edges;
+}
+
+// log σ(x), without overflow for large |x|.
+double LogSigmoid(double x) { return x >= 0 ? -std::log1p(std::exp(-x)) : x - std::log1p(std::exp(x)); }
 double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
-// Penalized log-likelihood Σ_{a≠b} w_ab log σ(r_a − r_b) − (λ/2)‖r‖².
-double Objective(const PairwiseTable& table, const Eigen::VectorXd& r) {
+// Penalized log-likelihood Σ_edges [w_ab log σ(r_a − r_b) + w_ba log σ(r_b − r_a)] − (λ/2)‖r‖².
+double Objective(const std::vector<Edge>& edges, const Eigen::VectorXd& r) {
   double value = -0.5 * kRidge * r.squaredNorm();
-  for (Eigen::Index a = 0; a < r.size(); ++a) {
-    for (Eigen::Index b = 0; b < r.size(); ++b) {
-      if (a != b && table.wins(a, b) > 0) value += table.wins(a, b) * -std::log1p(std::exp(-(r[a] - r[b])));
-    }
+  for (const Edge& e : edges) {
+    const double d = r[e.a] - r[e.b];
+    if (e.wins_a > 0) value += e.wins_a * LogSigmoid(d);
+    if (e.wins_b > 0) value += e.wins_b * LogSigmoid(-d);
   }
   return value;
 }
@@ -24,32 +48,45 @@ double Objective(const PairwiseTable& table, const Eigen::VectorXd& r) {
 
 Eigen::VectorXd BradleyTerryLogStrengths(const PairwiseTable& table) {
   // Newton's method with backtracking on a concave objective; Hunter's MM iteration would also do, but
-  // converges linearly and needs the same guard where the MLE does not exist.
+  // converges linearly and needs the same guard where the MLE does not exist. The Newton system is the
+  // comparison graph's weighted Laplacian plus the ridge: sparse, solved by Eigen's conjugate gradient
+  // (Jacobi preconditioned), so thousands of sparsely compared candidates take seconds, not an n³ solve.
   const Eigen::Index n = table.wins.rows();
+  const std::vector<Edge> edges = Edges(table);
+  double total = 0;
+  for (const Edge& e : edges) total += e.count;
   Eigen::VectorXd r = Eigen::VectorXd::Zero(n);
-  double value = Objective(table, r);
+  double value = Objective(edges, r);
+  std::vector<Eigen::Triplet<double>> entries;
+  Eigen::SparseMatrix<double> curvature(n, n);  // −Hessian
+  Eigen::ConjugateGradient<Eigen::SparseMatrix<double>, Eigen::Lower | Eigen::Upper> solver;
+  solver.setTolerance(1e-13);
   for (int iteration = 0; iteration < 200; ++iteration) {
     Eigen::VectorXd gradient = -kRidge * r;
-    Eigen::MatrixXd curvature = kRidge * Eigen::MatrixXd::Identity(n, n);  // −Hessian
-    for (Eigen::Index a = 0; a < n; ++a) {
-      for (Eigen::Index b = 0; b < n; ++b) {
-        if (a == b || table.counts(a, b) == 0) continue;
-        const double s = Sigmoid(r[a] - r[b]);
-        gradient[a] += table.wins(a, b) - table.counts(a, b) * s;
-        const double h = table.counts(a, b) * s * (1 - s);
-        curvature(a, a) += h;
-        curvature(a, b) -= h;
-      }
+    entries.clear();
+    for (Eigen::Index a = 0; a < n; ++a) entries.emplace_back(a, a, kRidge);
+    for (const Edge& e : edges) {
+      const double s = Sigmoid(r[e.a] - r[e.b]);
+      gradient[e.a] += e.wins_a - e.count * s;
+      gradient[e.b] -= e.wins_a - e.count * s;
+      const double h = e.count * s * (1 - s);
+      entries.emplace_back(e.a, e.a, h);
+      entries.emplace_back(e.b, e.b, h);
+      entries.emplace_back(e.a, e.b, -h);
+      entries.emplace_back(e.b, e.a, -h);
     }
-    if (gradient.lpNorm<Eigen::Infinity>() < 1e-10 * (1.0 + table.counts.sum())) break;
-    const Eigen::VectorXd step = curvature.ldlt().solve(gradient);
+    if (gradient.lpNorm<Eigen::Infinity>() < 1e-10 * (1.0 + total)) break;
+    curvature.setFromTriplets(entries.begin(), entries.end());
+    solver.setMaxIterations(std::max<Eigen::Index>(1000, 4 * n));
+    solver.compute(curvature);
+    const Eigen::VectorXd step = solver.solve(gradient);
     double scale = 1.0;
     Eigen::VectorXd next = r + step;
-    double next_value = Objective(table, next);
+    double next_value = Objective(edges, next);
     while (next_value < value && scale > 1e-8) {
       scale *= 0.5;
       next = r + scale * step;
-      next_value = Objective(table, next);
+      next_value = Objective(edges, next);
     }
     if (next_value < value) break;
     r = next;
@@ -70,21 +107,36 @@ std::optional<int> CondorcetWinner(const Eigen::MatrixXd& preferences) {
 }
 
 std::vector<int> TopCycle(const Eigen::MatrixXd& preferences) {
+  // "a beats or ties b" (P >= 1/2) is complete, so its strongly connected components are totally ordered
+  // and the top one is the Smith set. A candidate of most such relations lies in it (each member of the
+  // top component relates to every outsider and to itself, an outsider to fewer), and the top component
+  // is everyone who reaches that candidate: one search, O(n²), where a transitive closure is O(n³).
   const Eigen::Index n = preferences.rows();
-  // reach(a, b): a beats or ties b, directly or through a chain (Floyd–Warshall closure).
-  std::vector<std::vector<bool>> reach(n, std::vector<bool>(n, false));
+  if (n == 0) return {};
+  Eigen::Index leader = 0, most = -1;
   for (Eigen::Index a = 0; a < n; ++a) {
-    for (Eigen::Index b = 0; b < n; ++b) reach[a][b] = a == b || preferences(a, b) >= 0.5;
+    const Eigen::Index relations = (preferences.row(a).array() >= 0.5).count();
+    if (relations > most) {
+      most = relations;
+      leader = a;
+    }
   }
-  for (Eigen::Index k = 0; k < n; ++k) {
+  std::vector<bool> reaches(static_cast<size_t>(n), false);
+  std::vector<Eigen::Index> frontier = {leader};
+  reaches[static_cast<size_t>(leader)] = true;
+  while (!frontier.empty()) {
+    const Eigen::Index b = frontier.back();
+    frontier.pop_back();
     for (Eigen::Index a = 0; a < n; ++a) {
-      if (!reach[a][k]) continue;
-      for (Eigen::Index b = 0; b < n; ++b) reach[a][b] = reach[a][b] || reach[k][b];
+      if (!reaches[static_cast<size_t>(a)] && preferences(a, b) >= 0.5) {
+        reaches[static_cast<size_t>(a)] = true;
+        frontier.push_back(a);
+      }
     }
   }
   std::vector<int> smith;
   for (Eigen::Index a = 0; a < n; ++a) {
-    if (std::all_of(reach[a].begin(), reach[a].end(), [](bool r) { return r; })) smith.push_back(static_cast<int>(a));
+    if (reaches[static_cast<size_t>(a)]) smith.push_back(static_cast<int>(a));
   }
   return smith;
 }

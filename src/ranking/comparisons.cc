@@ -22,14 +22,18 @@ PairwiseTable Tabulate(const ComparisonData& data, const std::vector<double>* dr
 }
 
 Eigen::MatrixXd PreferencesFromTable(const PairwiseTable& table, double prior,
-                                     std::vector<std::pair<int, int>>* never_compared) {
+                                     std::vector<std::pair<int, int>>* never_compared,
+                                     std::int64_t* never_compared_count, size_t max_listed) {
   const Eigen::Index n = table.wins.rows();
   Eigen::MatrixXd p = Eigen::MatrixXd::Constant(n, n, 0.5);
   for (Eigen::Index a = 0; a < n; ++a) {
     for (Eigen::Index b = a + 1; b < n; ++b) {
       const double total = table.counts(a, b) + 2 * prior;
       if (total <= 0) {
-        if (never_compared != nullptr) never_compared->emplace_back(static_cast<int>(a), static_cast<int>(b));
+        if (never_compared_count != nullptr) ++*never_compared_count;
+        if (never_compared != nullptr && never_compared->size() < max_listed) {
+          never_compared->emplace_back(static_cast<int>(a), static_cast<int>(b));
+        }
         continue;
       }
       p(a, b) = (table.wins(a, b) + prior) / total;

@@ -99,7 +99,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
   RankingResult result;
   const PairwiseTable table = TableFor(data, nullptr, options.context);
   std::vector<std::pair<int, int>> never;
-  result.preferences = data.preferences ? *data.preferences : PreferencesFromTable(table, options.prior, &never);
+  result.preferences = data.preferences ? *data.preferences : PreferencesFromTable(table, options.prior, &never, &result.never_compared_count, kListedNeverCompared);
   for (const auto& [a, b] : never) result.never_compared.emplace_back(data.candidates[a], data.candidates[b]);
 
   const Equilibrium equilibrium = SolveEquilibrium(result.preferences, options.gap_tolerance);

@@ -4,6 +4,7 @@
 
 #include "nlhf/error.h"
 #include "nlhf/metrics.h"
+#include "nlhf/random.h"
 #include "nlhf/ranking/readers.h"
 #include "nlhf/solvers/exact_lp.h"
 #include "testing.h"
@@ -88,6 +89,7 @@ TEST(Rank, NeverComparedPairsAreListedAndAPriorFillsThem) {
   const ComparisonData data = ReadComparisonFile(Fixture("battles.csv"), {.context_column = "question_id"});
   const RankingResult q1 = Rank(data, {.context = "q1"});
   EXPECT_EQ(q1.never_compared.size(), 2u);  // b–d and c–d
+  EXPECT_EQ(q1.never_compared_count, 2);
   const RankingResult with_prior = Rank(data, {.prior = 1, .context = "q1"});
   EXPECT_TRUE(with_prior.never_compared.empty());
   EXPECT_EQ(Contexts(data), (std::vector<std::string>{"q1", "q2", "q3"}));
@@ -149,6 +151,35 @@ TEST(Tournament, SmithSetOfACycleAboveADominatedCandidate) {
   p(2, 0) = 0.4;
   EXPECT_EQ(CondorcetWinner(p), 0);
   EXPECT_EQ(TopCycle(p), (std::vector<int>{0}));
+}
+
+// The Smith set by its definition, searched over every subset: the smallest non-empty set whose members
+// each beat (P > 1/2) every outsider. Random tournaments with ties (P = 1/2) and cycles.
+TEST(Tournament, SmithSetMatchesItsDefinitionOnRandomTournamentsWithTies) {
+  Rng rng(7);
+  const double levels[] = {0.2, 0.5, 0.8};
+  for (int trial = 0; trial < 200; ++trial) {
+    const int n = 2 + trial % 7;
+    Eigen::MatrixXd p = Eigen::MatrixXd::Constant(n, n, 0.5);
+    for (int a = 0; a < n; ++a) {
+      for (int b = a + 1; b < n; ++b) {
+        p(a, b) = levels[static_cast<int>(rng.Uniform() * 3) % 3];
+        p(b, a) = 1 - p(a, b);
+      }
+    }
+    std::vector<int> smallest;
+    for (unsigned mask = 1; mask < (1u << n); ++mask) {
+      std::vector<int> members;
+      bool dominant = true;
+      for (int a = 0; a < n; ++a) {
+        if (!(mask >> a & 1)) continue;
+        members.push_back(a);
+        for (int b = 0; b < n; ++b) dominant = dominant && ((mask >> b & 1) || p(a, b) > 0.5);
+      }
+      if (dominant && (smallest.empty() || members.size() < smallest.size())) smallest = members;
+    }
+    EXPECT_EQ(TopCycle(p), smallest) << p;
+  }
 }
 
 }  // namespace

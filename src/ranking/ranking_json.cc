@@ -28,6 +28,7 @@ std::string RankingJson(const RankingResult& r) {
       {"condorcet_winner", r.condorcet_winner ? nlohmann::json(*r.condorcet_winner) : nlohmann::json()},
       {"top_cycle", r.top_cycle},
       {"never_compared", never},
+      {"never_compared_count", r.never_compared_count},
       {"bootstrap", r.bootstrap}};
   return document.dump();
 }

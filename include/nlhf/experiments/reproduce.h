@@ -17,7 +17,7 @@
 namespace nlhf {
 
 struct ReproduceOptions {
-  std::string out = "nlhf-reproduce";  // folder for figures, CSVs and report.md
+  std::string out = "nlhf-reproduce";  // folder for figures, CSVs and report.md, replaced as a unit (io/output_folder.h)
   bool quick = false;                  // fewer seeds and iterations (seconds instead of a minute)
   int seeds = 0;                       // games per family; 0: 3 (quick) or 10
   std::string command_line;            // recorded in the report

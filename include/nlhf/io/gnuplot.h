@@ -40,6 +40,9 @@ void RenderGnuplot(const std::string& script_body, const std::string& png_path);
 // line per curve with its shaded band. Throws Unavailable when gnuplot is missing and Error when it fails.
 void PlotGapCurves(const std::vector<PlotCurve>& curves, const GapFigure& figure, const std::string& png_path);
 
+// Throws InvalidArgument when `png_path` names a device or pipe (a figure's data and script go beside it).
+void CheckFigurePath(const std::string& png_path);
+
 // Runs gnuplot on a script file (that sets no output itself), writing `output_path`; throws Unavailable
 // when gnuplot is missing and Error with gnuplot's message when it fails.
 void RunGnuplot(const std::string& script_path, const std::string& output_path);

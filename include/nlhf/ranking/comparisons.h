@@ -49,10 +49,13 @@ PairwiseTable Tabulate(const ComparisonData& data,
                        const std::string& context = "");
 
 // P[a][b] = (wins(a, b) + prior) / (counts(a, b) + 2·prior); pairs with no comparisons (and prior 0) get
-// 1/2 and are listed in `never_compared`. The diagonal is 1/2.
+// 1/2, are counted in `never_compared_count` and the first `max_listed` of them listed in `never_compared`.
+// The diagonal is 1/2.
 Eigen::MatrixXd PreferencesFromTable(const PairwiseTable& table,
                                      double prior,
-                                     std::vector<std::pair<int, int>>* never_compared);
+                                     std::vector<std::pair<int, int>>* never_compared,
+                                     std::int64_t* never_compared_count = nullptr,
+                                     size_t max_listed = 0);
 
 }  // namespace nlhf
 

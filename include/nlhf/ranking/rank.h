@@ -40,12 +40,17 @@ struct CandidateRanking {
   std::optional<double> support_frequency;  // fraction of resamples with the candidate in the NE support
 };
 
+inline constexpr int kListedNeverCompared = 20;
+
 struct RankingResult {
   std::vector<CandidateRanking> candidates;  // by NE probability, then P(beats NE), then BT rating
   double duality_gap = 0;                    // certificate of the equilibrium
   std::string solver;                        // how it was found, e.g. "omwu(step_size=1), polished"
   std::optional<std::string> condorcet_winner;
   std::vector<std::string> top_cycle;        // the Smith set
+  // Pairs with no comparison (taken as P = 1/2): how many, and the first kListedNeverCompared of them
+  // (a sparse set of 5,000 candidates has millions; listing them all would cost more than the ranking).
+  std::int64_t never_compared_count = 0;
   std::vector<std::pair<std::string, std::string>> never_compared;
   Eigen::MatrixXd preferences;               // the P that was solved
   int bootstrap = 0;
@@ -56,7 +61,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options);
 // The ranking as one JSON object, the form `nlhf rank --json` prints and `nlhf.rank` returns:
 // {"candidates": [{"name", "ne_probability", "beats_ne_probability", "bt_rating", "comparisons",
 // ["ne_interval", "bt_interval", "support_frequency"]}], "duality_gap", "solver", "condorcet_winner",
-// "top_cycle", "never_compared", "bootstrap"}; null where a value is absent or not finite.
+// "top_cycle", "never_compared" (at most kListedNeverCompared pairs), "never_compared_count", "bootstrap"}; null where a value is absent or not finite.
 std::string RankingJson(const RankingResult& ranking);
 
 // The distinct non-empty contexts of the units, in order of first appearance.
