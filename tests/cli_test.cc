@@ -321,8 +321,8 @@ TEST_F(Cli, BenchReportsTheMedianRunAndTheFloor) {
   EXPECT_LE(r["fastest_microseconds_per_iteration"].get<double>(), r["microseconds_per_iteration"].get<double>());
   EXPECT_LE(r["microseconds_per_iteration"].get<double>(), r["slowest_microseconds_per_iteration"].get<double>());
   EXPECT_GT(r["read_bandwidth_gb_per_second"].get<double>(), 0);
-  ExpectUsageError("bench --n 10 --repeat 0", {"--repeat", "must be > 0, got 0"});
-  ExpectUsageError("bench --n 10 --iters abc", {"--iters", "expected a number, got 'abc'"});
+  ExpectUsageError("bench --n 10 --repeat 0", {"--repeat", "must be a whole number from 1 to 2147483647, got 0"});
+  ExpectUsageError("bench --n 10 --iters abc", {"--iters", "expected a whole number, got 'abc'"});
   ExpectUsageError("solve x.txt --tol -1", {"--tol", "must be >= 0, got -1"});
   ExpectUsageError("solve x.txt --tol nan", {"--tol", "must be >= 0, got nan"});
   ExpectUsageError("bench --n 1", {"--n"});
@@ -398,8 +398,8 @@ TEST_F(Cli, BadInitFile) {
 }
 
 TEST_F(Cli, UnwritableOutputFailsCleanly) {
-  ExpectUsageError("solve " + Soccer() + " --trace no-such-dir/t.csv", {"cannot write 'no-such-dir/t.csv'"});
-  ExpectUsageError("generate rps --out no-such-dir/g.txt", {"cannot write"});
+  ExpectUsageError("solve " + Soccer() + " --trace no-such-dir/t.csv", {"--trace 'no-such-dir/t.csv'", "the folder 'no-such-dir' does not exist"});
+  ExpectUsageError("generate rps --out no-such-dir/g.txt", {"--out 'no-such-dir/g.txt'", "does not exist"});
 }
 
 }  // namespace

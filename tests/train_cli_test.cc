@@ -96,6 +96,21 @@ TEST_F(Cli, TrainRejectsBadInput) {
   ExpectUsageError("train --generate rps --iters 10 --resume ck", {"checkpoint.pt", "not a readable"});
 }
 
+// Outputs are checked before the run (a run of a hundred million iterations that would fail at its last
+// write fails at once instead), and sizes beyond the machine's memory are refused with the estimate.
+TEST_F(Cli, TrainChecksItsOutputsAndItsMemoryBeforeTheRun) {
+  const std::string long_run = "train --generate random --n 5 --iters 100000000 ";
+  ExpectUsageError(long_run + "--trace missing/t.csv", {"--trace 'missing/t.csv'", "does not exist"});
+  ExpectUsageError(long_run + "--plot missing/g.png", {"--plot 'missing/g.png'", "does not exist"});
+  Write("taken", "a file");
+  ExpectUsageError(long_run + "--checkpoint taken/ck", {"--checkpoint 'taken/ck'", "'taken' is a file"});
+  ExpectUsageError("train --generate random --n 5 --width 2000000000 --iters 1",
+                   {"--width 2000000000", "of memory", "available"});
+  ExpectUsageError("train --generate random --n 500 --contexts 100000 --iters 1", {"--contexts 100000", "of memory"});
+  ExpectUsageError("train --generate random --n 5 --iters 1 --samples 5000000000 --feedback sampled",
+                   {"--samples", "from 1 to 2147483647"});
+}
+
 // Sampled feedback gets its own default learning rate (0.01): with 1, the noisy payoff estimates made the
 // gap grow (0.21 -> 0.34 and 0.37 -> 0.83 on these games); with the default it falls well below its start.
 TEST_F(Cli, SampledFeedbackDefaultLearningRateLowersTheGap) {

@@ -8,6 +8,7 @@
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/matrix_file.h"
+#include "nlhf/resources.h"
 
 namespace nlhf::cli {
 
@@ -30,7 +31,8 @@ int WriteJsonLines(const GenerateArgs& args) {
   if (!args.out.ends_with(".jsonl") && !args.out.ends_with(".ndjson")) {
     throw InvalidArgument(fmt::format("--count {} writes JSON Lines: give --out FILE.jsonl", args.count));
   }
-  std::string text;
+  // Streamed: --count 1000000000 needs the disk it fills, not the memory.
+  AtomicFileWriter out(args.out);
   for (int k = 0; k < args.count; ++k) {
     const std::uint64_t seed = args.common.seed + static_cast<std::uint64_t>(k);
     const GeneratedGame game = Generate({.kind = args.kind, .n = args.n, .seed = seed, .delta = args.delta});
@@ -42,9 +44,14 @@ int WriteJsonLines(const GenerateArgs& args) {
       rows.push_back(std::vector<double>(game.matrix.row(i).begin(), game.matrix.row(i).end()));
     }
     line["preferences"] = rows;
-    text += line.dump() + "\n";
+    const std::string text = line.dump() + "\n";
+    if (k == 0) {
+      RequireDiskSpace(fmt::format("generate --count {}", args.count), args.out,
+                       static_cast<double>(text.size()) * args.count);
+    }
+    out.Write(text);
   }
-  WriteFileAtomically(args.out, text);
+  out.Commit();
   std::cerr << fmt::format("nlhf: wrote {} games to {}\n", args.count, args.out);
   return 0;
 }

@@ -22,7 +22,14 @@
 namespace {
 
 int Fail(int code, const std::string& message) {
-  std::cerr << "nlhf: error: " << message << "\n";
+  // The messages quote short excerpts; this bounds any that still quotes a whole field of a large file.
+  constexpr size_t kLongestMessage = 4000;
+  std::cerr << "nlhf: error: "
+            << (message.size() <= kLongestMessage
+                    ? message
+                    : fmt::format("{} [... {} more bytes of this message left out]", nlhf::Excerpt(message, kLongestMessage),
+                                  message.size() - kLongestMessage))
+            << "\n";
   return code;
 }
 

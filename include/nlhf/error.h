@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace nlhf {
 
@@ -32,6 +33,15 @@ class Unavailable : public Error {
  public:
   using Error::Error;
 };
+
+// At most `limit` bytes of `text` for quoting in a message ("abc..." when cut): a 5 MB field must not
+// become a 5 MB error message.
+inline std::string Excerpt(std::string_view text, size_t limit = 60) {
+  if (text.size() <= limit) return std::string(text);
+  size_t cut = limit - 3;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  return std::string(text.substr(0, cut)) + "...";
+}
 
 }  // namespace nlhf
 

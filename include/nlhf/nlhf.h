@@ -30,6 +30,7 @@
 #include "nlhf/ranking/rank.h"
 #include "nlhf/ranking/readers.h"
 #include "nlhf/registry.h"
+#include "nlhf/resources.h"
 #include "nlhf/solver.h"
 #include "nlhf/solvers/exact_lp.h"
 #include "nlhf/solvers/extragradient.h"

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string_view>
+#include <unordered_map>
 
 #include "nlhf/error.h"
 
@@ -23,6 +25,16 @@ std::vector<std::string> CheckedNames(std::vector<std::string> names, int n, con
   if (static_cast<int>(names.size()) != n) {
     throw InvalidArgument(fmt::format("{}: {} {} names for {} actions: give one name per action",
                                       path.empty() ? "<matrix>" : path, names.size(), what, n));
+  }
+  // A repeated name would make the printed equilibrium ambiguous (which "gpt-4" has probability 0.3?).
+  std::unordered_map<std::string_view, int> first_index;
+  for (int i = 0; i < n; ++i) {
+    const auto [it, inserted] = first_index.emplace(names[static_cast<size_t>(i)], i);
+    if (!inserted) {
+      const std::string name = Excerpt(names[static_cast<size_t>(i)]);
+      throw InvalidArgument(fmt::format("{}: {}s {} and {} are both named '{}': give each {} its own name",
+                                        path.empty() ? "<matrix>" : path, what, it->second + 1, i + 1, name, what));
+    }
   }
   return names;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nlhf/error.h"
+#include "nlhf/resources.h"
 #include "nlhf/experiments/comparison.h"
 #include "nlhf/random.h"
 #include "nlhf/solvers/fused_omwu.h"
@@ -69,6 +70,11 @@ BenchResult RunBench(const BenchOptions& options) {
                                       "n >= 2, iters >= 1, batch >= 1, repeat >= 1", options.n, options.iterations,
                                       options.batch, options.repeats));
   }
+  // The games' matrices (dense or packed, f64 or f32) plus a few vectors each.
+  const double n = options.n;
+  const double entries = options.layout == Layout::kPacked ? n * (n - 1) / 2 : n * n;
+  RequireMemory(fmt::format("bench --batch {} --n {}", options.batch, options.n),
+                options.batch * (entries * (options.storage == Storage::kF32 ? 4.0 : 8.0) + 16 * n * 8.0));
   std::vector<SkewOperator> operators;
   operators.reserve(options.batch);
   for (int b = 0; b < options.batch; ++b) {

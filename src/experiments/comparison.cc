@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nlhf/error.h"
+#include "nlhf/resources.h"
 
 namespace nlhf {
 namespace {
@@ -116,10 +117,16 @@ void SetMedians(const RunMeasurements& measurements, MethodSummary& summary) {
 std::vector<MethodSummary> RunComparison(const std::function<ZeroSumGame(int seed)>& game_for_seed,
                                          const ComparisonOptions& options) {
   const std::vector<Plan> plans = MakePlans(options);
-  std::vector<ZeroSumGame> games;
-  for (int seed = 0; seed < options.seeds; ++seed) games.push_back(game_for_seed(seed));
   const std::int64_t trace_interval =
       options.trace_interval > 0 ? options.trace_interval : std::max<std::int64_t>(1, options.iterations / 500);
+  std::vector<ZeroSumGame> games = {game_for_seed(0)};
+  // Held until the end: every seed's game and every run's trace (records, then their CSV text).
+  const double game_bytes = 16.0 * static_cast<double>(games[0].payoff().size() + 8 * games[0].payoff().rows());
+  const double records = static_cast<double>(std::min(options.iterations, options.iterations / trace_interval + 2));
+  RequireMemory(fmt::format("compare --seeds {} with {} method(s) and --iters {}", options.seeds, plans.size(),
+                            options.iterations),
+                options.seeds * (game_bytes + static_cast<double>(plans.size()) * records * 200.0));
+  for (int seed = 1; seed < options.seeds; ++seed) games.push_back(game_for_seed(seed));
 
   std::vector<MethodSummary> summaries;
   int done = 0;

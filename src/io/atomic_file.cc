@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "nlhf/error.h"
 
@@ -100,6 +101,37 @@ void WriteFileAtomically(const std::string& path, std::string_view contents) {
     const int rename_errno = errno;
     std::remove(temporary.c_str());
     throw InvalidArgument(fmt::format("cannot write '{}': {}", path, std::strerror(rename_errno)));
+  }
+}
+
+AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path), target_(ResolveOutputPath(path)) {
+  if (!IsSpecialFile(target_.string())) temporary_ = TemporaryPathBeside(target_);
+  file_ = std::fopen((temporary_.empty() ? target_ : temporary_).c_str(), "wb");
+  if (file_ == nullptr) throw InvalidArgument(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (file_ != nullptr) std::fclose(file_);
+  if (file_ != nullptr && !temporary_.empty()) std::remove(temporary_.c_str());
+}
+
+void AtomicFileWriter::Write(std::string_view text) {
+  if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) {
+    throw InvalidArgument(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
+  }
+}
+
+void AtomicFileWriter::Commit() {
+  std::FILE* file = std::exchange(file_, nullptr);
+  if (!WriteAndClose(file, "", /*sync=*/!temporary_.empty())) {
+    const int write_errno = errno;
+    if (!temporary_.empty()) std::remove(temporary_.c_str());
+    throw InvalidArgument(fmt::format("cannot write '{}': {}", path_, std::strerror(write_errno)));
+  }
+  if (!temporary_.empty() && std::rename(temporary_.c_str(), target_.c_str()) != 0) {
+    const int rename_errno = errno;
+    std::remove(temporary_.c_str());
+    throw InvalidArgument(fmt::format("cannot write '{}': {}", path_, std::strerror(rename_errno)));
   }
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "nlhf/error.h"
 
@@ -47,24 +48,53 @@ void ForEachStructuralByte(std::string_view text, const Visit& visit) {
   }
 }
 
-// nlohmann's parser keeps its own stack, but the library's recursive functions (dump, comparison, copies)
-// and ours would overflow the call stack on a document nested 100,000 levels deep: refuse it up front.
-void CheckNestingDepth(std::string_view text, const std::string& path, size_t first_line) {
-  int depth = 0;
-  ForEachStructuralByte(text, [&](size_t k) {
+// Two checks in one pass over the text, before nlohmann parses it:
+// - nesting: nlohmann's parser keeps its own stack, but the library's recursive functions (dump,
+//   comparison, copies) and ours would overflow the call stack on a document nested 100,000 levels deep;
+// - repeated keys: nlohmann keeps the last of {"payoff": false, "payoff": true} without a word, so a
+//   document that says two things would be read as one of them.
+// Keys are compared as written (an escaped spelling of the same key is not caught; no input needs one).
+void CheckStructure(std::string_view text, const std::string& path, size_t first_line) {
+  std::vector<std::vector<std::string_view>> keys;  // per open container: its keys so far (arrays: none)
+  std::vector<bool> is_object;
+  std::string_view last_string;
+  bool string_just_ended = false;
+  for (size_t k = 0; k < text.size(); ++k) {
     const char c = text[k];
+    if (c == '"') {  // a string: skip to its closing quote
+      const size_t begin = k;
+      for (++k; k < text.size() && text[k] != '"'; ++k) {
+        if (text[k] == '\\') ++k;
+      }
+      last_string = text.substr(begin, std::min(k + 1, text.size()) - begin);
+      string_just_ended = true;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+    if (c == ':' && string_just_ended && !is_object.empty() && is_object.back()) {
+      std::vector<std::string_view>& seen = keys.back();
+      if (std::find(seen.begin(), seen.end(), last_string) != seen.end()) {
+        const TextPosition at = PositionOf(text, static_cast<size_t>(last_string.data() - text.data()), first_line);
+        throw ParseError(fmt::format("{}:{}:{}: the key {} appears twice in one JSON object; say it once",
+                                     path, at.line, at.column, Excerpt(last_string)));
+      }
+      seen.push_back(last_string);
+    }
+    string_just_ended = false;
     if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) {
+      if (static_cast<int>(is_object.size()) + 1 > kMaxJsonDepth) {
         const TextPosition at = PositionOf(text, k, first_line);
         throw ParseError(fmt::format("{}:{}:{}: JSON nested deeper than {} levels (arrays and objects within one "
                                      "another); no nlhf input needs more than a few",
                                      path, at.line, at.column, kMaxJsonDepth));
       }
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
+      is_object.push_back(c == '{');
+      keys.emplace_back();
+    } else if ((c == ']' || c == '}') && !is_object.empty()) {
+      is_object.pop_back();
+      keys.pop_back();
     }
-    return true;
-  });
+  }
 }
 
 // The byte offset of the first number literal that does not fit a double (nlohmann reports only that
@@ -94,7 +124,7 @@ size_t FirstOverflowingNumber(std::string_view text) {
 }  // namespace
 
 nlohmann::json ParseJsonDocument(std::string_view text, const std::string& path, size_t first_line) {
-  CheckNestingDepth(text, path, first_line);
+  CheckStructure(text, path, first_line);
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& error) {
@@ -103,7 +133,8 @@ nlohmann::json ParseJsonDocument(std::string_view text, const std::string& path,
     std::string what = error.what();
     // Drop nlhf-irrelevant prefix "[json.exception.parse_error.101] parse error at line 1, column 2: ".
     if (const size_t colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
-    throw ParseError(fmt::format("{}:{}:{}: invalid JSON: {}", path, at.line, at.column, what));
+    // nlohmann quotes the last token it read, which may be a whole 5 MB string.
+    throw ParseError(fmt::format("{}:{}:{}: invalid JSON: {}", path, at.line, at.column, Excerpt(what, 200)));
   } catch (const nlohmann::json::out_of_range& error) {
     // 406: a number literal too large for a double (1e400).
     const size_t offset = FirstOverflowingNumber(text);
@@ -119,8 +150,7 @@ nlohmann::json ParseJsonDocument(std::string_view text, const std::string& path,
 
 void ThrowNotANumber(const nlohmann::json& value, const std::string& path, const std::string& where) {
   // The value is shown only when short: dumping a large object would flood the message.
-  std::string shown = value.is_primitive() ? value.dump() : (value.is_array() ? "[...]" : "{...}");
-  if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
+  const std::string shown = value.is_primitive() ? Excerpt(value.dump()) : (value.is_array() ? "[...]" : "{...}");
   throw ParseError(fmt::format("{}: {}: expected a number, got {} {}", path, where, value.type_name(), shown));
 }
 

@@ -53,7 +53,8 @@ OutputFolder::OutputFolder(std::string flag, const std::string& path, std::strin
           "name a new or empty folder", flag_, path_, kManifestFile));
     }
   }
-  CheckOutputFolder(flag_, target_.parent_path().string());
+  // The staging folder and the swap need the parent folder writable (the message names the user's path).
+  CheckOutputFolder(flag_, fs::exists(target_, error) ? target_.parent_path().string() : path_);
   fs::create_directories(target_.parent_path(), error);
   staging_ = TemporaryPathBeside(target_);  // also removes the staging folders of killed runs
   fs::create_directory(staging_, error);

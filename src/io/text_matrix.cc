@@ -75,7 +75,7 @@ MatrixFile ParseTextMatrix(std::string_view text, const std::string& path) {
     for (const Token& token : tokens) {
       if (!ParseDouble(token.text, value)) {
         throw ParseError(fmt::format("{}:{}:{}: '{}' is not a number", path, line_number, token.column,
-                                     token.text));
+                                     Excerpt(token.text)));
       }
       row.push_back(value);
     }

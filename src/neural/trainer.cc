@@ -11,6 +11,7 @@
 #include "nlhf/metrics.h"
 #include "nlhf/neural/methods.h"
 #include "nlhf/registry.h"
+#include "nlhf/resources.h"
 #include "neural/autograd_backend.h"
 #include "neural/checkpoint.h"
 #include "neural/fused_trainer.h"
@@ -297,8 +298,36 @@ std::string TrainOptions::Validate() const {
   return policy.Validate();
 }
 
+namespace {
+
+// Numbers the run holds at once: the parameters four times over (values, gradients, two optimizer
+// moments), the games, and per layer the activations and their gradients.
+double TrainingMemoryBytes(const TrainingGames& games, const TrainOptions& options) {
+  const double contexts = games.num_contexts(), n = games.num_responses();
+  const PolicyNetworkOptions& policy = options.policy;
+  double parameters = contexts * n, activations = contexts * n;
+  if (policy.kind != PolicyKind::kTabular) {
+    double fan_in = policy.kind == PolicyKind::kMlp ? policy.input_dimension : static_cast<double>(games.features.size(1));
+    parameters = 0;
+    for (int layer = 0; layer < policy.depth; ++layer) {
+      const double fan_out = layer + 1 == policy.depth ? n : policy.hidden_width;
+      parameters += (fan_in + 1) * fan_out;
+      activations += contexts * fan_out;
+      fan_in = fan_out;
+    }
+    if (policy.kind == PolicyKind::kMlp) parameters = contexts * (parameters + policy.input_dimension);
+  }
+  return 8.0 * (4 * parameters + 4 * activations + 2 * contexts * n * n);
+}
+
+}  // namespace
+
 TrainResult Train(const TrainingGames& games, const TrainOptions& options, const TrainCallback& callback) {
   if (const std::string problem = options.Validate(); !problem.empty()) throw InvalidArgument(problem);
+  RequireMemory(fmt::format("train: a {} policy (--width {}, --depth {}) over {} context(s) of n = {}",
+                            PolicyKindName(options.policy.kind), options.policy.hidden_width, options.policy.depth,
+                            games.num_contexts(), games.num_responses()),
+                TrainingMemoryBytes(games, options));
   try {
     TrainingRun run(games, options);
     return run.Run(callback);

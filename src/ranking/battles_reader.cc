@@ -48,7 +48,7 @@ ComparisonUnit Battle(const std::string& where, const std::string& a, const std:
   if (a == b) throw ParseError(fmt::format("{}: '{}' battles itself: model_a and model_b must differ", where, a));
   const std::optional<double> score_a = ScoreOfWinner(winner);
   if (!score_a) {
-    throw ParseError(fmt::format("{}: winner '{}' is not one of model_a, model_b, tie, tie (bothbad)", where, winner));
+    throw ParseError(fmt::format("{}: winner '{}' is not one of model_a, model_b, tie, tie (bothbad)", where, Excerpt(winner)));
   }
   if (!std::isfinite(weight) || weight < 0) {
     throw ParseError(fmt::format("{}: weight '{:g}' is not a finite number >= 0", where, weight));
@@ -118,7 +118,7 @@ ComparisonData ParseBattles(std::string_view text, const std::string& path, cons
         ok = false;
       }
       if (!ok) {
-        throw ParseError(fmt::format("{}: weight '{}' in column '{}' is not a number", where, w, options.weight_column));
+        throw ParseError(fmt::format("{}: weight '{}' in column '{}' is not a number", where, Excerpt(w), options.weight_column));
       }
     }
     ComparisonUnit unit = Battle(where, row.fields[column_a], row.fields[column_b], row.fields[column_winner], weight,

@@ -34,7 +34,7 @@ ComparisonData ParsePairwiseScores(std::string_view text, const std::string& pat
     double score = 0;
     if (!internal::ParseLooseNumber(row.fields[2], score)) {
       if (r == 0) continue;  // a header such as "a,b,score"
-      throw ParseError(fmt::format("{}:{}: score '{}' is not a number", path, row.line, row.fields[2]));
+      throw ParseError(fmt::format("{}:{}: score '{}' is not a number", path, row.line, Excerpt(row.fields[2])));
     }
     if (score < options.score_low || score > options.score_high) {
       throw ParseError(fmt::format("{}:{}: score {} is outside the score range [{}, {}] (set it with --score-range "

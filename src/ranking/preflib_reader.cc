@@ -56,7 +56,7 @@ std::vector<std::vector<long long>> ParseOrder(std::string_view order, const std
       if (comma == std::string_view::npos) comma = order.size();
       long long v = 0;
       if (!ParseInt(order.substr(i, comma - i), v)) {
-        throw ParseError(fmt::format("{}: '{}' is not an alternative number", where, Trim(order.substr(i, comma - i))));
+        throw ParseError(fmt::format("{}: '{}' is not an alternative number", where, Excerpt(Trim(order.substr(i, comma - i)))));
       }
       groups.push_back({v});
       i = comma;
@@ -109,14 +109,16 @@ PreflibFile ReadLines(std::string_view text, const std::string& path) {
         if (!ParseInt(key.substr(std::string_view("ALTERNATIVE NAME").size()), id)) {
           throw ParseError(fmt::format("{}: bad PrefLib header: '{}' has no alternative number", where, key));
         }
-        file.names[id] = std::string(value);
+        if (!file.names.emplace(id, std::string(value)).second) {
+          throw ParseError(fmt::format("{}: ALTERNATIVE NAME {} is given twice", where, id));
+        }
       }
       continue;
     }
     const size_t colon = line.find(':');
     long long count = 0;
     if (colon == std::string_view::npos || !ParseInt(line.substr(0, colon), count) || count < 0) {
-      throw ParseError(fmt::format("{}: expected 'count: order' (e.g. '3: 1,2,{{3,4}}'), got '{}'", where, line));
+      throw ParseError(fmt::format("{}: expected 'count: order' (e.g. '3: 1,2,{{3,4}}'), got '{}'", where, Excerpt(line)));
     }
     file.ballots.push_back({line_number, static_cast<double>(count), ParseOrder(line.substr(colon + 1), where)});
   }

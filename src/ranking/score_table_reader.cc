@@ -90,7 +90,7 @@ ComparisonData ParseScoreTable(std::string_view text, const std::string& path) {
       double v = 0;
       if (!internal::ParseLooseNumber(field, v)) {
         throw ParseError(fmt::format("{}:{}: field {} ('{}', candidate '{}') is not a number", path, row.line,
-                                     c + offset + 1, field, header[c]));
+                                     c + offset + 1, Excerpt(field), Excerpt(header[c])));
       }
       values[c] = v;
     }

@@ -6,6 +6,7 @@
 #ifndef NLHF_IO_ATOMIC_FILE_H_
 #define NLHF_IO_ATOMIC_FILE_H_
 
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -14,6 +15,25 @@ namespace nlhf {
 
 // Throws InvalidArgument naming the path and the system's reason when it cannot be written.
 void WriteFileAtomically(const std::string& path, std::string_view contents);
+
+// An output written in pieces, for outputs too large to hold in memory (generate --count): the same
+// guarantees as WriteFileAtomically (the target appears whole or not at all). Destroyed without Commit
+// (an exception on the way), it removes its temporary file.
+class AtomicFileWriter {
+ public:
+  explicit AtomicFileWriter(const std::string& path);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+  void Write(std::string_view text);  // InvalidArgument naming the path on a write error
+  void Commit();                      // flushes, syncs and renames into place
+
+ private:
+  std::string path_;
+  std::filesystem::path target_, temporary_;  // temporary_ empty when writing through a device or pipe
+  std::FILE* file_ = nullptr;
+};
 
 // The file an output path names once symbolic links are followed (relative links from their own folder);
 // `path` itself when it is no link. InvalidArgument for a loop of links.
