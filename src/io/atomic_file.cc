@@ -35,6 +35,19 @@ bool WriteAndClose(std::FILE* file, std::string_view contents, bool sync) {
   return ok;
 }
 
+// Throws unless a new file can be made in `folder` (for the output `path` of `flag`). Trying is the only
+// sure test: access() says yes to root on a read-only file system.
+void RequireNewFilesIn(const fs::path& folder, const std::string& flag, const std::string& path) {
+  const fs::path probe = TemporaryPathBeside(folder / "nlhf", ".probe");
+  const int descriptor = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (descriptor < 0) {
+    throw InvalidArgument(fmt::format("{} '{}': cannot write in '{}': {}", flag, path, folder.string(),
+                                      std::strerror(errno)));
+  }
+  ::close(descriptor);
+  ::unlink(probe.c_str());
+}
+
 }  // namespace
 
 fs::path ResolveOutputPath(const std::string& path) {
@@ -151,15 +164,7 @@ void CheckOutputFile(const std::string& flag, const std::string& path) {
   if (!fs::is_directory(folder, error)) {
     throw InvalidArgument(fmt::format("{} '{}': the folder '{}' does not exist", flag, path, folder.string()));
   }
-  // Trying is the only sure test: access() says yes to root on a read-only file system.
-  const fs::path probe = TemporaryPathBeside(target, ".probe");
-  const int descriptor = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (descriptor < 0) {
-    throw InvalidArgument(fmt::format("{} '{}': cannot write in '{}': {}", flag, path, folder.string(),
-                                      std::strerror(errno)));
-  }
-  ::close(descriptor);
-  ::unlink(probe.c_str());
+  RequireNewFilesIn(folder, flag, path);
 }
 
 void CheckOutputFolder(const std::string& flag, const std::string& path) {
@@ -171,14 +176,7 @@ void CheckOutputFolder(const std::string& flag, const std::string& path) {
   if (!fs::is_directory(existing, error)) {
     throw InvalidArgument(fmt::format("{} '{}': '{}' is a file, not a folder", flag, path, existing.string()));
   }
-  const fs::path probe = TemporaryPathBeside(existing / "nlhf", ".probe");
-  const int descriptor = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (descriptor < 0) {
-    throw InvalidArgument(fmt::format("{} '{}': cannot write in '{}': {}", flag, path, existing.string(),
-                                      std::strerror(errno)));
-  }
-  ::close(descriptor);
-  ::unlink(probe.c_str());
+  RequireNewFilesIn(existing, flag, path);
 }
 
 void CreateOutputDirectory(const std::string& path) {
