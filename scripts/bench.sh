@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: nlhf's OMWU iteration beside the hand-written NumPy and PyTorch loops (docs/benchmarks.md), measured in one run
-# on this machine, with the ratio to the memory-bandwidth floor; then the Google Benchmark suite.
+# on this machine, with the ratio to the memory-bandwidth floor; the exact solvers side by side (with HiGHS
+# where SciPy is installed); then the Google Benchmark suite.
 set -euo pipefail
 nlhf=${1:-build/nlhf}
 suite=${2:-build/bench/nlhf_benchmarks}
@@ -50,6 +51,25 @@ print(f"| {n} | {backend} | {us:.4g} | {loop:.4g} | {loop / us:.1f}x |")' "$n" "
     done
   done
 fi
+# The exact solvers on the same random preference games (seed 0), gaps recomputed from each answer; HiGHS
+# (SciPy's linprog) beside them where Debian's python3-scipy is installed (apt-get install python3-scipy).
+printf '\n| n | solver | seconds | recomputed gap |\n|---|---|---|---|\n'
+for n in 200 500 1000; do
+  EXACT_JSON=$("$nlhf" bench --exact --n "$n" --json) /usr/bin/python3 -c '
+import json, os
+r = json.loads(os.environ["EXACT_JSON"])
+n = r["n"]
+for s in r["solvers"]:
+    name, seconds, gap = s["algorithm"], s["median_seconds"], max(s["gaps"])
+    print(f"| {n} | nlhf {name} | {seconds:.3f} | {gap:.2e} |")'
+  if /usr/bin/python3 -c 'import scipy' 2> /dev/null; then
+    game=$(mktemp --suffix=.npy)
+    "$nlhf" generate random --n "$n" --seed 0 --out "$game" 2> /dev/null
+    read -r seconds gap < <(/usr/bin/python3 "$(dirname "$0")/bench_highs.py" "$game")
+    printf '| %s | HiGHS (scipy linprog) | %.3f | %s |\n' "$n" "$seconds" "$gap"
+    rm -f "$game"
+  fi
+done
 if [ -x "$suite" ]; then
   "$suite" --benchmark_min_time=0.2
 fi

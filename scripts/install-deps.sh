@@ -8,6 +8,7 @@ packages=(
   ccache                              # rebuilds of unchanged files (the Makefile uses it when present)
   libeigen3-dev                       # dense linear algebra
   libglpk-dev                         # exact LP reference solver
+  coinor-libclp-dev                   # second exact LP reference (dual simplex, barrier)
   libcli11-dev                        # command line
   nlohmann-json3-dev                  # JSON input/output
   libfmt-dev                          # formatting

@@ -2,6 +2,7 @@
 // machine's read bandwidth measured in the same run.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "commands.h"
@@ -17,10 +18,60 @@ void SetupBench(CLI::App& command, BenchArgs& args) {
       ->check(CLI::IsMember(AllNames(kLayoutNames)));
   AddPositive(command, "--batch", args.batch, "Independent games solved in parallel");
   AddPositive(command, "--repeat", args.repeats, "Timed runs of all the iterations; the median is reported");
+  command.add_flag("--exact", args.exact,
+                   "Time the exact solvers instead: each on the same random preference games, gaps recomputed");
+  command.add_option("--algos", args.algorithms, "With --exact: comma-separated solvers")->capture_default_str();
+  AddPositive(command, "--games", args.games, "With --exact: games (seeds seed, seed+1, ...)");
+  AddPositive(command, "--time-limit", args.time_limit, "With --exact: seconds per solve before it is stopped");
   AddCommonFlags(command, args.common, true);
 }
 
+namespace {
+
+int RunExactBenchCommand(const BenchArgs& args) {
+  ExactBenchOptions options;
+  options.n = args.n;
+  options.games = args.games;
+  options.algorithms.clear();
+  for (size_t start = 0; start <= args.algorithms.size();) {
+    const size_t comma = std::min(args.algorithms.find(',', start), args.algorithms.size());
+    if (comma > start) options.algorithms.push_back(args.algorithms.substr(start, comma - start));
+    start = comma + 1;
+  }
+  options.max_seconds_per_solve = args.time_limit;
+  options.seed = args.common.seed;
+  if (ProgressWanted()) options.progress = [](const std::string& what) { std::cerr << "\r\033[K" << what << std::flush; };
+  const std::vector<ExactBenchRow> rows = RunExactBench(options);
+  if (ProgressWanted()) std::cerr << "\r\033[K";
+  const auto median = [](std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    const size_t middle = values.size() / 2;
+    return values.size() % 2 == 1 ? values[middle] : 0.5 * (values[middle - 1] + values[middle]);
+  };
+  if (args.common.json) {
+    nlohmann::json solvers = nlohmann::json::array();
+    for (const ExactBenchRow& row : rows) {
+      solvers.push_back({{"algorithm", row.algorithm}, {"seconds", row.seconds}, {"gaps", row.gaps},
+                         {"median_seconds", median(row.seconds)}, {"certified", row.certified}});
+    }
+    PrintJson({{"n", options.n}, {"games", options.games}, {"gap_tolerance", options.gap_tolerance}, {"solvers", solvers}});
+    return 0;
+  }
+  std::cout << fmt::format("random preference games, n = {}, {} game{} (seeds from {}), gap tolerance {:g}; "
+                           "gaps recomputed from each answer\n", options.n, options.games,
+                           options.games == 1 ? "" : "s", options.seed, options.gap_tolerance);
+  std::cout << fmt::format("{:<12} {:>14} {:>12} {:>10}\n", "solver", "median seconds", "worst gap", "certified");
+  for (const ExactBenchRow& row : rows) {
+    std::cout << fmt::format("{:<12} {:>14.3f} {:>12.2e} {:>6}/{}\n", row.algorithm, median(row.seconds),
+                             *std::max_element(row.gaps.begin(), row.gaps.end()), row.certified, options.games);
+  }
+  return 0;
+}
+
+}  // namespace
+
 int RunBench(const BenchArgs& args) {
+  if (args.exact) return RunExactBenchCommand(args);
   BenchOptions options;
   options.n = args.n;
   options.iterations = args.iterations;

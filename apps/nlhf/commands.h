@@ -97,6 +97,10 @@ struct BenchArgs {
   std::string layout;
   int batch = 1;
   int repeats = 5;
+  bool exact = false;  // time the exact solvers instead of OMWU iterations
+  std::string algorithms = "pdhg,lp,clp,clp-barrier";
+  int games = 1;
+  double time_limit = 600;
 };
 void SetupBench(CLI::App& command, BenchArgs& args);
 int RunBench(const BenchArgs& args);

@@ -32,6 +32,7 @@
 #include "nlhf/registry.h"
 #include "nlhf/resources.h"
 #include "nlhf/solver.h"
+#include "nlhf/solvers/clp_lp.h"
 #include "nlhf/solvers/exact_lp.h"
 #include "nlhf/solvers/extragradient.h"
 #include "nlhf/solvers/fused_omwu.h"

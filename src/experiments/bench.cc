@@ -9,6 +9,9 @@
 #include <vector>
 
 #include "nlhf/error.h"
+#include "nlhf/generators.h"
+#include "nlhf/metrics.h"
+#include "nlhf/registry.h"
 #include "nlhf/resources.h"
 #include "nlhf/experiments/comparison.h"
 #include "nlhf/random.h"
@@ -62,6 +65,33 @@ double MeasureReadBandwidth() {
     best = std::max(best, static_cast<double>(count * sizeof(double)) / seconds / 1e9);
   }
   return best;
+}
+
+std::vector<ExactBenchRow> RunExactBench(const ExactBenchOptions& options) {
+  if (options.n < 2 || options.games < 1 || options.algorithms.empty()) {
+    throw InvalidArgument(fmt::format("bench --exact: n = {}, games = {}. Violated constraint: n >= 2, games >= 1, "
+                                      "at least one algorithm", options.n, options.games));
+  }
+  RequireMemory(fmt::format("bench --exact --n {}", options.n), 6.0 * 8.0 * options.n * options.n);
+  std::vector<ExactBenchRow> rows;
+  for (const std::string& name : options.algorithms) rows.push_back({.algorithm = FindAlgorithm(name).name});
+  for (int g = 0; g < options.games; ++g) {
+    const ZeroSumGame game = ZeroSumGame::FromPreferences(PreferenceGame(RandomPreferences(options.n, options.seed + g)));
+    for (ExactBenchRow& row : rows) {
+      if (options.progress) options.progress(fmt::format("{} on game {} of {}", row.algorithm, g + 1, options.games));
+      SolveOptions solve;
+      solve.gap_tolerance = options.gap_tolerance;
+      solve.max_time_in_seconds = options.max_seconds_per_solve;
+      const auto start = std::chrono::steady_clock::now();
+      const SolveResult result = SolveWith(row.algorithm, game, solve);
+      row.seconds.push_back(Seconds(start));
+      // Recomputed here from the answer, not taken from the solver's own report.
+      const double gap = DualityGap(game, result.policy);
+      row.gaps.push_back(gap);
+      row.certified += gap <= options.gap_tolerance ? 1 : 0;
+    }
+  }
+  return rows;
 }
 
 BenchResult RunBench(const BenchOptions& options) {

@@ -22,14 +22,15 @@ struct Equilibrium {
   std::string solver;
 };
 
-// OMWU finished on its settled support, certified to the tolerance; the exact LP if that did not get there.
+// The solver `nlhf solve` chooses by size (OMWU finished on its settled support below 200 candidates,
+// restarted PDHG from 200), certified to the tolerance; the exact LP if that did not get there.
 Equilibrium SolveEquilibrium(const Eigen::MatrixXd& preferences, double tolerance) {
   const ZeroSumGame game = ZeroSumGame::FromPreferences(PreferenceGame(preferences, {}, {.symmetry_tolerance = 1e-12}));
   SolveOptions options;
   options.gap_tolerance = tolerance;
   options.polish = true;
   options.max_iterations = 200000;
-  SolveResult result = SolveWith("omwu", game, options);
+  SolveResult result = SolveWith(DefaultAlgorithm(game).name, game, options);
   std::string solver = result.algorithm + (result.polished ? ", polished" : "");
   if (!result.converged()) {
     result = SolveWith("lp", game, options);

@@ -81,16 +81,17 @@ Eigen::VectorXd SolveMaximinLp(const Eigen::MatrixXd& payoff) {
   return Strategy(lp.get(), m);
 }
 
-SolveResult SolveExactLp(const ZeroSumGame& game, const SolveOptions& options) {
+SolveResult SolveByMaximinLps(const ZeroSumGame& game, const SolveOptions& options, const std::string& name,
+                              const MaximinSolver& maximin) {
   if (const std::string problem = options.Validate(); !problem.empty()) throw InvalidArgument(problem);
   const auto start = std::chrono::steady_clock::now();
   SolveResult result;
-  result.algorithm = "lp";
+  result.algorithm = name;
   result.iterations = 0;
   PlayerVectors policy;
   try {
-    policy.push_back(SolveMaximinLp(game.payoff()));
-    if (!game.symmetric()) policy.push_back(SolveMaximinLp(-game.payoff().transpose()));
+    policy.push_back(maximin(game.payoff()));
+    if (!game.symmetric()) policy.push_back(maximin(-game.payoff().transpose()));
   } catch (const Error& error) {
     result.termination = Termination::kNumericalFailure;
     result.message = error.what();
@@ -100,15 +101,18 @@ SolveResult SolveExactLp(const ZeroSumGame& game, const SolveOptions& options) {
   SetFinalProbabilities(game, policy, options.support_threshold, result);
   if (result.duality_gap <= options.gap_tolerance) {
     result.termination = Termination::kConverged;
-    result.message = fmt::format("simplex optimum, gap {:.3g} <= {:.3g}", result.duality_gap,
-                                 options.gap_tolerance);
+    result.message = fmt::format("LP optimum, gap {:.3g} <= {:.3g}", result.duality_gap, options.gap_tolerance);
   } else {
     result.termination = Termination::kNumericalFailure;
-    result.message = fmt::format("simplex optimum inaccurate in double precision: gap {:.3g} > {:.3g}",
+    result.message = fmt::format("LP optimum inaccurate in double precision: gap {:.3g} > {:.3g}",
                                  result.duality_gap, options.gap_tolerance);
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+SolveResult SolveExactLp(const ZeroSumGame& game, const SolveOptions& options) {
+  return SolveByMaximinLps(game, options, "lp", SolveMaximinLp);
 }
 
 }  // namespace nlhf

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "nlhf/error.h"
+#include "nlhf/solvers/clp_lp.h"
 #include "nlhf/solvers/exact_lp.h"
 #include "nlhf/solvers/extragradient.h"
 #include "nlhf/solvers/fused_omwu.h"
@@ -198,6 +199,22 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
         return SolvePdhg(game, PdhgOptions{.step_scale = v.at("step_scale")}, options);
       },
+  });
+  algorithms.push_back({
+      .name = "clp",
+      .summary = "exact Nash equilibrium as the same LP, COIN-OR CLP's dual simplex; a second reference",
+      .reference = "Forrest and Goldfarb, steepest-edge simplex algorithms (1992); COIN-OR CLP",
+      .parameters = {},
+      .solve = [](const ZeroSumGame& game, const SolveOptions& options,
+                  const Values&) { return SolveClpLp(game, ClpMethod::kDualSimplex, options); },
+  });
+  algorithms.push_back({
+      .name = "clp-barrier",
+      .summary = "exact Nash equilibrium as the same LP, CLP's interior point method with crossover",
+      .reference = "Mehrotra, on the implementation of a primal-dual interior point method (1992); COIN-OR CLP",
+      .parameters = {},
+      .solve = [](const ZeroSumGame& game, const SolveOptions& options,
+                  const Values&) { return SolveClpLp(game, ClpMethod::kBarrier, options); },
   });
   algorithms.push_back({
       .name = "lp",

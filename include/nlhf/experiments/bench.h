@@ -4,6 +4,9 @@
 #define NLHF_EXPERIMENTS_BENCH_H_
 
 #include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
 
 #include "nlhf/kernels/skew_operator.h"
 
@@ -39,6 +42,27 @@ SkewOperator RandomSkewOperator(int n, std::uint64_t seed, Storage storage, Layo
 double MeasureReadBandwidth();
 
 BenchResult RunBench(const BenchOptions& options);
+
+// `nlhf bench --exact`: the exact solvers side by side on the same random preference games (the EGPO
+// generator, seeds seed, seed + 1, ...), each game given to every solver in turn, the gap of each answer
+// recomputed from its policy in the original game.
+struct ExactBenchOptions {
+  int n = 500;
+  int games = 1;
+  std::vector<std::string> algorithms = {"pdhg", "lp", "clp", "clp-barrier"};
+  double gap_tolerance = 1e-9;
+  double max_seconds_per_solve = 600;  // a solver past this stops and is reported unfinished
+  std::uint64_t seed = 0;
+  std::function<void(const std::string&)> progress;  // "pdhg on game 1 of 3"
+};
+
+struct ExactBenchRow {
+  std::string algorithm;
+  std::vector<double> seconds, gaps;  // per game
+  int certified = 0;                  // games whose recomputed gap is <= the tolerance
+};
+
+std::vector<ExactBenchRow> RunExactBench(const ExactBenchOptions& options);
 
 }  // namespace nlhf
 

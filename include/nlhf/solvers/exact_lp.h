@@ -8,9 +8,21 @@
 #ifndef NLHF_SOLVERS_EXACT_LP_H_
 #define NLHF_SOLVERS_EXACT_LP_H_
 
+#include <functional>
+#include <string>
+
 #include "nlhf/solver.h"
 
 namespace nlhf {
+
+// A maximin LP solver: the row player's maximin strategy of a payoff matrix; throws Error when it fails.
+using MaximinSolver = std::function<Eigen::VectorXd(const Eigen::MatrixXd& payoff)>;
+
+// Solves `game` with `maximin` (once for a symmetric game, once per player otherwise) and certifies the
+// answer: kConverged when the recomputed gap is <= options.gap_tolerance, kNumericalFailure otherwise or
+// when the LP solver fails (its message kept). `name` is the result's algorithm.
+SolveResult SolveByMaximinLps(const ZeroSumGame& game, const SolveOptions& options, const std::string& name,
+                              const MaximinSolver& maximin);
 
 // The maximin strategy of the row player of `payoff` (probabilities, summing to one).
 Eigen::VectorXd SolveMaximinLp(const Eigen::MatrixXd& payoff);
