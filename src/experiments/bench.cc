@@ -82,6 +82,7 @@ std::vector<ExactBenchRow> RunExactBench(const ExactBenchOptions& options) {
       SolveOptions solve;
       solve.gap_tolerance = options.gap_tolerance;
       solve.max_time_in_seconds = options.max_seconds_per_solve;
+      solve.polish = true;  // as `nlhf solve` runs them (the LP solvers ignore it)
       const auto start = std::chrono::steady_clock::now();
       const SolveResult result = SolveWith(row.algorithm, game, solve);
       row.seconds.push_back(Seconds(start));

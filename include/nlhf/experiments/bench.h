@@ -45,7 +45,7 @@ BenchResult RunBench(const BenchOptions& options);
 
 // `nlhf bench --exact`: the exact solvers side by side on the same random preference games (the EGPO
 // generator, seeds seed, seed + 1, ...), each game given to every solver in turn, the gap of each answer
-// recomputed from its policy in the original game.
+// recomputed from its policy in the original game. Polishing is on, as in `nlhf solve`.
 struct ExactBenchOptions {
   int n = 500;
   int games = 1;
