@@ -65,13 +65,20 @@ TEST_F(Cli, DefaultsCertifyEveryBriefInstance) {
 }
 
 // Without --algo the algorithm is chosen by size and the choice is printed: OMWU below
-// kDefaultPdhgActions actions, PDHG from there on (certified, where OMWU may take minutes); --eta alone
-// means OMWU; --algo always wins.
+// kDefaultLpActions actions, GLPK below kDefaultPdhgActions, PDHG from there on (certified, where OMWU may
+// take minutes); --eta alone means OMWU; --algo always wins.
 TEST_F(Cli, DefaultAlgorithmIsChosenBySizeAndSaid) {
   const CommandRun small = Nlhf("solve " + Soccer() + " --json");
   ASSERT_EQ(small.exit_code, 0) << small.err;
   EXPECT_THAT(small.Json()["algorithm"].get<std::string>(), HasSubstr("omwu("));
   EXPECT_THAT(small.Json()["algorithm_choice"].get<std::string>(), HasSubstr("10 actions < 200"));
+
+  ASSERT_EQ(Nlhf(fmt::format("generate random --n {} --seed 4 --out middle.npy", kDefaultLpActions)).exit_code, 0);
+  const CommandRun middle = Nlhf("solve middle.npy --json");
+  ASSERT_EQ(middle.exit_code, 0) << middle.err;
+  EXPECT_EQ(middle.Json()["algorithm"], "lp()");
+  EXPECT_THAT(middle.Json()["algorithm_choice"].get<std::string>(), HasSubstr("GLPK"));
+  EXPECT_TRUE(middle.Json()["converged"].get<bool>()) << middle.out;
 
   ASSERT_EQ(Nlhf(fmt::format("generate random --n {} --seed 4 --out big.npy", kDefaultPdhgActions)).exit_code, 0);
   const CommandRun big = Nlhf("solve big.npy --json");

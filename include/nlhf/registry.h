@@ -67,13 +67,16 @@ std::string FormatSpec(std::string_view name, const std::vector<std::pair<std::s
 // `given` completed with the payoff-scaled defaults of `game` (ParameterSpec::scales_with_payoff).
 ParameterValues ScaledDefaults(const AlgorithmSpec& algorithm, const ZeroSumGame& game, ParameterValues given);
 
-// The algorithm run when none is named (`nlhf solve`, Python's nlhf.solve): OMWU, the paper's method, on
-// games of fewer than kDefaultPdhgActions actions per player, where it certifies in milliseconds; restarted
-// PDHG finished on its support from that size on, where OMWU may need hundreds of thousands of
-// iterations (docs/benchmarks.md: random n = 300, 237,640 iterations against PDHG's 430); OMWU whatever
-// the size when method parameters are given without an algorithm (a step size is OMWU's). `why` says
-// so, for the output.
-inline constexpr int kDefaultPdhgActions = 200;
+// The algorithm run when none is named (`nlhf solve`, `nlhf rank`, Python's nlhf.solve): OMWU, the
+// paper's method, on games of fewer than kDefaultLpActions actions per player, where it certifies in
+// milliseconds; from there GLPK's simplex, which certifies random games of 200–400 actions 3–10× faster
+// than PDHG (docs/benchmarks.md, `nlhf bench --exact --games 5`: 0.03–0.46 s against 0.09–1.8 s), while
+// OMWU may need hundreds of thousands of iterations (random n = 300: 237,640); restarted PDHG finished on
+// its support from kDefaultPdhgActions on, where the simplex method's time grows fastest (n = 600: 0.8–2.1 s
+// against 1.7–2.2 s; n = 1,000: 1.8–12 s against 13 s). OMWU whatever the size when method parameters are
+// given without an algorithm (a step size is OMWU's). `why` says so, for the output.
+inline constexpr int kDefaultLpActions = 200;
+inline constexpr int kDefaultPdhgActions = 500;
 struct AlgorithmChoice {
   std::string name;
   std::string why;

@@ -318,9 +318,13 @@ std::string SpecString(const AlgorithmSpec& algorithm, const ParameterValues& va
 AlgorithmChoice DefaultAlgorithm(const ZeroSumGame& game, bool parameters_given) {
   if (parameters_given) return {"omwu", "method parameters given without an algorithm"};
   const int actions = std::max(game.num_actions(0), game.num_actions(game.num_players() - 1));
-  if (actions < kDefaultPdhgActions) {
+  if (actions < kDefaultLpActions) {
     return {"omwu", fmt::format("{} actions < {}: OMWU certifies games of this size in milliseconds", actions,
-                                kDefaultPdhgActions)};
+                                kDefaultLpActions)};
+  }
+  if (actions < kDefaultPdhgActions) {
+    return {"lp", fmt::format("{} actions in [{}, {}): GLPK's simplex certifies games of this size fastest "
+                              "(--algo omwu to run OMWU)", actions, kDefaultLpActions, kDefaultPdhgActions)};
   }
   return {"pdhg", fmt::format("{} actions >= {}: restarted PDHG, finished on its support, certifies where OMWU "
                               "may need hundreds of thousands of iterations (--algo omwu to run OMWU)",
