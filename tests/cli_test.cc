@@ -98,6 +98,21 @@ TEST_F(Cli, DefaultAlgorithmIsChosenBySizeAndSaid) {
   EXPECT_FALSE(named.Json().contains("algorithm_choice"));
 }
 
+// On a terminal (util-linux's `script` gives the command one), a solve running past a second shows its
+// iteration and gap on stderr; stdout keeps only the answer.
+TEST_F(Cli, ALongSolveShowsItsProgressOnATerminal) {
+  if (std::system("command -v script > /dev/null 2>&1") != 0) GTEST_SKIP() << "no util-linux script here";
+  ASSERT_EQ(Nlhf("generate random --n 300 --seed 2 --out g.npy").exit_code, 0);
+  const std::string command = fmt::format(
+      "cd '{}' && script -qec \"'{}' solve g.npy --algo omwu --no-polish --iters 60000 --json > out.json\" "
+      "/dev/null > terminal.txt", dir_.string(), NLHF_CLI_PATH);
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  const std::string terminal = ReadWholeFile((dir_ / "terminal.txt").string());
+  EXPECT_THAT(terminal, HasSubstr("omwu: iteration"));
+  EXPECT_THAT(terminal, HasSubstr(", gap "));
+  EXPECT_EQ(nlohmann::json::parse(ReadWholeFile((dir_ / "out.json").string()))["iterations"], 60000);
+}
+
 TEST_F(Cli, GenerateWritesEachFormatThatSolveReads) {
   for (const char* name : {"g.txt", "g.json", "g.npy", "g.csv"}) {
     ASSERT_EQ(Nlhf(fmt::format("generate random --n 6 --seed 2 --out {}", name)).exit_code, 0) << name;

@@ -1,6 +1,8 @@
 // nlhf solve FILE: a Nash equilibrium with its certificate.
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include <cmath>
 #include <iostream>
 
@@ -181,7 +183,26 @@ int RunSolve(const SolveArgs& args) {
     algorithm = chosen.name;
     choice = chosen.Describe();
   }
+  // On a terminal, a solve still running after a second shows its iteration and gap on stderr, twice a
+  // second (the clock is read every 1,024 iterations: at n = 10 an iteration takes 40 ns).
+  const auto start = std::chrono::steady_clock::now();
+  auto next_report = start + std::chrono::seconds(1);
+  bool reported = false;
+  if (ProgressWanted()) {
+    options.callback = [&](const TraceRecord& record) {
+      if (record.iteration % 1024 != 0) return true;
+      const auto now = std::chrono::steady_clock::now();
+      if (now < next_report) return true;
+      next_report = now + std::chrono::milliseconds(500);
+      reported = true;
+      std::cerr << fmt::format("\r\033[K{}: iteration {}, gap {:.3g}, {:.1f} s", algorithm, record.iteration,
+                               record.duality_gap, std::chrono::duration<double>(now - start).count())
+                << std::flush;
+      return true;
+    };
+  }
   const SolveResult result = SolveWith(algorithm, game, options, ParseParameters(args, algorithm));
+  if (reported) std::cerr << "\r\033[K" << std::flush;
   if (!args.trace_path.empty()) {
     WriteFileAtomically(args.trace_path, FormatTraceCsv(result, &game));
   }
