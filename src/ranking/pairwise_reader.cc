@@ -26,6 +26,7 @@ ComparisonData ParsePairwiseScores(std::string_view text, const std::string& pat
   data.source = path;
   data.format = "pairwise";
   internal::CandidateIndex candidates;
+  int diagonal = 0;  // rows of a candidate against itself, as tournament tables hold (skipped)
   for (size_t r = 0; r < rows.size(); ++r) {
     const internal::CsvRow& row = rows[r];
     if (row.fields.size() != 3) {
@@ -40,9 +41,13 @@ ComparisonData ParsePairwiseScores(std::string_view text, const std::string& pat
       throw ParseError(fmt::format("{}:{}: score {} is outside the score range [{}, {}] (set it with --score-range "
                                    "LO,HI)", path, row.line, row.fields[2], options.score_low, options.score_high));
     }
-    if (row.fields[0].empty() || row.fields[1].empty() || row.fields[0] == row.fields[1]) {
-      throw ParseError(fmt::format("{}:{}: a row needs two different candidates, got '{}' and '{}'", path, row.line,
-                                   row.fields[0], row.fields[1]));
+    if (row.fields[0].empty() || row.fields[1].empty()) {
+      throw ParseError(fmt::format("{}:{}: a row needs two candidates, got '{}' and '{}'", path, row.line,
+                                   Excerpt(row.fields[0]), Excerpt(row.fields[1])));
+    }
+    if (row.fields[0] == row.fields[1]) {
+      ++diagonal;
+      continue;
     }
     ComparisonUnit unit;
     unit.outcomes.push_back({candidates.IndexOf(row.fields[0]), candidates.IndexOf(row.fields[1]),
@@ -51,6 +56,10 @@ ComparisonData ParsePairwiseScores(std::string_view text, const std::string& pat
   }
   if (data.units.empty()) throw ParseError(fmt::format("{}: no a,b,score rows", path));
   data.candidates = candidates.names();
+  if (diagonal > 0) {
+    data.notes.push_back(fmt::format("{} row(s) of a candidate against itself (a tournament table's diagonal) "
+                                     "skipped", diagonal));
+  }
   data.notes.push_back(fmt::format("scores mapped from [{}, {}] to [0, 1]; duplicate and reversed pairs combined",
                                    options.score_low, options.score_high));
   return data;

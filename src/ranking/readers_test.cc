@@ -63,6 +63,19 @@ TEST(PairwiseScores, MapsTheScoreRangeAndCombinesReversedPairs) {
   EXPECT_NEAR(p(z, x), 0.5, 1e-15);
 }
 
+// A tournament table that lists every bot against itself: the diagonal rows are skipped and said, and the
+// rest reads as if they were absent.
+TEST(PairwiseScores, TheDiagonalOfATournamentTableIsSkippedWithANote) {
+  const std::string off_diagonal = "a,b,score\nx,y,0.8\ny,z,0.3\nz,x,0.6\n";
+  const ComparisonData with = ParsePairwiseScores(off_diagonal + "x,x,0.5\ny,y,0.5\n", "t.csv", {});
+  const ComparisonData without = ParsePairwiseScores(off_diagonal, "t.csv", {});
+  EXPECT_EQ(with.candidates, without.candidates);
+  EXPECT_EQ(PreferencesOf(with), PreferencesOf(without));
+  EXPECT_THAT(with.notes[0], ::testing::HasSubstr("2 row(s) of a candidate against itself"));
+  EXPECT_THROW_WITH(ParsePairwiseScores("x,x,0.5\n", "t.csv", {}), ParseError, "no a,b,score rows");
+  EXPECT_THROW_WITH(ParsePairwiseScores("x,,0.5\n", "t.csv", {}), ParseError, "t.csv:1", "needs two candidates");
+}
+
 TEST(PairwiseScores, ScoresOutsideTheRangeAreRejected) {
   EXPECT_THROW_WITH(ParsePairwiseScores("x,y,2\n", "s.csv", {}), ParseError, "s.csv:1", "outside the score range");
   EXPECT_THROW_WITH(ParsePairwiseScores("x,y,0.5,1\n", "s.csv", {}), ParseError, "4 fields");
