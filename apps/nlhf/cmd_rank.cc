@@ -123,6 +123,13 @@ int RunRank(const RankArgs& args) {
                                ranking.never_compared_count, fmt::join(pairs, ", "),
                                ranking.never_compared_count > 10 ? ", ..." : "");
     }
+    if (!ranking.unranked.empty()) {
+      std::vector<std::string> names(ranking.unranked.begin(),
+                                     ranking.unranked.begin() + std::min<size_t>(ranking.unranked.size(), 10));
+      std::cerr << fmt::format("nlhf: warning: {}{} candidate(s) with no comparison left out of the ranking: {}{}\n",
+                               context.empty() ? "" : "context " + context + ": ", ranking.unranked.size(),
+                               fmt::join(names, ", "), ranking.unranked.size() > 10 ? ", ..." : "");
+    }
     if (args.common.json) {
       nlohmann::json entry = nlohmann::json::parse(RankingJson(ranking));
       if (args.per_context) entry["context"] = context;

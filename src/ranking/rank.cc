@@ -71,6 +71,42 @@ Eigen::VectorXd EloRatings(PairwiseTable table, double prior) {
   return (1000.0 + kEloPerLogit * BradleyTerryLogStrengths(table).array()).matrix();
 }
 
+// `data` without the candidates that take part in no comparison of `context` (all contexts when empty),
+// whose names go to `unranked`; outcomes re-indexed. `data` itself when every candidate is compared.
+ComparisonData OnlyCompared(const ComparisonData& data, const std::string& context, std::vector<std::string>* unranked) {
+  std::vector<char> compared(data.candidates.size(), 0);
+  for (const ComparisonUnit& unit : data.units) {
+    if (!context.empty() && unit.context != context) continue;
+    for (const PairwiseOutcome& o : unit.outcomes) {
+      if (o.weight > 0 && unit.multiplicity > 0) compared[o.a] = compared[o.b] = 1;
+    }
+  }
+  std::vector<int> new_index(data.candidates.size(), -1);
+  ComparisonData kept = data;
+  kept.candidates.clear();
+  for (size_t c = 0; c < data.candidates.size(); ++c) {
+    if (compared[c]) {
+      new_index[c] = static_cast<int>(kept.candidates.size());
+      kept.candidates.push_back(data.candidates[c]);
+    } else {
+      unranked->push_back(data.candidates[c]);
+    }
+  }
+  if (unranked->empty()) return kept;
+  if (kept.candidates.size() < 2) {
+    throw InvalidArgument(fmt::format("{}{}: {} candidate(s) with comparisons; a ranking needs two", data.source,
+                                      context.empty() ? "" : ", context " + context, kept.candidates.size()));
+  }
+  for (ComparisonUnit& unit : kept.units) {
+    std::erase_if(unit.outcomes, [&](const PairwiseOutcome& o) { return new_index[o.a] < 0 || new_index[o.b] < 0; });
+    for (PairwiseOutcome& o : unit.outcomes) {
+      o.a = new_index[o.a];
+      o.b = new_index[o.b];
+    }
+  }
+  return kept;
+}
+
 }  // namespace
 
 std::vector<std::string> Contexts(const ComparisonData& data) {
@@ -96,6 +132,15 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
   }
   const int n = static_cast<int>(data.candidates.size());
   if (n < 2) throw InvalidArgument(fmt::format("{}: {} candidate(s); a ranking needs two", data.source, n));
+  if (!data.preferences) {
+    std::vector<std::string> unranked;
+    const ComparisonData compared = OnlyCompared(data, options.context, &unranked);
+    if (!unranked.empty()) {
+      RankingResult result = Rank(compared, options);
+      result.unranked = std::move(unranked);
+      return result;
+    }
+  }
 
   RankingResult result;
   const PairwiseTable table = TableFor(data, nullptr, options.context);

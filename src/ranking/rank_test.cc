@@ -115,6 +115,28 @@ TEST(Rank, BootstrapIsReproducibleAndItsIntervalsCoverTheEstimate) {
   EXPECT_TRUE(differs) << "another seed draws other resamples";
 }
 
+// A candidate with no comparison (in the ranked context, or only with zero weight) has P = 1/2 against
+// everyone and would alone be an equilibrium: it is left out and named, and the rest is ranked as if it
+// were absent.
+TEST(Rank, CandidatesWithoutComparisonsAreLeftOutAndNamed) {
+  ComparisonData data;
+  data.source = "cycle.csv";
+  data.candidates = {"a", "b", "c", "d", "e"};
+  for (const auto& [x, y] : {std::pair{0, 1}, std::pair{1, 2}, std::pair{2, 0}}) {
+    data.units.push_back({.outcomes = {{x, y, 1.0, 1.0}}, .context = "q1"});
+  }
+  data.units.push_back({.outcomes = {{3, 0, 1.0, 1.0}}, .context = "q2"});
+  data.units.push_back({.outcomes = {{4, 0, 1.0, 0.0}}, .context = "q1"});  // weight 0: not a comparison
+  const RankingResult q1 = Rank(data, {.context = "q1"});
+  EXPECT_EQ(q1.unranked, (std::vector<std::string>{"d", "e"}));
+  ASSERT_EQ(q1.candidates.size(), 3u);
+  for (const CandidateRanking& c : q1.candidates) EXPECT_NEAR(c.ne_probability, 1.0 / 3, 1e-9) << c.name;
+  const RankingResult all = Rank(data, {});
+  EXPECT_EQ(all.unranked, (std::vector<std::string>{"e"}));
+  EXPECT_EQ(all.candidates.size(), 4u);
+  EXPECT_THAT(RankingJson(q1), ::testing::HasSubstr("\"unranked\":[\"d\",\"e\"]"));
+}
+
 TEST(BradleyTerry, TwoCandidatesGiveTheLogOddsOfTheirRecord) {
   PairwiseTable table{Eigen::MatrixXd::Zero(2, 2), Eigen::MatrixXd::Zero(2, 2)};
   table.wins(0, 1) = 3;

@@ -29,6 +29,7 @@ std::string RankingJson(const RankingResult& r) {
       {"top_cycle", r.top_cycle},
       {"never_compared", never},
       {"never_compared_count", r.never_compared_count},
+      {"unranked", r.unranked},
       {"bootstrap", r.bootstrap}};
   return document.dump();
 }

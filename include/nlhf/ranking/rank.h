@@ -52,7 +52,10 @@ struct RankingResult {
   // (a sparse set of 5,000 candidates has millions; listing them all would cost more than the ranking).
   std::int64_t never_compared_count = 0;
   std::vector<std::pair<std::string, std::string>> never_compared;
-  Eigen::MatrixXd preferences;               // the P that was solved
+  // Candidates with no comparison at all (in the ranked context): left out of the equilibrium and the
+  // ratings, since with P = 1/2 against everyone such a candidate alone would be an equilibrium.
+  std::vector<std::string> unranked;
+  Eigen::MatrixXd preferences;               // the P that was solved (over the ranked candidates)
   int bootstrap = 0;
 };
 
@@ -61,7 +64,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options);
 // The ranking as one JSON object, the form `nlhf rank --json` prints and `nlhf.rank` returns:
 // {"candidates": [{"name", "ne_probability", "beats_ne_probability", "bt_rating", "comparisons",
 // ["ne_interval", "bt_interval", "support_frequency"]}], "duality_gap", "solver", "condorcet_winner",
-// "top_cycle", "never_compared" (at most kListedNeverCompared pairs), "never_compared_count", "bootstrap"}; null where a value is absent or not finite.
+// "top_cycle", "never_compared" (at most kListedNeverCompared pairs), "never_compared_count", "unranked", "bootstrap"}; null where a value is absent or not finite.
 std::string RankingJson(const RankingResult& ranking);
 
 // The distinct non-empty contexts of the units, in order of first appearance.
