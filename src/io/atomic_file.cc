@@ -89,35 +89,15 @@ fs::path TemporaryPathBeside(const fs::path& target, std::string_view suffix) {
 }
 
 void WriteFileAtomically(const std::string& path, std::string_view contents) {
-  const fs::path target = ResolveOutputPath(path);
-  // A device, pipe or terminal (/dev/stdout, a FIFO, /dev/full) cannot be replaced by a rename (and must
-  // not be: renaming over /dev/full would replace the device): write to it directly, errors checked.
-  if (IsSpecialFile(target.string())) {
-    std::FILE* file = std::fopen(target.c_str(), "wb");
-    if (file == nullptr || !WriteAndClose(file, contents, /*sync=*/false)) {
-      throw InvalidArgument(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
-    }
-    return;
-  }
-  // The temporary file lives beside the target so that the rename stays within one file system.
-  const fs::path temporary = TemporaryPathBeside(target);
-  std::FILE* file = std::fopen(temporary.c_str(), "wb");
-  if (file == nullptr) {
-    throw InvalidArgument(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
-  }
-  if (!WriteAndClose(file, contents, /*sync=*/true)) {
-    const int write_errno = errno;
-    std::remove(temporary.c_str());
-    throw InvalidArgument(fmt::format("cannot write '{}': {}", path, std::strerror(write_errno)));
-  }
-  if (std::rename(temporary.c_str(), target.c_str()) != 0) {
-    const int rename_errno = errno;
-    std::remove(temporary.c_str());
-    throw InvalidArgument(fmt::format("cannot write '{}': {}", path, std::strerror(rename_errno)));
-  }
+  AtomicFileWriter file(path);
+  file.Write(contents);
+  file.Commit();
 }
 
 AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path), target_(ResolveOutputPath(path)) {
+  // A device, pipe or terminal (/dev/stdout, a FIFO, /dev/full) cannot be replaced by a rename (and must
+  // not be: renaming over /dev/full would replace the device): it is written directly, errors checked.
+  // Anything else goes to a temporary file beside the target, so that the rename stays in one file system.
   if (!IsSpecialFile(target_.string())) temporary_ = TemporaryPathBeside(target_);
   file_ = std::fopen((temporary_.empty() ? target_ : temporary_).c_str(), "wb");
   if (file_ == nullptr) throw InvalidArgument(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));

@@ -57,31 +57,22 @@ void ForEachStructuralByte(std::string_view text, const Visit& visit) {
 void CheckStructure(std::string_view text, const std::string& path, size_t first_line) {
   std::vector<std::vector<std::string_view>> keys;  // per open container: its keys so far (arrays: none)
   std::vector<bool> is_object;
-  std::string_view last_string;
-  bool string_just_ended = false;
-  for (size_t k = 0; k < text.size(); ++k) {
+  size_t after_structure = 0;  // just past the last structural byte: a key (a string) lies between it and ':'
+  ForEachStructuralByte(text, [&](size_t k) {
     const char c = text[k];
-    if (c == '"') {  // a string: skip to its closing quote
-      const size_t begin = k;
-      for (++k; k < text.size() && text[k] != '"'; ++k) {
-        if (text[k] == '\\') ++k;
-      }
-      last_string = text.substr(begin, std::min(k + 1, text.size()) - begin);
-      string_just_ended = true;
-      continue;
-    }
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
-    if (c == ':' && string_just_ended && !is_object.empty() && is_object.back()) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return true;
+    if (c == ':' && !is_object.empty() && is_object.back()) {
+      std::string_view key = text.substr(after_structure, k - after_structure);
+      key.remove_prefix(std::min(key.find_first_not_of(" \t\n\r"), key.size()));
+      key.remove_suffix(key.size() - std::min(key.find_last_not_of(" \t\n\r") + 1, key.size()));
       std::vector<std::string_view>& seen = keys.back();
-      if (std::find(seen.begin(), seen.end(), last_string) != seen.end()) {
-        const TextPosition at = PositionOf(text, static_cast<size_t>(last_string.data() - text.data()), first_line);
+      if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+        const TextPosition at = PositionOf(text, static_cast<size_t>(key.data() - text.data()), first_line);
         throw ParseError(fmt::format("{}:{}:{}: the key {} appears twice in one JSON object; say it once",
-                                     path, at.line, at.column, Excerpt(last_string)));
+                                     path, at.line, at.column, Excerpt(key)));
       }
-      seen.push_back(last_string);
-    }
-    string_just_ended = false;
-    if (c == '[' || c == '{') {
+      seen.push_back(key);
+    } else if (c == '[' || c == '{') {
       if (static_cast<int>(is_object.size()) + 1 > kMaxJsonDepth) {
         const TextPosition at = PositionOf(text, k, first_line);
         throw ParseError(fmt::format("{}:{}:{}: JSON nested deeper than {} levels (arrays and objects within one "
@@ -94,7 +85,9 @@ void CheckStructure(std::string_view text, const std::string& path, size_t first
       is_object.pop_back();
       keys.pop_back();
     }
-  }
+    after_structure = k + 1;
+    return true;
+  });
 }
 
 // The byte offset of the first number literal that does not fit a double (nlohmann reports only that

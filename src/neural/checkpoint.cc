@@ -1,7 +1,6 @@
 #include "neural/checkpoint.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <c10/util/hash.h>
 
@@ -79,10 +78,9 @@ void WriteCheckpoint(const std::string& directory, const CheckpointState& state,
   sealed.write("format", c10::IValue(std::string(kFormat)));
   sealed.write("sha1", c10::IValue(c10::sha1(payload).str()));
   sealed.write("payload", torch::from_blob(payload.data(), {static_cast<int64_t>(payload.size())}, torch::kUInt8));
-  const std::filesystem::path path = std::filesystem::path(directory) / kCheckpointFile;
-  const std::filesystem::path temporary = TemporaryPathBeside(path);
-  sealed.save_to(temporary.string());
-  std::filesystem::rename(temporary, path);
+  std::ostringstream sealed_stream;
+  sealed.save_to(sealed_stream);
+  WriteFileAtomically((std::filesystem::path(directory) / kCheckpointFile).string(), sealed_stream.str());
 }
 
 namespace {
