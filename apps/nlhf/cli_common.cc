@@ -2,6 +2,7 @@
 
 #include "nlhf/error.h"
 #include "nlhf/io/matrix_file.h"
+#include "nlhf/registry.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -59,6 +60,25 @@ ParameterAssignment ParseParameterAssignment(const std::string& text) {
   }
   assignment.name = name;
   return assignment;
+}
+
+std::vector<std::string> SplitAlgorithms(const std::string& list) {
+  std::vector<std::string> names;
+  if (list == "all") {
+    for (const auto& algorithm : Algorithms()) names.push_back(algorithm.name);
+    return names;
+  }
+  size_t start = 0;
+  while (start <= list.size()) {
+    const size_t comma = std::min(list.find(',', start), list.size());
+    const std::string name = list.substr(start, comma - start);
+    if (!name.empty()) {
+      FindAlgorithm(name);  // an unknown name fails here, with the list of known ones
+      names.push_back(name);
+    }
+    start = comma + 1;
+  }
+  return names;
 }
 
 bool ProgressWanted() { return ::isatty(STDERR_FILENO) == 1; }

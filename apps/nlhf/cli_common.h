@@ -52,6 +52,10 @@ CLI::Option* RefuseOutOfRange(CLI::Option* option, long double lowest = -1e30L) 
   return option;
 }
 
+// "a,b,c" as algorithm names, or every registered one for "all"; an unknown name fails with the list of
+// known ones (compare --algos, bench --exact --algos).
+std::vector<std::string> SplitAlgorithms(const std::string& list);
+
 // A numeric option with that rule and its default shown in --help.
 template <typename T>
 CLI::Option* AddPositive(CLI::App& command, const std::string& name, T& value, const std::string& description) {

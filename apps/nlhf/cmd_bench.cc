@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "nlhf/experiments/bench.h"
+#include "nlhf/experiments/comparison.h"
 
 namespace nlhf::cli {
 
@@ -32,27 +33,17 @@ int RunExactBenchCommand(const BenchArgs& args) {
   ExactBenchOptions options;
   options.n = args.n;
   options.games = args.games;
-  options.algorithms.clear();
-  for (size_t start = 0; start <= args.algorithms.size();) {
-    const size_t comma = std::min(args.algorithms.find(',', start), args.algorithms.size());
-    if (comma > start) options.algorithms.push_back(args.algorithms.substr(start, comma - start));
-    start = comma + 1;
-  }
+  options.algorithms = SplitAlgorithms(args.algorithms);
   options.max_seconds_per_solve = args.time_limit;
   options.seed = args.common.seed;
   if (ProgressWanted()) options.progress = [](const std::string& what) { std::cerr << "\r\033[K" << what << std::flush; };
   const std::vector<ExactBenchRow> rows = RunExactBench(options);
   if (ProgressWanted()) std::cerr << "\r\033[K";
-  const auto median = [](std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    const size_t middle = values.size() / 2;
-    return values.size() % 2 == 1 ? values[middle] : 0.5 * (values[middle - 1] + values[middle]);
-  };
   if (args.common.json) {
     nlohmann::json solvers = nlohmann::json::array();
     for (const ExactBenchRow& row : rows) {
       solvers.push_back({{"algorithm", row.algorithm}, {"seconds", row.seconds}, {"gaps", row.gaps},
-                         {"median_seconds", median(row.seconds)}, {"certified", row.certified}});
+                         {"median_seconds", Median(row.seconds)}, {"certified", row.certified}});
     }
     PrintJson({{"n", options.n}, {"games", options.games}, {"gap_tolerance", options.gap_tolerance}, {"solvers", solvers}});
     return 0;
@@ -62,7 +53,7 @@ int RunExactBenchCommand(const BenchArgs& args) {
                            options.games == 1 ? "" : "s", options.seed, options.gap_tolerance);
   std::cout << fmt::format("{:<12} {:>14} {:>12} {:>10}\n", "solver", "median seconds", "worst gap", "certified");
   for (const ExactBenchRow& row : rows) {
-    std::cout << fmt::format("{:<12} {:>14.3f} {:>12.2e} {:>6}/{}\n", row.algorithm, median(row.seconds),
+    std::cout << fmt::format("{:<12} {:>14.3f} {:>12.2e} {:>6}/{}\n", row.algorithm, Median(row.seconds),
                              *std::max_element(row.gaps.begin(), row.gaps.end()), row.certified, options.games);
   }
   return 0;

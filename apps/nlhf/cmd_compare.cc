@@ -18,25 +18,6 @@
 namespace nlhf::cli {
 namespace {
 
-std::vector<std::string> SplitAlgorithms(const std::string& list) {
-  std::vector<std::string> names;
-  if (list == "all") {
-    for (const auto& algorithm : Algorithms()) names.push_back(algorithm.name);
-    return names;
-  }
-  size_t start = 0;
-  while (start <= list.size()) {
-    const size_t comma = std::min(list.find(',', start), list.size());
-    const std::string name = list.substr(start, comma - start);
-    if (!name.empty()) {
-      FindAlgorithm(name);  // an unknown name fails here, with the list of known ones
-      names.push_back(name);
-    }
-    start = comma + 1;
-  }
-  return names;
-}
-
 std::string FormatLevel(const std::optional<std::int64_t>& iterations) {
   return iterations ? std::to_string(*iterations) : "—";
 }

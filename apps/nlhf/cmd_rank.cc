@@ -61,6 +61,12 @@ void PrintRanking(const RankingResult& r) {
   }
 }
 
+// The first ten of `total` items, joined by commas, with ", ..." when there are more.
+std::string FirstTen(const std::vector<std::string>& items, size_t total) {
+  const std::vector<std::string> shown(items.begin(), items.begin() + std::min<size_t>(items.size(), 10));
+  return fmt::format("{}{}", fmt::join(shown, ", "), total > 10 ? ", ..." : "");
+}
+
 }  // namespace
 
 void SetupRank(CLI::App& command, RankArgs& args) {
@@ -114,21 +120,17 @@ int RunRank(const RankArgs& args) {
   for (const std::string& context : contexts) {
     options.context = context;
     const RankingResult ranking = Rank(data, options);
+    const std::string where = context.empty() ? "" : "context " + context + ": ";
     if (!ranking.never_compared.empty()) {
       std::vector<std::string> pairs;
       for (const auto& [a, b] : ranking.never_compared) pairs.push_back(a + " vs " + b);
-      if (pairs.size() > 10) pairs.resize(10);
-      std::cerr << fmt::format("nlhf: warning: {}{} pair(s) never compared, taken as P = 1/2: {}{}; --prior A adds "
-                               "pseudo-counts\n", context.empty() ? "" : "context " + context + ": ",
-                               ranking.never_compared_count, fmt::join(pairs, ", "),
-                               ranking.never_compared_count > 10 ? ", ..." : "");
+      std::cerr << fmt::format("nlhf: warning: {}{} pair(s) never compared, taken as P = 1/2: {}; --prior A adds "
+                               "pseudo-counts\n", where, ranking.never_compared_count,
+                               FirstTen(pairs, static_cast<size_t>(ranking.never_compared_count)));
     }
     if (!ranking.unranked.empty()) {
-      std::vector<std::string> names(ranking.unranked.begin(),
-                                     ranking.unranked.begin() + std::min<size_t>(ranking.unranked.size(), 10));
-      std::cerr << fmt::format("nlhf: warning: {}{} candidate(s) with no comparison left out of the ranking: {}{}\n",
-                               context.empty() ? "" : "context " + context + ": ", ranking.unranked.size(),
-                               fmt::join(names, ", "), ranking.unranked.size() > 10 ? ", ..." : "");
+      std::cerr << fmt::format("nlhf: warning: {}{} candidate(s) with no comparison left out of the ranking: {}\n",
+                               where, ranking.unranked.size(), FirstTen(ranking.unranked, ranking.unranked.size()));
     }
     if (args.common.json) {
       nlohmann::json entry = nlohmann::json::parse(RankingJson(ranking));

@@ -4,9 +4,9 @@
 #include <fmt/format.h>
 
 #include "commands.h"
-#include "nlhf/io/atomic_file.h"
 #include "nlhf/error.h"
 #include "nlhf/generators.h"
+#include "nlhf/io/atomic_file.h"
 #include "nlhf/io/gnuplot.h"
 #include "nlhf/neural/methods.h"
 #include "neural_plugin.h"

@@ -11,7 +11,6 @@
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/gnuplot.h"
-#include "nlhf/resources.h"
 #include "nlhf/neural/neural_figure.h"
 #include "nlhf/neural/train_json.h"
 #include "nlhf/neural/trainer.h"
@@ -55,9 +54,7 @@ int RunTrainWithTorch(const TrainArgs& args) {
   torch::set_num_threads(args.threads);
   const neural::TrainingGames games =
       args.game.empty()
-          ? (RequireMemory(fmt::format("train --contexts {} --n {}", args.contexts, args.n),
-                           8.0 * 2 * args.contexts * static_cast<double>(args.n) * args.n),
-             neural::GenerateTrainingGames({.kind = args.generate, .n = args.n, .seed = args.common.seed}, args.contexts))
+          ? neural::GenerateTrainingGames({.kind = args.generate, .n = args.n, .seed = args.common.seed}, args.contexts)
           : neural::ReadTrainingGames(args.game, args.common.seed);
 
   neural::TrainOptions options;

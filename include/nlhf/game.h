@@ -9,6 +9,7 @@
 #include <Eigen/Dense>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nlhf/policy.h"
@@ -78,6 +79,10 @@ double CertificateRoundingBound(const Eigen::MatrixXd& payoff);
 // Entries must be finite; the result stays in [0, 1] when P was. PreferenceGame applies it to every
 // matrix it accepts.
 double Symmetrize(Eigen::MatrixXd& preferences);
+
+// The first name given twice, as (index of its first use, index of the repeat); none when all differ.
+// Responses and ranked candidates must be told apart by name: the printed equilibrium names them.
+std::optional<std::pair<size_t, size_t>> FirstRepeatedName(const std::vector<std::string>& names);
 
 // A two-player zero-sum game over a payoff matrix A (the row player receives xᵀAy). A symmetric game
 // (A skew-symmetric, from a preference matrix) is played in self-play with one policy: since

@@ -27,14 +27,10 @@ std::vector<std::string> CheckedNames(std::vector<std::string> names, int n, con
                                       path.empty() ? "<matrix>" : path, names.size(), what, n));
   }
   // A repeated name would make the printed equilibrium ambiguous (which "gpt-4" has probability 0.3?).
-  std::unordered_map<std::string_view, int> first_index;
-  for (int i = 0; i < n; ++i) {
-    const auto [it, inserted] = first_index.emplace(names[static_cast<size_t>(i)], i);
-    if (!inserted) {
-      const std::string name = Excerpt(names[static_cast<size_t>(i)]);
-      throw InvalidArgument(fmt::format("{}: {}s {} and {} are both named '{}': give each {} its own name",
-                                        path.empty() ? "<matrix>" : path, what, it->second + 1, i + 1, name, what));
-    }
+  if (const auto repeat = FirstRepeatedName(names)) {
+    throw InvalidArgument(fmt::format("{}: {}s {} and {} are both named '{}': give each {} its own name",
+                                      path.empty() ? "<matrix>" : path, what, repeat->first + 1, repeat->second + 1,
+                                      Excerpt(names[repeat->second]), what));
   }
   return names;
 }
@@ -122,6 +118,15 @@ double CertificateRoundingBound(const Eigen::MatrixXd& payoff) {
   constexpr double kUnitRoundoff = 0x1p-53;
   const double asymmetry = (payoff + payoff.transpose()).cwiseAbs().maxCoeff();
   return asymmetry + 2 * 1.01 * n * kUnitRoundoff * payoff.cwiseAbs().maxCoeff();
+}
+
+std::optional<std::pair<size_t, size_t>> FirstRepeatedName(const std::vector<std::string>& names) {
+  std::unordered_map<std::string_view, size_t> first_use;
+  for (size_t k = 0; k < names.size(); ++k) {
+    const auto [it, inserted] = first_use.emplace(names[k], k);
+    if (!inserted) return std::pair{it->second, k};
+  }
+  return std::nullopt;
 }
 
 double Symmetrize(Eigen::MatrixXd& preferences) {

@@ -5,9 +5,8 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <limits>
-
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "nlhf/error.h"

@@ -8,6 +8,7 @@
 #include "nlhf/game.h"
 #include "nlhf/io/batch_file.h"
 #include "nlhf/io/matrix_file.h"
+#include "nlhf/resources.h"
 
 namespace nlhf::neural {
 namespace {
@@ -31,6 +32,9 @@ torch::Tensor GaussianFeatures(int contexts, std::uint64_t seed) {
 
 TrainingGames GenerateTrainingGames(const GeneratorOptions& options, int contexts) {
   if (contexts < 1) throw InvalidArgument(fmt::format("contexts = {}. Violated constraint: contexts >= 1", contexts));
+  // The generated matrices and their C×n×n tensor, checked before any is made.
+  RequireMemory(fmt::format("train --contexts {} --n {}", contexts, options.n),
+                8.0 * 2 * contexts * static_cast<double>(options.n) * options.n);
   TrainingGames games;
   std::vector<torch::Tensor> payoffs;
   for (int c = 0; c < contexts; ++c) {

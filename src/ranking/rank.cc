@@ -22,8 +22,8 @@ struct Equilibrium {
   std::string solver;
 };
 
-// The solver `nlhf solve` chooses by size (OMWU finished on its settled support below 200 candidates,
-// restarted PDHG from 200), certified to the tolerance; the exact LP if that did not get there.
+// The solver `nlhf solve` chooses by size (DefaultAlgorithm, nlhf/registry.h), certified to the tolerance;
+// the exact LP if that did not get there.
 Equilibrium SolveEquilibrium(const Eigen::MatrixXd& preferences, double tolerance) {
   const ZeroSumGame game = ZeroSumGame::FromPreferences(PreferenceGame(preferences, {}, {.symmetry_tolerance = 1e-12}));
   SolveOptions options;
@@ -71,9 +71,8 @@ Eigen::VectorXd EloRatings(PairwiseTable table, double prior) {
   return (1000.0 + kEloPerLogit * BradleyTerryLogStrengths(table).array()).matrix();
 }
 
-// `data` without the candidates that take part in no comparison of `context` (all contexts when empty),
-// whose names go to `unranked`; outcomes re-indexed. `data` itself when every candidate is compared.
-ComparisonData OnlyCompared(const ComparisonData& data, const std::string& context, std::vector<std::string>* unranked) {
+// Which candidates take part in a comparison of `context` (all contexts when empty) with positive weight.
+std::vector<char> ComparedCandidates(const ComparisonData& data, const std::string& context) {
   std::vector<char> compared(data.candidates.size(), 0);
   for (const ComparisonUnit& unit : data.units) {
     if (!context.empty() && unit.context != context) continue;
@@ -81,6 +80,12 @@ ComparisonData OnlyCompared(const ComparisonData& data, const std::string& conte
       if (o.weight > 0 && unit.multiplicity > 0) compared[o.a] = compared[o.b] = 1;
     }
   }
+  return compared;
+}
+
+// `data` with only the `compared` candidates, outcomes re-indexed; the names of the others go to `unranked`.
+ComparisonData OnlyCompared(const ComparisonData& data, const std::vector<char>& compared, const std::string& context,
+                            std::vector<std::string>* unranked) {
   std::vector<int> new_index(data.candidates.size(), -1);
   ComparisonData kept = data;
   kept.candidates.clear();
@@ -92,7 +97,6 @@ ComparisonData OnlyCompared(const ComparisonData& data, const std::string& conte
       unranked->push_back(data.candidates[c]);
     }
   }
-  if (unranked->empty()) return kept;
   if (kept.candidates.size() < 2) {
     throw InvalidArgument(fmt::format("{}{}: {} candidate(s) with comparisons; a ranking needs two", data.source,
                                       context.empty() ? "" : ", context " + context, kept.candidates.size()));
@@ -133,10 +137,11 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
   const int n = static_cast<int>(data.candidates.size());
   if (n < 2) throw InvalidArgument(fmt::format("{}: {} candidate(s); a ranking needs two", data.source, n));
   if (!data.preferences) {
-    std::vector<std::string> unranked;
-    const ComparisonData compared = OnlyCompared(data, options.context, &unranked);
-    if (!unranked.empty()) {
-      RankingResult result = Rank(compared, options);
+    // Candidates without a comparison are ranked apart (copying the data only when there are some).
+    const std::vector<char> compared = ComparedCandidates(data, options.context);
+    if (std::find(compared.begin(), compared.end(), 0) != compared.end()) {
+      std::vector<std::string> unranked;
+      RankingResult result = Rank(OnlyCompared(data, compared, options.context, &unranked), options);
       result.unranked = std::move(unranked);
       return result;
     }

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <string_view>
-#include <unordered_map>
 
 #include "nlhf/error.h"
 #include "nlhf/game.h"
@@ -88,13 +86,9 @@ ComparisonData ReadComparisonFile(const std::string& path, const ComparisonReadO
   }
   // Two candidates of one name (a score table's header "a,b,a", two PrefLib alternatives both named
   // "Alice") would be printed as one: the file must tell them apart.
-  std::unordered_map<std::string_view, size_t> first;
-  for (size_t k = 0; k < data.candidates.size(); ++k) {
-    const auto [it, inserted] = first.emplace(data.candidates[k], k);
-    if (!inserted) {
-      throw ParseError(fmt::format("{}: candidates {} and {} are both named '{}': give each its own name", path,
-                                   it->second + 1, k + 1, Excerpt(data.candidates[k])));
-    }
+  if (const auto repeat = FirstRepeatedName(data.candidates)) {
+    throw ParseError(fmt::format("{}: candidates {} and {} are both named '{}': give each its own name", path,
+                                 repeat->first + 1, repeat->second + 1, Excerpt(data.candidates[repeat->second])));
   }
   return data;
 }
