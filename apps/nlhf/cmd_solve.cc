@@ -155,7 +155,8 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
   command.add_option("--layout", args.layout, "How OMWU stores A: dense, or packed upper triangle (default: packed from n = 512)")
       ->check(CLI::IsMember(AllNames(kLayoutNames)));
   command.add_flag("--polish,!--no-polish", args.polish,
-                   "Finish exactly on the iterate's settled support when that answer certifies (default on)");
+                   "Finish exactly (the equalizer on the iterate's settled support, or crossover to a simplex "
+                   "started from it) when that answer certifies (default on)");
   AddCommonFlags(command, args.common, true);
 }
 

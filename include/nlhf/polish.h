@@ -48,6 +48,16 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game,
                                             double* work = nullptr,
                                             int max_restricted_lp_actions = std::numeric_limits<int>::max());
 
+// The exact equilibrium by a simplex method warm-started from the iterate (CrossoverMaximinClp in
+// nlhf/solvers/clp_lp.h, once per player, at most max_pivots pivots each), kept only if its gap in the
+// full game is <= gap_tolerance. `*pivots` (when given) receives the pivots spent.
+std::optional<PolishResult> CrossoverOnIterate(const ZeroSumGame& game, const PlayerVectors& probabilities,
+                                               double gap_tolerance, int max_pivots, int* pivots = nullptr);
+
+// The gap, relative to max|A_ij|, at which polishing crosses over by default: from there the active-set
+// guess is a handful of actions off on random games of 300–2,000 actions (docs/benchmarks.md).
+inline constexpr double kDefaultCrossoverGap = 1e-4;
+
 // When and how much a solve polishes. The defaults suit OMWU's smooth iterates; a method built to be
 // finished (PDHG: exact zeros off its support) lets polishing spend as much as its iterations and leaves
 // large restricted LPs (GLPK's simplex takes seconds past a few hundred actions) to the corrected
@@ -57,6 +67,11 @@ struct PolishSchedule {
   double products_per_iteration = 1;  // payoff products an iteration costs (2·m·n operations each)
   double share = 0.1;                 // polishing may spend this share of the iterations' work
   int max_restricted_lp_actions = std::numeric_limits<int>::max();
+  // Crossover (CrossoverOnIterate) once the iterate's gap is at most this (0: never), and again each
+  // time the gap has fallen to a quarter of the last failed try's; only on games of at most
+  // crossover_max_actions actions per player (CLP holds the matrix once more, as a sparse one).
+  double crossover_gap = 0;
+  int crossover_max_actions = 4096;
 };
 
 // Polishing during a solve, as its own object: on a schedule (every `interval` iterations) and within a
@@ -67,8 +82,9 @@ class Polisher {
  public:
   Polisher(const ZeroSumGame& game, double gap_tolerance, int max_support, const PolishSchedule& schedule);
 
-  // At iteration t, when due and within budget: PolishOnSupport on `probabilities()` (called only then).
-  std::optional<PolishResult> TryAt(std::int64_t t, const std::function<PlayerVectors()>& probabilities);
+  // At iteration t, when due and within budget: PolishOnSupport on `probabilities()` (called only then);
+  // when that fails and the iterate's `gap` has reached the schedule's crossover gap, CrossoverOnIterate.
+  std::optional<PolishResult> TryAt(std::int64_t t, double gap, const std::function<PlayerVectors()>& probabilities);
 
  private:
   const ZeroSumGame& game_;
@@ -78,6 +94,7 @@ class Polisher {
   double iteration_work_;  // operations per iteration: 2·m·n per product
   double work_ = 0;        // operations spent polishing so far
   std::set<std::vector<std::vector<int>>> tried_;
+  double next_crossover_gap_;  // the gap at which crossover is tried next
 };
 
 }  // namespace nlhf

@@ -59,10 +59,39 @@ Model BuildMaximinLp(const Eigen::MatrixXd& payoff) {
   return model;
 }
 
+// Statuses of ClpSimplex::Status, which the C interface takes as integers.
+constexpr int kBasic = 1, kAtLowerBound = 3, kFixed = 5;
+
+Eigen::VectorXd StrategyFrom(Clp_Simplex* model, int m) {
+  const double* solution = Clp_getColSolution(model);
+  Eigen::VectorXd x(m);
+  for (int i = 0; i < m; ++i) x[i] = std::max(0.0, solution[i]);  // round-off below zero clipped
+  return x / x.sum();
+}
+
 }  // namespace
 
-Eigen::VectorXd SolveMaximinClp(const Eigen::MatrixXd& payoff, ClpMethod method) {
+std::optional<Eigen::VectorXd> CrossoverMaximinClp(const Eigen::MatrixXd& payoff, const std::vector<char>& rows_played,
+                                                   const std::vector<char>& columns_played, int max_pivots,
+                                                   int* pivots) {
   const int m = static_cast<int>(payoff.rows());
+  const int n = static_cast<int>(payoff.cols());
+  Model model = BuildMaximinLp(payoff);
+  // The basis of an equilibrium with these supports: the played rows' x and v basic, the constraints of
+  // the played columns tight (their slacks at the bound), the others' slacks basic, Σx = 1 fixed. Where
+  // the two supports differ in size, CLP repairs the count when it factorizes.
+  for (int i = 0; i < m; ++i) Clp_setColumnStatus(model.get(), i, rows_played[i] ? kBasic : kAtLowerBound);
+  Clp_setColumnStatus(model.get(), m, kBasic);
+  for (int j = 0; j < n; ++j) Clp_setRowStatus(model.get(), j, columns_played[j] ? kAtLowerBound : kBasic);
+  Clp_setRowStatus(model.get(), n, kFixed);
+  Clp_setMaximumIterations(model.get(), max_pivots);
+  Clp_dual(model.get(), 0);
+  if (pivots != nullptr) *pivots = Clp_numberIterations(model.get());
+  if (Clp_status(model.get()) != 0) return std::nullopt;
+  return StrategyFrom(model.get(), m);
+}
+
+Eigen::VectorXd SolveMaximinClp(const Eigen::MatrixXd& payoff, ClpMethod method) {
   Model model = BuildMaximinLp(payoff);
   if (method == ClpMethod::kBarrier) {
     Clp_initialBarrierSolve(model.get());
@@ -74,10 +103,7 @@ Eigen::VectorXd SolveMaximinClp(const Eigen::MatrixXd& payoff, ClpMethod method)
                             method == ClpMethod::kBarrier ? "barrier" : "dual simplex", payoff.rows(), payoff.cols(),
                             Clp_status(model.get())));
   }
-  const double* solution = Clp_getColSolution(model.get());
-  Eigen::VectorXd x(m);
-  for (int i = 0; i < m; ++i) x[i] = std::max(0.0, solution[i]);  // round-off below zero clipped
-  return x / x.sum();
+  return StrategyFrom(model.get(), static_cast<int>(payoff.rows()));
 }
 
 SolveResult SolveClpLp(const ZeroSumGame& game, ClpMethod method, const SolveOptions& options) {

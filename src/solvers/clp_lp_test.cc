@@ -46,6 +46,55 @@ TEST_P(ClpMethods, RandomPreferenceGamesAreCertified) {
   EXPECT_LE(result.duality_gap, 1e-9);
 }
 
+// Flags for the actions of `support`, out of `size`.
+std::vector<char> Played(const std::vector<int>& support, int size) {
+  std::vector<char> played(size, 0);
+  for (int a : support) played[a] = 1;
+  return played;
+}
+
+// Crossover from the exact supports costs no pivot; from supports a few actions off it pivots to the same
+// optimum as GLPK (an independent solver; the equilibrium of a random preference game is unique); with
+// no pivots allowed, the wrong guess is reported as a failure, never returned as an answer.
+TEST(ClpCrossover, WarmStartedSimplexReachesTheLpOptimum) {
+  const int n = 120;
+  const ZeroSumGame game = SelfPlay(RandomPreferences(n, 6));
+  const SolveResult lp = SolveExactLp(game, PlainOptions(0));
+  ASSERT_TRUE(lp.converged());
+  const std::vector<char> exact = Played(lp.support[0], n);
+  int pivots = -1;
+  const auto from_exact = CrossoverMaximinClp(game.payoff(), exact, exact, 1000, &pivots);
+  ASSERT_TRUE(from_exact.has_value());
+  EXPECT_EQ(pivots, 0);
+  EXPECT_LT((*from_exact - lp.policy[0]).lpNorm<1>(), 1e-9);
+
+  std::vector<char> off = exact;
+  int changed = 0;
+  for (int a = 0; a < n && changed < 6; a += 7, ++changed) off[a] = !off[a];
+  const auto from_off = CrossoverMaximinClp(game.payoff(), off, off, 1000, &pivots);
+  ASSERT_TRUE(from_off.has_value());
+  EXPECT_GT(pivots, 0);
+  EXPECT_LT((*from_off - lp.policy[0]).lpNorm<1>(), 1e-9);
+  EXPECT_LE(DualityGap(game, {*from_off}), 1e-12);
+
+  EXPECT_FALSE(CrossoverMaximinClp(game.payoff(), off, off, 0, &pivots).has_value());
+}
+
+// A rectangular payoff game, whose two supports the guess may size differently (CLP repairs the basis):
+// the row player's crossover strategy guarantees the LP's value.
+TEST(ClpCrossover, RectangularGamesWithUnequalGuesses) {
+  Rng rng(3);
+  Eigen::MatrixXd payoff(30, 45);
+  for (Eigen::Index i = 0; i < payoff.size(); ++i) payoff(i) = 2 * rng.Uniform() - 1;
+  const Eigen::VectorXd glpk = SolveMaximinLp(payoff);
+  std::vector<char> rows(30, 0), columns(45, 0);
+  for (int i = 0; i < 30; i += 2) rows[i] = 1;     // 15 rows
+  for (int j = 0; j < 45; j += 4) columns[j] = 1;  // 12 columns
+  const auto crossover = CrossoverMaximinClp(payoff, rows, columns, 1000);
+  ASSERT_TRUE(crossover.has_value());
+  EXPECT_NEAR((payoff.transpose() * *crossover).minCoeff(), (payoff.transpose() * glpk).minCoeff(), 1e-12);
+}
+
 INSTANTIATE_TEST_SUITE_P(DualSimplexAndBarrier, ClpMethods,
                          ::testing::Values(ClpMethod::kDualSimplex, ClpMethod::kBarrier),
                          [](const auto& info) { return info.param == ClpMethod::kBarrier ? "barrier" : "dual_simplex"; });

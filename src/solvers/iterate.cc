@@ -15,6 +15,10 @@ SolveResult RunIterations(const ZeroSumGame& game, Iterate& iterate, const Solve
   std::optional<Polisher> polisher;
   if (options.polish) {
     PolishSchedule schedule{.interval = options.polish_interval};
+    // Any method's iterate can be finished by the warm-started simplex once it is close (OMWU at n = 1,000
+    // would otherwise take tens of thousands of iterations to settle its support); a method may change this.
+    const double payoff_scale = game.payoff().size() > 0 ? game.payoff().cwiseAbs().maxCoeff() : 0.0;
+    schedule.crossover_gap = kDefaultCrossoverGap * payoff_scale;
     iterate.AdjustPolishing(schedule);
     polisher.emplace(game, options.gap_tolerance, options.polish_max_support, schedule);
   }
@@ -42,7 +46,7 @@ SolveResult RunIterations(const ZeroSumGame& game, Iterate& iterate, const Solve
       stop(std::move(*verdict));
       break;
     }
-    if (polisher && (polished = polisher->TryAt(t, [&] { return iterate.returned_probabilities(); }))) {
+    if (polisher && (polished = polisher->TryAt(t, gap, [&] { return iterate.returned_probabilities(); }))) {
       stop({Termination::kConverged,
             fmt::format("polished at iteration {} ({}; support size {}): gap {:.3g} <= {:.3g}", t, polished->how,
                         SupportSizes(polished->support), polished->duality_gap, options.gap_tolerance)});

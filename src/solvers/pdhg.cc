@@ -78,7 +78,10 @@ class PdhgIterate final : public internal::Iterate {
  public:
   PdhgIterate(const ZeroSumGame& game, const PayoffProducts& products, const PdhgOptions& method,
               const PlayerVectors& start)
-      : symmetric_(game.symmetric()), products_(products), method_(method) {
+      : symmetric_(game.symmetric()),
+        products_(products),
+        method_(method),
+        payoff_scale_(game.payoff().size() > 0 ? game.payoff().cwiseAbs().maxCoeff() : 0.0) {
     const double norm = SpectralNorm(products, game.num_actions(game.num_players() - 1));
     // A zero game: any step is stable (and every point an equilibrium).
     step_ = norm > 0 ? method.step_scale / norm : 1.0;
@@ -116,8 +119,9 @@ class PdhgIterate final : public internal::Iterate {
   // zeros make GLPK's restricted LP unnecessary past a small size.
   void AdjustPolishing(PolishSchedule& schedule) const override {
     schedule.products_per_iteration = 2;
-    schedule.share = 1;
+    schedule.share = 0.1;
     schedule.max_restricted_lp_actions = 200;
+    schedule.crossover_gap = method_.crossover_gap * payoff_scale_;
   }
   PlayerVectors returned_probabilities() const override { return returned_; }
   PlayerVectors returned_log_policy() const override { return ToLogPolicy(returned_); }
@@ -203,6 +207,7 @@ class PdhgIterate final : public internal::Iterate {
   const bool symmetric_;
   const PayoffProducts& products_;
   const PdhgOptions method_;
+  const double payoff_scale_;  // max |A_ij|
   double step_ = 1;
   double primal_weight_ = 1;
   Point current_, anchor_, sum_;

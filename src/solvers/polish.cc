@@ -12,6 +12,7 @@
 
 #include "nlhf/error.h"
 #include "nlhf/metrics.h"
+#include "nlhf/solvers/clp_lp.h"
 #include "nlhf/solvers/exact_lp.h"
 
 namespace nlhf {
@@ -202,6 +203,29 @@ std::optional<PlayerVectors> RestrictedGameEquilibrium(const ZeroSumGame& game,
   }
 }
 
+// The supports an approximate equilibrium suggests, one flag per action and player, by the primal–dual
+// active-set rule (Hintermüller, Ito & Kunisch 2003): an action is played when its probability exceeds a
+// scaled multiple of its shortfall (how much less than the value it earns; zero for a played action at an
+// equilibrium). Unlike a threshold on the probabilities alone, it separates a slowly fading unplayed
+// action (large shortfall) from a played one of small weight.
+std::vector<std::vector<char>> GuessSupports(const ZeroSumGame& game, const PlayerVectors& probabilities) {
+  const Eigen::VectorXd& x = probabilities[0];
+  const Eigen::VectorXd& y = probabilities.back();
+  const Eigen::VectorXd row_payoffs = game.payoff() * y;                  // what each row earns against y
+  const Eigen::VectorXd column_payoffs = game.payoff().transpose() * x;  // what each column concedes to x
+  const double value = x.dot(row_payoffs);
+  const auto guess = [](const Eigen::VectorXd& primal, const Eigen::VectorXd& shortfall) {
+    const double magnitude = shortfall.cwiseAbs().sum();
+    const double scale = magnitude > 0 ? primal.sum() / magnitude : 0.0;
+    std::vector<char> played(primal.size());
+    for (Eigen::Index a = 0; a < primal.size(); ++a) played[a] = primal[a] - scale * shortfall[a] > 0;
+    return played;
+  };
+  std::vector<std::vector<char>> played{guess(x, Eigen::VectorXd(value - row_payoffs.array()))};
+  if (!game.symmetric()) played.push_back(guess(y, Eigen::VectorXd(column_payoffs.array() - value)));
+  return played;
+}
+
 }  // namespace
 
 std::string SupportSizes(const std::vector<std::vector<int>>& support) {
@@ -265,21 +289,81 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const Playe
   return std::nullopt;
 }
 
+std::optional<PolishResult> CrossoverOnIterate(const ZeroSumGame& game, const PlayerVectors& probabilities,
+                                               double gap_tolerance, int max_pivots, int* pivots) {
+  const auto certified = [&](PlayerVectors candidate, std::string how) -> std::optional<PolishResult> {
+    const double gap = DualityGap(game, candidate);
+    if (!(gap <= gap_tolerance)) return std::nullopt;
+    PolishResult result{std::move(candidate), gap, {}, std::move(how)};
+    for (const auto& p : result.probabilities) result.support.push_back(Support(p, 0.0));
+    return result;
+  };
+  const std::vector<std::vector<char>> played = GuessSupports(game, probabilities);
+  // The equalizer on the guess first: one factorization, and exact when the guess is.
+  std::vector<std::vector<int>> support(played.size());
+  for (size_t p = 0; p < played.size(); ++p) {
+    for (size_t a = 0; a < played[p].size(); ++a) {
+      if (played[p][a]) support[p].push_back(static_cast<int>(a));
+    }
+  }
+  if (!support[0].empty() && !support.back().empty()) {
+    if (auto candidate = EqualizerOnSupport(game, probabilities, support)) {
+      if (auto result = certified(std::move(*candidate),
+                                  fmt::format("equalizer on a guessed support of {} actions", SupportSizes(support)))) {
+        if (pivots != nullptr) *pivots = 0;
+        return result;
+      }
+    }
+  }
+  // Otherwise the simplex from the guess's basis.
+  const std::vector<char>& rows = played[0];
+  const std::vector<char>& columns = played.back();
+  int spent = 0, player_pivots = 0;
+  PlayerVectors candidate;
+  if (auto x = CrossoverMaximinClp(game.payoff(), rows, columns, max_pivots, &player_pivots)) {
+    candidate.push_back(std::move(*x));
+  }
+  spent += player_pivots;
+  if (!game.symmetric() && !candidate.empty()) {
+    // The column player's maximin strategy is the row player's of −Aᵀ.
+    if (auto y = CrossoverMaximinClp(-game.payoff().transpose(), columns, rows, max_pivots, &player_pivots)) {
+      candidate.push_back(std::move(*y));
+    }
+    spent += player_pivots;
+  }
+  if (pivots != nullptr) *pivots = spent;
+  if (static_cast<int>(candidate.size()) != game.num_players()) return std::nullopt;
+  return certified(std::move(candidate),
+                   fmt::format("crossover: CLP dual simplex, {} pivots from the iterate's basis", spent));
+}
+
 Polisher::Polisher(const ZeroSumGame& game, double gap_tolerance, int max_support, const PolishSchedule& schedule)
     : game_(game),
       gap_tolerance_(gap_tolerance),
       max_support_(max_support),
       schedule_(schedule),
       iteration_work_(2.0 * schedule.products_per_iteration * game.num_actions(0) *
-                      game.num_actions(game.num_players() - 1)) {}
+                      game.num_actions(game.num_players() - 1)),
+      next_crossover_gap_(schedule.crossover_gap) {}
 
-std::optional<PolishResult> Polisher::TryAt(std::int64_t t, const std::function<PlayerVectors()>& probabilities) {
-  if (t <= 0 || t % schedule_.interval != 0 ||
-      work_ > 1e8 + schedule_.share * iteration_work_ * static_cast<double>(t)) {
-    return std::nullopt;
+std::optional<PolishResult> Polisher::TryAt(std::int64_t t, double gap,
+                                            const std::function<PlayerVectors()>& probabilities) {
+  if (t <= 0 || t % schedule_.interval != 0) return std::nullopt;
+  std::optional<PlayerVectors> iterate;
+  if (work_ <= 1e8 + schedule_.share * iteration_work_ * static_cast<double>(t)) {
+    iterate = probabilities();
+    if (auto result = PolishOnSupport(game_, *iterate, gap_tolerance_, max_support_, tried_, &work_,
+                                      schedule_.max_restricted_lp_actions)) {
+      return result;
+    }
   }
-  return PolishOnSupport(game_, probabilities(), gap_tolerance_, max_support_, tried_, &work_,
-                         schedule_.max_restricted_lp_actions);
+  const int actions = std::max(game_.num_actions(0), game_.num_actions(game_.num_players() - 1));
+  if (!(gap <= next_crossover_gap_) || actions > schedule_.crossover_max_actions) return std::nullopt;
+  next_crossover_gap_ = gap / 4;
+  if (!iterate) iterate = probabilities();
+  // A pivot budget that covers a guess some actions off (a few dozen pivots, docs/benchmarks.md) with room
+  // for degenerate ones, but stops a guess that is far off: the iterations are cheaper then.
+  return CrossoverOnIterate(game_, *iterate, gap_tolerance_, 100 + actions / 2);
 }
 
 }  // namespace nlhf

@@ -2,6 +2,7 @@
 
 #include "nlhf/generators.h"
 #include "nlhf/metrics.h"
+#include "nlhf/random.h"
 #include "nlhf/solvers/exact_lp.h"
 #include "nlhf/solvers/omwu.h"
 #include "testing.h"
@@ -100,6 +101,33 @@ TEST(Polish, CorrectsASupportGuessThatHoldsAnUnplayedAction) {
   EXPECT_THAT(polished->how, ::testing::HasSubstr("equalizer on 4 actions"));  // the first candidate, corrected
   EXPECT_EQ(polished->support[0], (std::vector<int>{0, 1, 2}));
   EXPECT_LT((polished->probabilities[0] - Eigen::Vector4d(1, 1, 1, 0) / 3).lpNorm<Eigen::Infinity>(), 1e-12);
+}
+
+// Crossover on a two-player game from an iterate that mixes the LP's strategies with 5% of uniform noise
+// (every action has weight, so no threshold finds the support): the active-set guess and CLP's warm-started
+// simplex reach the LP's value for both players, certified in the full game. With no pivot allowed and an
+// iterate whose guess is wrong, it reports failure instead of an answer.
+TEST(Polish, CrossoverFinishesATwoPlayerGameFromANoisyIterate) {
+  Rng rng(5);
+  Eigen::MatrixXd payoff(40, 60);
+  for (Eigen::Index i = 0; i < payoff.size(); ++i) payoff(i) = rng.Uniform(-1, 1);
+  const ZeroSumGame game = ZeroSumGame::FromPayoff(payoff);
+  const SolveResult lp = SolveExactLp(game, PlainOptions(0));
+  ASSERT_TRUE(lp.converged());
+  const PlayerVectors noisy{0.95 * lp.policy[0] + Eigen::VectorXd::Constant(40, 0.05 / 40),
+                            0.95 * lp.policy[1] + Eigen::VectorXd::Constant(60, 0.05 / 60)};
+  ASSERT_GT(DualityGap(game, noisy), 1e-3);
+  const auto crossed = CrossoverOnIterate(game, noisy, 1e-9, 1000);
+  ASSERT_TRUE(crossed.has_value());
+  EXPECT_LE(crossed->duality_gap, 1e-9);
+  EXPECT_NEAR(DualityGap(game, crossed->probabilities), crossed->duality_gap, 1e-15);
+  const double value = lp.policy[0].dot(payoff * lp.policy[1]);
+  EXPECT_NEAR(crossed->probabilities[0].dot(payoff * crossed->probabilities[1]), value, 1e-9);
+
+  const PlayerVectors uniform{Eigen::VectorXd::Constant(40, 1.0 / 40), Eigen::VectorXd::Constant(60, 1.0 / 60)};
+  int pivots = -1;
+  EXPECT_FALSE(CrossoverOnIterate(game, uniform, 1e-9, 0, &pivots).has_value());
+  EXPECT_EQ(pivots, 0);
 }
 
 }  // namespace

@@ -195,9 +195,16 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
                       .doc = "η·‖A‖₂: the step as a fraction of the stability limit τσ‖A‖₂² < 1",
                       .minimum = 0,
                       .minimum_inclusive = false,
-                      .maximum = 0.99}},
+                      .maximum = 0.99},
+                     {.name = "crossover_gap",
+                      .default_value = PdhgOptions{}.crossover_gap,
+                      .doc = "with polishing, cross over to CLP's dual simplex from the iterate once its gap is "
+                             "at most this times max|A_ij| (0: never)",
+                      .minimum = 0,
+                      .maximum = 1}},
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
-        return SolvePdhg(game, PdhgOptions{.step_scale = v.at("step_scale")}, options);
+        return SolvePdhg(game, PdhgOptions{.step_scale = v.at("step_scale"), .crossover_gap = v.at("crossover_gap")},
+                         options);
       },
   });
   algorithms.push_back({
@@ -326,8 +333,8 @@ AlgorithmChoice DefaultAlgorithm(const ZeroSumGame& game, bool parameters_given)
     return {"lp", fmt::format("{} actions in [{}, {}): GLPK's simplex certifies games of this size fastest "
                               "(--algo omwu to run OMWU)", actions, kDefaultLpActions, kDefaultPdhgActions)};
   }
-  return {"pdhg", fmt::format("{} actions >= {}: restarted PDHG, finished on its support, certifies where OMWU "
-                              "may need hundreds of thousands of iterations (--algo omwu to run OMWU)",
+  return {"pdhg", fmt::format("{} actions >= {}: restarted PDHG, finished by crossover to a warm-started "
+                              "simplex, certifies where OMWU may need hundreds of thousands of iterations (--algo omwu to run OMWU)",
                               actions, kDefaultPdhgActions)};
 }
 

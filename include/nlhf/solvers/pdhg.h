@@ -18,18 +18,25 @@
 // Every iteration knows the products of its iterates (A y_k, Aᵀx_k, and by linearity those of the epoch
 // averages), so the duality gap of each candidate costs O(n): the loop's stopping test, the returned
 // policy (the candidate with the smallest gap) and polishing (nlhf/polish.h: the equalizer on the
-// identified support) come at no extra product.
+// identified support) come at no extra product. The iterations settle the support slowly once the gap is
+// small (a tail of near-indifferent actions), so polishing also crosses over to a simplex method started
+// from the basis the iterate suggests: from a gap of 1e-4 relative to the payoffs, CLP's dual simplex
+// needs a few dozen pivots where the iterations need tens of thousands (docs/benchmarks.md).
 #ifndef NLHF_SOLVERS_PDHG_H_
 #define NLHF_SOLVERS_PDHG_H_
 
 #include <Eigen/Dense>
 
+#include "nlhf/polish.h"
 #include "nlhf/solver.h"
 
 namespace nlhf {
 
 struct PdhgOptions {
   double step_scale = 0.9;           // η = step_scale / ‖A‖₂ (power iteration), in (0, 1)
+  // With polishing: crossover to a warm-started simplex (nlhf/polish.h, CrossoverOnIterate) once the gap
+  // is at most crossover_gap·max|A_ij|; 0: never.
+  double crossover_gap = kDefaultCrossoverGap;
   double sufficient_decay = 0.2;     // PDLP's β_sufficient
   double necessary_decay = 0.8;      // PDLP's β_necessary
   double artificial_restart = 0.36;  // PDLP's β_artificial
