@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # harness: dictionary, then seed files (relative to the repository root)
 declare -A dict=(
   [text_matrix_fuzzer]=text [json_matrix_fuzzer]=json [npy_matrix_fuzzer]=npy [policy_file_fuzzer]=json
-  [json_lines_fuzzer]=json [egpo_text_fuzzer]=text [battles_fuzzer]=csv [pairwise_fuzzer]=csv
+  [json_lines_fuzzer]=json [egpo_text_fuzzer]=text [battles_fuzzer]=csv [json_battles_fuzzer]=json [pairwise_fuzzer]=csv
   [score_table_fuzzer]=csv [preflib_fuzzer]=preflib)
 declare -A seeds=(
   [text_matrix_fuzzer]="data/soccer.txt tests/data/looks_like_json.txt"
@@ -20,7 +20,8 @@ declare -A seeds=(
   [policy_file_fuzzer]="fuzz/seeds/policy.json fuzz/seeds/policy_two.json"
   [json_lines_fuzzer]="fuzz/seeds/batch.jsonl"
   [egpo_text_fuzzer]="tests/data/egpo_batch.txt"
-  [battles_fuzzer]="tests/data/ranking/battles.csv"
+  [battles_fuzzer]="tests/data/ranking/battles.csv tests/data/ranking/battles_onehot.csv"
+  [json_battles_fuzzer]="tests/data/ranking/battles.jsonl tests/data/ranking/alpacaeval_annotations.json"
   [pairwise_fuzzer]="tests/data/ranking/pairwise.csv"
   [score_table_fuzzer]="tests/data/ranking/scores.tsv"
   [preflib_fuzzer]="")

@@ -35,10 +35,10 @@ class Cli : public ::testing::Test {
     fs::create_directories(dir_);
   }
 
-  // Runs `nlhf <arguments>` in the test's own directory.
-  CommandRun Nlhf(const std::string& arguments) const {
-    const std::string command = fmt::format("cd '{}' && '{}' {} > stdout.txt 2> stderr.txt < /dev/null",
-                                            dir_.string(), NLHF_CLI_PATH, arguments);
+  // Runs `nlhf <arguments>` in the test's own directory, standard input from the file `input` there.
+  CommandRun Nlhf(const std::string& arguments, const std::string& input = "/dev/null") const {
+    const std::string command = fmt::format("cd '{}' && '{}' {} > stdout.txt 2> stderr.txt < '{}'",
+                                            dir_.string(), NLHF_CLI_PATH, arguments, input);
     const int status = std::system(command.c_str());
     CommandRun run;
     run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -287,9 +287,30 @@ TEST_F(Cli, RankReadsEveryFormat) {
   EXPECT_THAT(contexts.err, HasSubstr("never compared"));
 }
 
+// Battle logs as evaluators have them: JSON Lines from standard input ("-"), columns named by flags,
+// the winner as a model's name; the ranking equals the one of the same battles as a CSV file.
+TEST_F(Cli, RankReadsJsonLinesFromStandardInputWithMappedColumns) {
+  Write("b.jsonl",
+        "{\"first\": \"x\", \"second\": \"y\", \"judge\": \"x\"}\n"
+        "{\"first\": \"y\", \"second\": \"z\", \"judge\": \"y\"}\n"
+        "{\"first\": \"z\", \"second\": \"x\", \"judge\": \"x\"}\n"
+        "{\"first\": \"z\", \"second\": \"y\", \"judge\": \"tie\"}\n");
+  Write("b.csv", "model_a,model_b,winner\nx,y,model_a\ny,z,model_a\nz,x,model_b\nz,y,tie\n");
+  const CommandRun piped = Nlhf("rank - --model-a first --model-b second --winner judge --json", "b.jsonl");
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+  const CommandRun file = Nlhf("rank b.csv --json");
+  ASSERT_EQ(file.exit_code, 0) << file.err;
+  EXPECT_EQ(piped.Json()["candidates"], file.Json()["candidates"]);
+  EXPECT_EQ(piped.Json()["file"], "-");
+  const CommandRun unmapped = Nlhf("rank - --winner judge", "b.jsonl");
+  EXPECT_EQ(unmapped.exit_code, 2);
+  EXPECT_THAT(unmapped.err, HasSubstr("<stdin>:1: no 'model_a' field"));
+  EXPECT_THAT(unmapped.err, HasSubstr("--model-a"));
+}
+
 TEST_F(Cli, RankRejectsMalformedInput) {
-  Write("b.csv", "model_a,model_b,winner\nx,y,model_a\nx,y,draw\n");
-  ExpectUsageError("rank b.csv", {"b.csv:3", "winner 'draw'"});
+  Write("b.csv", "model_a,model_b,winner\nx,y,model_a\nx,y,won\n");
+  ExpectUsageError("rank b.csv", {"b.csv:3", "winner 'won'"});
   Write("m.csv", "model_a,model_b,winner\nx,y,model_a\n");
   ExpectUsageError("rank m.csv --context question_id", {"m.csv:1", "no 'question_id' column"});
   Write("t.tsv", "a\tb\tc\n1\t2\t3\n1\t2\n");

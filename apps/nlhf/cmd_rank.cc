@@ -71,14 +71,23 @@ std::string FirstTen(const std::vector<std::string>& items, size_t total) {
 
 void SetupRank(CLI::App& command, RankArgs& args) {
   command.add_option("FILE", args.file,
-                     "Comparison data: battle log CSV, pairwise scores, score table, PrefLib file, or a "
-                     "preference matrix")
+                     "Comparison data: battle log (CSV, JSON Lines, JSON array of records), pairwise scores, score "
+                     "table, PrefLib file, or a preference matrix; - reads standard input")
       ->required();
   command.add_option("--format", args.format, "Input format (default: detected)")
       ->check(CLI::IsMember({"battles", "pairwise", "score-table", "preflib", "matrix"}));
+  command.add_option("--model-a", args.model_a_column, "Battles: the column (JSON field) of the first model")
+      ->default_str("model_a");
+  command.add_option("--model-b", args.model_b_column, "Battles: the column (JSON field) of the second model")
+      ->default_str("model_b");
+  command.add_option("--winner", args.winner_column,
+                     "Battles: the outcome column: model_a|a|model_b|b|tie|draw, a model's name, or a number on "
+                     "--score-range; without it, one-hot winner_model_a, winner_model_b[, winner_tie]")
+      ->default_str("winner");
   command.add_option("--context", args.context_column, "Battles: the column naming the context (e.g. question_id)");
   command.add_option("--weight", args.weight_column, "Battles: a column of non-negative weights");
-  command.add_option("--score-range", args.score_range, "Pairwise scores: LO,HI (e.g. -1000,1000; default 0,1)")
+  command.add_option("--score-range", args.score_range, "Pairwise scores: LO,HI, a loss and a win (e.g. -1000,1000; default 0,1). Battles: the "
+                     "winner values for model_b and model_a (AlpacaEval's preference: 2,1)")
       ->delimiter(',')
       ->expected(2);
   command.add_flag("--per-context", args.per_context, "One ranking per context instead of pooling them");
@@ -92,11 +101,15 @@ int RunRank(const RankArgs& args) {
   if (!args.csv.empty()) CheckOutputFile("--csv", args.csv);
   ComparisonReadOptions read;
   read.format = args.format;
+  if (!args.model_a_column.empty()) read.model_a_column = args.model_a_column;
+  if (!args.model_b_column.empty()) read.model_b_column = args.model_b_column;
+  if (!args.winner_column.empty()) read.winner_column = args.winner_column;
   read.context_column = args.context_column;
   read.weight_column = args.weight_column;
   if (!args.score_range.empty()) {
     read.score_low = args.score_range[0];
     read.score_high = args.score_range[1];
+    read.score_range_given = true;
   }
   const ComparisonData data = ReadComparisonFile(args.file, read);
   if (args.per_context && args.context_column.empty()) {

@@ -57,6 +57,7 @@ struct RankArgs {
   CommonArgs common;
   std::string file;
   std::string format;
+  std::string model_a_column, model_b_column, winner_column;  // empty: the readers' defaults
   std::string context_column;
   std::string weight_column;
   std::vector<double> score_range;  // LO,HI

@@ -1,8 +1,12 @@
-// Chatbot-Arena-style battle logs: model_a, model_b, winner.
+// Battle logs: one comparison of two models per record, from CSV (Chatbot Arena's model_a, model_b,
+// winner), JSON Lines (arena-hard-auto's battles), or a JSON array of records (AlpacaEval's
+// annotations.json). The columns are mapped by name (BattleColumns); the winner is a side word, a model's
+// name, a number on a stated scale, or one-hot columns (winner_model_a, winner_model_b, winner_tie).
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "nlhf/error.h"
@@ -18,44 +22,237 @@ std::string Lowercase(std::string s) {
   return s;
 }
 
-int FindColumn(const internal::CsvRow& header, const std::string& name, const std::string& path, bool required) {
-  for (size_t k = 0; k < header.fields.size(); ++k) {
-    if (Lowercase(header.fields[k]) == Lowercase(name)) return static_cast<int>(k);
+// One record's fields, as text, by role: where it came from ("b.csv:7", "b.jsonl:12", "a.json: record 3").
+struct BattleFields {
+  std::string where;
+  std::string a, b, winner, context, weight;
+  bool has_weight = false;
+};
+
+// The columns a file's battles are read from, resolved against its field names.
+struct ColumnRoles {
+  std::string a, b, winner;         // winner empty: one-hot columns
+  std::string won_a, won_b, tie;    // one-hot columns (tie may be empty)
+  std::string context, weight;      // may be empty
+};
+
+constexpr const char* kOneHotA = "winner_model_a";
+constexpr const char* kOneHotB = "winner_model_b";
+constexpr const char* kOneHotTie = "winner_tie";
+
+// Resolves the roles against the available field names (matched case-insensitively; the file's own
+// spelling is returned). `fields` describes the file for messages.
+ColumnRoles ResolveRoles(const std::vector<std::string>& names, const ComparisonReadOptions& options,
+                         const std::string& where, const char* noun) {
+  const auto find = [&](const std::string& wanted) -> std::string {
+    for (const auto& name : names) {
+      if (Lowercase(name) == Lowercase(wanted)) return name;
+    }
+    return "";
+  };
+  const auto require = [&](const std::string& wanted, const char* flag) {
+    std::string found = find(wanted);
+    if (found.empty()) {
+      throw ParseError(fmt::format("{}: no '{}' {} (found: {}); name it with {} NAME", where, Excerpt(wanted), noun,
+                                   Excerpt(fmt::format("{}", fmt::join(names, ", "))), flag));
+    }
+    return found;
+  };
+  ColumnRoles roles;
+  roles.a = require(options.model_a_column, "--model-a");
+  roles.b = require(options.model_b_column, "--model-b");
+  roles.winner = find(options.winner_column);
+  if (roles.winner.empty()) {
+    roles.won_a = find(kOneHotA);
+    roles.won_b = find(kOneHotB);
+    roles.tie = find(kOneHotTie);
+    if (roles.won_a.empty() || roles.won_b.empty()) {
+      throw ParseError(fmt::format("{}: no '{}' {} and no one-hot {}s {}, {} (found: {}); name the winner's with "
+                                   "--winner NAME", where, Excerpt(options.winner_column), noun, noun, kOneHotA,
+                                   kOneHotB, Excerpt(fmt::format("{}", fmt::join(names, ", ")))));
+    }
   }
-  if (required) {
-    throw ParseError(fmt::format("{}:{}: the header has no '{}' column (found: {}); battle logs need model_a, "
-                                 "model_b and winner", path, header.line, name, fmt::join(header.fields, ", ")));
-  }
-  return -1;
+  if (!options.context_column.empty()) roles.context = require(options.context_column, "--context");
+  if (!options.weight_column.empty()) roles.weight = require(options.weight_column, "--weight");
+  return roles;
 }
 
-// a's result for a winner value; nullopt for anything but model_a, model_b, tie, tie (bothbad).
-std::optional<double> ScoreOfWinner(const std::string& winner) {
-  const std::string value = Lowercase(winner);
-  if (value == "model_a") return 1.0;
-  if (value == "model_b") return 0.0;
-  if (value == "tie" || value == "tie (bothbad)") return 0.5;
+// A one-hot cell: 1 (or true) marks the outcome, 0 (or false) does not.
+std::optional<bool> OneHot(const std::string& value) {
+  double number = 0;
+  const std::string v = Lowercase(value);
+  if (v == "true") return true;
+  if (v == "false") return false;
+  if (internal::ParseLooseNumber(v, number) && (number == 0 || number == 1)) return number == 1;
   return std::nullopt;
 }
 
-constexpr const char* kTieNote = "ties (tie, tie (bothbad)) count half a win to each side";
+// The winner word of one-hot cells: exactly one of them is 1.
+std::string WinnerFromOneHot(const std::string& where, const std::string& won_a, const std::string& won_b,
+                             const std::string* tie) {
+  const std::optional<bool> a = OneHot(won_a), b = OneHot(won_b);
+  const std::optional<bool> t = tie ? OneHot(*tie) : std::optional<bool>(false);
+  if (!a || !b || !t) {
+    throw ParseError(fmt::format("{}: one-hot winner cells must be 0 or 1 (found {}, {}{})", where, Excerpt(won_a),
+                                 Excerpt(won_b), tie ? ", " + Excerpt(*tie) : ""));
+  }
+  if (*a + *b + *t != 1) {
+    throw ParseError(fmt::format("{}: exactly one of {}, {}{} must be 1 (found {}, {}{})", where, kOneHotA, kOneHotB,
+                                 tie ? std::string(", ") + kOneHotTie : "", won_a, won_b, tie ? ", " + *tie : ""));
+  }
+  return *a ? "model_a" : *b ? "model_b" : "tie";
+}
+
+constexpr const char* kTieNote = "ties (tie, tie (bothbad), draw) count half a win to each side";
+
+// a's result for a winner value: a model's name, a side word, or a number on options' score range.
+double ScoreOfWinner(const std::string& where, const std::string& a, const std::string& b, const std::string& winner,
+                     const ComparisonReadOptions& options) {
+  if (winner == a) return 1.0;
+  if (winner == b) return 0.0;
+  const std::string value = Lowercase(winner);
+  if (value == "model_a" || value == "a") return 1.0;
+  if (value == "model_b" || value == "b") return 0.0;
+  if (value == "tie" || value == "tie (bothbad)" || value == "draw") return 0.5;
+  double number = 0;
+  if (internal::ParseLooseNumber(value, number)) {
+    if (!options.score_range_given) {
+      throw ParseError(fmt::format("{}: winner '{}' is a number: say what it means with --score-range LO,HI (LO: "
+                                   "model_b won, HI: model_a won; AlpacaEval's preference is 2,1)", where,
+                                   Excerpt(winner)));
+    }
+    const double score = (number - options.score_low) / (options.score_high - options.score_low);
+    if (!(score >= 0 && score <= 1)) {
+      throw ParseError(fmt::format("{}: winner {} lies outside --score-range {:g},{:g}", where, Excerpt(winner),
+                                   options.score_low, options.score_high));
+    }
+    return score;
+  }
+  throw ParseError(fmt::format("{}: winner '{}' is neither model ('{}', '{}') nor one of model_a, model_b, a, b, tie, "
+                               "tie (bothbad), draw", where, Excerpt(winner), Excerpt(a), Excerpt(b)));
+}
+
+double ParseWeight(const std::string& where, const std::string& text, const std::string& column) {
+  size_t used = 0;
+  double weight = 0;
+  try {
+    weight = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (text.empty() || used != text.size()) {
+    throw ParseError(fmt::format("{}: weight '{}' in column '{}' is not a number", where, Excerpt(text), column));
+  }
+  return weight;
+}
 
 // One battle, checked: two different non-empty names, a known winner value, a finite weight >= 0.
-// `where` starts every message ("b.csv:7" or "<data frame>: row 6").
-ComparisonUnit Battle(const std::string& where, const std::string& a, const std::string& b, const std::string& winner,
-                      double weight, internal::CandidateIndex& candidates) {
-  if (a.empty() || b.empty()) throw ParseError(fmt::format("{}: empty model name", where));
-  if (a == b) throw ParseError(fmt::format("{}: '{}' battles itself: model_a and model_b must differ", where, a));
-  const std::optional<double> score_a = ScoreOfWinner(winner);
-  if (!score_a) {
-    throw ParseError(fmt::format("{}: winner '{}' is not one of model_a, model_b, tie, tie (bothbad)", where, Excerpt(winner)));
+ComparisonUnit Battle(const BattleFields& fields, double weight, const ComparisonReadOptions& options,
+                      internal::CandidateIndex& candidates) {
+  const std::string& where = fields.where;
+  if (fields.a.empty() || fields.b.empty()) throw ParseError(fmt::format("{}: empty model name", where));
+  if (fields.a == fields.b) {
+    throw ParseError(fmt::format("{}: '{}' battles itself: model_a and model_b must differ", where, Excerpt(fields.a)));
   }
+  const double score_a = ScoreOfWinner(where, fields.a, fields.b, fields.winner, options);
   if (!std::isfinite(weight) || weight < 0) {
     throw ParseError(fmt::format("{}: weight '{:g}' is not a finite number >= 0", where, weight));
   }
   ComparisonUnit unit;
-  unit.outcomes.push_back({candidates.IndexOf(a), candidates.IndexOf(b), *score_a, weight});
+  unit.outcomes.push_back({candidates.IndexOf(fields.a), candidates.IndexOf(fields.b), score_a, weight});
+  unit.context = fields.context;
   return unit;
+}
+
+void CheckScoreRange(const ComparisonReadOptions& options) {
+  if (!options.score_range_given) return;
+  if (!std::isfinite(options.score_low) || !std::isfinite(options.score_high) ||
+      options.score_low == options.score_high) {
+    throw InvalidArgument(fmt::format("--score-range {:g},{:g}: two different finite numbers (the winner value that "
+                                      "means model_b won, then the one that means model_a won)",
+                                      options.score_low, options.score_high));
+  }
+}
+
+// Reads every record through `next` (which fills the fields and returns false at the end).
+template <typename Next>
+ComparisonData ReadBattleRecords(const std::string& path, const ComparisonReadOptions& options, Next next) {
+  CheckScoreRange(options);
+  ComparisonData data;
+  data.source = path;
+  data.format = "battles";
+  internal::CandidateIndex candidates;
+  BattleFields fields;
+  while (next(fields)) {
+    const double weight = fields.has_weight ? ParseWeight(fields.where, fields.weight, options.weight_column) : 1.0;
+    data.units.push_back(Battle(fields, weight, options, candidates));
+  }
+  if (data.units.empty()) throw ParseError(fmt::format("{}: no battles", path));
+  data.candidates = candidates.names();
+  data.notes.push_back(kTieNote);
+  return data;
+}
+
+// A JSON scalar as text (strings as they are, numbers and booleans as written); nullopt for null,
+// objects and arrays.
+std::optional<std::string> ScalarText(const nlohmann::json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number_integer() || value.is_number_unsigned() || value.is_boolean()) return value.dump();
+  if (value.is_number_float()) return fmt::format("{}", value.get<double>());
+  return std::nullopt;
+}
+
+// The battle fields of one JSON record under `roles`.
+BattleFields FieldsOfRecord(const nlohmann::json& record, const ColumnRoles& roles, const std::string& where) {
+  if (!record.is_object()) throw ParseError(fmt::format("{}: a battle record must be a JSON object", where));
+  const auto get = [&](const std::string& key) {
+    const auto found = record.find(key);
+    if (found == record.end()) throw ParseError(fmt::format("{}: the record has no '{}' field", where, Excerpt(key)));
+    std::optional<std::string> text = ScalarText(*found);
+    if (!text) {
+      throw ParseError(fmt::format("{}: field '{}' is {}; it must be a string or a number", where, Excerpt(key),
+                                   found->is_null() ? "null" : "not a single value"));
+    }
+    return *text;
+  };
+  BattleFields fields;
+  fields.where = where;
+  fields.a = get(roles.a);
+  fields.b = get(roles.b);
+  if (!roles.winner.empty()) {
+    fields.winner = get(roles.winner);
+  } else {
+    const std::string tie = roles.tie.empty() ? "" : get(roles.tie);
+    fields.winner = WinnerFromOneHot(where, get(roles.won_a), get(roles.won_b), roles.tie.empty() ? nullptr : &tie);
+  }
+  if (!roles.context.empty()) fields.context = get(roles.context);
+  if (!roles.weight.empty()) {
+    fields.weight = get(roles.weight);
+    fields.has_weight = true;
+  }
+  return fields;
+}
+
+std::vector<std::string> KeysOf(const nlohmann::json& record) {
+  std::vector<std::string> keys;
+  if (record.is_object()) {
+    for (const auto& item : record.items()) keys.push_back(item.key());
+  }
+  return keys;
+}
+
+nlohmann::json ParseJsonText(std::string_view text, const std::string& where) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    // A syntax error or a number beyond double's range (1e400: out_of_range, found by fuzzing). nlhf's
+    // message keeps nlohmann's own ("parse error at line 1, column 7: ..."), without its "[json.exception...]".
+    std::string message = e.what();
+    if (message.rfind('[', 0) == 0) {
+      if (const auto close = message.find("] "); close != std::string::npos) message = message.substr(close + 2);
+    }
+    throw ParseError(fmt::format("{}: not valid JSON: {}", where, Excerpt(message, 200)));
+  }
 }
 
 }  // namespace
@@ -70,66 +267,87 @@ ComparisonData BattlesFromColumns(const std::vector<std::string>& model_a, const
                                       rows, model_b.size(), winner.size()));
   }
   if (rows == 0) throw InvalidArgument(fmt::format("{}: no battles", source));
-  ComparisonData data;
-  data.source = source;
-  data.format = "battles";
-  internal::CandidateIndex candidates;
-  for (size_t r = 0; r < rows; ++r) {
-    ComparisonUnit unit = Battle(fmt::format("{}: row {}", source, r), model_a[r], model_b[r], winner[r],
-                                 weights ? (*weights)[r] : 1.0, candidates);
-    if (contexts) unit.context = (*contexts)[r];
-    data.units.push_back(std::move(unit));
-  }
-  data.candidates = candidates.names();
-  data.notes.push_back(kTieNote);
-  return data;
+  size_t r = 0;
+  return ReadBattleRecords(source, {}, [&](BattleFields& fields) {
+    if (r == rows) return false;
+    fields.where = fmt::format("{}: row {}", source, r);
+    fields.a = model_a[r];
+    fields.b = model_b[r];
+    fields.winner = winner[r];
+    fields.context = contexts ? (*contexts)[r] : "";
+    fields.has_weight = weights != nullptr;
+    if (weights) fields.weight = fmt::format("{:.17g}", (*weights)[r]);  // exact round trip
+    ++r;
+    return true;
+  });
 }
 
 ComparisonData ParseBattles(std::string_view text, const std::string& path, const ComparisonReadOptions& options) {
   const std::vector<internal::CsvRow> rows = internal::ReadCsv(text, path);
   if (rows.empty()) throw ParseError(fmt::format("{}: no header and no battles", path));
   const internal::CsvRow& header = rows[0];
-  const int column_a = FindColumn(header, "model_a", path, true);
-  const int column_b = FindColumn(header, "model_b", path, true);
-  const int column_winner = FindColumn(header, "winner", path, true);
-  const int column_context = options.context_column.empty() ? -1 : FindColumn(header, options.context_column, path, true);
-  const int column_weight = options.weight_column.empty() ? -1 : FindColumn(header, options.weight_column, path, true);
-
-  ComparisonData data;
-  data.source = path;
-  data.format = "battles";
-  internal::CandidateIndex candidates;
-  for (size_t r = 1; r < rows.size(); ++r) {
-    const internal::CsvRow& row = rows[r];
+  const ColumnRoles roles = ResolveRoles(header.fields, options, fmt::format("{}:{}: the header", path, header.line), "column");
+  const auto column = [&](const std::string& name) {
+    return name.empty() ? -1 : static_cast<int>(std::find(header.fields.begin(), header.fields.end(), name) -
+                                                header.fields.begin());
+  };
+  const int a = column(roles.a), b = column(roles.b), winner = column(roles.winner), won_a = column(roles.won_a),
+            won_b = column(roles.won_b), tie = column(roles.tie), context = column(roles.context),
+            weight = column(roles.weight);
+  size_t r = 1;
+  return ReadBattleRecords(path, options, [&](BattleFields& fields) {
+    if (r == rows.size()) return false;
+    const internal::CsvRow& row = rows[r++];
+    fields.where = fmt::format("{}:{}", path, row.line);
     if (row.fields.size() != header.fields.size()) {
-      throw ParseError(fmt::format("{}:{}: {} fields, but the header has {}", path, row.line, row.fields.size(),
+      throw ParseError(fmt::format("{}: {} fields, but the header has {}", fields.where, row.fields.size(),
                                    header.fields.size()));
     }
-    const std::string where = fmt::format("{}:{}", path, row.line);
-    double weight = 1;
-    if (column_weight >= 0) {
-      const std::string& w = row.fields[column_weight];
-      size_t used = 0;
-      bool ok = false;
-      try {
-        weight = std::stod(w, &used);
-        ok = used == w.size();
-      } catch (const std::exception&) {
-        ok = false;
-      }
-      if (!ok) {
-        throw ParseError(fmt::format("{}: weight '{}' in column '{}' is not a number", where, Excerpt(w), options.weight_column));
-      }
-    }
-    ComparisonUnit unit = Battle(where, row.fields[column_a], row.fields[column_b], row.fields[column_winner], weight,
-                                 candidates);
-    if (column_context >= 0) unit.context = row.fields[column_context];
-    data.units.push_back(std::move(unit));
+    fields.a = row.fields[a];
+    fields.b = row.fields[b];
+    fields.winner = winner >= 0 ? row.fields[winner]
+                                : WinnerFromOneHot(fields.where, row.fields[won_a], row.fields[won_b],
+                                                   tie >= 0 ? &row.fields[tie] : nullptr);
+    fields.context = context >= 0 ? row.fields[context] : "";
+    fields.has_weight = weight >= 0;
+    if (weight >= 0) fields.weight = row.fields[weight];
+    return true;
+  });
+}
+
+ComparisonData ParseJsonBattles(std::string_view text, const std::string& path, const ComparisonReadOptions& options) {
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && text[first] == '[') {  // one array of records
+    const nlohmann::json records = ParseJsonText(text, path);
+    if (records.empty()) throw ParseError(fmt::format("{}: an empty array: no battles", path));
+    const ColumnRoles roles = ResolveRoles(KeysOf(records[0]), options, fmt::format("{}: record 0", path), "field");
+    size_t r = 0;
+    return ReadBattleRecords(path, options, [&](BattleFields& fields) {
+      if (r == records.size()) return false;
+      fields = FieldsOfRecord(records[r], roles, fmt::format("{}: record {}", path, r));
+      ++r;
+      return true;
+    });
   }
-  if (data.units.empty()) throw ParseError(fmt::format("{}: the header is there but no battles follow", path));
-  data.candidates = candidates.names();
-  data.notes.push_back(kTieNote);
-  return data;
+  // JSON Lines: one record per line; blank lines skipped.
+  std::optional<ColumnRoles> roles;
+  size_t position = 0;
+  int line = 0;
+  return ReadBattleRecords(path, options, [&](BattleFields& fields) {
+    while (position < text.size()) {
+      const size_t end = std::min(text.find('\n', position), text.size());
+      const std::string_view content = internal::Trim(text.substr(position, end - position));
+      position = end + 1;
+      ++line;
+      if (content.empty()) continue;
+      const std::string where = fmt::format("{}:{}", path, line);
+      const nlohmann::json record = ParseJsonText(content, where);
+      if (!roles) roles = ResolveRoles(KeysOf(record), options, where, "field");
+      fields = FieldsOfRecord(record, *roles, where);
+      return true;
+    }
+    return false;
+  });
 }
 
 }  // namespace nlhf

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iostream>
+#include <iterator>
 
 #include "nlhf/error.h"
 #include "nlhf/game.h"
@@ -18,8 +20,21 @@ std::string Lowercase(std::string s) {
   return s;
 }
 
+// The first two characters of `text` that are not white space ('\0' where there are none).
+std::pair<char, char> FirstTwoSignificant(std::string_view text) {
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {'\0', '\0'};
+  const size_t second = text.find_first_not_of(" \t\r\n", first + 1);
+  return {text[first], second == std::string_view::npos ? '\0' : text[second]};
+}
+
 ComparisonData MatrixData(const std::string& path, std::string_view text) {
-  const MatrixFile file = FormatFromPath(path) == MatrixFormat::kText ? ParseTextMatrix(text, path) : ReadMatrixFile(path);
+  // Standard input has no extension: JSON by its first character, else text.
+  const MatrixFormat format = path == "<stdin>" ? (FirstTwoSignificant(text).first == '[' ? MatrixFormat::kJson : MatrixFormat::kText)
+                                                : FormatFromPath(path);
+  const MatrixFile file = format == MatrixFormat::kText   ? ParseTextMatrix(text, path)
+                          : format == MatrixFormat::kJson ? ParseJsonMatrix(text, path)
+                                                          : ReadMatrixFile(path);
   const PreferenceGame game(file.values, file.row_names, {}, file.source);
   ComparisonData data;
   data.source = path;
@@ -29,14 +44,30 @@ ComparisonData MatrixData(const std::string& path, std::string_view text) {
   return data;
 }
 
+// JSON whose first value is an object ({...} per line) or an array of objects ([{...}, ...]): battle records.
+bool LooksLikeJsonRecords(std::string_view text) {
+  const auto [first, second] = FirstTwoSignificant(text);
+  return first == '{' || (first == '[' && second == '{');
+}
+
 // What the content looks like when neither the flag nor the extension decides.
-std::string DetectFormat(std::string_view text, const std::string& path) {
+std::string DetectFormat(std::string_view text, const std::string& path, const ComparisonReadOptions& options) {
+  if (LooksLikeJsonRecords(text)) return "battles";
+  if (FirstTwoSignificant(text).first == '[') return "matrix";
+  // Battle columns named by flag: the user says these are battles.
+  const ComparisonReadOptions defaults;
+  if (options.model_a_column != defaults.model_a_column || options.model_b_column != defaults.model_b_column ||
+      options.winner_column != defaults.winner_column) {
+    return "battles";
+  }
   const std::vector<internal::CsvRow> rows = internal::ReadCsv(text, path);
   if (rows.empty()) throw ParseError(fmt::format("{}: empty file", path));
   std::vector<std::string> header;
   for (const auto& f : rows[0].fields) header.push_back(Lowercase(f));
   const auto has = [&](const char* name) { return std::find(header.begin(), header.end(), name) != header.end(); };
-  if (has("model_a") && has("model_b") && has("winner")) return "battles";
+  if (has("model_a") && has("model_b") && (has("winner") || (has("winner_model_a") && has("winner_model_b")))) {
+    return "battles";
+  }
   double value = 0;
   const bool three_columns = std::all_of(rows.begin(), rows.end(), [](const auto& r) { return r.fields.size() == 3; });
   if (three_columns && rows.size() >= 2 && internal::ParseLooseNumber(rows[1].fields[2], value) &&
@@ -53,22 +84,36 @@ std::string DetectFormat(std::string_view text, const std::string& path) {
 
 }  // namespace
 
-ComparisonData ReadComparisonFile(const std::string& path, const ComparisonReadOptions& options) {
+ComparisonData ReadComparisonFile(const std::string& path_given, const ComparisonReadOptions& options) {
+  // "-": standard input, whose format the content (or --format) decides.
+  const bool from_stdin = path_given == "-";
+  const std::string path = from_stdin ? "<stdin>" : path_given;
   std::string format = options.format;
-  std::string extension = Lowercase(std::filesystem::path(path).extension().string());
-  const std::string text = extension == ".npy" ? ReadWholeFile(path) : ReadTextFile(path);
+  const std::string extension = from_stdin ? "" : Lowercase(std::filesystem::path(path).extension().string());
+  std::string text;
+  if (from_stdin) {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    if (std::cin.bad()) throw Error("<stdin>: read failed");
+    if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte-order mark, as ReadTextFile drops
+  } else {
+    text = extension == ".npy" ? ReadWholeFile(path) : ReadTextFile(path);
+  }
   if (format.empty()) {
     if (extension == ".soc" || extension == ".soi" || extension == ".toc" || extension == ".toi") {
       format = "preflib";
-    } else if (extension == ".json" || extension == ".npy") {
+    } else if (extension == ".jsonl") {
+      format = "battles";
+    } else if (extension == ".json") {
+      format = LooksLikeJsonRecords(text) ? "battles" : "matrix";
+    } else if (extension == ".npy") {
       format = "matrix";
     } else {
-      format = DetectFormat(text, path);
+      format = DetectFormat(text, path, options);
     }
   }
   ComparisonData data;
   if (format == "battles") {
-    data = ParseBattles(text, path, options);
+    data = LooksLikeJsonRecords(text) ? ParseJsonBattles(text, path, options) : ParseBattles(text, path, options);
   } else if (format == "pairwise") {
     data = ParsePairwiseScores(text, path, options);
   } else if (format == "score-table") {

@@ -42,7 +42,7 @@ TEST(Battles, ContextAndWeightColumns) {
 
 TEST(Battles, MalformedLogsNameTheLineAndTheRule) {
   EXPECT_THROW_WITH(ParseBattles("model_a,model_b,winner\nx,y,model_c\n", "b.csv", {}), ParseError, "b.csv:2",
-                    "winner 'model_c'", "model_a, model_b, tie");
+                    "winner 'model_c'", "model_a, model_b, a, b, tie");
   EXPECT_THROW_WITH(ParseBattles("model_a,model_b,result\nx,y,model_a\n", "b.csv", {}), ParseError, "b.csv:1",
                     "no 'winner' column");
   EXPECT_THROW_WITH(ParseBattles("model_a,model_b,winner\nx,y\n", "b.csv", {}), ParseError, "b.csv:2", "2 fields");
@@ -50,6 +50,73 @@ TEST(Battles, MalformedLogsNameTheLineAndTheRule) {
   EXPECT_THROW_WITH(ParseBattles("model_a,model_b,winner,w\nx,y,tie,-1\n", "b.csv", {.weight_column = "w"}),
                     ParseError, "b.csv:2", "weight '-1'");
   EXPECT_THROW_WITH(ParseBattles("model_a,model_b,winner\n\"x,y,tie\n", "b.csv", {}), ParseError, "unterminated");
+}
+
+// The same battles as battles.csv in the other layouts evaluators have: JSON Lines (arena-hard-auto's
+// battle records, with a nested field the reader does not need and winners given as names or side
+// words) and one-hot outcome columns (the LMSYS Chatbot Arena export). Each gives battles.csv's table.
+TEST(Battles, JsonLinesAndOneHotColumnsReadAsTheCsv) {
+  const ComparisonData csv = ReadComparisonFile(Fixture("battles.csv"), {.context_column = "question_id"});
+  const ComparisonData jsonl = ReadComparisonFile(Fixture("battles.jsonl"), {.context_column = "question_id"});
+  const ComparisonData one_hot = ReadComparisonFile(Fixture("battles_onehot.csv"));
+  EXPECT_EQ(jsonl.format, "battles");
+  EXPECT_EQ(one_hot.format, "battles");
+  EXPECT_EQ(jsonl.candidates, csv.candidates);
+  EXPECT_EQ(one_hot.candidates, csv.candidates);
+  EXPECT_EQ(Tabulate(jsonl).wins, Tabulate(csv).wins);
+  EXPECT_EQ(Tabulate(jsonl).counts, Tabulate(csv).counts);
+  EXPECT_EQ(Tabulate(jsonl, nullptr, "q3").wins, Tabulate(csv, nullptr, "q3").wins);
+  EXPECT_EQ(Tabulate(one_hot).wins, Tabulate(csv).wins);
+  EXPECT_EQ(Tabulate(one_hot).counts, Tabulate(csv).counts);
+}
+
+// AlpacaEval's annotations.json (two records cut from the AlpacaEval repository, data/README.md): a JSON
+// array of records whose columns are generator_1, generator_2 and a preference in [1, 2] (1: the first
+// output preferred, 2: the second), mapped by flags. A preference of 1.99 gives the first generator 0.01.
+TEST(Battles, AlpacaEvalAnnotationsWithMappedColumnsAndANumericWinner) {
+  ComparisonReadOptions options{.score_low = 2, .score_high = 1, .score_range_given = true};
+  options.model_a_column = "generator_1";
+  options.model_b_column = "generator_2";
+  options.winner_column = "preference";
+  const ComparisonData data = ReadComparisonFile(Fixture("alpacaeval_annotations.json"), options);
+  EXPECT_EQ(data.format, "battles");
+  EXPECT_EQ(data.candidates, (std::vector<std::string>{"gpt4_1106_preview", "example"}));
+  const PairwiseTable table = Tabulate(data);
+  EXPECT_NEAR(table.wins(0, 1), (2 - 1.9900139974) + (2 - 1.4593660117), 1e-12);
+  EXPECT_EQ(table.counts(0, 1), 2);
+  // Without the scale the number is refused with the hint.
+  options.score_range_given = false;
+  EXPECT_THROW_WITH(ReadComparisonFile(Fixture("alpacaeval_annotations.json"), options), ParseError,
+                    "record 0", "winner '1.9900139974' is a number", "--score-range");
+}
+
+TEST(Battles, MalformedJsonAndOneHotRecordsNameThePositionAndTheRule) {
+  EXPECT_THROW_WITH(ParseJsonBattles("{\"model_a\": \"x\", \"model_b\": \"y\", \"winner\": \"x\"}\n{\"model_a\": 1\n",
+                                     "b.jsonl", {}),
+                    ParseError, "b.jsonl:2", "not valid JSON");
+  // Found by fuzzing: a number beyond double's range escaped as nlohmann's out_of_range.
+  EXPECT_THROW_WITH(ParseJsonBattles("{\"model_a\": \"x\", \"model_b\": \"y\", \"winner\": \"x\", \"g\": [1e400]}\n",
+                                     "b.jsonl", {}),
+                    ParseError, "b.jsonl:1", "not valid JSON", "1e400");
+  EXPECT_THROW_WITH(ParseJsonBattles("{\"model_a\": \"x\", \"model_b\": \"y\", \"winner\": \"x\"}\n"
+                                     "{\"model_a\": \"x\", \"model_b\": \"y\"}\n", "b.jsonl", {}),
+                    ParseError, "b.jsonl:2", "no 'winner' field");
+  EXPECT_THROW_WITH(ParseJsonBattles("[{\"model_a\": \"x\", \"model_b\": null, \"winner\": \"x\"}]", "b.json", {}),
+                    ParseError, "b.json: record 0", "'model_b' is null");
+  EXPECT_THROW_WITH(ParseJsonBattles("[{\"model_a\": \"x\", \"model_b\": \"y\", \"winner\": \"z\"}]", "b.json", {}),
+                    ParseError, "record 0", "winner 'z' is neither model ('x', 'y')");
+  EXPECT_THROW_WITH(ParseJsonBattles("[{\"a\": \"x\", \"b\": \"y\"}]", "b.json", {}), ParseError, "no 'model_a' field",
+                    "--model-a");
+  EXPECT_THROW_WITH(ParseBattles("model_a,model_b,winner_model_a,winner_model_b,winner_tie\nx,y,1,1,0\n", "o.csv", {}),
+                    ParseError, "o.csv:2", "exactly one of");
+  EXPECT_THROW_WITH(ParseBattles("model_a,model_b,winner_model_a,winner_model_b\nx,y,yes,0\n", "o.csv", {}),
+                    ParseError, "o.csv:2", "must be 0 or 1");
+  EXPECT_THROW_WITH(ParseBattles("model_a,model_b,winner\nx,y,0.7\n", "n.csv",
+                                 {.score_low = 0, .score_high = 0, .score_range_given = true}),
+                    InvalidArgument, "--score-range 0,0");
+  EXPECT_THROW_WITH(ParseBattles("model_a,model_b,winner\nx,y,1.5\n", "n.csv",
+                                 {.score_low = 0, .score_high = 1, .score_range_given = true}),
+                    ParseError, "n.csv:2", "outside --score-range 0,1");
 }
 
 TEST(PairwiseScores, MapsTheScoreRangeAndCombinesReversedPairs) {

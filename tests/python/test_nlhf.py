@@ -156,8 +156,13 @@ def test_rank_from_a_data_frame_like_mapping():
     ranking = nlhf.rank(frame, bootstrap=20, seed=1)
     assert ranking["duality_gap"] <= 1e-9
     assert "ne_interval" in ranking["candidates"][0]
-    with pytest.raises(ValueError, match="winner 'draw'"):
-        nlhf.rank({"model_a": ["x"], "model_b": ["y"], "winner": ["draw"]})
+    with pytest.raises(ValueError, match="winner 'won'"):
+        nlhf.rank({"model_a": ["x"], "model_b": ["y"], "winner": ["won"]})
+    # The winner as a model's name, as the file readers take it.
+    by_name = nlhf.rank({"model_a": ["x", "y", "z", "x"], "model_b": ["y", "z", "x", "y"],
+                         "winner": ["x", "y", "z", "tie"]})
+    assert [c["ne_probability"] for c in by_name["candidates"]] == \
+        [c["ne_probability"] for c in nlhf.rank(frame)["candidates"]]
 
 
 def resident_kib():

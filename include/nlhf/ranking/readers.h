@@ -1,7 +1,10 @@
 // Readers for real comparison data. Every error names the file, the line and the rule broken
 // (ParseError); the format is detected from the extension and the content unless given.
 //
-// battles      CSV with a header naming model_a, model_b, winner (model_a | model_b | tie | tie (bothbad));
+// battles      CSV with a header naming model_a, model_b, winner, or JSON Lines / a JSON array of records
+//              with those fields (other names through ComparisonReadOptions' columns); the winner is
+//              model_a | a | model_b | b | tie | tie (bothbad) | draw, a model's name, a number on the
+//              --score-range scale, or one-hot columns winner_model_a, winner_model_b[, winner_tie];
 //              ties count half to each side; optional context and weight columns.
 // pairwise     CSV rows a,b,score: a's result against b on the scale --score-range LO,HI (optional header).
 // score-table  rows are tasks or voters, columns candidates, higher is better; a header row names the
@@ -29,16 +32,22 @@ constexpr long long kMaxPairwiseOutcomes = 100000000;
 
 struct ComparisonReadOptions {
   std::string format;          // empty: detect; else one of battles, pairwise, score-table, preflib, matrix
+  std::string model_a_column = "model_a";  // battles: the columns (or JSON fields) of the two models
+  std::string model_b_column = "model_b";
+  std::string winner_column = "winner";    // battles: the outcome; absent: one-hot winner_model_a/_b/_tie
   std::string context_column;  // battles: the column that names the context (e.g. question_id)
   std::string weight_column;   // battles: a column of non-negative weights
-  double score_low = 0;        // pairwise: the score that means a lost
-  double score_high = 1;       // pairwise: the score that means a won
+  double score_low = 0;        // pairwise: the score that means a lost; battles: the winner value for model_b
+  double score_high = 1;       // pairwise: the score that means a won; battles: the winner value for model_a
+  bool score_range_given = false;  // battles: numeric winner values are read on the score range
 };
 
 ComparisonData ReadComparisonFile(const std::string& path, const ComparisonReadOptions& options = {});
 
 // The individual readers, over text already in memory (`path` labels the messages).
 ComparisonData ParseBattles(std::string_view text, const std::string& path, const ComparisonReadOptions& options);
+// Battles as JSON Lines (one record per line) or as one JSON array of records.
+ComparisonData ParseJsonBattles(std::string_view text, const std::string& path, const ComparisonReadOptions& options);
 ComparisonData ParsePairwiseScores(std::string_view text, const std::string& path, const ComparisonReadOptions& options);
 ComparisonData ParseScoreTable(std::string_view text, const std::string& path);
 ComparisonData ParsePreflib(std::string_view text, const std::string& path);
