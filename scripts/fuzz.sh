@@ -41,6 +41,7 @@ for harness in "${harnesses[@]}"; do
     # The harness's first byte picks the extension: 0 .soc, 3 .toi.
     { printf '\x00'; cat "$root/tests/data/ranking/votes.soc"; } > "$corpus/votes.soc"
     { printf '\x03'; cat "$root/tests/data/ranking/votes.toi"; } > "$corpus/votes.toi"
+    { printf '\x03'; cat "$root/tests/data/ranking/votes_legacy.toi"; } > "$corpus/votes_legacy.toi"
   fi
   echo "fuzz.sh: $harness for ${seconds} s"
   # rss/malloc limits turn a memory bomb (an allocation sized by a declaration, not by the data) into a

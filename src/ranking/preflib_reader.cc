@@ -2,6 +2,12 @@
 //   # NUMBER ALTERNATIVES: 4
 //   # ALTERNATIVE NAME 1: Alice
 //   12: 1,{2,3},4        ← 12 voters rank 1 first, 2 and 3 tied second, 4 last
+// and the format before 2022, which many mirrors and papers' supplements still hold (Mattei & Walsh 2013):
+//   4                    ← the number of alternatives
+//   1,Alice              ← one line per alternative
+//   ...
+//   27,27,5              ← voters, sum of the counts, distinct orders
+//   12,1,{2,3},4         ← count, then the order
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -78,6 +84,92 @@ struct PreflibFile {
   std::vector<Ballot> ballots;
 };
 
+// The lines of `text`, trimmed, with their 1-based numbers; blank lines left out.
+std::vector<std::pair<int, std::string_view>> NumberedLines(std::string_view text) {
+  std::vector<std::pair<int, std::string_view>> lines;
+  int line_number = 0;
+  size_t position = 0;
+  while (position <= text.size()) {
+    size_t end = text.find('\n', position);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = Trim(text.substr(position, end - position));
+    position = end + 1;
+    ++line_number;
+    if (!line.empty()) lines.emplace_back(line_number, line);
+  }
+  return lines;
+}
+
+void CheckAlternativeCount(const PreflibFile& file, const std::string& where, std::string_view value) {
+  if (file.alternatives < 2) {
+    throw ParseError(fmt::format("{}: bad PrefLib header: NUMBER ALTERNATIVES '{}' is not an integer >= 2", where,
+                                 Excerpt(value)));
+  }
+  if (file.alternatives > kMaxCandidates) {
+    throw ParseError(fmt::format("{}: PrefLib header declares {} alternatives; nlhf ranks at most {} (its "
+                                 "tables are n × n)", where, file.alternatives, kMaxCandidates));
+  }
+}
+
+// A file in the format before 2022: its first line is the bare number of alternatives.
+bool IsLegacyFormat(std::string_view text) {
+  const auto lines = NumberedLines(text);
+  long long value = 0;
+  return !lines.empty() && ParseInt(lines.front().second, value);
+}
+
+PreflibFile ReadLegacyLines(std::string_view text, const std::string& path) {
+  const auto lines = NumberedLines(text);
+  PreflibFile file;
+  size_t k = 0;
+  const auto where = [&](size_t index) {
+    return fmt::format("{}:{}", path, index < lines.size() ? lines[index].first : lines.back().first);
+  };
+  ParseInt(lines[k].second, file.alternatives);  // IsLegacyFormat checked it
+  CheckAlternativeCount(file, where(k) + " (PrefLib's format before 2022)", lines[k].second);
+  ++k;
+  for (long long a = 1; a <= file.alternatives; ++a, ++k) {
+    const size_t comma = k < lines.size() ? lines[k].second.find(',') : std::string_view::npos;
+    long long id = 0;
+    if (k >= lines.size() || comma == std::string_view::npos || !ParseInt(lines[k].second.substr(0, comma), id) ||
+        id != a) {
+      throw ParseError(fmt::format("{}: PrefLib's format before 2022 lists the {} alternatives as 'number,name' "
+                                   "lines after the count; expected '{},NAME'{}", where(k), file.alternatives, a,
+                                   k < lines.size() ? fmt::format(", got '{}'", Excerpt(lines[k].second)) : ""));
+    }
+    file.names.emplace(id, std::string(Trim(lines[k].second.substr(comma + 1))));
+  }
+  // "voters,sum of counts,distinct orders": three integers, checked for form only.
+  std::vector<long long> totals;
+  if (k < lines.size()) {
+    const std::string_view part = lines[k].second;
+    for (size_t start = 0; start <= part.size();) {
+      const size_t end = std::min(part.find(',', start), part.size());
+      long long value = 0;
+      if (ParseInt(part.substr(start, end - start), value)) totals.push_back(value);
+      start = end + 1;
+    }
+  }
+  if (totals.size() != 3) {
+    throw ParseError(fmt::format("{}: PrefLib's format before 2022 has a 'voters,sum of counts,distinct orders' "
+                                 "line after the alternatives{}", where(k),
+                                 k < lines.size() ? fmt::format(", got '{}'", Excerpt(lines[k].second)) : ""));
+  }
+  for (++k; k < lines.size(); ++k) {
+    const auto [number, line] = lines[k];
+    const std::string at = fmt::format("{}:{}", path, number);
+    const size_t comma = line.find(',');
+    long long count = 0;
+    if (comma == std::string_view::npos || !ParseInt(line.substr(0, comma), count) || count < 0) {
+      throw ParseError(fmt::format("{}: expected 'count,order' (PrefLib's format before 2022, e.g. '3,1,2,{{3,4}}'), "
+                                   "got '{}'", at, Excerpt(line)));
+    }
+    file.ballots.push_back({number, static_cast<double>(count), ParseOrder(line.substr(comma + 1), at)});
+  }
+  if (file.ballots.empty()) throw ParseError(fmt::format("{}: no 'count,order' lines", path));
+  return file;
+}
+
 PreflibFile ReadLines(std::string_view text, const std::string& path) {
   PreflibFile file;
   int line_number = 0;
@@ -97,13 +189,8 @@ PreflibFile ReadLines(std::string_view text, const std::string& path) {
       const std::string_view key = Trim(meta.substr(0, colon));
       const std::string_view value = Trim(meta.substr(colon + 1));
       if (key == "NUMBER ALTERNATIVES") {
-        if (!ParseInt(value, file.alternatives) || file.alternatives < 2) {
-          throw ParseError(fmt::format("{}: bad PrefLib header: NUMBER ALTERNATIVES '{}' is not an integer >= 2", where, value));
-        }
-        if (file.alternatives > kMaxCandidates) {
-          throw ParseError(fmt::format("{}: PrefLib header declares {} alternatives; nlhf ranks at most {} (its "
-                                       "tables are n × n)", where, file.alternatives, kMaxCandidates));
-        }
+        if (!ParseInt(value, file.alternatives)) file.alternatives = -1;
+        CheckAlternativeCount(file, where, value);
       } else if (key.starts_with("ALTERNATIVE NAME")) {
         long long id = 0;
         if (!ParseInt(key.substr(std::string_view("ALTERNATIVE NAME").size()), id)) {
@@ -123,7 +210,8 @@ PreflibFile ReadLines(std::string_view text, const std::string& path) {
     file.ballots.push_back({line_number, static_cast<double>(count), ParseOrder(line.substr(colon + 1), where)});
   }
   if (file.alternatives < 0) {
-    throw ParseError(fmt::format("{}: bad PrefLib header: no '# NUMBER ALTERNATIVES: n' line", path));
+    throw ParseError(fmt::format("{}: bad PrefLib header: no '# NUMBER ALTERNATIVES: n' line (a file in PrefLib's "
+                                 "format before 2022 starts with the bare number of alternatives)", path));
   }
   if (file.ballots.empty()) throw ParseError(fmt::format("{}: no 'count: order' lines", path));
   return file;
@@ -219,7 +307,8 @@ ComparisonUnit BallotOutcomes(const Ballot& ballot, int n, std::vector<int>& ran
 ComparisonData ParsePreflib(std::string_view text, const std::string& path) {
   std::string extension = std::filesystem::path(path).extension().string();
   std::transform(extension.begin(), extension.end(), extension.begin(), [](unsigned char c) { return std::tolower(c); });
-  const PreflibFile file = ReadLines(text, path);
+  const bool legacy = IsLegacyFormat(text);
+  const PreflibFile file = legacy ? ReadLegacyLines(text, path) : ReadLines(text, path);
   const bool incomplete_seen = CheckBallots(file, path, extension);
   const int n = static_cast<int>(file.alternatives);
 
@@ -237,6 +326,7 @@ ComparisonData ParsePreflib(std::string_view text, const std::string& path) {
                          "alternatives are not compared");
   }
   data.notes.push_back("tied alternatives count half a win to each side");
+  if (legacy) data.notes.push_back("read in PrefLib's format before 2022 (count line, 'number,name' lines)");
   return data;
 }
 

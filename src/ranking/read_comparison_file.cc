@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 #include <iterator>
+#include <map>
 
 #include "nlhf/error.h"
 #include "nlhf/game.h"
@@ -97,6 +98,15 @@ ComparisonData ReadComparisonFile(const std::string& path_given, const Compariso
     if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte-order mark, as ReadTextFile drops
   } else {
     text = extension == ".npy" ? ReadWholeFile(path) : ReadTextFile(path);
+  }
+  // PrefLib's other data types are not elections: refused by name rather than misread as a table.
+  static const std::map<std::string, std::string> kPreflibOtherTypes = {
+      {".wmd", "weighted matching data"}, {".cat", "categorical preferences"}, {".tog", "a tournament graph"},
+      {".mjg", "a majority graph"},      {".wmg", "a weighted majority graph"}, {".pwg", "a pairwise graph"},
+      {".dat", "extra data"}};
+  if (const auto type = kPreflibOtherTypes.find(extension); type != kPreflibOtherTypes.end() && format.empty()) {
+    throw ParseError(fmt::format("{}: a PrefLib {} file holds {}, not an election; nlhf rank reads PrefLib's ordinal "
+                                 "elections (.soc, .soi, .toc, .toi)", path, extension, type->second));
   }
   if (format.empty()) {
     if (extension == ".soc" || extension == ".soi" || extension == ".toc" || extension == ".toi") {

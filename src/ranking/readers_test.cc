@@ -1,5 +1,8 @@
 #include "nlhf/ranking/readers.h"
 
+#include <filesystem>
+#include <fstream>
+
 #include "nlhf/error.h"
 #include "testing.h"
 
@@ -176,6 +179,32 @@ TEST(Preflib, TiesAndIncompleteOrdersFollowTheStatedConvention) {
   EXPECT_EQ(table.counts(2, 3), 4);
   ASSERT_FALSE(data.notes.empty());
   EXPECT_THAT(data.notes[0], ::testing::HasSubstr("unranked alternatives rank below every ranked one"));
+}
+
+// The same ballots in PrefLib's format before 2022 (count line, 'number,name' lines, totals, 'count,order')
+// give the same table, with a note saying which format was read.
+TEST(Preflib, TheFormatBefore2022ReadsAsTheCurrentOne) {
+  const ComparisonData current = ReadComparisonFile(Fixture("votes.toi"));
+  const ComparisonData legacy = ReadComparisonFile(Fixture("votes_legacy.toi"));
+  EXPECT_EQ(legacy.candidates, current.candidates);
+  EXPECT_EQ(Tabulate(legacy).wins, Tabulate(current).wins);
+  EXPECT_EQ(Tabulate(legacy).counts, Tabulate(current).counts);
+  EXPECT_THAT(legacy.notes.back(), ::testing::HasSubstr("format before 2022"));
+  EXPECT_THROW_WITH(ParsePreflib("3\n1,A\n2,B\n", "v.soc"), ParseError, "v.soc:3", "format before 2022",
+                    "expected '3,NAME'");
+  EXPECT_THROW_WITH(ParsePreflib("2\n1,A\n2,B\n1: 1,2\n", "v.soc"), ParseError, "v.soc:4",
+                    "'voters,sum of counts,distinct orders'");
+  EXPECT_THROW_WITH(ParsePreflib("2\n1,A\n2,B\n1,1,1\n1: 1,2\n", "v.soc"), ParseError, "v.soc:5", "'count,order'");
+  EXPECT_THROW_WITH(ParsePreflib("1: 1,2\n", "v.soc"), ParseError, "no '# NUMBER ALTERNATIVES", "format before 2022");
+}
+
+// PrefLib's data types that are not elections are refused by name, not read as a score table.
+TEST(Preflib, OtherDataTypesAreRefusedByName) {
+  const auto path = std::filesystem::temp_directory_path() / "nlhf_readers_test_matching.wmd";
+  std::ofstream(path) << "# NUMBER ALTERNATIVES: 2\n1,5,1.0\n";
+  EXPECT_THROW_WITH(ReadComparisonFile(path.string()), ParseError, "PrefLib .wmd file holds weighted matching data",
+                    "not an election", ".soc, .soi, .toc, .toi");
+  std::filesystem::remove(path);
 }
 
 TEST(Preflib, MalformedFilesAreRejected) {
