@@ -163,6 +163,20 @@ TEST(ScoreTable, RanksEachRowWithThousandsSeparatorsUncertaintiesAndMissingValue
   EXPECT_DOUBLE_EQ(p(1, 2), 1.0);
 }
 
+// A table whose header was commented out (`# game human random dqn`): the names come from that comment,
+// with a note, and the table reads as with the header in place; a first row of numbers with no usable
+// comment is refused instead of naming candidates "227.8" and "5.8".
+TEST(ScoreTable, AHeaderInACommentIsUsedAndANumericHeaderRefused) {
+  const std::string rows = "alien 227.8 5.8 3069\namidar 1719.5 -2.0 739.5\nassault 742.0 222.4 3359\n";
+  const ComparisonData commented = ParseScoreTable("# Scores from a paper's table\n# game human random dqn\n" + rows, "s.txt");
+  const ComparisonData plain = ParseScoreTable("game human random dqn\n" + rows, "s.txt");
+  EXPECT_EQ(commented.candidates, (std::vector<std::string>{"human", "random", "dqn"}));
+  EXPECT_EQ(Tabulate(commented).wins, Tabulate(plain).wins);
+  EXPECT_THAT(commented.notes.back(), ::testing::HasSubstr("comment on line 2"));
+  EXPECT_THROW_WITH(ParseScoreTable(rows, "s.txt"), ParseError, "s.txt:1", "holds numbers, not candidate names");
+  EXPECT_THROW_WITH(ParseScoreTable("# game human\n" + rows, "s.txt"), ParseError, "s.txt:2", "4 fields");
+}
+
 TEST(ScoreTable, RaggedRowsAndNonNumbersNameTheLine) {
   EXPECT_THROW_WITH(ParseScoreTable("a b c\n1 2 3\n4 5\n", "t.txt"), ParseError, "t.txt:3", "2 fields");
   EXPECT_THROW_WITH(ParseScoreTable("a,b\n1,x\n", "t.csv"), ParseError, "t.csv:2", "'x'", "candidate 'b'");

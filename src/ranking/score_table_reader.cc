@@ -1,9 +1,12 @@
 // Score tables: rows are tasks or voters, columns candidates, higher is better.
 #include <fmt/format.h>
 
+#include <fmt/ranges.h>
+
+#include <optional>
+
 #include "nlhf/error.h"
 #include "nlhf/ranking/readers.h"
-#include <optional>
 
 #include "ranking/csv.h"
 
@@ -15,35 +18,72 @@ bool IsMissing(const std::string& field) {
          field == "nan" || field == "NaN";
 }
 
+// Whether every field from `from` on is a number or missing: a data row, not a header naming candidates.
+bool AllNumbers(const std::vector<std::string>& fields, size_t from) {
+  double value = 0;
+  for (size_t k = from; k < fields.size(); ++k) {
+    if (!IsMissing(fields[k]) && !internal::ParseLooseNumber(fields[k], value)) return false;
+  }
+  return from < fields.size();
+}
+
 }  // namespace
 
 ComparisonData ParseScoreTable(std::string_view text, const std::string& path) {
   // The delimiter is whatever the header uses: tabs, else commas, else spaces (so thousands separators
   // like 1,234.5 need a tab- or space-separated table, or quotes).
-  std::string_view first_line = text;
+  // The last comment line above the first row is kept: tables exported with their header commented out
+  // ("# game human random ...") name the candidates there.
+  std::string_view first_line = text, last_comment;
+  int last_comment_line = 0;
   {
     size_t start = 0;
+    int line_number = 0;
     while (start < text.size()) {
       size_t end = text.find('\n', start);
       if (end == std::string_view::npos) end = text.size();
       std::string_view line = text.substr(start, end - start);
+      ++line_number;
       const size_t content = line.find_first_not_of(" \t\r");
       if (content != std::string_view::npos && line[content] != '#') {
         first_line = line;
         break;
       }
+      if (content != std::string_view::npos) {
+        last_comment = line.substr(content + 1);
+        last_comment_line = line_number;
+      }
       start = end + 1;
     }
   }
-  std::vector<internal::CsvRow> rows;
-  if (first_line.find('\t') != std::string_view::npos) {
-    rows = internal::ReadCsv(text, path, '\t');
-  } else if (first_line.find(',') != std::string_view::npos) {
-    rows = internal::ReadCsv(text, path, ',');
-  } else {
-    rows = internal::ReadWhitespaceTable(text);
-  }
+  const char delimiter = first_line.find('\t') != std::string_view::npos ? '\t'
+                         : first_line.find(',') != std::string_view::npos ? ','
+                                                                          : ' ';
+  const auto read = [&](std::string_view part) {
+    return delimiter == ' ' ? internal::ReadWhitespaceTable(part) : internal::ReadCsv(part, path, delimiter);
+  };
+  std::vector<internal::CsvRow> rows = read(text);
   if (rows.size() < 2) throw ParseError(fmt::format("{}: a score table needs a header row and at least one row", path));
+  // A first row of numbers (beyond a row label) is data, not names: the names come from the last comment
+  // line when it has as many fields, and otherwise the table is refused rather than named by its numbers.
+  double label_probe = 0;
+  const bool first_field_is_label = !rows[0].fields.empty() &&
+                                    !internal::ParseLooseNumber(rows[0].fields[0], label_probe) &&
+                                    !IsMissing(rows[0].fields[0]);
+  std::optional<std::string> header_note;
+  if (AllNumbers(rows[0].fields, first_field_is_label ? 1 : 0)) {
+    std::vector<internal::CsvRow> comment = last_comment.empty() ? std::vector<internal::CsvRow>{} : read(last_comment);
+    if (comment.size() != 1 || comment[0].fields.size() != rows[0].fields.size()) {
+      throw ParseError(fmt::format("{}:{}: the first row ('{}') holds numbers, not candidate names: a score table's "
+                                   "first row names the candidates (a commented-out header is used only when it has "
+                                   "the rows' {} fields)", path, rows[0].line,
+                                   Excerpt(fmt::format("{}", fmt::join(rows[0].fields, " "))), rows[0].fields.size()));
+    }
+    comment[0].line = last_comment_line;
+    rows.insert(rows.begin(), std::move(comment[0]));
+    header_note = fmt::format("the first row holds numbers: the candidates' names were read from the comment on line {}",
+                              last_comment_line);
+  }
   std::vector<std::string> header = rows[0].fields;
   const size_t width = rows[1].fields.size();
   // A first column of row labels: either the header names it (same width, non-numeric first fields) or
@@ -105,6 +145,7 @@ ComparisonData ParseScoreTable(std::string_view text, const std::string& path) {
   }
   data.notes.push_back("each row ranks the candidates it scores (higher is better, equal scores tie); missing "
                        "values leave that candidate out of the row");
+  if (header_note) data.notes.push_back(*header_note);
   return data;
 }
 
