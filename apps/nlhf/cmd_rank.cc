@@ -50,7 +50,7 @@ void PrintRanking(const RankingResult& r) {
   std::cout << fmt::format("  {:>11}\n", "comparisons");
   for (size_t k = 0; k < r.candidates.size(); ++k) {
     const CandidateRanking& c = r.candidates[k];
-    std::cout << fmt::format("{:>4}  {:<{}}  {:>8.4f}", k + 1, c.name, width, c.ne_probability);
+    std::cout << fmt::format("{:>4}  {:<{}}  {:>8.4f}", c.rank, c.name, width, c.ne_probability);
     if (intervals) std::cout << fmt::format("  [{:.4f}, {:.4f}]", c.ne_interval->low, c.ne_interval->high);
     std::cout << fmt::format("  {:>11.4f}  {:>9.1f}", c.beats_ne_probability, c.bt_rating);
     if (intervals) {
@@ -140,6 +140,18 @@ int RunRank(const RankArgs& args) {
       std::cerr << fmt::format("nlhf: warning: {}{} pair(s) never compared, taken as P = 1/2: {}; --prior A adds "
                                "pseudo-counts\n", where, ranking.never_compared_count,
                                FirstTen(pairs, static_cast<size_t>(ranking.never_compared_count)));
+    }
+    if (ranking.equilibrium_unique == false) {
+      std::vector<std::string> varying;
+      for (const CandidateRanking& c : ranking.candidates) {
+        if (c.ne_range && c.ne_range->high - c.ne_range->low > kEquilibriumRangeTolerance) {
+          varying.push_back(fmt::format("{} [{:.4f}, {:.4f}]", c.name, c.ne_range->low, c.ne_range->high));
+        }
+      }
+      std::cerr << fmt::format("nlhf: warning: {}the equilibrium is not unique (often: candidates never compared "
+                               "with each other); shown is {}; probability ranges over all equilibria: {}\n", where,
+                               ranking.centered ? "the center of the equilibrium set" : "the equilibrium the solver found",
+                               FirstTen(varying, varying.size()));
     }
     if (!ranking.unranked.empty()) {
       std::cerr << fmt::format("nlhf: warning: {}{} candidate(s) with no comparison left out of the ranking: {}\n",

@@ -33,6 +33,7 @@
 #include "nlhf/resources.h"
 #include "nlhf/solver.h"
 #include "nlhf/solvers/clp_lp.h"
+#include "nlhf/solvers/equilibrium_set.h"
 #include "nlhf/solvers/exact_lp.h"
 #include "nlhf/solvers/extragradient.h"
 #include "nlhf/solvers/fused_omwu.h"

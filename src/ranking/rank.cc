@@ -1,5 +1,8 @@
 #include "nlhf/ranking/rank.h"
 
+#include "nlhf/metrics.h"
+#include "nlhf/solvers/equilibrium_set.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -153,7 +156,25 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
   result.preferences = data.preferences ? *data.preferences : PreferencesFromTable(table, options.prior, &never, &result.never_compared_count, kListedNeverCompared);
   for (const auto& [a, b] : never) result.never_compared.emplace_back(data.candidates[a], data.candidates[b]);
 
-  const Equilibrium equilibrium = SolveEquilibrium(result.preferences, options.gap_tolerance);
+  Equilibrium equilibrium = SolveEquilibrium(result.preferences, options.gap_tolerance);
+  std::optional<EquilibriumSet> set;
+  const Eigen::MatrixXd skew = result.preferences.array() - 0.5;
+  if (CandidatesToBound(skew, equilibrium.policy, kEquilibriumRangeTolerance) <= kMaxEquilibriumSetCandidates) {
+    // Is it the only equilibrium? If not, every candidate's range over all of them, and the set's center
+    // as the stated tie-break instead of whichever equilibrium the solver reached.
+    set = FindEquilibriumSet(skew, equilibrium.policy, kEquilibriumRangeTolerance);
+    result.equilibrium_unique = set->unique;
+    if (!set->unique) {
+      const ZeroSumGame game = ZeroSumGame::FromPreferences(PreferenceGame(result.preferences, {}, {.symmetry_tolerance = 1e-12}));
+      const double center_gap = DualityGap(game, {set->center});
+      if (center_gap <= options.gap_tolerance) {
+        equilibrium.policy = set->center;
+        equilibrium.gap = center_gap;
+        equilibrium.solver += "; not unique: the center of the equilibrium set";
+        result.centered = true;
+      }
+    }
+  }
   result.duality_gap = equilibrium.gap;
   result.solver = equilibrium.solver;
   const Eigen::VectorXd beats = (result.preferences * equilibrium.policy);  // P(a ≻ π)
@@ -164,6 +185,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
     c.name = data.candidates[a];
     c.index = a;
     c.ne_probability = equilibrium.policy[a];
+    if (set && !set->unique) c.ne_range = Interval{set->lowest[a], set->highest[a]};
     c.beats_ne_probability = beats[a];
     c.bt_rating = ratings[a];
     c.comparisons = data.preferences ? std::nan("") : table.counts.row(a).sum();
@@ -216,6 +238,16 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
     if (x.beats_ne_probability != y.beats_ne_probability) return x.beats_ne_probability > y.beats_ne_probability;
     return x.bt_rating > y.bt_rating;
   });
+  // Ranks: candidates whose probabilities (and, outside the support, whose chances against the
+  // equilibrium) agree within rounding share one, so float noise never orders them.
+  for (size_t k = 0; k < result.candidates.size(); ++k) {
+    CandidateRanking& c = result.candidates[k];
+    const CandidateRanking* before = k > 0 ? &result.candidates[k - 1] : nullptr;
+    const bool tied = before != nullptr && std::abs(before->ne_probability - c.ne_probability) <= kRankTieTolerance &&
+                      (c.ne_probability > kRankTieTolerance ||
+                       std::abs(before->beats_ne_probability - c.beats_ne_probability) <= kRankTieTolerance);
+    c.rank = tied ? before->rank : static_cast<int>(k) + 1;
+  }
   return result;
 }
 

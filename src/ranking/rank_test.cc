@@ -237,5 +237,73 @@ TEST(Tournament, SmithSetMatchesItsDefinitionOnRandomTournamentsWithTies) {
   }
 }
 
+// Every model compared only with one baseline (AlpacaEval's and arena-hard's design): the three models
+// never meet, so any mixture of them is an equilibrium. Rank says so, gives each its range over all
+// equilibria ([0, 1]), answers with the set's center (1/3 each, not a solver's path) and gives the three one
+// rank; the baseline, beaten by all, gets nothing.
+TEST(Rank, OneBaselineGraphIsReportedAsNotUniqueWithRangesAndSharedRanks) {
+  std::vector<std::string> a, b, winner;
+  for (const std::string model : {"A", "B", "C"}) {
+    for (const char* outcome : {"model_a", "model_a", "model_a", "model_b"}) {
+      a.push_back(model);
+      b.push_back("X");
+      winner.push_back(outcome);
+    }
+  }
+  const RankingResult r = Rank(BattlesFromColumns(a, b, winner, nullptr, nullptr, "baseline"), {});
+  ASSERT_TRUE(r.equilibrium_unique.has_value());
+  EXPECT_FALSE(*r.equilibrium_unique);
+  ExpectAgreesWithLp(r);
+  for (const std::string model : {"A", "B", "C"}) {
+    const CandidateRanking& c = Find(r, model);
+    EXPECT_NEAR(c.ne_probability, 1.0 / 3, 1e-9) << model;
+    ASSERT_TRUE(c.ne_range.has_value());
+    EXPECT_NEAR(c.ne_range->low, 0, 1e-9);
+    EXPECT_NEAR(c.ne_range->high, 1, 1e-9);
+    EXPECT_EQ(c.rank, 1);
+  }
+  EXPECT_EQ(Find(r, "X").ne_probability, 0);
+  EXPECT_EQ(Find(r, "X").rank, 4);
+  EXPECT_THAT(r.solver, ::testing::HasSubstr("not unique"));
+}
+
+// Rock–paper–scissors with rock duplicated (R2 plays exactly like R): the equilibria are those with
+// P = S = 1/3 and R + R2 = 1/3, so R and R2 range over [0, 1/3] and P, S are fixed. Soccer's equilibrium is
+// unique: no ranges, and ranks 1, 2, 3, ... without ties.
+TEST(Rank, EquilibriumRangesMatchAKnownEquilibriumSet) {
+  Eigen::MatrixXd p(4, 4);
+  p << 0.5, 0, 1, 0.5,  //
+      1, 0.5, 0, 1,     //
+      0, 1, 0.5, 0,     //
+      0.5, 0, 1, 0.5;
+  ComparisonData data;
+  data.source = "rps2";
+  data.format = "matrix";
+  data.candidates = {"R", "P", "S", "R2"};
+  data.preferences = p;
+  const RankingResult r = Rank(data, {});
+  ASSERT_TRUE(r.equilibrium_unique.has_value());
+  EXPECT_FALSE(*r.equilibrium_unique);
+  ExpectAgreesWithLp(r);
+  for (const std::string name : {"R", "R2"}) {
+    ASSERT_TRUE(Find(r, name).ne_range.has_value()) << name;
+    EXPECT_NEAR(Find(r, name).ne_range->low, 0, 1e-9);
+    EXPECT_NEAR(Find(r, name).ne_range->high, 1.0 / 3, 1e-9);
+  }
+  for (const std::string name : {"P", "S"}) {
+    EXPECT_NEAR(Find(r, name).ne_range->low, 1.0 / 3, 1e-9);
+    EXPECT_NEAR(Find(r, name).ne_range->high, 1.0 / 3, 1e-9);
+  }
+  EXPECT_NEAR(Find(r, "R").ne_probability + Find(r, "R2").ne_probability, 1.0 / 3, 1e-9);
+
+  const RankingResult soccer = Rank(ReadComparisonFile(std::string(NLHF_SOURCE_DIR) + "/data/soccer.txt"), {});
+  ASSERT_TRUE(soccer.equilibrium_unique.has_value());
+  EXPECT_TRUE(*soccer.equilibrium_unique);
+  for (size_t k = 0; k < soccer.candidates.size(); ++k) {
+    EXPECT_FALSE(soccer.candidates[k].ne_range.has_value());
+    if (soccer.candidates[k].ne_probability > 0) EXPECT_EQ(soccer.candidates[k].rank, static_cast<int>(k) + 1);
+  }
+}
+
 }  // namespace
 }  // namespace nlhf

@@ -17,6 +17,8 @@ std::string RankingJson(const RankingResult& r) {
     if (c.ne_interval) entry["ne_interval"] = {c.ne_interval->low, c.ne_interval->high};
     if (c.bt_interval) entry["bt_interval"] = {c.bt_interval->low, c.bt_interval->high};
     if (c.support_frequency) entry["support_frequency"] = *c.support_frequency;
+    if (c.ne_range) entry["ne_range"] = {c.ne_range->low, c.ne_range->high};
+    entry["rank"] = c.rank;
     candidates.push_back(entry);
   }
   nlohmann::json never = nlohmann::json::array();
@@ -30,7 +32,8 @@ std::string RankingJson(const RankingResult& r) {
       {"never_compared", never},
       {"never_compared_count", r.never_compared_count},
       {"unranked", r.unranked},
-      {"bootstrap", r.bootstrap}};
+      {"bootstrap", r.bootstrap},
+      {"equilibrium_unique", r.equilibrium_unique ? nlohmann::json(*r.equilibrium_unique) : nlohmann::json()}};
   return document.dump();
 }
 

@@ -38,12 +38,26 @@ struct CandidateRanking {
   double comparisons = 0;           // total weight of comparisons involving the candidate
   std::optional<Interval> ne_interval, bt_interval;
   std::optional<double> support_frequency;  // fraction of resamples with the candidate in the NE support
+  // Where the equilibrium is not unique: the least and most probability the candidate has at any one.
+  std::optional<Interval> ne_range;
+  int rank = 0;  // 1-based; candidates tied within kRankTieTolerance share one
 };
+
+// Candidates (of those as good as the value against the equilibrium found) up to which Rank computes the
+// whole equilibrium set: two linear programs each.
+inline constexpr int kMaxEquilibriumSetCandidates = 150;
+// Probabilities that differ by no more than this are one equilibrium (uniqueness) and one rank.
+inline constexpr double kEquilibriumRangeTolerance = 1e-7;
+inline constexpr double kRankTieTolerance = 1e-9;
 
 inline constexpr int kListedNeverCompared = 20;
 
 struct RankingResult {
   std::vector<CandidateRanking> candidates;  // by NE probability, then P(beats NE), then BT rating
+  // Whether the equilibrium is the only one (checked up to kMaxEquilibriumSetCandidates candidates; unset
+  // above). Where it is not, `candidates` hold the equilibrium set's center and each one's range.
+  std::optional<bool> equilibrium_unique;
+  bool centered = false;  // not unique, and `candidates` hold the set's center (its gap within tolerance)
   double duality_gap = 0;                    // certificate of the equilibrium
   std::string solver;                        // how it was found, e.g. "omwu(step_size=1), polished"
   std::optional<std::string> condorcet_winner;
@@ -62,9 +76,10 @@ struct RankingResult {
 RankingResult Rank(const ComparisonData& data, const RankOptions& options);
 
 // The ranking as one JSON object, the form `nlhf rank --json` prints and `nlhf.rank` returns:
-// {"candidates": [{"name", "ne_probability", "beats_ne_probability", "bt_rating", "comparisons",
-// ["ne_interval", "bt_interval", "support_frequency"]}], "duality_gap", "solver", "condorcet_winner",
-// "top_cycle", "never_compared" (at most kListedNeverCompared pairs), "never_compared_count", "unranked", "bootstrap"}; null where a value is absent or not finite.
+// {"candidates": [{"name", "rank", "ne_probability", "beats_ne_probability", "bt_rating", "comparisons",
+// ["ne_interval", "bt_interval", "support_frequency", "ne_range"]}], "duality_gap", "solver", "condorcet_winner",
+// "top_cycle", "never_compared" (at most kListedNeverCompared pairs), "never_compared_count", "unranked", "bootstrap",
+// "equilibrium_unique"}; null where a value is absent or not finite.
 std::string RankingJson(const RankingResult& ranking);
 
 // The distinct non-empty contexts of the units, in order of first appearance.

@@ -1,0 +1,86 @@
+#include "nlhf/solvers/equilibrium_set.h"
+
+#include <Clp_C_Interface.h>
+#include <fmt/format.h>
+
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "nlhf/error.h"
+
+namespace nlhf {
+namespace {
+
+struct ModelDeleter {
+  void operator()(Clp_Simplex* model) const { Clp_deleteModel(model); }
+};
+
+}  // namespace
+
+int CandidatesToBound(const Eigen::MatrixXd& a, const Eigen::VectorXd& equilibrium, double tolerance) {
+  return static_cast<int>(((a * equilibrium).array() >= -tolerance).count());
+}
+
+EquilibriumSet FindEquilibriumSet(const Eigen::MatrixXd& a, const Eigen::VectorXd& equilibrium, double tolerance) {
+  const int n = static_cast<int>(a.rows());
+  // Equilibria are interchangeable in a zero-sum game: every equilibrium is a best response to this one,
+  // so a candidate that does strictly worse than the value against it is unplayed at all of them.
+  const Eigen::VectorXd payoffs = a * equilibrium;
+  const double infinity = std::numeric_limits<double>::max();  // CLP's COIN_DBL_MAX
+  // Columns π_1..π_n; rows (Aπ)_j <= 0 for each j, then Σπ = 1. Column-major, exact zeros left out.
+  std::vector<CoinBigIndex> starts = {0};
+  std::vector<int> rows;
+  std::vector<double> values;
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < n; ++j) {
+      if (a(j, i) == 0) continue;
+      rows.push_back(j);
+      values.push_back(a(j, i));
+    }
+    rows.push_back(n);
+    values.push_back(1.0);
+    starts.push_back(static_cast<CoinBigIndex>(rows.size()));
+  }
+  std::vector<double> column_lower(n, 0.0), column_upper(n, infinity), objective(n, 0.0);
+  std::vector<double> row_lower(n + 1, -infinity), row_upper(n + 1, 0.0);
+  row_lower[n] = row_upper[n] = 1.0;
+  std::unique_ptr<Clp_Simplex, ModelDeleter> model(Clp_newModel());
+  Clp_setLogLevel(model.get(), 0);
+  Clp_loadProblem(model.get(), n, n + 1, starts.data(), rows.data(), values.data(), column_lower.data(),
+                  column_upper.data(), objective.data(), row_lower.data(), row_upper.data());
+  Clp_setPrimalTolerance(model.get(), 1e-10);
+  Clp_setDualTolerance(model.get(), 1e-10);
+
+  EquilibriumSet set;
+  set.lowest.resize(n);
+  set.highest.resize(n);
+  set.center = Eigen::VectorXd::Zero(n);
+  for (int i = 0; i < n; ++i) {
+    if (payoffs[i] < -tolerance) {
+      set.lowest[i] = set.highest[i] = 0;
+      continue;
+    }
+    for (const double direction : {1.0, -1.0}) {  // minimize π_i, then maximize it
+      objective[i] = direction;
+      Clp_chgObjCoefficients(model.get(), objective.data());
+      objective[i] = 0;
+      Clp_primal(model.get(), 0);  // from the previous program's basis
+      if (Clp_status(model.get()) != 0) {
+        throw Error(fmt::format("CLP failed bounding candidate {}'s equilibrium probability (status {})", i + 1,
+                                Clp_status(model.get())));
+      }
+      const double* solution = Clp_getColSolution(model.get());
+      Eigen::VectorXd pi(n);
+      for (int k = 0; k < n; ++k) pi[k] = std::max(0.0, solution[k]);
+      pi /= pi.sum();
+      (direction > 0 ? set.lowest : set.highest)[i] = pi[i];
+      if (direction < 0 && pi[i] > tolerance) set.center += pi;
+    }
+    set.unique = set.unique && set.highest[i] - set.lowest[i] <= tolerance;
+  }
+  set.center /= set.center.sum();
+  return set;
+}
+
+}  // namespace nlhf
