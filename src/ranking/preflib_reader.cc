@@ -172,15 +172,7 @@ PreflibFile ReadLegacyLines(std::string_view text, const std::string& path) {
 
 PreflibFile ReadLines(std::string_view text, const std::string& path) {
   PreflibFile file;
-  int line_number = 0;
-  size_t position = 0;
-  while (position <= text.size()) {
-    size_t end = text.find('\n', position);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = Trim(text.substr(position, end - position));
-    position = end + 1;
-    ++line_number;
-    if (line.empty()) continue;
+  for (const auto& [line_number, line] : NumberedLines(text)) {
     const std::string where = fmt::format("{}:{}", path, line_number);
     if (line.front() == '#') {
       const std::string_view meta = Trim(line.substr(1));
