@@ -153,6 +153,14 @@ int RunRank(const RankArgs& args) {
                                ranking.centered ? "the center of the equilibrium set" : "the equilibrium the solver found",
                                FirstTen(varying, varying.size()));
     }
+    if (!ranking.bt_mle_exists) {
+      std::cerr << fmt::format("nlhf: warning: {}the Bradley-Terry maximum-likelihood ratings do not exist (the "
+                               "win graph is not strongly connected; never lost: {}; never won: {}); the ratings "
+                               "shown are held finite by a 1e-6 ridge and mean little at the extremes; --prior A "
+                               "gives finite ones\n", where,
+                               ranking.never_lost.empty() ? "none" : FirstTen(ranking.never_lost, ranking.never_lost.size()),
+                               ranking.never_won.empty() ? "none" : FirstTen(ranking.never_won, ranking.never_won.size()));
+    }
     if (!ranking.unranked.empty()) {
       std::cerr << fmt::format("nlhf: warning: {}{} candidate(s) with no comparison left out of the ranking: {}\n",
                                where, ranking.unranked.size(), FirstTen(ranking.unranked, ranking.unranked.size()));

@@ -141,4 +141,31 @@ std::vector<int> TopCycle(const Eigen::MatrixXd& preferences) {
   return smith;
 }
 
+bool BradleyTerryMleExists(const PairwiseTable& table) {
+  const Eigen::Index n = table.wins.rows();
+  if (n <= 1) return true;
+  // Strongly connected: every candidate is reachable from candidate 0 along "beat" edges and along
+  // reversed ones. A breadth-first search each way over the dense table: O(n²).
+  const auto reaches_all = [&](bool reversed) {
+    std::vector<char> seen(n, 0);
+    std::vector<Eigen::Index> frontier = {0};
+    seen[0] = 1;
+    Eigen::Index count = 1;
+    while (!frontier.empty()) {
+      const Eigen::Index a = frontier.back();
+      frontier.pop_back();
+      for (Eigen::Index b = 0; b < n; ++b) {
+        const double won = reversed ? table.wins(b, a) : table.wins(a, b);
+        if (b != a && !seen[b] && won > 0) {
+          seen[b] = 1;
+          ++count;
+          frontier.push_back(b);
+        }
+      }
+    }
+    return count == n;
+  };
+  return reaches_all(false) && reaches_all(true);
+}
+
 }  // namespace nlhf

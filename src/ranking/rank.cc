@@ -65,13 +65,18 @@ PairwiseTable TableFor(const ComparisonData& data, const std::vector<double>* dr
   return Tabulate(data, draws, context);
 }
 
-// Bradley–Terry ratings on the Elo scale, with `prior` pseudo-comparisons per pair split evenly.
-Eigen::VectorXd EloRatings(PairwiseTable table, double prior) {
+// The table with `prior` pseudo-comparisons per pair split evenly.
+PairwiseTable WithPrior(PairwiseTable table, double prior) {
   table.wins.array() += prior;
   table.counts.array() += 2 * prior;
   table.wins.diagonal().setZero();
   table.counts.diagonal().setZero();
-  return (1000.0 + kEloPerLogit * BradleyTerryLogStrengths(table).array()).matrix();
+  return table;
+}
+
+// Bradley–Terry ratings on the Elo scale, with `prior` pseudo-comparisons per pair split evenly.
+Eigen::VectorXd EloRatings(const PairwiseTable& table, double prior) {
+  return (1000.0 + kEloPerLogit * BradleyTerryLogStrengths(WithPrior(table, prior)).array()).matrix();
 }
 
 // Which candidates take part in a comparison of `context` (all contexts when empty) with positive weight.
@@ -179,6 +184,17 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
   result.solver = equilibrium.solver;
   const Eigen::VectorXd beats = (result.preferences * equilibrium.policy);  // P(a ≻ π)
   const Eigen::VectorXd ratings = EloRatings(table, options.prior);
+  if (!data.preferences) {
+    const PairwiseTable smoothed = WithPrior(table, options.prior);
+    result.bt_mle_exists = BradleyTerryMleExists(smoothed);
+    if (!result.bt_mle_exists) {
+      for (int a = 0; a < n; ++a) {
+        const double total = smoothed.counts.row(a).sum(), won = smoothed.wins.row(a).sum();
+        if (total > 0 && won >= total) result.never_lost.push_back(data.candidates[a]);
+        if (total > 0 && won <= 0) result.never_won.push_back(data.candidates[a]);
+      }
+    }
+  }
 
   for (int a = 0; a < n; ++a) {
     CandidateRanking c;

@@ -305,5 +305,29 @@ TEST(Rank, EquilibriumRangesMatchAKnownEquilibriumSet) {
   }
 }
 
+// The Bradley–Terry MLE exists exactly when the win graph is strongly connected (Ford 1957). x beats y and
+// z and never loses: no MLE, x named as never having lost; with one loss of x to z every split has wins both
+// ways and the MLE exists; a prior always makes it exist.
+TEST(Rank, BradleyTerryMleExistenceFollowsTheWinGraph) {
+  const auto rank = [](std::vector<std::string> winners, double prior) {
+    const std::vector<std::string> a = {"x", "x", "y", "z"}, b = {"y", "z", "z", "y"};
+    return Rank(BattlesFromColumns(a, b, winners, nullptr, nullptr, "bt"), {.prior = prior});
+  };
+  const RankingResult undefeated = rank({"model_a", "model_a", "model_a", "model_a"}, 0);
+  EXPECT_FALSE(undefeated.bt_mle_exists);
+  EXPECT_EQ(undefeated.never_lost, (std::vector<std::string>{"x"}));
+  EXPECT_TRUE(undefeated.never_won.empty());
+  EXPECT_TRUE(rank({"model_a", "model_b", "model_a", "model_a"}, 0).bt_mle_exists);
+  EXPECT_TRUE(rank({"model_a", "model_a", "model_a", "model_a"}, 0.5).bt_mle_exists);
+
+  PairwiseTable table{Eigen::MatrixXd::Zero(3, 3), Eigen::MatrixXd::Zero(3, 3)};
+  table.wins(0, 1) = table.wins(1, 2) = table.wins(2, 0) = 1;  // a cycle: strongly connected
+  table.counts(0, 1) = table.counts(1, 0) = table.counts(1, 2) = table.counts(2, 1) = table.counts(0, 2) = table.counts(2, 0) = 1;
+  EXPECT_TRUE(BradleyTerryMleExists(table));
+  table.wins(2, 0) = 0;
+  table.wins(0, 2) = 1;  // a now beats c too: a never loses
+  EXPECT_FALSE(BradleyTerryMleExists(table));
+}
+
 }  // namespace
 }  // namespace nlhf

@@ -33,7 +33,8 @@ std::string RankingJson(const RankingResult& r) {
       {"never_compared_count", r.never_compared_count},
       {"unranked", r.unranked},
       {"bootstrap", r.bootstrap},
-      {"equilibrium_unique", r.equilibrium_unique ? nlohmann::json(*r.equilibrium_unique) : nlohmann::json()}};
+      {"equilibrium_unique", r.equilibrium_unique ? nlohmann::json(*r.equilibrium_unique) : nlohmann::json()},
+      {"bt_mle_exists", r.bt_mle_exists}};
   return document.dump();
 }
 

@@ -58,6 +58,10 @@ struct RankingResult {
   // above). Where it is not, `candidates` hold the equilibrium set's center and each one's range.
   std::optional<bool> equilibrium_unique;
   bool centered = false;  // not unique, and `candidates` hold the set's center (its gap within tolerance)
+  // Whether the Bradley–Terry ratings are maximum-likelihood estimates (with the prior); where not, the
+  // candidates that never lost and never won a comparison.
+  bool bt_mle_exists = true;
+  std::vector<std::string> never_lost, never_won;
   double duality_gap = 0;                    // certificate of the equilibrium
   std::string solver;                        // how it was found, e.g. "omwu(step_size=1), polished"
   std::optional<std::string> condorcet_winner;
@@ -89,6 +93,12 @@ std::vector<std::string> Contexts(const ComparisonData& data);
 // by Newton's method with a 1e-6 ridge that only matters where the MLE does not exist (a candidate that
 // never wins or never loses); mean zero.
 Eigen::VectorXd BradleyTerryLogStrengths(const PairwiseTable& table);
+
+// Whether the Bradley–Terry maximum-likelihood estimate exists (Zermelo 1929; Ford 1957): for every split
+// of the candidates into two groups, someone in each group beat someone in the other, i.e. the graph with
+// an edge a → b wherever a won (part of) a comparison with b is strongly connected. Where it is not, some
+// ratings run off to ±∞ and only the ridge holds them.
+bool BradleyTerryMleExists(const PairwiseTable& table);
 
 // Candidates a with P[a][b] > 1/2 against every other b, if there is one.
 std::optional<int> CondorcetWinner(const Eigen::MatrixXd& preferences);
