@@ -1,8 +1,5 @@
 #include "nlhf/ranking/rank.h"
 
-#include "nlhf/metrics.h"
-#include "nlhf/solvers/equilibrium_set.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,8 +7,10 @@
 #include <numbers>
 
 #include "nlhf/error.h"
+#include "nlhf/metrics.h"
 #include "nlhf/random.h"
 #include "nlhf/registry.h"
+#include "nlhf/solvers/equilibrium_set.h"
 
 namespace nlhf {
 namespace {

@@ -9,14 +9,12 @@
 
 #include "nlhf/error.h"
 #include "nlhf/solvers/exact_lp.h"
+#include "solvers/clp_model.h"
 
 namespace nlhf {
 namespace {
 
-struct ModelDeleter {
-  void operator()(Clp_Simplex* model) const { Clp_deleteModel(model); }
-};
-using Model = std::unique_ptr<Clp_Simplex, ModelDeleter>;
+using Model = internal::ClpModel;
 
 // maximize v s.t. Σ_i M_ij x_i − v >= 0 (each column j), Σ_i x_i = 1, x >= 0, v free: the LP of
 // exact_lp.h, given to CLP column by column (x_1..x_m, then v), exact zeros left out.
@@ -62,13 +60,6 @@ Model BuildMaximinLp(const Eigen::MatrixXd& payoff) {
 // Statuses of ClpSimplex::Status, which the C interface takes as integers.
 constexpr int kBasic = 1, kAtLowerBound = 3, kFixed = 5;
 
-Eigen::VectorXd StrategyFrom(Clp_Simplex* model, int m) {
-  const double* solution = Clp_getColSolution(model);
-  Eigen::VectorXd x(m);
-  for (int i = 0; i < m; ++i) x[i] = std::max(0.0, solution[i]);  // round-off below zero clipped
-  return x / x.sum();
-}
-
 }  // namespace
 
 std::optional<Eigen::VectorXd> CrossoverMaximinClp(const Eigen::MatrixXd& payoff, const std::vector<char>& rows_played,
@@ -88,7 +79,7 @@ std::optional<Eigen::VectorXd> CrossoverMaximinClp(const Eigen::MatrixXd& payoff
   Clp_dual(model.get(), 0);
   if (pivots != nullptr) *pivots = Clp_numberIterations(model.get());
   if (Clp_status(model.get()) != 0) return std::nullopt;
-  return StrategyFrom(model.get(), m);
+  return internal::ClippedStrategy(model.get(), m);
 }
 
 Eigen::VectorXd SolveMaximinClp(const Eigen::MatrixXd& payoff, ClpMethod method) {
@@ -103,7 +94,7 @@ Eigen::VectorXd SolveMaximinClp(const Eigen::MatrixXd& payoff, ClpMethod method)
                             method == ClpMethod::kBarrier ? "barrier" : "dual simplex", payoff.rows(), payoff.cols(),
                             Clp_status(model.get())));
   }
-  return StrategyFrom(model.get(), static_cast<int>(payoff.rows()));
+  return internal::ClippedStrategy(model.get(), static_cast<int>(payoff.rows()));
 }
 
 SolveResult SolveClpLp(const ZeroSumGame& game, ClpMethod method, const SolveOptions& options) {

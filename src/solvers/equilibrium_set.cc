@@ -4,19 +4,12 @@
 #include <fmt/format.h>
 
 #include <limits>
-#include <memory>
 #include <vector>
 
 #include "nlhf/error.h"
+#include "solvers/clp_model.h"
 
 namespace nlhf {
-namespace {
-
-struct ModelDeleter {
-  void operator()(Clp_Simplex* model) const { Clp_deleteModel(model); }
-};
-
-}  // namespace
 
 int CandidatesToBound(const Eigen::MatrixXd& a, const Eigen::VectorXd& equilibrium, double tolerance) {
   return static_cast<int>(((a * equilibrium).array() >= -tolerance).count());
@@ -45,7 +38,7 @@ EquilibriumSet FindEquilibriumSet(const Eigen::MatrixXd& a, const Eigen::VectorX
   std::vector<double> column_lower(n, 0.0), column_upper(n, infinity), objective(n, 0.0);
   std::vector<double> row_lower(n + 1, -infinity), row_upper(n + 1, 0.0);
   row_lower[n] = row_upper[n] = 1.0;
-  std::unique_ptr<Clp_Simplex, ModelDeleter> model(Clp_newModel());
+  internal::ClpModel model(Clp_newModel());
   Clp_setLogLevel(model.get(), 0);
   Clp_loadProblem(model.get(), n, n + 1, starts.data(), rows.data(), values.data(), column_lower.data(),
                   column_upper.data(), objective.data(), row_lower.data(), row_upper.data());
@@ -70,10 +63,7 @@ EquilibriumSet FindEquilibriumSet(const Eigen::MatrixXd& a, const Eigen::VectorX
         throw Error(fmt::format("CLP failed bounding candidate {}'s equilibrium probability (status {})", i + 1,
                                 Clp_status(model.get())));
       }
-      const double* solution = Clp_getColSolution(model.get());
-      Eigen::VectorXd pi(n);
-      for (int k = 0; k < n; ++k) pi[k] = std::max(0.0, solution[k]);
-      pi /= pi.sum();
+      const Eigen::VectorXd pi = internal::ClippedStrategy(model.get(), n);
       (direction > 0 ? set.lowest : set.highest)[i] = pi[i];
       if (direction < 0 && pi[i] > tolerance) set.center += pi;
     }

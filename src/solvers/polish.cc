@@ -226,6 +226,17 @@ std::vector<std::vector<char>> GuessSupports(const ZeroSumGame& game, const Play
   return played;
 }
 
+// `candidate` as a polishing answer if its duality gap in the full game is <= gap_tolerance; `how` is
+// formatted only then (most candidates fail their certificate).
+std::optional<PolishResult> Certified(const ZeroSumGame& game, PlayerVectors candidate, double gap_tolerance,
+                                      const std::function<std::string()>& how) {
+  const double gap = DualityGap(game, candidate);
+  if (!(gap <= gap_tolerance)) return std::nullopt;
+  PolishResult result{std::move(candidate), gap, {}, how()};
+  for (const auto& p : result.probabilities) result.support.push_back(Support(p, 0.0));
+  return result;
+}
+
 }  // namespace
 
 std::string SupportSizes(const std::vector<std::vector<int>>& support) {
@@ -238,15 +249,6 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const Playe
                                             double gap_tolerance, int max_support,
                                             std::set<std::vector<std::vector<int>>>& tried, double* work,
                                             int max_restricted_lp_actions) {
-  // `how` is formatted only for the answer kept: most candidates fail their certificate.
-  const auto certified = [&](const PlayerVectors& candidate,
-                             const std::function<std::string()>& how) -> std::optional<PolishResult> {
-    const double gap = DualityGap(game, candidate);
-    if (!(gap <= gap_tolerance)) return std::nullopt;
-    PolishResult result{candidate, gap, {}, how()};
-    for (const auto& p : candidate) result.support.push_back(Support(p, 0.0));
-    return result;
-  };
   // Every new candidate's equalizer first (a small least-squares solve), then the restricted LPs (a
   // simplex each, serialized across threads by GLPK's global state) only if none of them certified.
   std::vector<size_t> restricted;  // the threshold candidates that qualify for a restricted LP
@@ -261,7 +263,8 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const Playe
       *work += 2 * k * k * k;  // the equalizer's factorization, and the restricted LP at most as much
     }
     if (const auto candidate = EqualizerOnSupport(game, probabilities, support)) {
-      if (auto result = certified(*candidate, [&] { return fmt::format("equalizer on {} actions", SupportSizes(support)); })) {
+      if (auto result = Certified(game, std::move(*candidate), gap_tolerance,
+                                  [&] { return fmt::format("equalizer on {} actions", SupportSizes(support)); })) {
         return result;
       }
     }
@@ -278,8 +281,8 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const Playe
     if (k < std::size(kThresholds) && proper_subset && small) restricted.push_back(k);
   }
   for (size_t k : restricted) {
-    if (const auto candidate = RestrictedGameEquilibrium(game, candidates[k])) {
-      if (auto result = certified(*candidate, [&] {
+    if (auto candidate = RestrictedGameEquilibrium(game, candidates[k])) {
+      if (auto result = Certified(game, std::move(*candidate), gap_tolerance, [&] {
             return fmt::format("restricted LP on {} candidate actions", SupportSizes(candidates[k]));
           })) {
         return result;
@@ -291,13 +294,6 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const Playe
 
 std::optional<PolishResult> CrossoverOnIterate(const ZeroSumGame& game, const PlayerVectors& probabilities,
                                                double gap_tolerance, int max_pivots, int* pivots) {
-  const auto certified = [&](PlayerVectors candidate, std::string how) -> std::optional<PolishResult> {
-    const double gap = DualityGap(game, candidate);
-    if (!(gap <= gap_tolerance)) return std::nullopt;
-    PolishResult result{std::move(candidate), gap, {}, std::move(how)};
-    for (const auto& p : result.probabilities) result.support.push_back(Support(p, 0.0));
-    return result;
-  };
   const std::vector<std::vector<char>> played = GuessSupports(game, probabilities);
   // The equalizer on the guess first: one factorization, and exact when the guess is.
   std::vector<std::vector<int>> support(played.size());
@@ -308,8 +304,9 @@ std::optional<PolishResult> CrossoverOnIterate(const ZeroSumGame& game, const Pl
   }
   if (!support[0].empty() && !support.back().empty()) {
     if (auto candidate = EqualizerOnSupport(game, probabilities, support)) {
-      if (auto result = certified(std::move(*candidate),
-                                  fmt::format("equalizer on a guessed support of {} actions", SupportSizes(support)))) {
+      if (auto result = Certified(game, std::move(*candidate), gap_tolerance, [&] {
+            return fmt::format("equalizer on a guessed support of {} actions", SupportSizes(support));
+          })) {
         if (pivots != nullptr) *pivots = 0;
         return result;
       }
@@ -333,8 +330,9 @@ std::optional<PolishResult> CrossoverOnIterate(const ZeroSumGame& game, const Pl
   }
   if (pivots != nullptr) *pivots = spent;
   if (static_cast<int>(candidate.size()) != game.num_players()) return std::nullopt;
-  return certified(std::move(candidate),
-                   fmt::format("crossover: CLP dual simplex, {} pivots from the iterate's basis", spent));
+  return Certified(game, std::move(candidate), gap_tolerance, [&] {
+    return fmt::format("crossover: CLP dual simplex, {} pivots from the iterate's basis", spent);
+  });
 }
 
 Polisher::Polisher(const ZeroSumGame& game, double gap_tolerance, int max_support, const PolishSchedule& schedule)
