@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # harness: dictionary, then seed files (relative to the repository root)
 declare -A dict=(
   [text_matrix_fuzzer]=text [json_matrix_fuzzer]=json [npy_matrix_fuzzer]=npy [policy_file_fuzzer]=json
-  [json_lines_fuzzer]=json [egpo_text_fuzzer]=text [battles_fuzzer]=csv [json_battles_fuzzer]=json [pairwise_fuzzer]=csv
+  [json_lines_fuzzer]=json [egpo_text_fuzzer]=text [battles_fuzzer]=csv [json_battles_fuzzer]=json [judgments_fuzzer]=json [pairwise_fuzzer]=csv
   [score_table_fuzzer]=csv [preflib_fuzzer]=preflib)
 declare -A seeds=(
   [text_matrix_fuzzer]="data/soccer.txt tests/data/looks_like_json.txt"
@@ -22,6 +22,7 @@ declare -A seeds=(
   [egpo_text_fuzzer]="tests/data/egpo_batch.txt"
   [battles_fuzzer]="tests/data/ranking/battles.csv tests/data/ranking/battles_onehot.csv"
   [json_battles_fuzzer]="tests/data/ranking/battles.jsonl tests/data/ranking/alpacaeval_annotations.json"
+  [judgments_fuzzer]="tests/data/ranking/mtbench_ja_judgments.jsonl"
   [pairwise_fuzzer]="tests/data/ranking/pairwise.csv"
   [score_table_fuzzer]="tests/data/ranking/scores.tsv"
   [preflib_fuzzer]="")

@@ -71,11 +71,12 @@ std::string FirstTen(const std::vector<std::string>& items, size_t total) {
 
 void SetupRank(CLI::App& command, RankArgs& args) {
   command.add_option("FILE", args.file,
-                     "Comparison data: battle log (CSV, JSON Lines, JSON array of records), pairwise scores, score "
-                     "table, PrefLib file, or a preference matrix; - reads standard input")
+                     "Comparison data: battle log (CSV, JSON Lines, JSON array of records), judgments (model, item, "
+                     "score), pairwise scores, score table, PrefLib file, or a preference matrix; - reads standard "
+                     "input")
       ->required();
   command.add_option("--format", args.format, "Input format (default: detected)")
-      ->check(CLI::IsMember({"battles", "pairwise", "score-table", "preflib", "matrix"}));
+      ->check(CLI::IsMember({"battles", "judgments", "pairwise", "score-table", "preflib", "matrix"}));
   command.add_option("--model-a", args.model_a_column, "Battles: the column (JSON field) of the first model")
       ->default_str("model_a");
   command.add_option("--model-b", args.model_b_column, "Battles: the column (JSON field) of the second model")
@@ -84,6 +85,14 @@ void SetupRank(CLI::App& command, RankArgs& args) {
                      "Battles: the outcome column: model_a|a|model_b|b|tie|draw, a model's name, or a number on "
                      "--score-range; without it, one-hot winner_model_a, winner_model_b[, winner_tie]")
       ->default_str("winner");
+  command.add_option("--model-column", args.model_column, "Judgments: the column (JSON field) of the model judged")
+      ->default_str("model");
+  command.add_option("--item-column", args.item_columns,
+                     "Judgments: the column(s) naming the item judged, e.g. question_id,turn (default: the first of "
+                     "question_id, item, prompt_id, ... present, with turn where there is one)")
+      ->delimiter(',');
+  command.add_option("--score-column", args.score_column, "Judgments: the score column (higher is better)")
+      ->default_str("score");
   command.add_option("--context", args.context_column, "Battles: the column naming the context (e.g. question_id)");
   command.add_option("--weight", args.weight_column, "Battles: a column of non-negative weights");
   command.add_option("--score-range", args.score_range, "Pairwise scores: LO,HI, a loss and a win (e.g. -1000,1000; default 0,1). Battles: the "
@@ -104,6 +113,9 @@ int RunRank(const RankArgs& args) {
   if (!args.model_a_column.empty()) read.model_a_column = args.model_a_column;
   if (!args.model_b_column.empty()) read.model_b_column = args.model_b_column;
   if (!args.winner_column.empty()) read.winner_column = args.winner_column;
+  if (!args.model_column.empty()) read.model_column = args.model_column;
+  if (!args.score_column.empty()) read.score_column = args.score_column;
+  read.item_columns = args.item_columns;
   read.context_column = args.context_column;
   read.weight_column = args.weight_column;
   if (!args.score_range.empty()) {

@@ -58,6 +58,8 @@ struct RankArgs {
   std::string file;
   std::string format;
   std::string model_a_column, model_b_column, winner_column;  // empty: the readers' defaults
+  std::string model_column, score_column;                      // judgments; empty: the defaults
+  std::vector<std::string> item_columns;
   std::string context_column;
   std::string weight_column;
   std::vector<double> score_range;  // LO,HI

@@ -13,9 +13,14 @@
 #include "nlhf/ranking/readers.h"
 #include "ranking/candidate_index.h"
 #include "ranking/csv.h"
+#include "ranking/json_records.h"
 
 namespace nlhf {
 namespace {
+
+using internal::KeysOf;
+using internal::ParseJsonText;
+using internal::ScalarText;
 
 std::string Lowercase(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -174,32 +179,22 @@ void CheckScoreRange(const ComparisonReadOptions& options) {
   }
 }
 
-// Reads every record through `next` (which fills the fields and returns false at the end).
-template <typename Next>
-ComparisonData ReadBattleRecords(const std::string& path, const ComparisonReadOptions& options, Next next) {
+// Reads every record that `for_each` hands to the emitter it is given.
+template <typename ForEach>
+ComparisonData ReadBattleRecords(const std::string& path, const ComparisonReadOptions& options, ForEach for_each) {
   CheckScoreRange(options);
   ComparisonData data;
   data.source = path;
   data.format = "battles";
   internal::CandidateIndex candidates;
-  BattleFields fields;
-  while (next(fields)) {
+  for_each([&](const BattleFields& fields) {
     const double weight = fields.has_weight ? ParseWeight(fields.where, fields.weight, options.weight_column) : 1.0;
     data.units.push_back(Battle(fields, weight, options, candidates));
-  }
+  });
   if (data.units.empty()) throw ParseError(fmt::format("{}: no battles", path));
   data.candidates = candidates.names();
   data.notes.push_back(kTieNote);
   return data;
-}
-
-// A JSON scalar as text (strings as they are, numbers and booleans as written); nullopt for null,
-// objects and arrays.
-std::optional<std::string> ScalarText(const nlohmann::json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_number_integer() || value.is_number_unsigned() || value.is_boolean()) return value.dump();
-  if (value.is_number_float()) return fmt::format("{}", value.get<double>());
-  return std::nullopt;
 }
 
 // The battle fields of one JSON record under `roles`.
@@ -233,28 +228,6 @@ BattleFields FieldsOfRecord(const nlohmann::json& record, const ColumnRoles& rol
   return fields;
 }
 
-std::vector<std::string> KeysOf(const nlohmann::json& record) {
-  std::vector<std::string> keys;
-  if (record.is_object()) {
-    for (const auto& item : record.items()) keys.push_back(item.key());
-  }
-  return keys;
-}
-
-nlohmann::json ParseJsonText(std::string_view text, const std::string& where) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    // A syntax error or a number beyond double's range (1e400: out_of_range, found by fuzzing). nlhf's
-    // message keeps nlohmann's own ("parse error at line 1, column 7: ..."), without its "[json.exception...]".
-    std::string message = e.what();
-    if (message.rfind('[', 0) == 0) {
-      if (const auto close = message.find("] "); close != std::string::npos) message = message.substr(close + 2);
-    }
-    throw ParseError(fmt::format("{}: not valid JSON: {}", where, Excerpt(message, 200)));
-  }
-}
-
 }  // namespace
 
 ComparisonData BattlesFromColumns(const std::vector<std::string>& model_a, const std::vector<std::string>& model_b,
@@ -267,18 +240,18 @@ ComparisonData BattlesFromColumns(const std::vector<std::string>& model_a, const
                                       rows, model_b.size(), winner.size()));
   }
   if (rows == 0) throw InvalidArgument(fmt::format("{}: no battles", source));
-  size_t r = 0;
-  return ReadBattleRecords(source, {}, [&](BattleFields& fields) {
-    if (r == rows) return false;
-    fields.where = fmt::format("{}: row {}", source, r);
-    fields.a = model_a[r];
-    fields.b = model_b[r];
-    fields.winner = winner[r];
-    fields.context = contexts ? (*contexts)[r] : "";
-    fields.has_weight = weights != nullptr;
-    if (weights) fields.weight = fmt::format("{:.17g}", (*weights)[r]);  // exact round trip
-    ++r;
-    return true;
+  return ReadBattleRecords(source, {}, [&](const auto& emit) {
+    for (size_t r = 0; r < rows; ++r) {
+      BattleFields fields;
+      fields.where = fmt::format("{}: row {}", source, r);
+      fields.a = model_a[r];
+      fields.b = model_b[r];
+      fields.winner = winner[r];
+      fields.context = contexts ? (*contexts)[r] : "";
+      fields.has_weight = weights != nullptr;
+      if (weights) fields.weight = fmt::format("{:.17g}", (*weights)[r]);  // exact round trip
+      emit(fields);
+    }
   });
 }
 
@@ -294,59 +267,36 @@ ComparisonData ParseBattles(std::string_view text, const std::string& path, cons
   const int a = column(roles.a), b = column(roles.b), winner = column(roles.winner), won_a = column(roles.won_a),
             won_b = column(roles.won_b), tie = column(roles.tie), context = column(roles.context),
             weight = column(roles.weight);
-  size_t r = 1;
-  return ReadBattleRecords(path, options, [&](BattleFields& fields) {
-    if (r == rows.size()) return false;
-    const internal::CsvRow& row = rows[r++];
-    fields.where = fmt::format("{}:{}", path, row.line);
-    if (row.fields.size() != header.fields.size()) {
-      throw ParseError(fmt::format("{}: {} fields, but the header has {}", fields.where, row.fields.size(),
-                                   header.fields.size()));
+  return ReadBattleRecords(path, options, [&](const auto& emit) {
+    for (size_t r = 1; r < rows.size(); ++r) {
+      const internal::CsvRow& row = rows[r];
+      BattleFields fields;
+      fields.where = fmt::format("{}:{}", path, row.line);
+      if (row.fields.size() != header.fields.size()) {
+        throw ParseError(fmt::format("{}: {} fields, but the header has {}", fields.where, row.fields.size(),
+                                     header.fields.size()));
+      }
+      fields.a = row.fields[a];
+      fields.b = row.fields[b];
+      fields.winner = winner >= 0 ? row.fields[winner]
+                                  : WinnerFromOneHot(fields.where, row.fields[won_a], row.fields[won_b],
+                                                     tie >= 0 ? &row.fields[tie] : nullptr);
+      fields.context = context >= 0 ? row.fields[context] : "";
+      fields.has_weight = weight >= 0;
+      if (weight >= 0) fields.weight = row.fields[weight];
+      emit(fields);
     }
-    fields.a = row.fields[a];
-    fields.b = row.fields[b];
-    fields.winner = winner >= 0 ? row.fields[winner]
-                                : WinnerFromOneHot(fields.where, row.fields[won_a], row.fields[won_b],
-                                                   tie >= 0 ? &row.fields[tie] : nullptr);
-    fields.context = context >= 0 ? row.fields[context] : "";
-    fields.has_weight = weight >= 0;
-    if (weight >= 0) fields.weight = row.fields[weight];
-    return true;
   });
 }
 
 ComparisonData ParseJsonBattles(std::string_view text, const std::string& path, const ComparisonReadOptions& options) {
-  const size_t first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && text[first] == '[') {  // one array of records
-    const nlohmann::json records = ParseJsonText(text, path);
-    if (records.empty()) throw ParseError(fmt::format("{}: an empty array: no battles", path));
-    const ColumnRoles roles = ResolveRoles(KeysOf(records[0]), options, fmt::format("{}: record 0", path), "field");
-    size_t r = 0;
-    return ReadBattleRecords(path, options, [&](BattleFields& fields) {
-      if (r == records.size()) return false;
-      fields = FieldsOfRecord(records[r], roles, fmt::format("{}: record {}", path, r));
-      ++r;
-      return true;
-    });
-  }
-  // JSON Lines: one record per line; blank lines skipped.
+  // The columns are resolved against the first record's fields.
   std::optional<ColumnRoles> roles;
-  size_t position = 0;
-  int line = 0;
-  return ReadBattleRecords(path, options, [&](BattleFields& fields) {
-    while (position < text.size()) {
-      const size_t end = std::min(text.find('\n', position), text.size());
-      const std::string_view content = internal::Trim(text.substr(position, end - position));
-      position = end + 1;
-      ++line;
-      if (content.empty()) continue;
-      const std::string where = fmt::format("{}:{}", path, line);
-      const nlohmann::json record = ParseJsonText(content, where);
+  return ReadBattleRecords(path, options, [&](const auto& emit) {
+    internal::ForEachJsonRecord(text, path, [&](const nlohmann::json& record, const std::string& where) {
       if (!roles) roles = ResolveRoles(KeysOf(record), options, where, "field");
-      fields = FieldsOfRecord(record, *roles, where);
-      return true;
-    }
-    return false;
+      emit(FieldsOfRecord(record, *roles, where));
+    });
   });
 }
 

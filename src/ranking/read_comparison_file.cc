@@ -12,9 +12,13 @@
 #include "nlhf/io/matrix_file.h"
 #include "nlhf/ranking/readers.h"
 #include "ranking/csv.h"
+#include "ranking/json_records.h"
+#include "ranking/judgments.h"
 
 namespace nlhf {
 namespace {
+
+using internal::LooksLikeJsonRecords;
 
 std::string Lowercase(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -45,15 +49,12 @@ ComparisonData MatrixData(const std::string& path, std::string_view text) {
   return data;
 }
 
-// JSON whose first value is an object ({...} per line) or an array of objects ([{...}, ...]): battle records.
-bool LooksLikeJsonRecords(std::string_view text) {
-  const auto [first, second] = FirstTwoSignificant(text);
-  return first == '{' || (first == '[' && second == '{');
-}
-
 // What the content looks like when neither the flag nor the extension decides.
 std::string DetectFormat(std::string_view text, const std::string& path, const ComparisonReadOptions& options) {
-  if (LooksLikeJsonRecords(text)) return "battles";
+  if (LooksLikeJsonRecords(text)) {
+    return internal::LooksLikeJudgments(internal::KeysOf(internal::FirstJsonRecord(text, path)), options) ? "judgments"
+                                                                                                            : "battles";
+  }
   if (FirstTwoSignificant(text).first == '[') return "matrix";
   // Battle columns named by flag: the user says these are battles.
   const ComparisonReadOptions defaults;
@@ -61,10 +62,15 @@ std::string DetectFormat(std::string_view text, const std::string& path, const C
       options.winner_column != defaults.winner_column) {
     return "battles";
   }
+  if (options.model_column != defaults.model_column || options.score_column != defaults.score_column ||
+      !options.item_columns.empty()) {
+    return "judgments";
+  }
   const std::vector<internal::CsvRow> rows = internal::ReadCsv(text, path);
   if (rows.empty()) throw ParseError(fmt::format("{}: empty file", path));
   std::vector<std::string> header;
   for (const auto& f : rows[0].fields) header.push_back(Lowercase(f));
+  if (internal::LooksLikeJudgments(rows[0].fields, options)) return "judgments";
   const auto has = [&](const char* name) { return std::find(header.begin(), header.end(), name) != header.end(); };
   if (has("model_a") && has("model_b") && (has("winner") || (has("winner_model_a") && has("winner_model_b")))) {
     return "battles";
@@ -111,10 +117,10 @@ ComparisonData ReadComparisonFile(const std::string& path_given, const Compariso
   if (format.empty()) {
     if (extension == ".soc" || extension == ".soi" || extension == ".toc" || extension == ".toi") {
       format = "preflib";
-    } else if (extension == ".jsonl") {
-      format = "battles";
+    } else if (extension == ".jsonl" || (extension == ".json" && LooksLikeJsonRecords(text))) {
+      format = DetectFormat(text, path, options);
     } else if (extension == ".json") {
-      format = LooksLikeJsonRecords(text) ? "battles" : "matrix";
+      format = "matrix";
     } else if (extension == ".npy") {
       format = "matrix";
     } else {
@@ -124,6 +130,8 @@ ComparisonData ReadComparisonFile(const std::string& path_given, const Compariso
   ComparisonData data;
   if (format == "battles") {
     data = LooksLikeJsonRecords(text) ? ParseJsonBattles(text, path, options) : ParseBattles(text, path, options);
+  } else if (format == "judgments") {
+    data = ParseJudgments(text, path, options);
   } else if (format == "pairwise") {
     data = ParsePairwiseScores(text, path, options);
   } else if (format == "score-table") {
@@ -133,7 +141,7 @@ ComparisonData ReadComparisonFile(const std::string& path_given, const Compariso
   } else if (format == "matrix") {
     data = MatrixData(path, text);
   } else {
-    throw InvalidArgument(fmt::format("--format {}: expected battles, pairwise, score-table, preflib or matrix", format));
+    throw InvalidArgument(fmt::format("--format {}: expected battles, judgments, pairwise, score-table, preflib or matrix", format));
   }
   if (static_cast<long long>(data.candidates.size()) > kMaxCandidates) {
     throw ParseError(fmt::format("{}: {} candidates; nlhf ranks at most {} (its tables are n × n)", path,

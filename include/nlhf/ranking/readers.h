@@ -6,6 +6,9 @@
 //              model_a | a | model_b | b | tie | tie (bothbad) | draw, a model's name, a number on the
 //              --score-range scale, or one-hot columns winner_model_a, winner_model_b[, winner_tie];
 //              ties count half to each side; optional context and weight columns.
+// judgments    long format, one score per (model, item): CSV/TSV with a header, JSON Lines or a JSON array
+//              of records (MT-bench's single-answer grading: question_id, model, score, turn); each item
+//              ranks the models scored on it (scores of one model on one item averaged).
 // pairwise     CSV rows a,b,score: a's result against b on the scale --score-range LO,HI (optional header).
 // score-table  rows are tasks or voters, columns candidates, higher is better; a header row names the
 //              candidates; values like 1,234.5 or 12.3±0.4; each row ranks the candidates.
@@ -31,12 +34,17 @@ constexpr long long kMaxCandidates = 10000;
 constexpr long long kMaxPairwiseOutcomes = 100000000;
 
 struct ComparisonReadOptions {
-  std::string format;          // empty: detect; else one of battles, pairwise, score-table, preflib, matrix
+  std::string format;  // empty: detect; else battles, judgments, pairwise, score-table, preflib or matrix
   std::string model_a_column = "model_a";  // battles: the columns (or JSON fields) of the two models
   std::string model_b_column = "model_b";
   std::string winner_column = "winner";    // battles: the outcome; absent: one-hot winner_model_a/_b/_tie
   std::string context_column;  // battles: the column that names the context (e.g. question_id)
   std::string weight_column;   // battles: a column of non-negative weights
+  std::string model_column = "model";     // judgments: the model judged
+  std::string score_column = "score";     // judgments: its score (higher is better)
+  // judgments: the fields that together name the item judged; empty: the first of question_id, item,
+  // item_id, prompt_id, ... present, with turn beside it where there is one (MT-bench's two turns).
+  std::vector<std::string> item_columns;
   double score_low = 0;        // pairwise: the score that means a lost; battles: the winner value for model_b
   double score_high = 1;       // pairwise: the score that means a won; battles: the winner value for model_a
   bool score_range_given = false;  // battles: numeric winner values are read on the score range
@@ -48,6 +56,7 @@ ComparisonData ReadComparisonFile(const std::string& path, const ComparisonReadO
 ComparisonData ParseBattles(std::string_view text, const std::string& path, const ComparisonReadOptions& options);
 // Battles as JSON Lines (one record per line) or as one JSON array of records.
 ComparisonData ParseJsonBattles(std::string_view text, const std::string& path, const ComparisonReadOptions& options);
+ComparisonData ParseJudgments(std::string_view text, const std::string& path, const ComparisonReadOptions& options);
 ComparisonData ParsePairwiseScores(std::string_view text, const std::string& path, const ComparisonReadOptions& options);
 ComparisonData ParseScoreTable(std::string_view text, const std::string& path);
 ComparisonData ParsePreflib(std::string_view text, const std::string& path);
