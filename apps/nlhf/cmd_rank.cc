@@ -1,6 +1,7 @@
 // nlhf rank FILE: comparison data in, the Nash-equilibrium ranking (with Bradley–Terry beside it) out.
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
 #include <iostream>
 
@@ -14,8 +15,8 @@ namespace nlhf::cli {
 namespace {
 
 std::string RankingCsv(const RankingResult& r) {
-  std::string csv = "candidate,ne_probability,beats_ne_probability,bt_rating,comparisons";
-  if (r.bootstrap > 0) csv += ",ne_low,ne_high,bt_low,bt_high,support_frequency";
+  std::string csv = "rank,candidate,ne_probability,beats_ne_probability,bt_rating,comparisons";
+  if (r.bootstrap > 0) csv += ",ne_low,ne_high,bt_low,bt_high,support_frequency,rank_low,rank_high";
   csv += "\n";
   for (const CandidateRanking& c : r.candidates) {
     std::string name = c.name;
@@ -24,11 +25,12 @@ std::string RankingCsv(const RankingResult& r) {
       for (char ch : name) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
       name = quoted + "\"";
     }
-    csv += fmt::format("{},{:.17g},{:.17g},{:.17g},{}", name, c.ne_probability, c.beats_ne_probability, c.bt_rating,
+    csv += fmt::format("{},{},{:.17g},{:.17g},{:.17g},{}", c.rank, name, c.ne_probability, c.beats_ne_probability, c.bt_rating,
                        std::isfinite(c.comparisons) ? fmt::format("{:g}", c.comparisons) : "");
     if (r.bootstrap > 0) {
-      csv += fmt::format(",{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}", c.ne_interval->low, c.ne_interval->high,
-                         c.bt_interval->low, c.bt_interval->high, *c.support_frequency);
+      csv += fmt::format(",{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:g},{:g}", c.ne_interval->low, c.ne_interval->high,
+                         c.bt_interval->low, c.bt_interval->high, *c.support_frequency, c.rank_interval->low,
+                         c.rank_interval->high);
     }
     csv += "\n";
   }
@@ -40,17 +42,28 @@ void PrintRanking(const RankingResult& r) {
   std::cout << fmt::format("  no candidate beats it more often than {:.9f}\n", 0.5 + r.duality_gap / 2);
   std::cout << fmt::format("Condorcet winner: {}\n", r.condorcet_winner ? *r.condorcet_winner : "none");
   std::cout << fmt::format("top cycle (Smith set): {}\n", fmt::join(r.top_cycle, ", "));
+  if (r.bootstrap > 0) {
+    std::cout << fmt::format("95% intervals from {} bootstrap resamples of {}\n", r.bootstrap,
+                             r.bootstrap_clusters > 0 ? fmt::format("the {} clusters", r.bootstrap_clusters)
+                                                      : std::string("single comparisons"));
+  }
   size_t width = 9;
   for (const auto& c : r.candidates) width = std::max(width, c.name.size());
   const bool intervals = r.bootstrap > 0;
-  std::cout << fmt::format("{:>4}  {:<{}}  {:>8}", "rank", "candidate", width, "NE prob");
+  std::cout << fmt::format("{:>4}", "rank");
+  if (intervals) std::cout << fmt::format("  {:>7}", "95% int");
+  std::cout << fmt::format("  {:<{}}  {:>8}", "candidate", width, "NE prob");
   if (intervals) std::cout << fmt::format("  {:>17}", "95% interval");
   std::cout << fmt::format("  {:>11}  {:>9}", "P(beats NE)", "BT rating");
   if (intervals) std::cout << fmt::format("  {:>13}  {:>10}", "95% interval", "in support");
   std::cout << fmt::format("  {:>11}\n", "comparisons");
   for (size_t k = 0; k < r.candidates.size(); ++k) {
     const CandidateRanking& c = r.candidates[k];
-    std::cout << fmt::format("{:>4}  {:<{}}  {:>8.4f}", c.rank, c.name, width, c.ne_probability);
+    std::cout << fmt::format("{:>4}", c.rank);
+    if (intervals) {
+      std::cout << fmt::format("  {:>7}", fmt::format("{:g}-{:g}", c.rank_interval->low, c.rank_interval->high));
+    }
+    std::cout << fmt::format("  {:<{}}  {:>8.4f}", c.name, width, c.ne_probability);
     if (intervals) std::cout << fmt::format("  [{:.4f}, {:.4f}]", c.ne_interval->low, c.ne_interval->high);
     std::cout << fmt::format("  {:>11.4f}  {:>9.1f}", c.beats_ne_probability, c.bt_rating);
     if (intervals) {
@@ -93,12 +106,19 @@ void SetupRank(CLI::App& command, RankArgs& args) {
       ->delimiter(',');
   command.add_option("--score-column", args.score_column, "Judgments: the score column (higher is better)")
       ->default_str("score");
-  command.add_option("--context", args.context_column, "Battles: the column naming the context (e.g. question_id)");
+  command.add_option("--context", args.context_column,
+                     "Battles: the column naming the context (e.g. category), for --per-context; the bootstrap "
+                     "resamples by it only with --cluster");
   command.add_option("--weight", args.weight_column, "Battles: a column of non-negative weights");
   command.add_option("--score-range", args.score_range, "Pairwise scores: LO,HI, a loss and a win (e.g. -1000,1000; default 0,1). Battles: the "
                      "winner values for model_b and model_a (AlpacaEval's preference: 2,1)")
       ->delimiter(',')
       ->expected(2);
+  command.add_option("--cluster", args.cluster_column,
+                     "Battles, judgments: the column grouping comparisons that --bootstrap resamples together (e.g. "
+                     "question_id); without it, single comparisons are resampled");
+  command.add_option("--anchor", args.anchor, "MODEL=RATING: Bradley-Terry ratings with MODEL at RATING (default: "
+                     "mean 1000)");
   command.add_flag("--per-context", args.per_context, "One ranking per context instead of pooling them");
   AddNonNegative(command, "--prior", args.prior, "Pseudo-comparisons per pair, half won by each side");
   AddNonNegative(command, "--bootstrap", args.bootstrap, "Resamples for 95% intervals and support frequencies");
@@ -118,6 +138,7 @@ int RunRank(const RankArgs& args) {
   read.item_columns = args.item_columns;
   read.context_column = args.context_column;
   read.weight_column = args.weight_column;
+  read.cluster_column = args.cluster_column;
   if (!args.score_range.empty()) {
     read.score_low = args.score_range[0];
     read.score_high = args.score_range[1];
@@ -132,6 +153,17 @@ int RunRank(const RankArgs& args) {
   options.prior = args.prior;
   options.bootstrap = args.bootstrap;
   options.seed = args.common.seed;
+  if (!args.anchor.empty()) {
+    const size_t equals = args.anchor.rfind('=');
+    double rating = 0;
+    const std::string number = equals == std::string::npos ? "" : args.anchor.substr(equals + 1);
+    const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), rating);
+    if (equals == std::string::npos || equals == 0 || number.empty() || error != std::errc() ||
+        end != number.data() + number.size() || !std::isfinite(rating)) {
+      throw InvalidArgument(fmt::format("--anchor {}: expected MODEL=RATING, e.g. gpt-4-0613=1000", args.anchor));
+    }
+    options.anchor = std::make_pair(args.anchor.substr(0, equals), rating);
+  }
   if (ProgressWanted() && args.bootstrap > 0) {
     options.progress = [](int done, int total) {
       std::cerr << fmt::format("\r\033[Kbootstrap {}/{}", done, total) << (done == total ? "\n" : "") << std::flush;
@@ -172,6 +204,10 @@ int RunRank(const RankArgs& args) {
                                "gives finite ones\n", where,
                                ranking.never_lost.empty() ? "none" : FirstTen(ranking.never_lost, ranking.never_lost.size()),
                                ranking.never_won.empty() ? "none" : FirstTen(ranking.never_won, ranking.never_won.size()));
+    }
+    if (ranking.bootstrap_clusters > 0 && ranking.bootstrap_clusters < 20) {
+      std::cerr << fmt::format("nlhf: warning: {}the bootstrap resampled only {} clusters; intervals from so few are "
+                               "rough\n", where, ranking.bootstrap_clusters);
     }
     if (!ranking.unranked.empty()) {
       std::cerr << fmt::format("nlhf: warning: {}{} candidate(s) with no comparison left out of the ranking: {}\n",

@@ -62,6 +62,8 @@ struct RankArgs {
   std::vector<std::string> item_columns;
   std::string context_column;
   std::string weight_column;
+  std::string cluster_column;
+  std::string anchor;               // MODEL=RATING
   std::vector<double> score_range;  // LO,HI
   bool per_context = false;
   double prior = 0;

@@ -30,7 +30,7 @@ std::string Lowercase(std::string s) {
 // One record's fields, as text, by role: where it came from ("b.csv:7", "b.jsonl:12", "a.json: record 3").
 struct BattleFields {
   std::string where;
-  std::string a, b, winner, context, weight;
+  std::string a, b, winner, context, cluster, weight;
   bool has_weight = false;
 };
 
@@ -38,7 +38,7 @@ struct BattleFields {
 struct ColumnRoles {
   std::string a, b, winner;         // winner empty: one-hot columns
   std::string won_a, won_b, tie;    // one-hot columns (tie may be empty)
-  std::string context, weight;      // may be empty
+  std::string context, cluster, weight;  // may be empty
 };
 
 constexpr const char* kOneHotA = "winner_model_a";
@@ -79,6 +79,7 @@ ColumnRoles ResolveRoles(const std::vector<std::string>& names, const Comparison
   }
   if (!options.context_column.empty()) roles.context = require(options.context_column, "--context");
   if (!options.weight_column.empty()) roles.weight = require(options.weight_column, "--weight");
+  if (!options.cluster_column.empty()) roles.cluster = require(options.cluster_column, "--cluster");
   return roles;
 }
 
@@ -166,6 +167,7 @@ ComparisonUnit Battle(const BattleFields& fields, double weight, const Compariso
   ComparisonUnit unit;
   unit.outcomes.push_back({candidates.IndexOf(fields.a), candidates.IndexOf(fields.b), score_a, weight});
   unit.context = fields.context;
+  unit.cluster = fields.cluster;
   return unit;
 }
 
@@ -221,6 +223,7 @@ BattleFields FieldsOfRecord(const nlohmann::json& record, const ColumnRoles& rol
     fields.winner = WinnerFromOneHot(where, get(roles.won_a), get(roles.won_b), roles.tie.empty() ? nullptr : &tie);
   }
   if (!roles.context.empty()) fields.context = get(roles.context);
+  if (!roles.cluster.empty()) fields.cluster = get(roles.cluster);
   if (!roles.weight.empty()) {
     fields.weight = get(roles.weight);
     fields.has_weight = true;
@@ -266,7 +269,7 @@ ComparisonData ParseBattles(std::string_view text, const std::string& path, cons
   };
   const int a = column(roles.a), b = column(roles.b), winner = column(roles.winner), won_a = column(roles.won_a),
             won_b = column(roles.won_b), tie = column(roles.tie), context = column(roles.context),
-            weight = column(roles.weight);
+            weight = column(roles.weight), cluster = column(roles.cluster);
   return ReadBattleRecords(path, options, [&](const auto& emit) {
     for (size_t r = 1; r < rows.size(); ++r) {
       const internal::CsvRow& row = rows[r];
@@ -282,6 +285,7 @@ ComparisonData ParseBattles(std::string_view text, const std::string& path, cons
                                   : WinnerFromOneHot(fields.where, row.fields[won_a], row.fields[won_b],
                                                      tie >= 0 ? &row.fields[tie] : nullptr);
       fields.context = context >= 0 ? row.fields[context] : "";
+      fields.cluster = cluster >= 0 ? row.fields[cluster] : "";
       fields.has_weight = weight >= 0;
       if (weight >= 0) fields.weight = row.fields[weight];
       emit(fields);

@@ -42,7 +42,7 @@ std::string Find(const std::vector<std::string>& names, const std::string& wante
 }
 
 struct JudgmentRoles {
-  std::string model, score;
+  std::string model, score, cluster;  // cluster may be empty
   std::vector<std::string> item;
 };
 
@@ -60,6 +60,7 @@ JudgmentRoles ResolveRoles(const std::vector<std::string>& names, const Comparis
   JudgmentRoles roles;
   roles.model = require(options.model_column, "--model-column");
   roles.score = require(options.score_column, "--score-column");
+  if (!options.cluster_column.empty()) roles.cluster = require(options.cluster_column, "--cluster");
   if (!options.item_columns.empty()) {
     for (const std::string& item : options.item_columns) roles.item.push_back(require(item, "--item-column"));
     return roles;
@@ -83,7 +84,8 @@ JudgmentRoles ResolveRoles(const std::vector<std::string>& names, const Comparis
 // The scores gathered so far: per item (in order of first appearance), per model, their sum and count.
 class JudgmentTable {
  public:
-  void Add(const std::string& where, const std::string& model, const std::string& item, const std::string& score) {
+  void Add(const std::string& where, const std::string& model, const std::string& item, const std::string& score,
+           const std::string& cluster) {
     if (model.empty()) throw ParseError(fmt::format("{}: empty model name", where));
     if (IsMissing(score)) {
       ++missing_;
@@ -94,7 +96,10 @@ class JudgmentTable {
       throw ParseError(fmt::format("{}: score '{}' is not a number", where, Excerpt(score)));
     }
     const auto [it, inserted] = item_index_.try_emplace(item, items_.size());
-    if (inserted) items_.emplace_back();
+    if (inserted) {
+      items_.emplace_back();
+      clusters_.push_back(cluster);  // an item's cluster: that of its first judgment
+    }
     Cell& cell = items_[it->second][models_.IndexOf(model)];
     if (cell.count == 1 && duplicates_ == 0) first_duplicate_ = fmt::format("'{}' on item '{}' ({})", model, item, where);
     if (cell.count == 1) ++duplicates_;
@@ -118,8 +123,10 @@ class JudgmentTable {
       throw ParseError(fmt::format("{}: the judgments stand for {} pairwise comparisons; nlhf holds at most {}", path,
                                    outcomes, kMaxPairwiseOutcomes));
     }
-    for (const auto& item : items_) {
+    for (size_t i = 0; i < items_.size(); ++i) {
+      const auto& item = items_[i];
       ComparisonUnit unit;
+      unit.cluster = clusters_[i];
       for (auto a = item.begin(); a != item.end(); ++a) {
         for (auto b = std::next(a); b != item.end(); ++b) {
           const double x = a->second.Mean(), y = b->second.Mean();
@@ -149,6 +156,7 @@ class JudgmentTable {
   internal::CandidateIndex models_;
   std::map<std::string, size_t> item_index_;
   std::vector<std::map<int, Cell>> items_;
+  std::vector<std::string> clusters_;
   long long missing_ = 0, duplicates_ = 0;
   std::string first_duplicate_;
 };
@@ -186,7 +194,8 @@ ComparisonData ParseJudgments(std::string_view text, const std::string& path, co
       };
       std::vector<std::string> item;
       for (const std::string& column : roles->item) item.push_back(get(column));
-      table.Add(where, get(roles->model), ItemKey(item), get(roles->score));
+      table.Add(where, get(roles->model), ItemKey(item), get(roles->score),
+                roles->cluster.empty() ? "" : get(roles->cluster));
     });
   } else {
     const char delimiter = text.substr(0, text.find('\n')).find('\t') != std::string_view::npos ? '\t' : ',';
@@ -198,6 +207,7 @@ ComparisonData ParseJudgments(std::string_view text, const std::string& path, co
       return static_cast<size_t>(std::find(header.begin(), header.end(), name) - header.begin());
     };
     const size_t model = column(roles->model), score = column(roles->score);
+    const size_t cluster = roles->cluster.empty() ? header.size() : column(roles->cluster);
     std::vector<size_t> item_columns;
     for (const std::string& name : roles->item) item_columns.push_back(column(name));
     for (size_t r = 1; r < rows.size(); ++r) {
@@ -208,7 +218,8 @@ ComparisonData ParseJudgments(std::string_view text, const std::string& path, co
       }
       std::vector<std::string> item;
       for (size_t c : item_columns) item.push_back(row.fields[c]);
-      table.Add(where, row.fields[model], ItemKey(item), row.fields[score]);
+      table.Add(where, row.fields[model], ItemKey(item), row.fields[score],
+                cluster < header.size() ? row.fields[cluster] : "");
     }
   }
   if (!roles) throw ParseError(fmt::format("{}: no judgments", path));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numbers>
 
 #include "nlhf/error.h"
@@ -73,10 +74,99 @@ PairwiseTable WithPrior(PairwiseTable table, double prior) {
   return table;
 }
 
+// Where the ratings are pinned: candidate `index` at `rating` (index -1: the mean at 1000).
+struct RatingAnchor {
+  int index = -1;
+  double rating = 1000;
+};
+
 // Bradley–Terry ratings on the Elo scale, with `prior` pseudo-comparisons per pair split evenly.
-Eigen::VectorXd EloRatings(const PairwiseTable& table, double prior) {
-  return (1000.0 + kEloPerLogit * BradleyTerryLogStrengths(WithPrior(table, prior)).array()).matrix();
+Eigen::VectorXd EloRatings(const PairwiseTable& table, double prior, const RatingAnchor& anchor) {
+  Eigen::VectorXd ratings = kEloPerLogit * BradleyTerryLogStrengths(WithPrior(table, prior));
+  const double shift = anchor.index >= 0 ? anchor.rating - ratings[anchor.index] : 1000.0;
+  return (ratings.array() + shift).matrix();
 }
+
+RatingAnchor ResolveAnchor(const ComparisonData& data, const RankOptions& options) {
+  if (!options.anchor) return {};
+  const auto& [name, rating] = *options.anchor;
+  if (!std::isfinite(rating)) throw InvalidArgument(fmt::format("--anchor {}={}: the rating must be finite", name, rating));
+  const auto found = std::find(data.candidates.begin(), data.candidates.end(), name);
+  if (found == data.candidates.end()) {
+    throw InvalidArgument(fmt::format("--anchor {}: no candidate of that name has comparisons in {}", Excerpt(name),
+                                      data.source));
+  }
+  return {static_cast<int>(found - data.candidates.begin()), rating};
+}
+
+// Sorts by NE probability, then P(beats NE), then BT rating: candidates outside the support tie at
+// probability 0, and among them the closer to beating the equilibrium comes first. Ranks: candidates
+// whose probabilities (and, outside the support, whose chances against the equilibrium) agree within
+// rounding share one, so float noise never orders them.
+void OrderAndRank(std::vector<CandidateRanking>& candidates) {
+  std::stable_sort(candidates.begin(), candidates.end(), [](const auto& x, const auto& y) {
+    if (x.ne_probability != y.ne_probability) return x.ne_probability > y.ne_probability;
+    if (x.beats_ne_probability != y.beats_ne_probability) return x.beats_ne_probability > y.beats_ne_probability;
+    return x.bt_rating > y.bt_rating;
+  });
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    CandidateRanking& c = candidates[k];
+    const CandidateRanking* before = k > 0 ? &candidates[k - 1] : nullptr;
+    const bool tied = before != nullptr && std::abs(before->ne_probability - c.ne_probability) <= kRankTieTolerance &&
+                      (c.ne_probability > kRankTieTolerance ||
+                       std::abs(before->beats_ne_probability - c.beats_ne_probability) <= kRankTieTolerance);
+    c.rank = tied ? before->rank : static_cast<int>(k) + 1;
+  }
+}
+
+// Draws for one bootstrap resample: how many times each unit is taken. Units are drawn with
+// replacement by their multiplicities, as many as observed; where they have clusters, whole clusters
+// are drawn instead (uniformly, as many as there are), each bringing all its units.
+class BootstrapSampler {
+ public:
+  BootstrapSampler(const ComparisonData& data, const std::string& context) : units_(data.units.size()) {
+    std::map<std::string, size_t> cluster_index;
+    for (size_t u = 0; u < data.units.size(); ++u) {
+      const ComparisonUnit& unit = data.units[u];
+      if (!context.empty() && unit.context != context) continue;
+      if (!unit.cluster.empty()) {
+        const auto [it, inserted] = cluster_index.try_emplace(unit.cluster, clusters_.size());
+        if (inserted) clusters_.emplace_back();
+        clusters_[it->second].push_back(u);
+      }
+      total_ += unit.multiplicity;
+      cumulative_.push_back(total_);
+      unit_of_.push_back(u);
+    }
+  }
+  size_t clusters() const { return clusters_.size(); }
+
+  std::vector<double> Draw(Rng& rng, const ComparisonData& data) const {
+    std::vector<double> draws(units_, 0.0);
+    if (!clusters_.empty()) {
+      for (size_t d = 0; d < clusters_.size(); ++d) {
+        const size_t c = std::min(static_cast<size_t>(rng.Uniform() * static_cast<double>(clusters_.size())),
+                                  clusters_.size() - 1);
+        for (size_t u : clusters_[c]) draws[u] += data.units[u].multiplicity;
+      }
+      return draws;
+    }
+    const auto count = static_cast<std::int64_t>(std::llround(total_));
+    for (std::int64_t d = 0; d < count && !cumulative_.empty(); ++d) {
+      const double x = rng.Uniform() * total_;
+      const size_t k = std::upper_bound(cumulative_.begin(), cumulative_.end(), x) - cumulative_.begin();
+      draws[unit_of_[std::min(k, unit_of_.size() - 1)]] += 1.0;
+    }
+    return draws;
+  }
+
+ private:
+  size_t units_;
+  double total_ = 0;
+  std::vector<double> cumulative_;  // over the units in context
+  std::vector<size_t> unit_of_;     // their indices in data.units
+  std::vector<std::vector<size_t>> clusters_;
+};
 
 // Which candidates take part in a comparison of `context` (all contexts when empty) with positive weight.
 std::vector<char> ComparedCandidates(const ComparisonData& data, const std::string& context) {
@@ -182,7 +272,8 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
   result.duality_gap = equilibrium.gap;
   result.solver = equilibrium.solver;
   const Eigen::VectorXd beats = (result.preferences * equilibrium.policy);  // P(a ≻ π)
-  const Eigen::VectorXd ratings = EloRatings(table, options.prior);
+  const RatingAnchor anchor = ResolveAnchor(data, options);
+  const Eigen::VectorXd ratings = EloRatings(table, options.prior, anchor);
   if (!data.preferences) {
     const PairwiseTable smoothed = WithPrior(table, options.prior);
     result.bt_mle_exists = BradleyTerryMleExists(smoothed);
@@ -210,59 +301,41 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
   for (int a : TopCycle(result.preferences)) result.top_cycle.push_back(data.candidates[a]);
 
   if (options.bootstrap > 0) {
-    // Resample units (PrefLib voters by their counts) with replacement, the same number as observed.
-    std::vector<double> cumulative;
-    double total = 0;
-    for (const ComparisonUnit& unit : data.units) {
-      total += (options.context.empty() || unit.context == options.context) ? unit.multiplicity : 0.0;
-      cumulative.push_back(total);
-    }
-    const auto draws_count = static_cast<std::int64_t>(std::llround(total));
+    const BootstrapSampler sampler(data, options.context);
     Rng rng(options.seed);
-    std::vector<std::vector<double>> probabilities(n), bootstrap_ratings(n);
+    std::vector<std::vector<double>> probabilities(n), bootstrap_ratings(n), ranks(n);
     std::vector<int> in_support(n, 0);
     for (int k = 0; k < options.bootstrap; ++k) {
       if (options.progress) options.progress(k, options.bootstrap);
-      std::vector<double> draws(data.units.size(), 0.0);
-      for (std::int64_t d = 0; d < draws_count; ++d) {
-        const double u = rng.Uniform() * total;
-        const size_t unit = std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin();
-        draws[std::min(unit, draws.size() - 1)] += 1.0;
-      }
+      const std::vector<double> draws = sampler.Draw(rng, data);
       const PairwiseTable resampled = Tabulate(data, &draws, options.context);
-      const Equilibrium e = SolveEquilibrium(PreferencesFromTable(resampled, options.prior, nullptr), options.gap_tolerance);
-      const Eigen::VectorXd resampled_ratings = EloRatings(resampled, options.prior);
+      const Eigen::MatrixXd p = PreferencesFromTable(resampled, options.prior, nullptr);
+      const Equilibrium e = SolveEquilibrium(p, options.gap_tolerance);
+      const Eigen::VectorXd resampled_ratings = EloRatings(resampled, options.prior, anchor);
+      const Eigen::VectorXd resampled_beats = p * e.policy;
+      std::vector<CandidateRanking> order(n);
       for (int a = 0; a < n; ++a) {
         probabilities[a].push_back(e.policy[a]);
         bootstrap_ratings[a].push_back(resampled_ratings[a]);
         in_support[a] += e.policy[a] > options.support_threshold ? 1 : 0;
+        order[a] = {.index = a, .ne_probability = e.policy[a], .beats_ne_probability = resampled_beats[a],
+                    .bt_rating = resampled_ratings[a]};
       }
+      OrderAndRank(order);
+      for (const CandidateRanking& c : order) ranks[c.index].push_back(c.rank);
     }
     if (options.progress) options.progress(options.bootstrap, options.bootstrap);
     for (CandidateRanking& c : result.candidates) {
       c.ne_interval = Percentiles(probabilities[c.index]);
       c.bt_interval = Percentiles(bootstrap_ratings[c.index]);
+      const Interval rank = Percentiles(ranks[c.index]);
+      c.rank_interval = Interval{std::floor(rank.low), std::ceil(rank.high)};
       c.support_frequency = static_cast<double>(in_support[c.index]) / options.bootstrap;
     }
     result.bootstrap = options.bootstrap;
+    result.bootstrap_clusters = static_cast<int>(sampler.clusters());
   }
-  // Candidates outside the support tie at probability 0; among them, the closer to beating the
-  // equilibrium comes first.
-  std::stable_sort(result.candidates.begin(), result.candidates.end(), [](const auto& x, const auto& y) {
-    if (x.ne_probability != y.ne_probability) return x.ne_probability > y.ne_probability;
-    if (x.beats_ne_probability != y.beats_ne_probability) return x.beats_ne_probability > y.beats_ne_probability;
-    return x.bt_rating > y.bt_rating;
-  });
-  // Ranks: candidates whose probabilities (and, outside the support, whose chances against the
-  // equilibrium) agree within rounding share one, so float noise never orders them.
-  for (size_t k = 0; k < result.candidates.size(); ++k) {
-    CandidateRanking& c = result.candidates[k];
-    const CandidateRanking* before = k > 0 ? &result.candidates[k - 1] : nullptr;
-    const bool tied = before != nullptr && std::abs(before->ne_probability - c.ne_probability) <= kRankTieTolerance &&
-                      (c.ne_probability > kRankTieTolerance ||
-                       std::abs(before->beats_ne_probability - c.beats_ne_probability) <= kRankTieTolerance);
-    c.rank = tied ? before->rank : static_cast<int>(k) + 1;
-  }
+  OrderAndRank(result.candidates);
   return result;
 }
 

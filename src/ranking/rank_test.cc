@@ -1,5 +1,7 @@
 #include "nlhf/ranking/rank.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "nlhf/error.h"
@@ -113,6 +115,76 @@ TEST(Rank, BootstrapIsReproducibleAndItsIntervalsCoverTheEstimate) {
     differs = differs || c.bt_interval->low != other.candidates[k].bt_interval->low;
   }
   EXPECT_TRUE(differs) << "another seed draws other resamples";
+}
+
+// Battles on one question share its difficulty: here every question's 10 battles of each pair end the
+// same way. Resampling battles treats them as 10× the evidence they are; resampling questions (the
+// clustered bootstrap) does not, and its intervals are wider by about √10.
+TEST(Rank, ClusteredBootstrapWidensTheIntervalsOfCorrelatedBattles) {
+  Rng rng(11);
+  std::string csv = "question_id,model_a,model_b,winner\n";
+  for (int q = 0; q < 30; ++q) {
+    // Each question ranks the three models; a tends to win.
+    std::vector<std::string> order = {"a", "b", "c"};
+    if (rng.Uniform() < 0.35) std::swap(order[0], order[1]);
+    if (rng.Uniform() < 0.35) std::swap(order[1], order[2]);
+    for (int repeat = 0; repeat < 10; ++repeat) {
+      csv += fmt::format("q{},{},{},model_a\nq{},{},{},model_a\nq{},{},{},model_b\n", q, order[0], order[1], q,
+                         order[1], order[2], q, order[2], order[0]);
+    }
+  }
+  const ComparisonData battles = ParseBattles(csv, "clustered.csv", {});
+  const ComparisonData clustered = ParseBattles(csv, "clustered.csv", {.cluster_column = "question_id"});
+  const RankingResult plain = Rank(battles, {.bootstrap = 200, .seed = 1});
+  const RankingResult by_question = Rank(clustered, {.bootstrap = 200, .seed = 1});
+  EXPECT_EQ(plain.bootstrap_clusters, 0);
+  EXPECT_EQ(by_question.bootstrap_clusters, 30);
+  for (const char* name : {"a", "b", "c"}) {
+    const Interval p = *Find(plain, name).bt_interval, q = *Find(by_question, name).bt_interval;
+    EXPECT_NEAR(Find(plain, name).bt_rating, Find(by_question, name).bt_rating, 1e-9);  // same point estimate
+    EXPECT_GT(q.high - q.low, 2.0 * (p.high - p.low)) << name;
+  }
+}
+
+// Rank intervals: 95% of the resamples rank a candidate within its interval. `top` beats everyone (a
+// Condorcet winner, the whole equilibrium); the others are ranked by their chance against it: mid
+// (1/4) clearly second, low and twin (1/10 each) tied for third in the data and splitting third and
+// fourth between them in the resamples.
+TEST(Rank, RankIntervalsFollowTheResamples) {
+  std::string csv = "model_a,model_b,winner\n";
+  for (int k = 0; k < 200; ++k) {
+    csv += fmt::format("top,mid,{}\n", k % 4 == 0 ? "model_b" : "model_a");
+    csv += fmt::format("top,low,{}\ntop,twin,{}\n", k % 10 == 0 ? "model_b" : "model_a",
+                       k % 10 == 5 ? "model_b" : "model_a");
+  }
+  const RankingResult r = Rank(ParseBattles(csv, "ranks.csv", {}), {.bootstrap = 100, .seed = 2});
+  ASSERT_TRUE(Find(r, "top").rank_interval);
+  EXPECT_EQ(Find(r, "low").rank, 3);
+  EXPECT_EQ(Find(r, "twin").rank, 3);
+  EXPECT_EQ(Find(r, "top").rank_interval->low, 1);
+  EXPECT_EQ(Find(r, "top").rank_interval->high, 1);
+  EXPECT_EQ(Find(r, "mid").rank_interval->low, 2);
+  EXPECT_EQ(Find(r, "mid").rank_interval->high, 2);
+  for (const char* name : {"low", "twin"}) {
+    EXPECT_EQ(Find(r, name).rank_interval->low, 3) << name;
+    EXPECT_EQ(Find(r, name).rank_interval->high, 4) << name;
+  }
+  EXPECT_THAT(RankingJson(r), ::testing::HasSubstr("\"rank_interval\":[1.0,1.0]"));
+}
+
+// --anchor shifts the Bradley–Terry ratings (differences unchanged) so that one model has the stated
+// rating, in every resample too.
+TEST(Rank, AnchorPinsOneRating) {
+  const ComparisonData data = ReadComparisonFile(Fixture("battles.csv"));
+  const RankingResult mean = Rank(data, {});
+  const RankingResult anchored = Rank(data, {.bootstrap = 20, .anchor = std::make_pair("b", 1200.0)});
+  EXPECT_DOUBLE_EQ(Find(anchored, "b").bt_rating, 1200.0);
+  EXPECT_NEAR(Find(anchored, "a").bt_rating - Find(anchored, "d").bt_rating,
+              Find(mean, "a").bt_rating - Find(mean, "d").bt_rating, 1e-9);
+  EXPECT_DOUBLE_EQ(Find(anchored, "b").bt_interval->low, 1200.0);
+  EXPECT_DOUBLE_EQ(Find(anchored, "b").bt_interval->high, 1200.0);
+  EXPECT_THROW_WITH(Rank(data, {.anchor = std::make_pair("zed", 1000.0)}), InvalidArgument, "--anchor zed",
+                    "no candidate");
 }
 
 // A candidate with no comparison (in the ranked context, or only with zero weight) has P = 1/2 against

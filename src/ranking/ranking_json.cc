@@ -17,6 +17,7 @@ std::string RankingJson(const RankingResult& r) {
     if (c.ne_interval) entry["ne_interval"] = {c.ne_interval->low, c.ne_interval->high};
     if (c.bt_interval) entry["bt_interval"] = {c.bt_interval->low, c.bt_interval->high};
     if (c.support_frequency) entry["support_frequency"] = *c.support_frequency;
+    if (c.rank_interval) entry["rank_interval"] = {c.rank_interval->low, c.rank_interval->high};
     if (c.ne_range) entry["ne_range"] = {c.ne_range->low, c.ne_range->high};
     entry["rank"] = c.rank;
     candidates.push_back(entry);
@@ -33,6 +34,7 @@ std::string RankingJson(const RankingResult& r) {
       {"never_compared_count", r.never_compared_count},
       {"unranked", r.unranked},
       {"bootstrap", r.bootstrap},
+      {"bootstrap_clusters", r.bootstrap_clusters},
       {"equilibrium_unique", r.equilibrium_unique ? nlohmann::json(*r.equilibrium_unique) : nlohmann::json()},
       {"bt_mle_exists", r.bt_mle_exists}};
   return document.dump();

@@ -24,6 +24,9 @@ struct ComparisonUnit {
   std::vector<PairwiseOutcome> outcomes;
   double multiplicity = 1.0;  // how many identical units this stands for (PrefLib counts)
   std::string context;        // e.g. the question_id; empty when there is none
+  // Units of one cluster (e.g. battles on one question) are resampled together by the bootstrap; empty
+  // when the data has no clusters.
+  std::string cluster;
 };
 
 struct ComparisonData {

@@ -21,6 +21,8 @@ struct RankOptions {
   double gap_tolerance = 1e-10;  // the equilibrium's certificate must be at least this good
   double support_threshold = 1e-6;
   std::string context;         // rank only this context's units (empty: pooled)
+  // Bradley–Terry ratings with this candidate at this rating (unset: mean 1000).
+  std::optional<std::pair<std::string, double>> anchor;
   std::function<void(int, int)> progress;  // (resamples done, resamples in all)
 };
 
@@ -37,6 +39,7 @@ struct CandidateRanking {
   double bt_rating = 0;             // Bradley–Terry MLE on the Elo scale (400/ln 10 per logit, mean 1000)
   double comparisons = 0;           // total weight of comparisons involving the candidate
   std::optional<Interval> ne_interval, bt_interval;
+  std::optional<Interval> rank_interval;    // 95% of the resamples rank the candidate within it
   std::optional<double> support_frequency;  // fraction of resamples with the candidate in the NE support
   // Where the equilibrium is not unique: the least and most probability the candidate has at any one.
   std::optional<Interval> ne_range;
@@ -75,15 +78,21 @@ struct RankingResult {
   std::vector<std::string> unranked;
   Eigen::MatrixXd preferences;               // the P that was solved (over the ranked candidates)
   int bootstrap = 0;
+  // Clusters the bootstrap resampled whole (units that share ComparisonUnit::cluster); 0: it resampled
+  // units one by one.
+  int bootstrap_clusters = 0;
 };
 
+// Resamples (RankOptions::bootstrap) draw the units with replacement, as many as observed (PrefLib
+// ballots by their counts); where the units have clusters, the clusters instead (all of a cluster's units
+// together), so that correlated comparisons (many battles on one question) do not pass for independent.
 RankingResult Rank(const ComparisonData& data, const RankOptions& options);
 
 // The ranking as one JSON object, the form `nlhf rank --json` prints and `nlhf.rank` returns:
 // {"candidates": [{"name", "rank", "ne_probability", "beats_ne_probability", "bt_rating", "comparisons",
-// ["ne_interval", "bt_interval", "support_frequency", "ne_range"]}], "duality_gap", "solver", "condorcet_winner",
+// ["ne_interval", "bt_interval", "support_frequency", "rank_interval", "ne_range"]}], "duality_gap", "solver", "condorcet_winner",
 // "top_cycle", "never_compared" (at most kListedNeverCompared pairs), "never_compared_count", "unranked", "bootstrap",
-// "equilibrium_unique"}; null where a value is absent or not finite.
+// "bootstrap_clusters", "equilibrium_unique"}; null where a value is absent or not finite.
 std::string RankingJson(const RankingResult& ranking);
 
 // The distinct non-empty contexts of the units, in order of first appearance.

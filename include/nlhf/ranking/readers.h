@@ -40,6 +40,9 @@ struct ComparisonReadOptions {
   std::string winner_column = "winner";    // battles: the outcome; absent: one-hot winner_model_a/_b/_tie
   std::string context_column;  // battles: the column that names the context (e.g. question_id)
   std::string weight_column;   // battles: a column of non-negative weights
+  // battles, judgments: the column whose value groups comparisons the bootstrap resamples together (e.g.
+  // question_id: battles on one question are not independent).
+  std::string cluster_column;
   std::string model_column = "model";     // judgments: the model judged
   std::string score_column = "score";     // judgments: its score (higher is better)
   // judgments: the fields that together name the item judged; empty: the first of question_id, item,
