@@ -41,7 +41,11 @@ void PrintRanking(const RankingResult& r) {
   std::cout << fmt::format("Nash equilibrium (maximal lottery) by {}: duality gap {:.2g}\n", r.solver, r.duality_gap);
   std::cout << fmt::format("  no candidate beats it more often than {:.9f}\n", 0.5 + r.duality_gap / 2);
   std::cout << fmt::format("Condorcet winner: {}\n", r.condorcet_winner ? *r.condorcet_winner : "none");
-  std::cout << fmt::format("top cycle (Smith set): {}\n", fmt::join(r.top_cycle, ", "));
+  std::cout << fmt::format("top cycle (Smith set): {}{}\n", fmt::join(r.top_cycle, ", "),
+                           r.top_cycle_uncompared_pairs > 0
+                               ? fmt::format(" ({} pair(s) in it never compared: held together by missing data, not "
+                                             "by a cycle of wins)", r.top_cycle_uncompared_pairs)
+                               : "");
   if (r.bootstrap > 0) {
     std::cout << fmt::format("95% intervals from {} bootstrap resamples of {}\n", r.bootstrap,
                              r.bootstrap_clusters > 0 ? fmt::format("the {} clusters", r.bootstrap_clusters)
@@ -119,6 +123,13 @@ void SetupRank(CLI::App& command, RankArgs& args) {
                      "question_id); without it, single comparisons are resampled");
   command.add_option("--anchor", args.anchor, "MODEL=RATING: Bradley-Terry ratings with MODEL at RATING (default: "
                      "mean 1000)");
+  command.add_option("--restrict", args.restrict_to,
+                     "connected: where the comparison graph falls apart, rank only its largest connected part")
+      ->check(CLI::IsMember({"connected"}));
+  command.add_option("--fill", args.fill,
+                     "bt: pairs never compared get the Bradley-Terry fit's P instead of 1/2 (a transitive guess, "
+                     "stated in the output)")
+      ->check(CLI::IsMember({"bt"}));
   command.add_flag("--per-context", args.per_context, "One ranking per context instead of pooling them");
   AddNonNegative(command, "--prior", args.prior, "Pseudo-comparisons per pair, half won by each side");
   AddNonNegative(command, "--bootstrap", args.bootstrap, "Resamples for 95% intervals and support frequencies");
@@ -153,6 +164,8 @@ int RunRank(const RankArgs& args) {
   options.prior = args.prior;
   options.bootstrap = args.bootstrap;
   options.seed = args.common.seed;
+  options.restrict_connected = args.restrict_to == "connected";
+  options.fill_bt = args.fill == "bt";
   if (!args.anchor.empty()) {
     const size_t equals = args.anchor.rfind('=');
     double rating = 0;
@@ -181,9 +194,24 @@ int RunRank(const RankArgs& args) {
     if (!ranking.never_compared.empty()) {
       std::vector<std::string> pairs;
       for (const auto& [a, b] : ranking.never_compared) pairs.push_back(a + " vs " + b);
-      std::cerr << fmt::format("nlhf: warning: {}{} pair(s) never compared, taken as P = 1/2: {}; --prior A adds "
-                               "pseudo-counts\n", where, ranking.never_compared_count,
+      std::cerr << fmt::format("nlhf: warning: {}{} pair(s) never compared, {}: {}\n", where,
+                               ranking.never_compared_count,
+                               ranking.filled_pairs > 0
+                                   ? "given the Bradley-Terry fit's P (--fill bt)"
+                                   : "taken as P = 1/2 (--prior A adds pseudo-counts, --fill bt the Bradley-Terry guess)",
                                FirstTen(pairs, static_cast<size_t>(ranking.never_compared_count)));
+    }
+    if (ranking.graph_parts > 1) {
+      if (ranking.outside_largest_part.empty()) {
+        std::cerr << fmt::format("nlhf: warning: {}the comparison graph falls into {} parts that no comparison "
+                                 "relates: the data says nothing of how one part's candidates compare with "
+                                 "another's; --restrict connected ranks the largest part\n", where,
+                                 ranking.graph_parts);
+      } else {
+        std::cerr << fmt::format("nlhf: warning: {}the comparison graph falls into {} parts; ranked: the largest; "
+                                 "left out: {}\n", where, ranking.graph_parts,
+                                 FirstTen(ranking.outside_largest_part, ranking.outside_largest_part.size()));
+      }
     }
     if (ranking.equilibrium_unique == false) {
       std::vector<std::string> varying;

@@ -64,6 +64,9 @@ struct RankArgs {
   std::string weight_column;
   std::string cluster_column;
   std::string anchor;               // MODEL=RATING
+  std::string restrict_to;          // "connected" or empty
+  std::string fill;                 // "bt" or empty
+  std::string html;
   std::vector<double> score_range;  // LO,HI
   bool per_context = false;
   double prior = 0;

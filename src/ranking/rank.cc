@@ -181,8 +181,8 @@ std::vector<char> ComparedCandidates(const ComparisonData& data, const std::stri
 }
 
 // `data` with only the `compared` candidates, outcomes re-indexed; the names of the others go to `unranked`.
-ComparisonData OnlyCompared(const ComparisonData& data, const std::vector<char>& compared, const std::string& context,
-                            std::vector<std::string>* unranked) {
+ComparisonData Restricted(const ComparisonData& data, const std::vector<char>& compared, const std::string& context,
+                          std::vector<std::string>* unranked) {
   std::vector<int> new_index(data.candidates.size(), -1);
   ComparisonData kept = data;
   kept.candidates.clear();
@@ -206,6 +206,51 @@ ComparisonData OnlyCompared(const ComparisonData& data, const std::vector<char>&
     }
   }
   return kept;
+}
+
+// The connected parts of the comparison graph: part[a] for each candidate, numbered from 0.
+std::vector<int> GraphParts(const Eigen::MatrixXd& counts, int* parts) {
+  const Eigen::Index n = counts.rows();
+  std::vector<int> part(static_cast<size_t>(n), -1);
+  *parts = 0;
+  for (Eigen::Index start = 0; start < n; ++start) {
+    if (part[start] >= 0) continue;
+    std::vector<Eigen::Index> frontier = {start};
+    part[start] = *parts;
+    while (!frontier.empty()) {
+      const Eigen::Index a = frontier.back();
+      frontier.pop_back();
+      for (Eigen::Index b = 0; b < n; ++b) {
+        if (part[b] < 0 && counts(a, b) > 0) {
+          part[b] = *parts;
+          frontier.push_back(b);
+        }
+      }
+    }
+    ++*parts;
+  }
+  return part;
+}
+
+// The table's preferences, never-compared pairs at 1/2 or, with fill_bt, at the Bradley–Terry guess.
+Eigen::MatrixXd PreferencesOf(const PairwiseTable& table, const RankOptions& options,
+                              std::vector<std::pair<int, int>>* never, std::int64_t* never_count, size_t listed,
+                              std::int64_t* filled) {
+  Eigen::MatrixXd p = PreferencesFromTable(table, options.prior, never, never_count, listed);
+  if (options.fill_bt) {
+    const Eigen::VectorXd r = BradleyTerryLogStrengths(WithPrior(table, options.prior));
+    std::int64_t count = 0;
+    for (Eigen::Index a = 0; a < p.rows(); ++a) {
+      for (Eigen::Index b = 0; b < p.cols(); ++b) {
+        if (a != b && table.counts(a, b) <= 0) {
+          p(a, b) = 1.0 / (1.0 + std::exp(r[b] - r[a]));
+          ++count;
+        }
+      }
+    }
+    if (filled) *filled = count / 2;
+  }
+  return p;
 }
 
 }  // namespace
@@ -238,7 +283,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
     const std::vector<char> compared = ComparedCandidates(data, options.context);
     if (std::find(compared.begin(), compared.end(), 0) != compared.end()) {
       std::vector<std::string> unranked;
-      RankingResult result = Rank(OnlyCompared(data, compared, options.context, &unranked), options);
+      RankingResult result = Rank(Restricted(data, compared, options.context, &unranked), options);
       result.unranked = std::move(unranked);
       return result;
     }
@@ -246,8 +291,31 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
 
   RankingResult result;
   const PairwiseTable table = TableFor(data, nullptr, options.context);
+  if (!data.preferences) {
+    const std::vector<int> part = GraphParts(table.counts, &result.graph_parts);
+    if (result.graph_parts > 1 && options.restrict_connected) {
+      // The largest part (by candidates, then by the first to appear) is ranked; the rest named.
+      std::vector<int> size(result.graph_parts, 0);
+      for (int p : part) ++size[p];
+      const int largest = static_cast<int>(std::max_element(size.begin(), size.end()) - size.begin());
+      std::vector<char> keep(n);
+      for (int a = 0; a < n; ++a) keep[a] = part[a] == largest ? 1 : 0;
+      std::vector<std::string> outside;
+      RankingResult restricted = Rank(Restricted(data, keep, options.context, &outside), options);
+      restricted.graph_parts = result.graph_parts;
+      restricted.outside_largest_part = std::move(outside);
+      return restricted;
+    }
+    if (result.graph_parts > 1 && options.fill_bt) {
+      throw InvalidArgument(fmt::format("{}: --fill bt needs a connected comparison graph, and this one has {} parts "
+                                        "that no comparison relates; --restrict connected ranks the largest",
+                                        data.source, result.graph_parts));
+    }
+  }
   std::vector<std::pair<int, int>> never;
-  result.preferences = data.preferences ? *data.preferences : PreferencesFromTable(table, options.prior, &never, &result.never_compared_count, kListedNeverCompared);
+  result.preferences = data.preferences ? *data.preferences
+                                        : PreferencesOf(table, options, &never, &result.never_compared_count,
+                                                        kListedNeverCompared, &result.filled_pairs);
   for (const auto& [a, b] : never) result.never_compared.emplace_back(data.candidates[a], data.candidates[b]);
 
   Equilibrium equilibrium = SolveEquilibrium(result.preferences, options.gap_tolerance);
@@ -298,7 +366,15 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
     result.candidates.push_back(c);
   }
   if (const auto winner = CondorcetWinner(result.preferences)) result.condorcet_winner = data.candidates[*winner];
-  for (int a : TopCycle(result.preferences)) result.top_cycle.push_back(data.candidates[a]);
+  const std::vector<int> top_cycle = TopCycle(result.preferences);
+  for (int a : top_cycle) result.top_cycle.push_back(data.candidates[a]);
+  if (!data.preferences) {
+    for (size_t i = 0; i < top_cycle.size(); ++i) {
+      for (size_t j = i + 1; j < top_cycle.size(); ++j) {
+        result.top_cycle_uncompared_pairs += table.counts(top_cycle[i], top_cycle[j]) <= 0 ? 1 : 0;
+      }
+    }
+  }
 
   if (options.bootstrap > 0) {
     const BootstrapSampler sampler(data, options.context);
@@ -309,7 +385,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
       if (options.progress) options.progress(k, options.bootstrap);
       const std::vector<double> draws = sampler.Draw(rng, data);
       const PairwiseTable resampled = Tabulate(data, &draws, options.context);
-      const Eigen::MatrixXd p = PreferencesFromTable(resampled, options.prior, nullptr);
+      const Eigen::MatrixXd p = PreferencesOf(resampled, options, nullptr, nullptr, 0, nullptr);
       const Equilibrium e = SolveEquilibrium(p, options.gap_tolerance);
       const Eigen::VectorXd resampled_ratings = EloRatings(resampled, options.prior, anchor);
       const Eigen::VectorXd resampled_beats = p * e.policy;

@@ -187,6 +187,48 @@ TEST(Rank, AnchorPinsOneRating) {
                     "no candidate");
 }
 
+// Two groups that never met: the data cannot order one against the other. Rank says so (two parts), and
+// its top cycle is held together by never-compared pairs, which it counts; --restrict connected ranks the
+// larger group alone, naming the rest; --fill bt refuses (the Bradley–Terry fit cannot relate them either).
+TEST(Rank, DisconnectedComparisonGraphsAreReportedAndCanBeRestricted) {
+  const ComparisonData data =
+      ParseBattles("model_a,model_b,winner\na,b,model_a\nb,c,model_a\nc,a,model_a\nx,y,model_a\n", "parts.csv", {});
+  const RankingResult all = Rank(data, {});
+  EXPECT_EQ(all.graph_parts, 2);
+  EXPECT_EQ(all.top_cycle_uncompared_pairs, 6);  // a, b, c each with x, y
+  const RankingResult largest = Rank(data, {.restrict_connected = true});
+  EXPECT_EQ(largest.graph_parts, 2);
+  EXPECT_EQ(largest.outside_largest_part, (std::vector<std::string>{"x", "y"}));
+  ASSERT_EQ(largest.candidates.size(), 3u);
+  for (const CandidateRanking& c : largest.candidates) EXPECT_NEAR(c.ne_probability, 1.0 / 3, 1e-9) << c.name;
+  EXPECT_EQ(largest.top_cycle_uncompared_pairs, 0);
+  EXPECT_THROW_WITH(Rank(data, {.fill_bt = true}), InvalidArgument, "--fill bt needs a connected comparison graph");
+}
+
+// One baseline B met by every model (AlpacaEval's design): on a star the Bradley–Terry fit is exact,
+// r_m − r_B = logit(m's win rate against B), so --fill bt gives P(m1 ≻ m2) = odds1 / (odds1 + odds2),
+// here 4 / (4 + 1.5) for win rates 0.8 and 0.6. m1 then beats everyone: a unique equilibrium.
+TEST(Rank, FillBtGivesNeverComparedPairsTheBradleyTerryGuess) {
+  std::string csv = "model_a,model_b,winner\n";
+  for (int k = 0; k < 10; ++k) {
+    csv += fmt::format("m1,B,{}\nm2,B,{}\nm3,B,{}\n", k < 8 ? "model_a" : "model_b", k < 6 ? "model_a" : "model_b",
+                       k < 4 ? "model_a" : "model_b");
+  }
+  const ComparisonData data = ParseBattles(csv, "star.csv", {});
+  const RankingResult plain = Rank(data, {});
+  EXPECT_EQ(plain.equilibrium_unique, false);
+  const RankingResult filled = Rank(data, {.fill_bt = true});
+  EXPECT_EQ(filled.filled_pairs, 3);
+  const int m1 = Find(filled, "m1").index, m2 = Find(filled, "m2").index, m3 = Find(filled, "m3").index;
+  EXPECT_NEAR(filled.preferences(m1, m2), 4.0 / 5.5, 1e-5);
+  EXPECT_NEAR(filled.preferences(m2, m1), 1.5 / 5.5, 1e-5);
+  EXPECT_NEAR(filled.preferences(m2, m3), 1.5 / (1.5 + 4.0 / 6), 1e-5);
+  EXPECT_EQ(filled.equilibrium_unique, true);
+  ASSERT_TRUE(filled.condorcet_winner);
+  EXPECT_EQ(*filled.condorcet_winner, "m1");
+  EXPECT_NEAR(Find(filled, "m1").ne_probability, 1.0, 1e-9);
+}
+
 // A candidate with no comparison (in the ranked context, or only with zero weight) has P = 1/2 against
 // everyone and would alone be an equilibrium: it is left out and named, and the rest is ranked as if it
 // were absent.

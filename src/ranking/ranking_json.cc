@@ -36,7 +36,11 @@ std::string RankingJson(const RankingResult& r) {
       {"bootstrap", r.bootstrap},
       {"bootstrap_clusters", r.bootstrap_clusters},
       {"equilibrium_unique", r.equilibrium_unique ? nlohmann::json(*r.equilibrium_unique) : nlohmann::json()},
-      {"bt_mle_exists", r.bt_mle_exists}};
+      {"bt_mle_exists", r.bt_mle_exists},
+      {"graph_parts", r.graph_parts},
+      {"outside_largest_part", r.outside_largest_part},
+      {"filled_pairs", r.filled_pairs},
+      {"top_cycle_uncompared_pairs", r.top_cycle_uncompared_pairs}};
   return document.dump();
 }
 

@@ -23,6 +23,12 @@ struct RankOptions {
   std::string context;         // rank only this context's units (empty: pooled)
   // Bradley–Terry ratings with this candidate at this rating (unset: mean 1000).
   std::optional<std::pair<std::string, double>> anchor;
+  // Where the comparison graph falls apart: rank only its largest connected part (the others are named
+  // in RankingResult::outside_largest_part), since no comparison relates the parts.
+  bool restrict_connected = false;
+  // Pairs never compared get P = σ(r_a − r_b) from the Bradley–Terry fit (with the prior) instead of 1/2
+  // (`--fill bt`): the transitive model's guess, stated in the result. Needs a connected graph.
+  bool fill_bt = false;
   std::function<void(int, int)> progress;  // (resamples done, resamples in all)
 };
 
@@ -76,6 +82,14 @@ struct RankingResult {
   // Candidates with no comparison at all (in the ranked context): left out of the equilibrium and the
   // ratings, since with P = 1/2 against everyone such a candidate alone would be an equilibrium.
   std::vector<std::string> unranked;
+  // Connected parts of the comparison graph (pairs with comparisons as edges); 1 when connected, 0 for a
+  // preference matrix (no graph). With restrict_connected: the candidates left out, outside the largest part.
+  int graph_parts = 0;
+  std::vector<std::string> outside_largest_part;
+  std::int64_t filled_pairs = 0;   // never-compared pairs given the Bradley–Terry guess (fill_bt)
+  // Pairs inside the top cycle never compared: a top cycle held together only by such pairs is not a
+  // cycle of wins but a lack of data.
+  std::int64_t top_cycle_uncompared_pairs = 0;
   Eigen::MatrixXd preferences;               // the P that was solved (over the ranked candidates)
   int bootstrap = 0;
   // Clusters the bootstrap resampled whole (units that share ComparisonUnit::cluster); 0: it resampled
@@ -92,7 +106,8 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options);
 // {"candidates": [{"name", "rank", "ne_probability", "beats_ne_probability", "bt_rating", "comparisons",
 // ["ne_interval", "bt_interval", "support_frequency", "rank_interval", "ne_range"]}], "duality_gap", "solver", "condorcet_winner",
 // "top_cycle", "never_compared" (at most kListedNeverCompared pairs), "never_compared_count", "unranked", "bootstrap",
-// "bootstrap_clusters", "equilibrium_unique"}; null where a value is absent or not finite.
+// "bootstrap_clusters", "equilibrium_unique", "graph_parts", "outside_largest_part", "filled_pairs",
+// "top_cycle_uncompared_pairs"}; null where a value is absent or not finite.
 std::string RankingJson(const RankingResult& ranking);
 
 // The distinct non-empty contexts of the units, in order of first appearance.
