@@ -21,6 +21,7 @@ packages=(
   libtorch-dev                        # neural policies (nlhf train), CPU LibTorch
   python3-torch                       # the PyTorch loop `make bench` measures nlhf train against
   clang libclang-rt-dev libomp-dev    # the ASan+UBSan build and libFuzzer harnesses (make sanitize, fuzz)
+  chromium-headless-shell             # renders `nlhf rank --html` pages in their test
 )
 
 missing=()

@@ -3,12 +3,14 @@
 
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 
 #include "commands.h"
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/ranking/rank.h"
+#include "nlhf/ranking/ranking_html.h"
 #include "nlhf/ranking/readers.h"
 
 namespace nlhf::cli {
@@ -84,6 +86,60 @@ std::string FirstTen(const std::vector<std::string>& items, size_t total) {
   return fmt::format("{}{}", fmt::join(shown, ", "), total > 10 ? ", ..." : "");
 }
 
+// What the ranking's reader should know before trusting it, one sentence each (printed on stderr and
+// shown on the --html page).
+std::vector<std::string> Warnings(const RankingResult& ranking) {
+  std::vector<std::string> warnings;
+  if (!ranking.never_compared.empty()) {
+    std::vector<std::string> pairs;
+    for (const auto& [a, b] : ranking.never_compared) pairs.push_back(a + " vs " + b);
+    warnings.push_back(fmt::format(
+        "{} pair(s) never compared, {}: {}", ranking.never_compared_count,
+        ranking.filled_pairs > 0 ? "given the Bradley-Terry fit's P (--fill bt)"
+                                 : "taken as P = 1/2 (--prior A adds pseudo-counts, --fill bt the Bradley-Terry guess)",
+        FirstTen(pairs, static_cast<size_t>(ranking.never_compared_count))));
+  }
+  if (ranking.graph_parts > 1 && ranking.outside_largest_part.empty()) {
+    warnings.push_back(fmt::format("the comparison graph falls into {} parts that no comparison relates: the data "
+                                   "says nothing of how one part's candidates compare with another's; --restrict "
+                                   "connected ranks the largest part", ranking.graph_parts));
+  } else if (ranking.graph_parts > 1) {
+    warnings.push_back(fmt::format("the comparison graph falls into {} parts; ranked: the largest; left out: {}",
+                                   ranking.graph_parts,
+                                   FirstTen(ranking.outside_largest_part, ranking.outside_largest_part.size())));
+  }
+  if (ranking.equilibrium_unique == false) {
+    std::vector<std::string> varying;
+    for (const CandidateRanking& c : ranking.candidates) {
+      if (c.ne_range && c.ne_range->high - c.ne_range->low > kEquilibriumRangeTolerance) {
+        varying.push_back(fmt::format("{} [{:.4f}, {:.4f}]", c.name, c.ne_range->low, c.ne_range->high));
+      }
+    }
+    warnings.push_back(fmt::format("the equilibrium is not unique (often: candidates never compared with each "
+                                   "other); shown is {}; probability ranges over all equilibria: {}",
+                                   ranking.centered ? "the center of the equilibrium set"
+                                                    : "the equilibrium the solver found",
+                                   FirstTen(varying, varying.size())));
+  }
+  if (!ranking.bt_mle_exists) {
+    warnings.push_back(fmt::format(
+        "the Bradley-Terry maximum-likelihood ratings do not exist (the win graph is not strongly connected; never "
+        "lost: {}; never won: {}); the ratings shown are held finite by a 1e-6 ridge and mean little at the "
+        "extremes; --prior A gives finite ones",
+        ranking.never_lost.empty() ? "none" : FirstTen(ranking.never_lost, ranking.never_lost.size()),
+        ranking.never_won.empty() ? "none" : FirstTen(ranking.never_won, ranking.never_won.size())));
+  }
+  if (ranking.bootstrap_clusters > 0 && ranking.bootstrap_clusters < 20) {
+    warnings.push_back(fmt::format("the bootstrap resampled only {} clusters; intervals from so few are rough",
+                                   ranking.bootstrap_clusters));
+  }
+  if (!ranking.unranked.empty()) {
+    warnings.push_back(fmt::format("{} candidate(s) with no comparison left out of the ranking: {}",
+                                   ranking.unranked.size(), FirstTen(ranking.unranked, ranking.unranked.size())));
+  }
+  return warnings;
+}
+
 }  // namespace
 
 void SetupRank(CLI::App& command, RankArgs& args) {
@@ -134,11 +190,14 @@ void SetupRank(CLI::App& command, RankArgs& args) {
   AddNonNegative(command, "--prior", args.prior, "Pseudo-comparisons per pair, half won by each side");
   AddNonNegative(command, "--bootstrap", args.bootstrap, "Resamples for 95% intervals and support frequencies");
   command.add_option("--csv", args.csv, "Also write the table to this CSV file");
+  command.add_option("--html", args.html,
+                     "Also write a self-contained leaderboard page (table, equilibrium bar chart, win-rate heat map)");
   AddCommonFlags(command, args.common, true);
 }
 
 int RunRank(const RankArgs& args) {
   if (!args.csv.empty()) CheckOutputFile("--csv", args.csv);
+  if (!args.html.empty()) CheckOutputFile("--html", args.html);
   ComparisonReadOptions read;
   read.format = args.format;
   if (!args.model_a_column.empty()) read.model_a_column = args.model_a_column;
@@ -187,60 +246,17 @@ int RunRank(const RankArgs& args) {
 
   nlohmann::json per_context = nlohmann::json::array();
   std::string csv;
+  std::vector<RankingSection> sections;
+  std::vector<RankingResult> rankings;
+  rankings.reserve(contexts.size());
   for (const std::string& context : contexts) {
     options.context = context;
     const RankingResult ranking = Rank(data, options);
     const std::string where = context.empty() ? "" : "context " + context + ": ";
-    if (!ranking.never_compared.empty()) {
-      std::vector<std::string> pairs;
-      for (const auto& [a, b] : ranking.never_compared) pairs.push_back(a + " vs " + b);
-      std::cerr << fmt::format("nlhf: warning: {}{} pair(s) never compared, {}: {}\n", where,
-                               ranking.never_compared_count,
-                               ranking.filled_pairs > 0
-                                   ? "given the Bradley-Terry fit's P (--fill bt)"
-                                   : "taken as P = 1/2 (--prior A adds pseudo-counts, --fill bt the Bradley-Terry guess)",
-                               FirstTen(pairs, static_cast<size_t>(ranking.never_compared_count)));
-    }
-    if (ranking.graph_parts > 1) {
-      if (ranking.outside_largest_part.empty()) {
-        std::cerr << fmt::format("nlhf: warning: {}the comparison graph falls into {} parts that no comparison "
-                                 "relates: the data says nothing of how one part's candidates compare with "
-                                 "another's; --restrict connected ranks the largest part\n", where,
-                                 ranking.graph_parts);
-      } else {
-        std::cerr << fmt::format("nlhf: warning: {}the comparison graph falls into {} parts; ranked: the largest; "
-                                 "left out: {}\n", where, ranking.graph_parts,
-                                 FirstTen(ranking.outside_largest_part, ranking.outside_largest_part.size()));
-      }
-    }
-    if (ranking.equilibrium_unique == false) {
-      std::vector<std::string> varying;
-      for (const CandidateRanking& c : ranking.candidates) {
-        if (c.ne_range && c.ne_range->high - c.ne_range->low > kEquilibriumRangeTolerance) {
-          varying.push_back(fmt::format("{} [{:.4f}, {:.4f}]", c.name, c.ne_range->low, c.ne_range->high));
-        }
-      }
-      std::cerr << fmt::format("nlhf: warning: {}the equilibrium is not unique (often: candidates never compared "
-                               "with each other); shown is {}; probability ranges over all equilibria: {}\n", where,
-                               ranking.centered ? "the center of the equilibrium set" : "the equilibrium the solver found",
-                               FirstTen(varying, varying.size()));
-    }
-    if (!ranking.bt_mle_exists) {
-      std::cerr << fmt::format("nlhf: warning: {}the Bradley-Terry maximum-likelihood ratings do not exist (the "
-                               "win graph is not strongly connected; never lost: {}; never won: {}); the ratings "
-                               "shown are held finite by a 1e-6 ridge and mean little at the extremes; --prior A "
-                               "gives finite ones\n", where,
-                               ranking.never_lost.empty() ? "none" : FirstTen(ranking.never_lost, ranking.never_lost.size()),
-                               ranking.never_won.empty() ? "none" : FirstTen(ranking.never_won, ranking.never_won.size()));
-    }
-    if (ranking.bootstrap_clusters > 0 && ranking.bootstrap_clusters < 20) {
-      std::cerr << fmt::format("nlhf: warning: {}the bootstrap resampled only {} clusters; intervals from so few are "
-                               "rough\n", where, ranking.bootstrap_clusters);
-    }
-    if (!ranking.unranked.empty()) {
-      std::cerr << fmt::format("nlhf: warning: {}{} candidate(s) with no comparison left out of the ranking: {}\n",
-                               where, ranking.unranked.size(), FirstTen(ranking.unranked, ranking.unranked.size()));
-    }
+    std::vector<std::string> warnings = Warnings(ranking);
+    for (const std::string& warning : warnings) std::cerr << "nlhf: warning: " << where << warning << "\n";
+    sections.push_back({context.empty() ? "" : "context " + context, nullptr, std::move(warnings)});
+    rankings.push_back(ranking);
     if (args.common.json) {
       nlohmann::json entry = nlohmann::json::parse(RankingJson(ranking));
       if (args.per_context) entry["context"] = context;
@@ -253,6 +269,13 @@ int RunRank(const RankArgs& args) {
     csv += args.per_context ? fmt::format("# context {}\n{}", context, RankingCsv(ranking)) : RankingCsv(ranking);
   }
   if (!args.csv.empty()) WriteFileAtomically(args.csv, csv);
+  if (!args.html.empty()) {
+    for (size_t k = 0; k < sections.size(); ++k) sections[k].ranking = &rankings[k];
+    std::vector<std::string> notes = data.notes;
+    notes.insert(notes.begin(), fmt::format("{}: {} candidates ({})", args.file, data.candidates.size(), data.format));
+    WriteFileAtomically(args.html, RankingHtml(fmt::format("Ranking of {}", std::filesystem::path(args.file).filename().string()),
+                                               sections, notes));
+  }
   if (args.common.json) {
     nlohmann::json out = args.per_context ? nlohmann::json{{"contexts", per_context}} : per_context[0];
     out["file"] = args.file;
