@@ -18,7 +18,10 @@ namespace py = pybind11;
 
 // A 2-D NumPy array of any real dtype, order and strides, as an Eigen matrix. `single_precision` tells
 // whether it was float32.
-inline Eigen::MatrixXd ToMatrix(const py::handle& object, const char* what, bool* single_precision = nullptr) {
+inline Eigen::MatrixXd ToMatrix(const py::handle& given, const char* what, bool* single_precision = nullptr) {
+  py::object object = py::reinterpret_borrow<py::object>(given);
+  // A PyTorch tensor (which NumPy refuses while it requires grad, or while it lives on a GPU): its values.
+  if (py::hasattr(object, "detach") && py::hasattr(object, "cpu")) object = object.attr("detach")().attr("cpu")().attr("numpy")();
   py::array array = py::array::ensure(object);
   if (!array) throw InvalidArgument(fmt::format("{} must be a 2-D NumPy array (or convertible to one)", what));
   if (array.ndim() != 2) {

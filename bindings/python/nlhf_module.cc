@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <optional>
+#include <regex>
 #include <string>
 
 #include "nlhf/nlhf.h"
@@ -49,12 +50,32 @@ py::array_t<std::int64_t> ToArray(const std::vector<int>& v) {
 // array's precision, symmetrize accepts any deviation, and PreferenceGame keeps the complementary
 // projection, which is the game solved and certified.
 ZeroSumGame MakeGame(const py::handle& matrix, bool payoff, bool symmetrize, std::optional<double> symmetry_tolerance,
-                     const std::vector<std::string>& names) {
+                     std::vector<std::string> names) {
   bool single = false;
+  // A data frame's row labels name the responses, unless names are given.
+  if (names.empty() && py::hasattr(matrix, "index") && py::hasattr(matrix, "columns")) {
+    for (const py::handle label : matrix.attr("index")) names.push_back(py::str(label).cast<std::string>());
+  }
   Eigen::MatrixXd values = ToMatrix(matrix, payoff ? "the payoff matrix" : "P", &single);
-  return GameFromMatrix(std::move(values),
-                        {.payoff = payoff, .symmetrize = symmetrize, .symmetry_tolerance = symmetry_tolerance}, single,
-                        names, {}, {.path = "<array>"});
+  const bool outside_unit_interval = (values.array() < 0).any() || (values.array() > 1).any();
+  try {
+    return GameFromMatrix(std::move(values),
+                          {.payoff = payoff, .symmetrize = symmetrize, .symmetry_tolerance = symmetry_tolerance},
+                          single, names, {}, {.path = "<array>"});
+  } catch (const InvalidArgument& e) {
+    // A payoff matrix (Nashpy's, OpenSpiel's) given as P: say what to do rather than only what is wrong.
+    if (!payoff && outside_unit_interval) {
+      throw InvalidArgument(std::string(e.what()) + "; if this is a zero-sum payoff matrix (row player maximizes), "
+                            "pass payoff=True");
+    }
+    throw;
+  } catch (const ParseError& e) {
+    if (!payoff && outside_unit_interval) {
+      throw ParseError(std::string(e.what()) + "; if this is a zero-sum payoff matrix (row player maximizes), pass "
+                       "payoff=True");
+    }
+    throw;
+  }
 }
 
 // What Python sees of a solve.
@@ -144,6 +165,22 @@ py::object RankingDict(const RankingResult& r, const ComparisonData& data) {
   return out;
 }
 
+// A message about the CSV a data frame was written as, in the frame's terms: "<data frame>:1" is its
+// header, "<data frame>:K" its row K − 2 (0-based, as pandas counts).
+std::string DataFrameRows(const std::string& message) {
+  static const std::regex kLine("<data frame>:(\\d+)");
+  std::string out;
+  auto begin = std::sregex_iterator(message.begin(), message.end(), kLine);
+  size_t last = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    const long line = std::stol((*it)[1].str());
+    out += message.substr(last, it->position() - last);
+    out += line <= 1 ? std::string("<data frame>: the header") : fmt::format("<data frame>: row {}", line - 2);
+    last = it->position() + it->length();
+  }
+  return out + message.substr(last);
+}
+
 std::vector<std::string> Column(const py::handle& table, const char* name) {
   std::vector<std::string> values;
   for (const py::handle item : table[py::str(name)]) values.push_back(py::str(item).cast<std::string>());
@@ -152,16 +189,33 @@ std::vector<std::string> Column(const py::handle& table, const char* name) {
 
 py::object Rank(const py::object& data_or_path, std::optional<std::string> format, std::optional<std::string> context,
                 std::optional<std::string> weight, std::optional<std::pair<double, double>> score_range, double prior,
-                int bootstrap, std::uint64_t seed, bool per_context) {
+                int bootstrap, std::uint64_t seed, bool per_context, std::optional<std::string> cluster,
+                std::optional<std::pair<std::string, double>> anchor, std::optional<std::string> fill,
+                std::optional<std::string> restrict_to) {
   ComparisonData data;
+  ComparisonReadOptions read;
+  read.format = format.value_or("");
+  read.context_column = context.value_or("");
+  read.weight_column = weight.value_or("");
+  read.cluster_column = cluster.value_or("");
+  if (score_range) {
+    std::tie(read.score_low, read.score_high) = *score_range;
+    read.score_range_given = true;
+  }
   const py::object os_path = py::module_::import("os").attr("PathLike");
   if (py::isinstance<py::str>(data_or_path) || py::isinstance(data_or_path, os_path)) {
-    ComparisonReadOptions read;
-    read.format = format.value_or("");
-    read.context_column = context.value_or("");
-    read.weight_column = weight.value_or("");
-    if (score_range) std::tie(read.score_low, read.score_high) = *score_range;
     data = ReadComparisonFile(py::str(py::module_::import("os").attr("fspath")(data_or_path)).cast<std::string>(), read);
+  } else if (py::hasattr(data_or_path, "to_csv")) {
+    // A data frame, in any of the formats a file can hold (battles, judgments, a score table, pairwise
+    // scores): written as CSV and read as a file would be; messages name its rows (0-based).
+    const std::string csv = data_or_path.attr("to_csv")(py::arg("index") = false).cast<std::string>();
+    try {
+      data = ParseComparisonText(csv, "<data frame>", ".csv", read);
+    } catch (const ParseError& e) {
+      throw ParseError(DataFrameRows(e.what()));
+    } catch (const InvalidArgument& e) {
+      throw InvalidArgument(DataFrameRows(e.what()));
+    }
   } else {
     // A data frame or a mapping of columns: model_a, model_b, winner (and the context / weight columns).
     std::optional<std::vector<std::string>> contexts;
@@ -176,7 +230,14 @@ py::object Rank(const py::object& data_or_path, std::optional<std::string> forma
                               weights ? &*weights : nullptr, "<data frame>");
   }
   if (per_context && !context) throw InvalidArgument("per_context=True needs context=COLUMN");
+  if (fill && *fill != "bt") throw InvalidArgument(fmt::format("fill='{}': expected 'bt'", *fill));
+  if (restrict_to && *restrict_to != "connected") {
+    throw InvalidArgument(fmt::format("restrict='{}': expected 'connected'", *restrict_to));
+  }
   RankOptions options;
+  options.anchor = anchor;
+  options.fill_bt = fill.has_value();
+  options.restrict_connected = restrict_to.has_value();
   options.prior = prior;
   options.bootstrap = bootstrap;
   options.seed = seed;
@@ -346,10 +407,17 @@ static void BindRank(py::module_& m) {
   m.def("rank", &nlhf::python::Rank, py::arg("data"), py::kw_only(), py::arg("format") = py::none(),
         py::arg("context") = py::none(), py::arg("weight") = py::none(), py::arg("score_range") = py::none(),
         py::arg("prior") = 0.0, py::arg("bootstrap") = 0, py::arg("seed") = 0, py::arg("per_context") = false,
+        py::arg("cluster") = py::none(), py::arg("anchor") = py::none(), py::arg("fill") = py::none(),
+        py::arg("restrict") = py::none(),
         R"doc(Rank candidates from comparison data: the Nash equilibrium (maximal lottery) beside Bradley-Terry.
 
-data: a path (battle log CSV, pairwise scores, score table, PrefLib file or preference matrix; see
-    docs/ranking.md), or a data frame / mapping with columns model_a, model_b, winner.
+data: a path (battle log CSV/JSON Lines/JSON, judgments, pairwise scores, score table, PrefLib file or
+    preference matrix; see docs/ranking.md); a data frame (anything with to_csv, e.g. pandas) in any of
+    those table formats; or a mapping of columns model_a, model_b, winner.
+cluster: the column whose groups the bootstrap resamples together (e.g. "question_id").
+anchor: (model, rating): Bradley-Terry ratings with that model at that rating (default: mean 1000).
+fill="bt": never-compared pairs get the Bradley-Terry fit's P; restrict="connected": rank only the
+    largest connected part of the comparison graph.
 Returns a dict like `nlhf rank --json` (with per_context=True, a dict of them by context).)doc");
 }
 
@@ -357,6 +425,7 @@ Returns a dict like `nlhf rank --json` (with per_context=True, a dict of them by
 
 PYBIND11_MODULE(nlhf, m) {
   using namespace nlhf::python;
+  m.attr("__version__") = NLHF_VERSION;
   m.doc() = "Nash learning from human feedback: Nash equilibria of preference games, certified by the duality "
             "gap (OMWU and the baselines), and rankings of comparison data.";
   RegisterErrorTranslator();

@@ -33,9 +33,10 @@ std::pair<char, char> FirstTwoSignificant(std::string_view text) {
   return {text[first], second == std::string_view::npos ? '\0' : text[second]};
 }
 
-ComparisonData MatrixData(const std::string& path, std::string_view text) {
-  // Standard input has no extension: JSON by its first character, else text.
-  const MatrixFormat format = path == "<stdin>" ? (FirstTwoSignificant(text).first == '[' ? MatrixFormat::kJson : MatrixFormat::kText)
+ComparisonData MatrixData(const std::string& path, const std::string& extension, std::string_view text) {
+  // Text without an extension (standard input, a data frame): JSON by its first character, else text.
+  const MatrixFormat format = extension.empty() ? (FirstTwoSignificant(text).first == '[' ? MatrixFormat::kJson
+                                                                                          : MatrixFormat::kText)
                                                 : FormatFromPath(path);
   const MatrixFile file = format == MatrixFormat::kText   ? ParseTextMatrix(text, path)
                           : format == MatrixFormat::kJson ? ParseJsonMatrix(text, path)
@@ -95,7 +96,6 @@ ComparisonData ReadComparisonFile(const std::string& path_given, const Compariso
   // "-": standard input, whose format the content (or --format) decides.
   const bool from_stdin = path_given == "-";
   const std::string path = from_stdin ? "<stdin>" : path_given;
-  std::string format = options.format;
   const std::string extension = from_stdin ? "" : Lowercase(std::filesystem::path(path).extension().string());
   std::string text;
   if (from_stdin) {
@@ -105,6 +105,12 @@ ComparisonData ReadComparisonFile(const std::string& path_given, const Compariso
   } else {
     text = extension == ".npy" ? ReadWholeFile(path) : ReadTextFile(path);
   }
+  return ParseComparisonText(text, path, extension, options);
+}
+
+ComparisonData ParseComparisonText(std::string_view text, const std::string& path, const std::string& extension,
+                                   const ComparisonReadOptions& options) {
+  std::string format = options.format;
   // PrefLib's other data types are not elections: refused by name rather than misread as a table.
   static const std::map<std::string, std::string> kPreflibOtherTypes = {
       {".wmd", "weighted matching data"}, {".cat", "categorical preferences"}, {".tog", "a tournament graph"},
@@ -139,7 +145,7 @@ ComparisonData ReadComparisonFile(const std::string& path_given, const Compariso
   } else if (format == "preflib") {
     data = ParsePreflib(text, path);
   } else if (format == "matrix") {
-    data = MatrixData(path, text);
+    data = MatrixData(path, extension, text);
   } else {
     throw InvalidArgument(fmt::format("--format {}: expected battles, judgments, pairwise, score-table, preflib or matrix", format));
   }

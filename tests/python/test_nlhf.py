@@ -211,3 +211,67 @@ def test_default_algorithm_is_chosen_by_size_as_on_the_command_line():
     assert nlhf.solve(nlhf.generate("random", n=200, seed=4), eta=1.0, iters=5).algorithm.startswith("omwu(")
     named = nlhf.solve(nlhf.generate("random", n=20, seed=1), "pdhg")
     assert named.algorithm.startswith("pdhg(") and named.algorithm_choice == ""
+
+
+class CsvFrame:
+    """The part of a pandas DataFrame that nlhf.rank uses: to_csv(index=False) returns the table as CSV."""
+
+    def __init__(self, csv):
+        self.csv = csv
+
+    def to_csv(self, index=True):
+        assert index is False
+        return self.csv
+
+
+def test_rank_takes_a_data_frame_in_every_table_format():
+    judgments = CsvFrame("question_id,model,score\nq1,x,3\nq1,y,5\nq2,x,4\nq2,y,1\nq3,x,2\nq3,y,9\n")
+    ranking = nlhf.rank(judgments)
+    assert ranking["format"] == "judgments"
+    assert ranking["candidates"][0]["name"] == "y"
+    scores = nlhf.rank(CsvFrame("x,y,z\n1,2,3\n3,2,1\n2,3,1\n1,3,2\n"))
+    assert scores["format"] == "score-table"
+    # Errors name the frame's row, 0-based as pandas counts.
+    with pytest.raises(ValueError, match=r"<data frame>: row 1: score 'high' is not a number"):
+        nlhf.rank(CsvFrame("question_id,model,score\nq1,x,3\nq1,y,high\n"))
+
+
+def test_rank_options_of_the_command_line():
+    battles = ROOT / "tests" / "data" / "ranking" / "battles.csv"
+    anchored = nlhf.rank(battles, anchor=("b", 1500.0), bootstrap=10, cluster="question_id")
+    b = next(c for c in anchored["candidates"] if c["name"] == "b")
+    assert b["bt_rating"] == pytest.approx(1500.0)
+    assert anchored["bootstrap_clusters"] == 3  # q1, q2, q3
+    assert "rank_interval" in b
+    with pytest.raises(ValueError, match="fill='x'"):
+        nlhf.rank(battles, fill="x")
+
+
+def test_version_and_payoff_hint():
+    assert nlhf.__version__.count(".") == 2
+    rps_payoff = np.array([[0.0, -1.0, 1.0], [1.0, 0.0, -1.0], [-1.0, 1.0, 0.0]])
+    with pytest.raises(ValueError, match="pass payoff=True"):
+        nlhf.solve(rps_payoff)
+    assert nlhf.solve(rps_payoff, payoff=True).duality_gap <= 1e-9
+
+
+class LabelledMatrix:
+    """A data frame's shape as nlhf.solve sees it: an index of labels, columns, and the values."""
+
+    def __init__(self, values, labels):
+        self.values, self.index, self.columns = values, labels, labels
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.values, dtype=dtype)
+
+
+def test_solve_keeps_a_data_frames_labels():
+    P = np.loadtxt(SOCCER)
+    labels = [f"agent{k}" for k in range(10)]
+    assert nlhf.solve(LabelledMatrix(P, labels)).responses == labels
+
+
+def test_solve_takes_a_tensor_that_requires_grad():
+    torch = pytest.importorskip("torch")
+    P = torch.tensor(np.loadtxt(SOCCER), requires_grad=True)
+    assert nlhf.solve(P).duality_gap <= 1e-9

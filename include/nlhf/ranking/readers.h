@@ -55,6 +55,11 @@ struct ComparisonReadOptions {
 
 ComparisonData ReadComparisonFile(const std::string& path, const ComparisonReadOptions& options = {});
 
+// The same over text in memory (a data frame written as CSV, say): `extension` (".csv", ".jsonl", "" for
+// none) helps detect the format as a file's would; `path` labels the messages. Not for .npy.
+ComparisonData ParseComparisonText(std::string_view text, const std::string& path, const std::string& extension,
+                                   const ComparisonReadOptions& options = {});
+
 // The individual readers, over text already in memory (`path` labels the messages).
 ComparisonData ParseBattles(std::string_view text, const std::string& path, const ComparisonReadOptions& options);
 // Battles as JSON Lines (one record per line) or as one JSON array of records.
