@@ -48,6 +48,14 @@ void PrintRanking(const RankingResult& r) {
                                ? fmt::format(" ({} pair(s) in it never compared: held together by missing data, not "
                                              "by a cycle of wins)", r.top_cycle_uncompared_pairs)
                                : "");
+  const auto order = [](const std::vector<std::string>& names) {
+    const std::vector<std::string> shown(names.begin(), names.begin() + std::min<size_t>(names.size(), 10));
+    return fmt::format("{}{}", fmt::join(shown, " > "), names.size() > 10 ? " > ..." : "");
+  };
+  if (!r.schulze_order.empty()) {
+    std::cout << fmt::format("voting rules: Schulze {}; ranked pairs {}; Copeland {}\n", order(r.schulze_order),
+                             order(r.ranked_pairs_order), order(r.copeland_order));
+  }
   if (r.bootstrap > 0) {
     std::cout << fmt::format("95% intervals from {} bootstrap resamples of {}\n", r.bootstrap,
                              r.bootstrap_clusters > 0 ? fmt::format("the {} clusters", r.bootstrap_clusters)

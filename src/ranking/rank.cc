@@ -11,6 +11,7 @@
 #include "nlhf/metrics.h"
 #include "nlhf/random.h"
 #include "nlhf/registry.h"
+#include "nlhf/ranking/social_choice.h"
 #include "nlhf/solvers/equilibrium_set.h"
 
 namespace nlhf {
@@ -366,6 +367,17 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
     result.candidates.push_back(c);
   }
   if (const auto winner = CondorcetWinner(result.preferences)) result.condorcet_winner = data.candidates[*winner];
+  if (n <= kMaxVotingRuleCandidates) {
+    const Eigen::MatrixXd support = data.preferences ? result.preferences : WithPrior(table, options.prior).wins;
+    const auto names = [&](const std::vector<int>& order) {
+      std::vector<std::string> out;
+      for (int a : order) out.push_back(data.candidates[a]);
+      return out;
+    };
+    result.copeland_order = names(CopelandOrder(support));
+    result.schulze_order = names(SchulzeOrder(support));
+    result.ranked_pairs_order = names(RankedPairsOrder(support));
+  }
   const std::vector<int> top_cycle = TopCycle(result.preferences);
   for (int a : top_cycle) result.top_cycle.push_back(data.candidates[a]);
   if (!data.preferences) {

@@ -40,7 +40,9 @@ std::string RankingJson(const RankingResult& r) {
       {"graph_parts", r.graph_parts},
       {"outside_largest_part", r.outside_largest_part},
       {"filled_pairs", r.filled_pairs},
-      {"top_cycle_uncompared_pairs", r.top_cycle_uncompared_pairs}};
+      {"top_cycle_uncompared_pairs", r.top_cycle_uncompared_pairs},
+      {"voting_rules", {{"copeland", r.copeland_order}, {"schulze", r.schulze_order},
+                        {"ranked_pairs", r.ranked_pairs_order}}}};
   return document.dump();
 }
 
