@@ -194,6 +194,8 @@ void SetupRank(CLI::App& command, RankArgs& args) {
                      "bt: pairs never compared get the Bradley-Terry fit's P instead of 1/2 (a transitive guess, "
                      "stated in the output)")
       ->check(CLI::IsMember({"bt"}));
+  command.add_flag("--transpose", args.transpose,
+                   "Score tables: rows are candidates and columns tasks (a leaderboard export); read swapped");
   command.add_flag("--per-context", args.per_context, "One ranking per context instead of pooling them");
   AddNonNegative(command, "--prior", args.prior, "Pseudo-comparisons per pair, half won by each side");
   AddNonNegative(command, "--bootstrap", args.bootstrap, "Resamples for 95% intervals and support frequencies");
@@ -217,6 +219,7 @@ int RunRank(const RankArgs& args) {
   read.context_column = args.context_column;
   read.weight_column = args.weight_column;
   read.cluster_column = args.cluster_column;
+  read.transpose = args.transpose;
   if (!args.score_range.empty()) {
     read.score_low = args.score_range[0];
     read.score_high = args.score_range[1];

@@ -69,6 +69,7 @@ struct RankArgs {
   std::string html;
   std::vector<double> score_range;  // LO,HI
   bool per_context = false;
+  bool transpose = false;
   double prior = 0;
   int bootstrap = 0;
   std::string csv;

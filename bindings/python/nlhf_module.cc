@@ -191,13 +191,14 @@ py::object Rank(const py::object& data_or_path, std::optional<std::string> forma
                 std::optional<std::string> weight, std::optional<std::pair<double, double>> score_range, double prior,
                 int bootstrap, std::uint64_t seed, bool per_context, std::optional<std::string> cluster,
                 std::optional<std::pair<std::string, double>> anchor, std::optional<std::string> fill,
-                std::optional<std::string> restrict_to) {
+                std::optional<std::string> restrict_to, bool transpose) {
   ComparisonData data;
   ComparisonReadOptions read;
   read.format = format.value_or("");
   read.context_column = context.value_or("");
   read.weight_column = weight.value_or("");
   read.cluster_column = cluster.value_or("");
+  read.transpose = transpose;
   if (score_range) {
     std::tie(read.score_low, read.score_high) = *score_range;
     read.score_range_given = true;
@@ -408,7 +409,7 @@ static void BindRank(py::module_& m) {
         py::arg("context") = py::none(), py::arg("weight") = py::none(), py::arg("score_range") = py::none(),
         py::arg("prior") = 0.0, py::arg("bootstrap") = 0, py::arg("seed") = 0, py::arg("per_context") = false,
         py::arg("cluster") = py::none(), py::arg("anchor") = py::none(), py::arg("fill") = py::none(),
-        py::arg("restrict") = py::none(),
+        py::arg("restrict") = py::none(), py::arg("transpose") = false,
         R"doc(Rank candidates from comparison data: the Nash equilibrium (maximal lottery) beside Bradley-Terry.
 
 data: a path (battle log CSV/JSON Lines/JSON, judgments, pairwise scores, score table, PrefLib file or
@@ -417,7 +418,7 @@ data: a path (battle log CSV/JSON Lines/JSON, judgments, pairwise scores, score 
 cluster: the column whose groups the bootstrap resamples together (e.g. "question_id").
 anchor: (model, rating): Bradley-Terry ratings with that model at that rating (default: mean 1000).
 fill="bt": never-compared pairs get the Bradley-Terry fit's P; restrict="connected": rank only the
-    largest connected part of the comparison graph.
+    largest connected part of the comparison graph; transpose=True: a score table with candidates as rows.
 Returns a dict like `nlhf rank --json` (with per_context=True, a dict of them by context).)doc");
 }
 

@@ -120,6 +120,10 @@ ComparisonData ParseComparisonText(std::string_view text, const std::string& pat
     throw ParseError(fmt::format("{}: a PrefLib {} file holds {}, not an election; nlhf rank reads PrefLib's ordinal "
                                  "elections (.soc, .soi, .toc, .toi)", path, extension, type->second));
   }
+  if (options.transpose && format.empty()) format = "score-table";  // only score tables are transposed
+  if (options.transpose && format != "score-table") {
+    throw InvalidArgument(fmt::format("--transpose reads a score table; the format is {}", format));
+  }
   if (format.empty()) {
     if (extension == ".soc" || extension == ".soi" || extension == ".toc" || extension == ".toi") {
       format = "preflib";
@@ -141,7 +145,7 @@ ComparisonData ParseComparisonText(std::string_view text, const std::string& pat
   } else if (format == "pairwise") {
     data = ParsePairwiseScores(text, path, options);
   } else if (format == "score-table") {
-    data = ParseScoreTable(text, path);
+    data = ParseScoreTable(text, path, options);
   } else if (format == "preflib") {
     data = ParsePreflib(text, path);
   } else if (format == "matrix") {

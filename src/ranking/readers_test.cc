@@ -177,9 +177,28 @@ TEST(ScoreTable, AHeaderInACommentIsUsedAndANumericHeaderRefused) {
   EXPECT_THROW_WITH(ParseScoreTable("# game human\n" + rows, "s.txt"), ParseError, "s.txt:2", "4 fields");
 }
 
-TEST(ScoreTable, RaggedRowsAndNonNumbersNameTheLine) {
-  EXPECT_THROW_WITH(ParseScoreTable("a b c\n1 2 3\n4 5\n", "t.txt"), ParseError, "t.txt:3", "2 fields");
+// A row shorter than the header (pandas reads its last cells as NaN) has those cells missing, with a
+// note; a longer one cannot be attributed and is refused.
+TEST(ScoreTable, RaggedRowsAreMissingCellsAndNonNumbersNameTheLine) {
+  const ComparisonData ragged = ParseScoreTable("a b c\n1 2 3\n4 5\n", "t.txt");
+  const PairwiseTable t = Tabulate(ragged);
+  EXPECT_EQ(t.counts(0, 1), 2);
+  EXPECT_EQ(t.counts(0, 2), 1);  // c has no score in the second row
+  EXPECT_THAT(ragged.notes.back(), ::testing::HasSubstr("1 row(s) shorter than the header"));
+  EXPECT_THROW_WITH(ParseScoreTable("a b\n1 2\n1 2 3 4\n", "t.txt"), ParseError, "t.txt:3", "4 fields");
   EXPECT_THROW_WITH(ParseScoreTable("a,b\n1,x\n", "t.csv"), ParseError, "t.csv:2", "'x'", "candidate 'b'");
+}
+
+// Models as rows (a leaderboard export): --transpose reads it as the same table with tasks as rows.
+TEST(ScoreTable, TransposeReadsModelsAsRows) {
+  const ComparisonData tasks = ParseScoreTable("task,x,y,z\nt1,1,2,3\nt2,3,2,1\nt3,2,3,\n", "tasks.csv");
+  const ComparisonData models =
+      ParseScoreTable("model,t1,t2,t3\nx,1,3,2\ny,2,2,3\nz,3,1\n", "models.csv", {.transpose = true});
+  EXPECT_EQ(models.candidates, tasks.candidates);
+  EXPECT_EQ(Tabulate(models).wins, Tabulate(tasks).wins);
+  EXPECT_EQ(Tabulate(models).counts, Tabulate(tasks).counts);
+  EXPECT_THROW_WITH(ParseScoreTable("model,t1\nx,1\ny,bad\n", "m.csv", {.transpose = true}), ParseError,
+                    "m.csv: column 2", "row 3", "'bad'", "candidate 'y'");
 }
 
 TEST(Preflib, TiesAndIncompleteOrdersFollowTheStatedConvention) {

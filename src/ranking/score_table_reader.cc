@@ -27,9 +27,24 @@ bool AllNumbers(const std::vector<std::string>& fields, size_t from) {
   return from < fields.size();
 }
 
+// The table with rows and columns swapped (rows shorter than the longest padded with missing cells); a
+// transposed row's `line` is the original column's number.
+std::vector<internal::CsvRow> Transposed(const std::vector<internal::CsvRow>& rows) {
+  size_t width = 0;
+  for (const auto& row : rows) width = std::max(width, row.fields.size());
+  std::vector<internal::CsvRow> out(width);
+  for (size_t c = 0; c < width; ++c) {
+    out[c].line = static_cast<int>(c) + 1;
+    for (const auto& row : rows) out[c].fields.push_back(c < row.fields.size() ? row.fields[c] : "");
+  }
+  return out;
+}
+
 }  // namespace
 
-ComparisonData ParseScoreTable(std::string_view text, const std::string& path) {
+ComparisonData ParseScoreTable(std::string_view text, const std::string& path) { return ParseScoreTable(text, path, {}); }
+
+ComparisonData ParseScoreTable(std::string_view text, const std::string& path, const ComparisonReadOptions& options) {
   // The delimiter is whatever the header uses: tabs, else commas, else spaces (so thousands separators
   // like 1,234.5 need a tab- or space-separated table, or quotes).
   // The last comment line above the first row is kept: tables exported with their header commented out
@@ -84,22 +99,29 @@ ComparisonData ParseScoreTable(std::string_view text, const std::string& path) {
     header_note = fmt::format("the first row holds numbers: the candidates' names were read from the comment on line {}",
                               last_comment_line);
   }
+  // Models as rows (--transpose): swap before reading; positions are then the original columns.
+  if (options.transpose) rows = Transposed(rows);
+  const auto where = [&](const internal::CsvRow& row) {
+    return options.transpose ? fmt::format("{}: column {}", path, row.line) : fmt::format("{}:{}", path, row.line);
+  };
   std::vector<std::string> header = rows[0].fields;
-  const size_t width = rows[1].fields.size();
+  size_t width = 0;  // of the longest row: shorter ones are ragged, their missing cells missing values
+  for (size_t r = 1; r < rows.size(); ++r) width = std::max(width, rows[r].fields.size());
   // A first column of row labels: either the header names it (same width, non-numeric first fields) or
   // the header is one shorter than the rows.
   double probe = 0;
   bool labelled = width == header.size() + 1;
-  if (width == header.size() && !internal::ParseLooseNumber(rows[1].fields[0], probe) && !IsMissing(rows[1].fields[0])) {
+  if (width == header.size() && !rows[1].fields.empty() && !internal::ParseLooseNumber(rows[1].fields[0], probe) &&
+      !IsMissing(rows[1].fields[0])) {
     labelled = true;
     header.erase(header.begin());
   }
   const size_t offset = labelled ? 1 : 0;
   const int n = static_cast<int>(header.size());
-  if (n < 2) throw ParseError(fmt::format("{}:{}: the header names {} candidates; a ranking needs two", path, rows[0].line, n));
+  if (n < 2) throw ParseError(fmt::format("{}: the header names {} candidates; a ranking needs two", where(rows[0]), n));
   if (n > kMaxCandidates) {
-    throw ParseError(fmt::format("{}:{}: the header names {} candidates; nlhf ranks at most {} (its tables are n × n)",
-                                 path, rows[0].line, n, kMaxCandidates));
+    throw ParseError(fmt::format("{}: the header names {} candidates; nlhf ranks at most {} (its tables are n × n)",
+                                 where(rows[0]), n, kMaxCandidates));
   }
 
   // Each row ranks every pair of the candidates it scores; a row of k scores is k(k − 1)/2 outcomes.
@@ -109,19 +131,24 @@ ComparisonData ParseScoreTable(std::string_view text, const std::string& path) {
     for (size_t c = offset; c < rows[r].fields.size(); ++c) scored += IsMissing(rows[r].fields[c]) ? 0 : 1;
     outcomes += scored * (scored - 1) / 2;
     if (outcomes > kMaxPairwiseOutcomes) {
-      throw ParseError(fmt::format("{}:{}: the table's rows up to here stand for {} pairwise comparisons; nlhf "
-                                   "holds at most {}", path, rows[r].line, outcomes, kMaxPairwiseOutcomes));
+      throw ParseError(fmt::format("{}: the table's rows up to here stand for {} pairwise comparisons; nlhf "
+                                   "holds at most {}", where(rows[r]), outcomes, kMaxPairwiseOutcomes));
     }
   }
   ComparisonData data;
   data.source = path;
   data.format = "score-table";
   data.candidates = header;
+  int ragged = 0;
   for (size_t r = 1; r < rows.size(); ++r) {
-    const internal::CsvRow& row = rows[r];
-    if (row.fields.size() != static_cast<size_t>(n) + offset) {
-      throw ParseError(fmt::format("{}:{}: {} fields, but the header names {} candidates{}", path, row.line,
+    internal::CsvRow row = rows[r];
+    if (row.fields.size() > static_cast<size_t>(n) + offset) {
+      throw ParseError(fmt::format("{}: {} fields, but the header names {} candidates{}", where(row),
                                    row.fields.size(), n, labelled ? " after a row label" : ""));
+    }
+    if (row.fields.size() < static_cast<size_t>(n) + offset) {  // a ragged row, as pandas reads it: cells missing
+      ++ragged;
+      row.fields.resize(static_cast<size_t>(n) + offset);
     }
     std::vector<std::optional<double>> values(n);
     for (int c = 0; c < n; ++c) {
@@ -129,8 +156,9 @@ ComparisonData ParseScoreTable(std::string_view text, const std::string& path) {
       if (IsMissing(field)) continue;
       double v = 0;
       if (!internal::ParseLooseNumber(field, v)) {
-        throw ParseError(fmt::format("{}:{}: field {} ('{}', candidate '{}') is not a number", path, row.line,
-                                     c + offset + 1, Excerpt(field), Excerpt(header[c])));
+        throw ParseError(fmt::format("{}: {} {} ('{}', candidate '{}') is not a number", where(row),
+                                     options.transpose ? "row" : "field", c + offset + 1, Excerpt(field),
+                                     Excerpt(header[c])));
       }
       values[c] = v;
     }
@@ -146,6 +174,11 @@ ComparisonData ParseScoreTable(std::string_view text, const std::string& path) {
   data.notes.push_back("each row ranks the candidates it scores (higher is better, equal scores tie); missing "
                        "values leave that candidate out of the row");
   if (header_note) data.notes.push_back(*header_note);
+  if (options.transpose) data.notes.push_back("read transposed (--transpose): rows are candidates, columns tasks");
+  if (ragged > 0) {
+    data.notes.push_back(fmt::format("{} row(s) shorter than the header: their missing cells are missing values",
+                                     ragged));
+  }
   return data;
 }
 

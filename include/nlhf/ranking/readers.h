@@ -10,8 +10,9 @@
 //              of records (MT-bench's single-answer grading: question_id, model, score, turn); each item
 //              ranks the models scored on it (scores of one model on one item averaged).
 // pairwise     CSV rows a,b,score: a's result against b on the scale --score-range LO,HI (optional header).
-// score-table  rows are tasks or voters, columns candidates, higher is better; a header row names the
-//              candidates; values like 1,234.5 or 12.3±0.4; each row ranks the candidates.
+// score-table  rows are tasks or voters, columns candidates (the other way round with `transpose`), higher
+//              is better; a header row names the candidates; values like 1,234.5 or 12.3±0.4; each row
+//              ranks the candidates; rows shorter than the header have their last cells missing.
 // preflib      PrefLib .soc .soi .toc .toi (`# ALTERNATIVE NAME i: name`, `count: order` lines, `{}` ties).
 // matrix       a preference matrix as `nlhf solve` reads it.
 #ifndef NLHF_RANKING_READERS_H_
@@ -51,6 +52,7 @@ struct ComparisonReadOptions {
   double score_low = 0;        // pairwise: the score that means a lost; battles: the winner value for model_b
   double score_high = 1;       // pairwise: the score that means a won; battles: the winner value for model_a
   bool score_range_given = false;  // battles: numeric winner values are read on the score range
+  bool transpose = false;  // score-table: rows are candidates and columns tasks (swapped before reading)
 };
 
 ComparisonData ReadComparisonFile(const std::string& path, const ComparisonReadOptions& options = {});
@@ -67,6 +69,7 @@ ComparisonData ParseJsonBattles(std::string_view text, const std::string& path, 
 ComparisonData ParseJudgments(std::string_view text, const std::string& path, const ComparisonReadOptions& options);
 ComparisonData ParsePairwiseScores(std::string_view text, const std::string& path, const ComparisonReadOptions& options);
 ComparisonData ParseScoreTable(std::string_view text, const std::string& path);
+ComparisonData ParseScoreTable(std::string_view text, const std::string& path, const ComparisonReadOptions& options);
 ComparisonData ParsePreflib(std::string_view text, const std::string& path);
 
 // Battles given as columns (e.g. from a data frame): one entry per battle; `contexts` and `weights` may
