@@ -313,8 +313,9 @@ TEST_F(Cli, RankRejectsMalformedInput) {
   ExpectUsageError("rank b.csv", {"b.csv:3", "winner 'won'"});
   Write("m.csv", "model_a,model_b,winner\nx,y,model_a\n");
   ExpectUsageError("rank m.csv --context question_id", {"m.csv:1", "no 'question_id' column"});
-  Write("t.tsv", "a\tb\tc\n1\t2\t3\n1\t2\n");
-  ExpectUsageError("rank t.tsv --format score-table", {"t.tsv:3", "2 fields"});
+  Write("t.tsv", "a\tb\tc\n1\t2\t3\n1\t2\t3\t4\t5\n");
+  ExpectUsageError("rank t.tsv --format score-table", {"t.tsv:3", "5 fields"});
+  ExpectUsageError("rank b.csv --format battles --transpose", {"--transpose reads a score table; the format is battles"});
   Write("v.soc", "# ALTERNATIVE NAME 1: A\n1: 1\n");
   ExpectUsageError("rank v.soc", {"v.soc", "bad PrefLib header"});
   ExpectUsageError("rank " + Soccer() + " --bootstrap 10", {"--bootstrap needs the individual comparisons"});
