@@ -53,8 +53,9 @@ void PrintRanking(const RankingResult& r) {
     return fmt::format("{}{}", fmt::join(shown, " > "), names.size() > 10 ? " > ..." : "");
   };
   if (!r.schulze_order.empty()) {
-    std::cout << fmt::format("voting rules: Schulze {}; ranked pairs {}; Copeland {}\n", order(r.schulze_order),
-                             order(r.ranked_pairs_order), order(r.copeland_order));
+    std::cout << fmt::format("voting rules: Schulze {}; ranked pairs {}; Copeland {}{}\n", order(r.schulze_order),
+                             order(r.ranked_pairs_order), order(r.copeland_order),
+                             r.kemeny_order.empty() ? "" : "; Kemeny " + order(r.kemeny_order));
   }
   if (r.bootstrap > 0) {
     std::cout << fmt::format("95% intervals from {} bootstrap resamples of {}\n", r.bootstrap,

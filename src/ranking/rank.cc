@@ -377,6 +377,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
     result.copeland_order = names(CopelandOrder(support));
     result.schulze_order = names(SchulzeOrder(support));
     result.ranked_pairs_order = names(RankedPairsOrder(support));
+    if (n <= kMaxKemenyCandidates) result.kemeny_order = names(KemenyOrder(support));
   }
   const std::vector<int> top_cycle = TopCycle(result.preferences);
   for (int a : top_cycle) result.top_cycle.push_back(data.candidates[a]);

@@ -42,7 +42,7 @@ std::string RankingJson(const RankingResult& r) {
       {"filled_pairs", r.filled_pairs},
       {"top_cycle_uncompared_pairs", r.top_cycle_uncompared_pairs},
       {"voting_rules", {{"copeland", r.copeland_order}, {"schulze", r.schulze_order},
-                        {"ranked_pairs", r.ranked_pairs_order}}}};
+                        {"ranked_pairs", r.ranked_pairs_order}, {"kemeny", r.kemeny_order}}}};
   return document.dump();
 }
 

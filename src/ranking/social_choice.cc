@@ -1,6 +1,9 @@
 #include "nlhf/ranking/social_choice.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <numeric>
 #include <tuple>
 
@@ -100,6 +103,35 @@ std::vector<int> RankedPairsOrder(const Eigen::MatrixXd& support) {
     placed[next] = 1;
     order.push_back(next);
     for (int b : locked[next]) --defeats[b];
+  }
+  return order;
+}
+
+std::vector<int> KemenyOrder(const Eigen::MatrixXd& support) {
+  // best[S]: the least disagreement of an order of the set S placed first; adding c after S disagrees
+  // with every voter who put c before a member of S.
+  const int n = static_cast<int>(support.rows());
+  const std::uint32_t full = (1u << n) - 1;
+  std::vector<double> best(size_t{1} << n, std::numeric_limits<double>::infinity());
+  std::vector<std::int8_t> last(size_t{1} << n, -1);
+  best[0] = 0;
+  for (std::uint32_t set = 0; set < full; ++set) {
+    if (!std::isfinite(best[set])) continue;
+    for (int c = 0; c < n; ++c) {
+      if (set & (1u << c)) continue;
+      double cost = best[set];
+      for (int s = 0; s < n; ++s) cost += (set & (1u << s)) ? support(c, s) : 0.0;
+      const std::uint32_t next = set | (1u << c);
+      if (cost < best[next]) {  // strict: among equal orders, the first found (lower indices earlier) stays
+        best[next] = cost;
+        last[next] = static_cast<std::int8_t>(c);
+      }
+    }
+  }
+  std::vector<int> order(n);
+  for (std::uint32_t set = full, k = n; k-- > 0;) {
+    order[k] = last[set];
+    set &= ~(1u << last[set]);
   }
   return order;
 }

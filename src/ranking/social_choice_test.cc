@@ -1,5 +1,11 @@
 #include "nlhf/ranking/social_choice.h"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "nlhf/random.h"
 #include "nlhf/ranking/rank.h"
 #include "nlhf/ranking/readers.h"
 #include "testing.h"
@@ -35,6 +41,43 @@ TEST(VotingRules, WikipediaSchulzeExample) {
   EXPECT_EQ(RankedPairsOrder(d), (std::vector<int>{0, 2, 4, 1, 3}));
   EXPECT_EQ(CopelandScores(d), (std::vector<double>{2, 2, 2, 1, 3}));
   EXPECT_EQ(CopelandOrder(d), (std::vector<int>{4, 0, 1, 2, 3}));
+}
+
+// Kemeny's order against brute force over every permutation (an independent search), on the Wikipedia
+// example and on random supports with ties.
+double Disagreement(const Eigen::MatrixXd& d, const std::vector<int>& order) {
+  double cost = 0;
+  for (size_t i = 0; i < order.size(); ++i) {
+    for (size_t j = i + 1; j < order.size(); ++j) cost += d(order[j], order[i]);
+  }
+  return cost;
+}
+
+TEST(VotingRules, KemenyMatchesBruteForce) {
+  Rng rng(5);
+  for (int trial = 0; trial < 20; ++trial) {
+    const int n = trial == 0 ? 5 : 2 + trial % 6;
+    Eigen::MatrixXd d = trial == 0 ? WikipediaSupport() : Eigen::MatrixXd::Zero(n, n);
+    for (int a = 0; a < n && trial > 0; ++a) {
+      for (int b = a + 1; b < n; ++b) {
+        d(a, b) = std::floor(rng.Uniform() * 5);
+        d(b, a) = std::floor(rng.Uniform() * 5);
+      }
+    }
+    std::vector<int> permutation(n);
+    std::iota(permutation.begin(), permutation.end(), 0);
+    double least = std::numeric_limits<double>::infinity();
+    do {
+      least = std::min(least, Disagreement(d, permutation));
+    } while (std::next_permutation(permutation.begin(), permutation.end()));
+    const std::vector<int> kemeny = KemenyOrder(d);
+    std::vector<int> sorted = kemeny;
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<int> all(n);
+    std::iota(all.begin(), all.end(), 0);
+    EXPECT_EQ(sorted, all);  // a permutation
+    EXPECT_EQ(Disagreement(d, kemeny), least) << d;
+  }
 }
 
 // The same election as ballots (5 ACBED, 5 ADECB, 8 BEDAC, 3 CABED, 7 CAEBD, 2 CBADE, 7 DCEBA, 8 EBADC),

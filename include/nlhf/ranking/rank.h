@@ -78,6 +78,7 @@ struct RankingResult {
   // The classical voting rules' orders, best first (nlhf/ranking/social_choice.h), over the weighted wins;
   // empty above kMaxVotingRuleCandidates candidates.
   std::vector<std::string> copeland_order, schulze_order, ranked_pairs_order;
+  std::vector<std::string> kemeny_order;  // up to kMaxKemenyCandidates candidates
   // Pairs with no comparison (taken as P = 1/2): how many, and the first kListedNeverCompared of them
   // (a sparse set of 5,000 candidates has millions; listing them all would cost more than the ranking).
   std::int64_t never_compared_count = 0;
@@ -110,7 +111,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options);
 // ["ne_interval", "bt_interval", "support_frequency", "rank_interval", "ne_range"]}], "duality_gap", "solver", "condorcet_winner",
 // "top_cycle", "never_compared" (at most kListedNeverCompared pairs), "never_compared_count", "unranked", "bootstrap",
 // "bootstrap_clusters", "equilibrium_unique", "graph_parts", "outside_largest_part", "filled_pairs",
-// "top_cycle_uncompared_pairs", "voting_rules": {"copeland", "schulze", "ranked_pairs"}}; null where a value is absent or not finite.
+// "top_cycle_uncompared_pairs", "voting_rules": {"copeland", "schulze", "ranked_pairs", "kemeny"}}; null where a value is absent or not finite.
 std::string RankingJson(const RankingResult& ranking);
 
 // The distinct non-empty contexts of the units, in order of first appearance.

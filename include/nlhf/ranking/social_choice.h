@@ -28,6 +28,12 @@ std::vector<int> SchulzeOrder(const Eigen::MatrixXd& support);
 // topological order.
 std::vector<int> RankedPairsOrder(const Eigen::MatrixXd& support);
 
+// Kemeny (1959): the order that disagrees least with the pairwise support, Σ over pairs placed a before b
+// of d(b, a). NP-hard in general; exact by dynamic programming over subsets (2ⁿ·n² steps), so for up to
+// kMaxKemenyCandidates candidates.
+inline constexpr int kMaxKemenyCandidates = 16;
+std::vector<int> KemenyOrder(const Eigen::MatrixXd& support);
+
 }  // namespace nlhf
 
 #endif  // NLHF_RANKING_SOCIAL_CHOICE_H_
