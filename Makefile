@@ -8,7 +8,7 @@ LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_CXX_COMPILER_LAU
 SANITIZE_DIR ?= build-sanitize
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps configure build demo test unit-test sanitize-configure sanitize fuzz fuzz-run python bench clean
+.PHONY: all deps configure build demo test unit-test sanitize-configure sanitize fuzz fuzz-run python python-neural bench clean
 
 all: build
 
@@ -63,9 +63,12 @@ fuzz-run:
 bench: build
 	bash scripts/bench.sh $(BUILD_DIR)/nlhf $(BUILD_DIR)/bench/nlhf_benchmarks
 
-# The Python modules, into $(BUILD_DIR)/python: PYTHONPATH=$(BUILD_DIR)/python /usr/bin/python3 -c 'import nlhf'
-# (and nlhf_neural, for training, when LibTorch is there)
+# The Python module, into $(BUILD_DIR)/python: PYTHONPATH=$(BUILD_DIR)/python /usr/bin/python3 -c 'import nlhf'.
+# Only what `import nlhf` needs is built (not LibTorch's layer); `make python-neural` adds nlhf_neural.
 python: configure
+	@cmake --build $(BUILD_DIR) --target nlhf_python -j $(JOBS)
+
+python-neural: configure
 	@cmake --build $(BUILD_DIR) --target python_modules -j $(JOBS)
 
 clean:

@@ -17,6 +17,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "generated_docs.h"
 #include "nlhf/error.h"
 
 namespace {
@@ -81,7 +82,7 @@ int main(int argc, char** argv) {
   CLI::App app{"nlhf: Nash equilibria of preference games (Nash learning from human feedback), "
                "certified by the duality gap."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "nlhf 0.1.0");
+  app.set_version_flag("--version", "nlhf " NLHF_VERSION);
   std::vector<CLI::App*> subcommands;
   std::vector<std::string> names;
   for (const Command& command : commands) {
@@ -89,6 +90,12 @@ int main(int argc, char** argv) {
     command.setup(*subcommands.back());
     names.push_back(command.name);
   }
+
+  // Documentation generated from the definitions above (generated_docs.h).
+  std::string docs_kind;
+  CLI::App* docs = app.add_subcommand("docs", "Print a bash completion script or the man page, made from --help");
+  docs->add_option("KIND", docs_kind, "bash-completion or man")->required()->check(CLI::IsMember({"bash-completion", "man"}));
+  names.push_back("docs");
 
   // CLI11 reports a mistyped command only as "A subcommand is required"; name it instead.
   if (argc > 1 && argv[1][0] != '-' && std::find(names.begin(), names.end(), argv[1]) == names.end()) {
@@ -102,6 +109,11 @@ int main(int argc, char** argv) {
   }
 
   int code = 0;
+  if (*docs) {
+    app.name("nlhf");  // usage lines say "nlhf", not the path the binary was run by
+    std::cout << (docs_kind == "man" ? ManPage(app, NLHF_VERSION) : BashCompletion(app));
+    return std::cout.flush() ? 0 : 1;
+  }
   try {
     for (size_t k = 0; k < commands.size(); ++k) {
       if (*subcommands[k]) code = commands[k].run();
