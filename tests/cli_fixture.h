@@ -50,6 +50,7 @@ class Cli : public ::testing::Test {
   void Write(const std::string& name, const std::string& contents) const {
     std::ofstream(dir_ / name, std::ios::binary) << contents;
   }
+  std::string Read(const std::string& name) const { return ReadWholeFile((dir_ / name).string()); }
 
   void ExpectUsageError(const std::string& arguments, const std::vector<std::string>& fragments) const {
     const CommandRun run = Nlhf(arguments);

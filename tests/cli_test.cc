@@ -323,6 +323,28 @@ TEST_F(Cli, RankRejectsMalformedInput) {
   ExpectUsageError("rank " + Soccer() + " --prior -1", {"--prior"});
 }
 
+// Without --algo, batch chooses per game as solve does: OMWU for small games, the exact LP from 200
+// actions; each line says which and why. --algo and --eta still name one method for all.
+TEST_F(Cli, BatchChoosesTheSolverByEachGamesSize) {
+  ASSERT_EQ(Nlhf("generate random --n 6 --count 1 --seed 1 --out small.jsonl").exit_code, 0);
+  ASSERT_EQ(Nlhf("generate random --n 260 --count 1 --seed 2 --out large.jsonl").exit_code, 0);
+  Write("mixed.jsonl", Read("small.jsonl") + Read("large.jsonl"));
+  const CommandRun run = Nlhf("batch mixed.jsonl");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::istringstream stream(run.out);
+  std::vector<json> lines;
+  for (std::string line; std::getline(stream, line);) lines.push_back(json::parse(line));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_THAT(lines[0]["algorithm"].get<std::string>(), HasSubstr("omwu"));
+  EXPECT_THAT(lines[0]["algorithm_choice"].get<std::string>(), HasSubstr("omwu"));
+  EXPECT_THAT(lines[1]["algorithm"].get<std::string>(), ::testing::StartsWith("lp"));
+  EXPECT_THAT(lines[1]["algorithm_choice"].get<std::string>(), HasSubstr("260 actions"));
+  for (const json& line : lines) EXPECT_TRUE(line["converged"].get<bool>()) << line.dump();
+  const CommandRun named = Nlhf("batch mixed.jsonl --eta 0.5 --iters 10");
+  ASSERT_EQ(named.exit_code, 0) << named.err;
+  EXPECT_THAT(named.out, ::testing::Not(HasSubstr("\"lp(")));
+}
+
 TEST_F(Cli, BatchSolvesJsonLinesAndEgpoTextWithOneCertificatePerGame) {
   ASSERT_EQ(Nlhf("generate random --n 8 --count 50 --seed 3 --out games.jsonl").exit_code, 0);
   const CommandRun run = Nlhf("batch games.jsonl --tol 1e-10");

@@ -17,7 +17,9 @@ namespace nlhf::cli {
 void SetupBatch(CLI::App& command, BatchArgs& args) {
   command.add_option("FILE", args.file, "Games: .jsonl (one JSON game per line) or EGPO text ('runs n beta', 'Run i' blocks)")
       ->required();
-  command.add_option("--algo,-a", args.algorithm, "Solver (see 'nlhf algorithms')")->capture_default_str();
+  command.add_option("--algo,-a", args.algorithm,
+                     "Solver (see 'nlhf algorithms'); default: chosen by each game's size as 'nlhf solve' does "
+                     "(OMWU below 200 actions; OMWU whenever --eta is given), said in each line's algorithm_choice");
   command.add_option("--eta,--step-size", args.step_size, "Step size η (default: the method's)");
   AddNonNegative(command, "--iters", args.max_iterations, "Maximum iterations per game");
   AddNonNegative(command, "--tol", args.gap_tolerance, "Stop a game when its duality gap is <= this");
@@ -35,7 +37,9 @@ int RunBatch(const BatchArgs& args) {
   const std::vector<BatchGame> games = ReadBatchFile(args.file);
   ParameterValues parameters;
   if (args.step_size) parameters["step_size"] = *args.step_size;
-  ResolveParameters(FindAlgorithm(args.algorithm), parameters);  // bad names and values fail before any work
+  // Bad names and values fail before any work (a parameter without --algo means OMWU, as in `solve`).
+  ResolveParameters(FindAlgorithm(args.algorithm.empty() ? "omwu" : args.algorithm),
+                    parameters);
 
   SolveOptions options;
   options.max_iterations = args.max_iterations;
@@ -50,9 +54,12 @@ int RunBatch(const BatchArgs& args) {
     try {
       const ZeroSumGame game = ZeroSumGame::FromPreferences(
           PreferenceGame(games[k].preferences, games[k].responses, {}, {.path = games[k].where}));
-      const SolveResult result = SolveWith(args.algorithm, game, options, parameters);
+      std::optional<AlgorithmChoice> choice;
+      if (args.algorithm.empty()) choice = DefaultAlgorithm(game, !parameters.empty());
+      const SolveResult result = SolveWith(choice ? choice->name : args.algorithm, game, options, parameters);
       certified[k] = result.converged() ? 1 : 0;
       nlohmann::json line = SolveResultJson(game, result);
+      if (choice) line["algorithm_choice"] = choice->Describe();
       line["context"] = games[k].context;
       lines[k] = line.dump();
     } catch (const std::exception& error) {

@@ -52,7 +52,7 @@ int WriteJsonLines(const GenerateArgs& args) {
     out.Write(text);
   }
   out.Commit();
-  std::cerr << fmt::format("nlhf: wrote {} games to {}\n", args.count, args.out);
+  std::cerr << fmt::format("nlhf: wrote {} game{} to {}\n", args.count, args.count == 1 ? "" : "s", args.out);
   return 0;
 }
 
@@ -60,7 +60,8 @@ int WriteJsonLines(const GenerateArgs& args) {
 
 int RunGenerate(const GenerateArgs& args) {
   if (!args.out.empty()) CheckOutputFile("--out", args.out);
-  if (args.count > 1) return WriteJsonLines(args);
+  // A .jsonl file is a batch, of one game too (not a text matrix under a .jsonl name).
+  if (args.count > 1 || args.out.ends_with(".jsonl") || args.out.ends_with(".ndjson")) return WriteJsonLines(args);
   const GeneratedGame game =
       Generate({.kind = args.kind, .n = args.n, .seed = args.common.seed, .delta = args.delta});
   MatrixFile file;

@@ -80,7 +80,7 @@ int RunRank(const RankArgs& args);
 struct BatchArgs {
   CommonArgs common;
   std::string file;
-  std::string algorithm = "omwu";
+  std::string algorithm;  // empty: chosen by each game's size, as `nlhf solve` chooses
   std::optional<double> step_size;
   std::int64_t max_iterations = 20000;
   double gap_tolerance = 1e-9;
