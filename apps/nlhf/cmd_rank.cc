@@ -70,7 +70,9 @@ void PrintRanking(const RankingResult& r) {
   std::cout << fmt::format("  {:<{}}  {:>8}", "candidate", width, "NE prob");
   if (intervals) std::cout << fmt::format("  {:>17}", "95% interval");
   std::cout << fmt::format("  {:>11}  {:>9}", "P(beats NE)", "BT rating");
+  const bool plackett_luce = !r.candidates.empty() && r.candidates.front().pl_rating.has_value();
   if (intervals) std::cout << fmt::format("  {:>13}  {:>10}", "95% interval", "in support");
+  if (plackett_luce) std::cout << fmt::format("  {:>9}", "PL rating");
   std::cout << fmt::format("  {:>11}\n", "comparisons");
   for (size_t k = 0; k < r.candidates.size(); ++k) {
     const CandidateRanking& c = r.candidates[k];
@@ -85,6 +87,7 @@ void PrintRanking(const RankingResult& r) {
       std::cout << fmt::format("  [{:>5.0f}, {:>5.0f}]  {:>9.0f}%", c.bt_interval->low, c.bt_interval->high,
                                100 * *c.support_frequency);
     }
+    if (plackett_luce) std::cout << fmt::format("  {:>9.1f}", *c.pl_rating);
     std::cout << fmt::format("  {:>11}\n", std::isfinite(c.comparisons) ? fmt::format("{:g}", c.comparisons) : "—");
   }
 }

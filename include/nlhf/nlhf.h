@@ -28,6 +28,7 @@
 #include "nlhf/random.h"
 #include "nlhf/ranking/comparisons.h"
 #include "nlhf/ranking/rank.h"
+#include "nlhf/ranking/plackett_luce.h"
 #include "nlhf/ranking/ranking_html.h"
 #include "nlhf/ranking/readers.h"
 #include "nlhf/ranking/social_choice.h"

@@ -280,6 +280,10 @@ ComparisonUnit BallotOutcomes(const Ballot& ballot, int n, std::vector<int>& ran
   std::sort(ranked_alternatives.begin(), ranked_alternatives.end());
   ComparisonUnit unit;
   unit.multiplicity = ballot.count;
+  for (const auto& group : ballot.groups) {
+    unit.order.emplace_back();
+    for (long long alternative : group) unit.order.back().push_back(static_cast<int>(alternative - 1));
+  }
   for (const int r : ranked_alternatives) {
     for (int other = 0; other < n; ++other) {
       if (other == r || (rank[other] >= 0 && other < r)) continue;  // a ranked pair is taken from its smaller side

@@ -11,6 +11,7 @@
 #include "nlhf/metrics.h"
 #include "nlhf/random.h"
 #include "nlhf/registry.h"
+#include "nlhf/ranking/plackett_luce.h"
 #include "nlhf/ranking/social_choice.h"
 #include "nlhf/solvers/equilibrium_set.h"
 
@@ -205,6 +206,15 @@ ComparisonData Restricted(const ComparisonData& data, const std::vector<char>& c
       o.a = new_index[o.a];
       o.b = new_index[o.b];
     }
+    std::vector<std::vector<int>> order;
+    for (const auto& group : unit.order) {
+      std::vector<int> kept_group;
+      for (int a : group) {
+        if (new_index[a] >= 0) kept_group.push_back(new_index[a]);
+      }
+      if (!kept_group.empty()) order.push_back(std::move(kept_group));
+    }
+    unit.order = std::move(order);
   }
   return kept;
 }
@@ -343,6 +353,14 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
   const Eigen::VectorXd beats = (result.preferences * equilibrium.policy);  // P(a ≻ π)
   const RatingAnchor anchor = ResolveAnchor(data, options);
   const Eigen::VectorXd ratings = EloRatings(table, options.prior, anchor);
+  std::optional<Eigen::VectorXd> pl_ratings;
+  if (options.context.empty()) {
+    if (std::optional<Eigen::VectorXd> pl = PlackettLuceLogStrengths(data)) {
+      *pl *= kEloPerLogit;
+      const double shift = anchor.index >= 0 ? anchor.rating - (*pl)[anchor.index] : 1000.0;
+      pl_ratings = (pl->array() + shift).matrix();
+    }
+  }
   if (!data.preferences) {
     const PairwiseTable smoothed = WithPrior(table, options.prior);
     result.bt_mle_exists = BradleyTerryMleExists(smoothed);
@@ -363,6 +381,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
     if (set && !set->unique) c.ne_range = Interval{set->lowest[a], set->highest[a]};
     c.beats_ne_probability = beats[a];
     c.bt_rating = ratings[a];
+    if (pl_ratings) c.pl_rating = (*pl_ratings)[a];
     c.comparisons = data.preferences ? std::nan("") : table.counts.row(a).sum();
     result.candidates.push_back(c);
   }

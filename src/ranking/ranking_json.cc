@@ -14,6 +14,7 @@ std::string RankingJson(const RankingResult& r) {
                             {"beats_ne_probability", c.beats_ne_probability},
                             {"bt_rating", c.bt_rating},
                             {"comparisons", number_or_null(c.comparisons)}};
+    if (c.pl_rating) entry["pl_rating"] = *c.pl_rating;
     if (c.ne_interval) entry["ne_interval"] = {c.ne_interval->low, c.ne_interval->high};
     if (c.bt_interval) entry["bt_interval"] = {c.bt_interval->low, c.bt_interval->high};
     if (c.support_frequency) entry["support_frequency"] = *c.support_frequency;

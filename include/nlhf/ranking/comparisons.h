@@ -27,6 +27,9 @@ struct ComparisonUnit {
   // Units of one cluster (e.g. battles on one question) are resampled together by the bootstrap; empty
   // when the data has no clusters.
   std::string cluster;
+  // A ranking's order, best first, one group per rank (a group of several is a tie); empty when the unit
+  // is not a ranking (PrefLib ballots fill it, for the Plackett–Luce fit).
+  std::vector<std::vector<int>> order;
 };
 
 struct ComparisonData {

@@ -43,6 +43,8 @@ struct CandidateRanking {
   double ne_probability = 0;
   double beats_ne_probability = 0;  // P(candidate ≻ NE) = 1/2 + (Aπ)_a <= 1/2 + gap/2
   double bt_rating = 0;             // Bradley–Terry MLE on the Elo scale (400/ln 10 per logit, mean 1000)
+  // Plackett–Luce (nlhf/ranking/plackett_luce.h) on the same scale, where the data are strict rankings.
+  std::optional<double> pl_rating;
   double comparisons = 0;           // total weight of comparisons involving the candidate
   std::optional<Interval> ne_interval, bt_interval;
   std::optional<Interval> rank_interval;    // 95% of the resamples rank the candidate within it
@@ -108,7 +110,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options);
 
 // The ranking as one JSON object, the form `nlhf rank --json` prints and `nlhf.rank` returns:
 // {"candidates": [{"name", "rank", "ne_probability", "beats_ne_probability", "bt_rating", "comparisons",
-// ["ne_interval", "bt_interval", "support_frequency", "rank_interval", "ne_range"]}], "duality_gap", "solver", "condorcet_winner",
+// ["pl_rating", "ne_interval", "bt_interval", "support_frequency", "rank_interval", "ne_range"]}], "duality_gap", "solver", "condorcet_winner",
 // "top_cycle", "never_compared" (at most kListedNeverCompared pairs), "never_compared_count", "unranked", "bootstrap",
 // "bootstrap_clusters", "equilibrium_unique", "graph_parts", "outside_largest_part", "filled_pairs",
 // "top_cycle_uncompared_pairs", "voting_rules": {"copeland", "schulze", "ranked_pairs", "kemeny"}}; null where a value is absent or not finite.
