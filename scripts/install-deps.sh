@@ -17,6 +17,7 @@ packages=(
   gnuplot-nox fonts-dejavu-core       # figures (pngcairo with DejaVu fonts)
   python3 python3-dev pybind11-dev    # the Python module
   python3-numpy python3-pytest        # its tests (Debian's /usr/bin/python3)
+  python3-pandas                      # nlhf.rank's data frames, in and out
   python3-setuptools python3-pip      # pip install . (setup.py drives CMake)
   libtorch-dev                        # neural policies (nlhf train), CPU LibTorch
   python3-torch                       # the PyTorch loop `make bench` measures nlhf train against

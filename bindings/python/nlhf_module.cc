@@ -165,6 +165,55 @@ py::object RankingDict(const RankingResult& r, const ComparisonData& data) {
   return out;
 }
 
+// The ranking as a pandas data frame: one row per candidate (index: the name), intervals split into
+// _low and _high columns, everything else of the dict in the frame's attrs.
+py::object RankingFrame(py::object ranking) {
+  py::list rows;
+  for (const py::handle candidate : ranking["candidates"]) {
+    py::dict row;
+    for (const auto item : py::reinterpret_borrow<py::dict>(candidate)) {
+      const std::string key = py::str(item.first);
+      if (py::isinstance<py::list>(item.second) && py::len(item.second) == 2) {
+        row[py::str(key + "_low")] = item.second[py::int_(0)];
+        row[py::str(key + "_high")] = item.second[py::int_(1)];
+      } else {
+        row[item.first] = item.second;
+      }
+    }
+    rows.append(row);
+  }
+  py::object frame = py::module_::import("pandas").attr("DataFrame")(rows).attr("set_index")("name");
+  // The table's order, as the command line prints it; the other columns after.
+  py::list columns;
+  const py::list present = frame.attr("columns").attr("tolist")();
+  for (const char* name : {"rank", "rank_interval_low", "rank_interval_high", "ne_probability", "ne_interval_low",
+                           "ne_interval_high", "ne_range_low", "ne_range_high", "beats_ne_probability", "bt_rating",
+                           "bt_interval_low", "bt_interval_high", "support_frequency", "pl_rating", "comparisons"}) {
+    if (present.contains(py::str(name))) columns.append(py::str(name));
+  }
+  for (const py::handle name : present) {
+    if (!columns.contains(name)) columns.append(name);
+  }
+  frame = frame[columns];
+  py::dict attrs;
+  for (const auto item : py::reinterpret_borrow<py::dict>(ranking)) {
+    if (py::str(item.first).cast<std::string>() != "candidates") attrs[item.first] = item.second;
+  }
+  frame.attr("attrs") = attrs;
+  return frame;
+}
+
+// Whether to return data frames: as asked, or (None) wherever pandas can be imported.
+bool WantFrames(const std::optional<bool>& as_frame) {
+  if (as_frame.has_value()) return *as_frame;
+  try {
+    py::module_::import("pandas");
+    return true;
+  } catch (const py::error_already_set&) {
+    return false;
+  }
+}
+
 // A message about the CSV a data frame was written as, in the frame's terms: "<data frame>:1" is its
 // header, "<data frame>:K" its row K − 2 (0-based, as pandas counts).
 std::string DataFrameRows(const std::string& message) {
@@ -191,7 +240,9 @@ py::object Rank(const py::object& data_or_path, std::optional<std::string> forma
                 std::optional<std::string> weight, std::optional<std::pair<double, double>> score_range, double prior,
                 int bootstrap, std::uint64_t seed, bool per_context, std::optional<std::string> cluster,
                 std::optional<std::pair<std::string, double>> anchor, std::optional<std::string> fill,
-                std::optional<std::string> restrict_to, bool transpose) {
+                std::optional<std::string> restrict_to, bool transpose, std::optional<bool> as_frame) {
+  const bool frames = WantFrames(as_frame);
+  const auto shaped = [&](py::object ranking) { return frames ? RankingFrame(std::move(ranking)) : ranking; };
   ComparisonData data;
   ComparisonReadOptions read;
   read.format = format.value_or("");
@@ -248,7 +299,7 @@ py::object Rank(const py::object& data_or_path, std::optional<std::string> forma
       py::gil_scoped_release release;
       r = nlhf::Rank(data, options);
     }
-    return RankingDict(r, data);
+    return shaped(RankingDict(r, data));
   }
   py::dict by_context;
   for (const std::string& c : Contexts(data)) {
@@ -258,7 +309,7 @@ py::object Rank(const py::object& data_or_path, std::optional<std::string> forma
       py::gil_scoped_release release;
       r = nlhf::Rank(data, options);
     }
-    by_context[py::str(c)] = RankingDict(r, data);
+    by_context[py::str(c)] = shaped(RankingDict(r, data));
   }
   return by_context;
 }
@@ -409,7 +460,7 @@ static void BindRank(py::module_& m) {
         py::arg("context") = py::none(), py::arg("weight") = py::none(), py::arg("score_range") = py::none(),
         py::arg("prior") = 0.0, py::arg("bootstrap") = 0, py::arg("seed") = 0, py::arg("per_context") = false,
         py::arg("cluster") = py::none(), py::arg("anchor") = py::none(), py::arg("fill") = py::none(),
-        py::arg("restrict") = py::none(), py::arg("transpose") = false,
+        py::arg("restrict") = py::none(), py::arg("transpose") = false, py::arg("as_frame") = py::none(),
         R"doc(Rank candidates from comparison data: the Nash equilibrium (maximal lottery) beside Bradley-Terry.
 
 data: a path (battle log CSV/JSON Lines/JSON, judgments, pairwise scores, score table, PrefLib file or
@@ -419,7 +470,10 @@ cluster: the column whose groups the bootstrap resamples together (e.g. "questio
 anchor: (model, rating): Bradley-Terry ratings with that model at that rating (default: mean 1000).
 fill="bt": never-compared pairs get the Bradley-Terry fit's P; restrict="connected": rank only the
     largest connected part of the comparison graph; transpose=True: a score table with candidates as rows.
-Returns a dict like `nlhf rank --json` (with per_context=True, a dict of them by context).)doc");
+as_frame: return a pandas DataFrame (one row per candidate, indexed by name; intervals as _low/_high
+    columns; the rest of the result in .attrs) -- the default where pandas can be imported -- or, with
+    as_frame=False (or without pandas), a dict like `nlhf rank --json`.
+With per_context=True, a dict of those by context.)doc");
 }
 
 }  // namespace nlhf::python

@@ -143,7 +143,7 @@ def test_algorithms_lists_every_registered_method():
 
 def test_rank_from_a_path_matches_the_cli():
     battles = ROOT / "tests" / "data" / "ranking" / "battles.csv"
-    ranking = nlhf.rank(battles)
+    ranking = nlhf.rank(battles, as_frame=False)
     cli = cli_json("rank", battles)
     assert [c["name"] for c in ranking["candidates"]] == [c["name"] for c in cli["candidates"]]
     assert ranking["duality_gap"] <= 1e-9
@@ -153,16 +153,16 @@ def test_rank_from_a_path_matches_the_cli():
 def test_rank_from_a_data_frame_like_mapping():
     frame = {"model_a": ["x", "y", "z", "x"], "model_b": ["y", "z", "x", "y"],
              "winner": ["model_a", "model_a", "model_a", "tie"]}
-    ranking = nlhf.rank(frame, bootstrap=20, seed=1)
+    ranking = nlhf.rank(frame, bootstrap=20, seed=1, as_frame=False)
     assert ranking["duality_gap"] <= 1e-9
     assert "ne_interval" in ranking["candidates"][0]
     with pytest.raises(ValueError, match="winner 'won'"):
-        nlhf.rank({"model_a": ["x"], "model_b": ["y"], "winner": ["won"]})
+        nlhf.rank({"model_a": ["x"], "model_b": ["y"], "winner": ["won"]}, as_frame=False)
     # The winner as a model's name, as the file readers take it.
     by_name = nlhf.rank({"model_a": ["x", "y", "z", "x"], "model_b": ["y", "z", "x", "y"],
-                         "winner": ["x", "y", "z", "tie"]})
+                         "winner": ["x", "y", "z", "tie"]}, as_frame=False)
     assert [c["ne_probability"] for c in by_name["candidates"]] == \
-        [c["ne_probability"] for c in nlhf.rank(frame)["candidates"]]
+        [c["ne_probability"] for c in nlhf.rank(frame, as_frame=False)["candidates"]]
 
 
 def resident_kib():
@@ -226,25 +226,25 @@ class CsvFrame:
 
 def test_rank_takes_a_data_frame_in_every_table_format():
     judgments = CsvFrame("question_id,model,score\nq1,x,3\nq1,y,5\nq2,x,4\nq2,y,1\nq3,x,2\nq3,y,9\n")
-    ranking = nlhf.rank(judgments)
+    ranking = nlhf.rank(judgments, as_frame=False)
     assert ranking["format"] == "judgments"
     assert ranking["candidates"][0]["name"] == "y"
-    scores = nlhf.rank(CsvFrame("x,y,z\n1,2,3\n3,2,1\n2,3,1\n1,3,2\n"))
+    scores = nlhf.rank(CsvFrame("x,y,z\n1,2,3\n3,2,1\n2,3,1\n1,3,2\n"), as_frame=False)
     assert scores["format"] == "score-table"
     # Errors name the frame's row, 0-based as pandas counts.
     with pytest.raises(ValueError, match=r"<data frame>: row 1: score 'high' is not a number"):
-        nlhf.rank(CsvFrame("question_id,model,score\nq1,x,3\nq1,y,high\n"))
+        nlhf.rank(CsvFrame("question_id,model,score\nq1,x,3\nq1,y,high\n"), as_frame=False)
 
 
 def test_rank_options_of_the_command_line():
     battles = ROOT / "tests" / "data" / "ranking" / "battles.csv"
-    anchored = nlhf.rank(battles, anchor=("b", 1500.0), bootstrap=10, cluster="question_id")
+    anchored = nlhf.rank(battles, anchor=("b", 1500.0), bootstrap=10, cluster="question_id", as_frame=False)
     b = next(c for c in anchored["candidates"] if c["name"] == "b")
     assert b["bt_rating"] == pytest.approx(1500.0)
     assert anchored["bootstrap_clusters"] == 3  # q1, q2, q3
     assert "rank_interval" in b
     with pytest.raises(ValueError, match="fill='x'"):
-        nlhf.rank(battles, fill="x")
+        nlhf.rank(battles, fill="x", as_frame=False)
 
 
 def test_version_and_payoff_hint():
@@ -275,3 +275,20 @@ def test_solve_takes_a_tensor_that_requires_grad():
     torch = pytest.importorskip("torch")
     P = torch.tensor(np.loadtxt(SOCCER), requires_grad=True)
     assert nlhf.solve(P).duality_gap <= 1e-9
+
+
+def test_rank_returns_a_data_frame_where_pandas_is_there():
+    pandas = pytest.importorskip("pandas")
+    battles = ROOT / "tests" / "data" / "ranking" / "battles.csv"
+    frame = nlhf.rank(battles, bootstrap=10, seed=1)
+    assert isinstance(frame, pandas.DataFrame)
+    as_dict = nlhf.rank(battles, bootstrap=10, seed=1, as_frame=False)
+    assert list(frame.index) == [c["name"] for c in as_dict["candidates"]]
+    assert list(frame["ne_probability"]) == [c["ne_probability"] for c in as_dict["candidates"]]
+    assert list(frame["bt_interval_low"]) == [c["bt_interval"][0] for c in as_dict["candidates"]]
+    assert frame.attrs["duality_gap"] == as_dict["duality_gap"]
+    assert frame.attrs["top_cycle"] == ["a", "b", "c"]
+    # A pandas data frame of judgments goes in as it is.
+    judgments = pandas.DataFrame({"question_id": ["q1", "q1", "q2", "q2"], "model": ["x", "y", "x", "y"],
+                                  "score": [3, 5, 4, 1]})
+    assert nlhf.rank(judgments).attrs["format"] == "judgments"
