@@ -14,6 +14,11 @@ inline void CheckComparisons(const ComparisonData& data) {
     for (const PairwiseOutcome& o : unit.outcomes) {
       if (o.a < 0 || o.a >= n || o.b < 0 || o.b >= n) __builtin_trap();
     }
+    for (const auto& group : unit.order) {  // a ranking's order (PrefLib) names listed candidates, once each
+      for (int a : group) {
+        if (a < 0 || a >= n) __builtin_trap();
+      }
+    }
   }
   if (n < 1 || n > 2000) return;  // tabulating is n × n; the readers' own limit is tested elsewhere
   const PairwiseTable table = Tabulate(data, nullptr, "");
