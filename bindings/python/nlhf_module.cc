@@ -6,6 +6,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <regex>
@@ -236,11 +237,34 @@ std::vector<std::string> Column(const py::handle& table, const char* name) {
   return values;
 }
 
-py::object Rank(const py::object& data_or_path, std::optional<std::string> format, std::optional<std::string> context,
+// A message of the shared library in Python's terms: command-line flags become keyword arguments
+// ("--model-a NAME" → "model_a=NAME", "--fill bt" → "fill='bt'").
+std::string PythonTerms(std::string message) {
+  for (const auto& [flag, keyword] : {std::pair{"--fill bt", "fill='bt'"}, std::pair{"--restrict connected", "restrict='connected'"},
+                                      std::pair{"--transpose", "transpose=True"}, std::pair{"--per-context", "per_context=True"}}) {
+    for (size_t at = message.find(flag); at != std::string::npos; at = message.find(flag, at)) {
+      message.replace(at, std::string(flag).size(), keyword);
+    }
+  }
+  static const std::regex kFlag("--([a-z][a-z-]*)( [A-Z][A-Z,.\\[\\]]*)?");
+  std::string out;
+  size_t last = 0;
+  for (auto it = std::sregex_iterator(message.begin(), message.end(), kFlag); it != std::sregex_iterator(); ++it) {
+    std::string name = (*it)[1].str();
+    std::replace(name.begin(), name.end(), '-', '_');
+    out += message.substr(last, it->position() - last) + name;
+    if ((*it)[2].matched) out += "=" + (*it)[2].str().substr(1);
+    last = it->position() + it->length();
+  }
+  return out + message.substr(last);
+}
+
+py::object RankImpl(const py::object& data_or_path, std::optional<std::string> format, std::optional<std::string> context,
                 std::optional<std::string> weight, std::optional<std::pair<double, double>> score_range, double prior,
                 int bootstrap, std::uint64_t seed, bool per_context, std::optional<std::string> cluster,
                 std::optional<std::pair<std::string, double>> anchor, std::optional<std::string> fill,
-                std::optional<std::string> restrict_to, bool transpose, std::optional<bool> as_frame) {
+                std::optional<std::string> restrict_to, bool transpose, std::optional<bool> as_frame,
+                const std::map<std::string, std::string>& columns) {
   const bool frames = WantFrames(as_frame);
   const auto shaped = [&](py::object ranking) { return frames ? RankingFrame(std::move(ranking)) : ranking; };
   ComparisonData data;
@@ -250,6 +274,18 @@ py::object Rank(const py::object& data_or_path, std::optional<std::string> forma
   read.weight_column = weight.value_or("");
   read.cluster_column = cluster.value_or("");
   read.transpose = transpose;
+  for (const auto& [role, column] : columns) {
+    if (role == "model_a") read.model_a_column = column;
+    else if (role == "model_b") read.model_b_column = column;
+    else if (role == "winner") read.winner_column = column;
+    else if (role == "model") read.model_column = column;
+    else if (role == "score") read.score_column = column;
+    else if (role == "item") read.item_columns.push_back(column);
+    else {
+      throw InvalidArgument(fmt::format("columns: unknown role '{}'; roles: model_a, model_b, winner (battles), "
+                                        "model, item, score (judgments)", role));
+    }
+  }
   if (score_range) {
     std::tie(read.score_low, read.score_high) = *score_range;
     read.score_range_given = true;
@@ -312,6 +348,22 @@ py::object Rank(const py::object& data_or_path, std::optional<std::string> forma
     by_context[py::str(c)] = shaped(RankingDict(r, data));
   }
   return by_context;
+}
+
+py::object Rank(const py::object& data, std::optional<std::string> format, std::optional<std::string> context,
+                std::optional<std::string> weight, std::optional<std::pair<double, double>> score_range, double prior,
+                int bootstrap, std::uint64_t seed, bool per_context, std::optional<std::string> cluster,
+                std::optional<std::pair<std::string, double>> anchor, std::optional<std::string> fill,
+                std::optional<std::string> restrict_to, bool transpose, std::optional<bool> as_frame,
+                const std::map<std::string, std::string>& columns) {
+  try {
+    return RankImpl(data, format, context, weight, score_range, prior, bootstrap, seed, per_context, cluster, anchor,
+                    fill, restrict_to, transpose, as_frame, columns);
+  } catch (const ParseError& e) {
+    throw ParseError(PythonTerms(e.what()));
+  } catch (const InvalidArgument& e) {
+    throw InvalidArgument(PythonTerms(e.what()));
+  }
 }
 
 }  // namespace
@@ -461,11 +513,14 @@ static void BindRank(py::module_& m) {
         py::arg("prior") = 0.0, py::arg("bootstrap") = 0, py::arg("seed") = 0, py::arg("per_context") = false,
         py::arg("cluster") = py::none(), py::arg("anchor") = py::none(), py::arg("fill") = py::none(),
         py::arg("restrict") = py::none(), py::arg("transpose") = false, py::arg("as_frame") = py::none(),
+        py::arg("columns") = std::map<std::string, std::string>{},
         R"doc(Rank candidates from comparison data: the Nash equilibrium (maximal lottery) beside Bradley-Terry.
 
 data: a path (battle log CSV/JSON Lines/JSON, judgments, pairwise scores, score table, PrefLib file or
     preference matrix; see docs/ranking.md); a data frame (anything with to_csv, e.g. pandas) in any of
     those table formats; or a mapping of columns model_a, model_b, winner.
+columns: the data's column names by role where they differ from the defaults: model_a, model_b, winner
+    (battles), model, item, score (judgments), e.g. {"model_a": "generator_1", "winner": "preference"}.
 cluster: the column whose groups the bootstrap resamples together (e.g. "question_id").
 anchor: (model, rating): Bradley-Terry ratings with that model at that rating (default: mean 1000).
 fill="bt": never-compared pairs get the Bradley-Terry fit's P; restrict="connected": rank only the

@@ -292,3 +292,18 @@ def test_rank_returns_a_data_frame_where_pandas_is_there():
     judgments = pandas.DataFrame({"question_id": ["q1", "q1", "q2", "q2"], "model": ["x", "y", "x", "y"],
                                   "score": [3, 5, 4, 1]})
     assert nlhf.rank(judgments).attrs["format"] == "judgments"
+
+
+def test_rank_speaks_python():
+    battles = ROOT / "tests" / "data" / "ranking" / "battles.csv"
+    with pytest.raises(ValueError, match=r"no 'nope' column .*name it with cluster=NAME"):
+        nlhf.rank(battles, cluster="nope", as_frame=False)
+    with pytest.raises(ValueError, match=r"anchor zed: no candidate"):
+        nlhf.rank(battles, anchor=("zed", 1.0), as_frame=False)
+    # Column names by role, as --model-a/--winner map them: AlpacaEval's annotations.
+    alpaca = ROOT / "tests" / "data" / "ranking" / "alpacaeval_annotations.json"
+    ranking = nlhf.rank(alpaca, columns={"model_a": "generator_1", "model_b": "generator_2",
+                                         "winner": "preference"}, score_range=(2, 1), as_frame=False)
+    assert ranking["format"] == "battles"
+    with pytest.raises(ValueError, match="unknown role 'judge'"):
+        nlhf.rank(battles, columns={"judge": "x"}, as_frame=False)
