@@ -47,6 +47,19 @@ py::array_t<std::int64_t> ToArray(const std::vector<int>& v) {
   return out;
 }
 
+// `body()`, with nlhf's input errors rethrown as the same type and their message passed through `reword`
+// (the shared library speaks in files and flags; Python users want their own terms).
+template <typename Body, typename Reword>
+auto Reworded(Body body, Reword reword) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const ParseError& e) {
+    throw ParseError(reword(std::string(e.what())));
+  } catch (const InvalidArgument& e) {
+    throw InvalidArgument(reword(std::string(e.what())));
+  }
+}
+
 // The same rules as the command line (LoadGame, SymmetryTolerance): the default tolerance follows the
 // array's precision, symmetrize accepts any deviation, and PreferenceGame keeps the complementary
 // projection, which is the game solved and certified.
@@ -58,25 +71,18 @@ ZeroSumGame MakeGame(const py::handle& matrix, bool payoff, bool symmetrize, std
     for (const py::handle label : matrix.attr("index")) names.push_back(py::str(label).cast<std::string>());
   }
   Eigen::MatrixXd values = ToMatrix(matrix, payoff ? "the payoff matrix" : "P", &single);
-  const bool outside_unit_interval = (values.array() < 0).any() || (values.array() > 1).any();
-  try {
-    return GameFromMatrix(std::move(values),
-                          {.payoff = payoff, .symmetrize = symmetrize, .symmetry_tolerance = symmetry_tolerance},
-                          single, names, {}, {.path = "<array>"});
-  } catch (const InvalidArgument& e) {
-    // A payoff matrix (Nashpy's, OpenSpiel's) given as P: say what to do rather than only what is wrong.
-    if (!payoff && outside_unit_interval) {
-      throw InvalidArgument(std::string(e.what()) + "; if this is a zero-sum payoff matrix (row player maximizes), "
-                            "pass payoff=True");
-    }
-    throw;
-  } catch (const ParseError& e) {
-    if (!payoff && outside_unit_interval) {
-      throw ParseError(std::string(e.what()) + "; if this is a zero-sum payoff matrix (row player maximizes), pass "
-                       "payoff=True");
-    }
-    throw;
-  }
+  // A payoff matrix (Nashpy's, OpenSpiel's) given as P: say what to do rather than only what is wrong.
+  const bool payoff_hint = !payoff && ((values.array() < 0).any() || (values.array() > 1).any());
+  return Reworded(
+      [&] {
+        return GameFromMatrix(std::move(values),
+                              {.payoff = payoff, .symmetrize = symmetrize, .symmetry_tolerance = symmetry_tolerance},
+                              single, names, {}, {.path = "<array>"});
+      },
+      [&](const std::string& message) {
+        return payoff_hint ? message + "; if this is a zero-sum payoff matrix (row player maximizes), pass payoff=True"
+                           : message;
+      });
 }
 
 // What Python sees of a solve.
@@ -240,8 +246,9 @@ std::vector<std::string> Column(const py::handle& table, const char* name) {
 // A message of the shared library in Python's terms: command-line flags become keyword arguments
 // ("--model-a NAME" → "model_a=NAME", "--fill bt" → "fill='bt'").
 std::string PythonTerms(std::string message) {
-  for (const auto& [flag, keyword] : {std::pair{"--fill bt", "fill='bt'"}, std::pair{"--restrict connected", "restrict='connected'"},
-                                      std::pair{"--transpose", "transpose=True"}, std::pair{"--per-context", "per_context=True"}}) {
+  for (const auto& [flag, keyword] :
+       {std::pair{"--fill bt", "fill='bt'"}, std::pair{"--restrict connected", "restrict='connected'"},
+        std::pair{"--transpose", "transpose=True"}, std::pair{"--per-context", "per_context=True"}}) {
     for (size_t at = message.find(flag); at != std::string::npos; at = message.find(flag, at)) {
       message.replace(at, std::string(flag).size(), keyword);
     }
@@ -259,111 +266,92 @@ std::string PythonTerms(std::string message) {
   return out + message.substr(last);
 }
 
-py::object RankImpl(const py::object& data_or_path, std::optional<std::string> format, std::optional<std::string> context,
+py::object Rank(const py::object& data_or_path, std::optional<std::string> format, std::optional<std::string> context,
                 std::optional<std::string> weight, std::optional<std::pair<double, double>> score_range, double prior,
                 int bootstrap, std::uint64_t seed, bool per_context, std::optional<std::string> cluster,
                 std::optional<std::pair<std::string, double>> anchor, std::optional<std::string> fill,
                 std::optional<std::string> restrict_to, bool transpose, std::optional<bool> as_frame,
                 const std::map<std::string, std::string>& columns) {
-  const bool frames = WantFrames(as_frame);
-  const auto shaped = [&](py::object ranking) { return frames ? RankingFrame(std::move(ranking)) : ranking; };
-  ComparisonData data;
-  ComparisonReadOptions read;
-  read.format = format.value_or("");
-  read.context_column = context.value_or("");
-  read.weight_column = weight.value_or("");
-  read.cluster_column = cluster.value_or("");
-  read.transpose = transpose;
-  for (const auto& [role, column] : columns) {
-    if (role == "model_a") read.model_a_column = column;
-    else if (role == "model_b") read.model_b_column = column;
-    else if (role == "winner") read.winner_column = column;
-    else if (role == "model") read.model_column = column;
-    else if (role == "score") read.score_column = column;
-    else if (role == "item") read.item_columns.push_back(column);
-    else {
-      throw InvalidArgument(fmt::format("columns: unknown role '{}'; roles: model_a, model_b, winner (battles), "
-                                        "model, item, score (judgments)", role));
+  // Messages in Python's terms: keyword arguments, not the command line's flags.
+  return Reworded([&]() -> py::object {
+    const bool frames = WantFrames(as_frame);
+    const auto shaped = [&](py::object ranking) { return frames ? RankingFrame(std::move(ranking)) : ranking; };
+    ComparisonData data;
+    ComparisonReadOptions read;
+    read.format = format.value_or("");
+    read.context_column = context.value_or("");
+    read.weight_column = weight.value_or("");
+    read.cluster_column = cluster.value_or("");
+    read.transpose = transpose;
+    for (const auto& [role, column] : columns) {
+      if (role == "model_a") read.model_a_column = column;
+      else if (role == "model_b") read.model_b_column = column;
+      else if (role == "winner") read.winner_column = column;
+      else if (role == "model") read.model_column = column;
+      else if (role == "score") read.score_column = column;
+      else if (role == "item") read.item_columns.push_back(column);
+      else {
+        throw InvalidArgument(fmt::format("columns: unknown role '{}'; roles: model_a, model_b, winner (battles), "
+                                          "model, item, score (judgments)", role));
+      }
     }
-  }
-  if (score_range) {
-    std::tie(read.score_low, read.score_high) = *score_range;
-    read.score_range_given = true;
-  }
-  const py::object os_path = py::module_::import("os").attr("PathLike");
-  if (py::isinstance<py::str>(data_or_path) || py::isinstance(data_or_path, os_path)) {
-    data = ReadComparisonFile(py::str(py::module_::import("os").attr("fspath")(data_or_path)).cast<std::string>(), read);
-  } else if (py::hasattr(data_or_path, "to_csv")) {
-    // A data frame, in any of the formats a file can hold (battles, judgments, a score table, pairwise
-    // scores): written as CSV and read as a file would be; messages name its rows (0-based).
-    const std::string csv = data_or_path.attr("to_csv")(py::arg("index") = false).cast<std::string>();
-    try {
-      data = ParseComparisonText(csv, "<data frame>", ".csv", read);
-    } catch (const ParseError& e) {
-      throw ParseError(DataFrameRows(e.what()));
-    } catch (const InvalidArgument& e) {
-      throw InvalidArgument(DataFrameRows(e.what()));
+    if (score_range) {
+      std::tie(read.score_low, read.score_high) = *score_range;
+      read.score_range_given = true;
     }
-  } else {
-    // A data frame or a mapping of columns: model_a, model_b, winner (and the context / weight columns).
-    std::optional<std::vector<std::string>> contexts;
-    std::optional<std::vector<double>> weights;
-    if (context) contexts = Column(data_or_path, context->c_str());
-    if (weight) {
-      weights.emplace();
-      for (const py::handle item : data_or_path[py::str(*weight)]) weights->push_back(item.cast<double>());
+    const py::object os_path = py::module_::import("os").attr("PathLike");
+    if (py::isinstance<py::str>(data_or_path) || py::isinstance(data_or_path, os_path)) {
+      data = ReadComparisonFile(py::str(py::module_::import("os").attr("fspath")(data_or_path)).cast<std::string>(), read);
+    } else if (py::hasattr(data_or_path, "to_csv")) {
+      // A data frame, in any of the formats a file can hold (battles, judgments, a score table, pairwise
+      // scores): written as CSV and read as a file would be; messages name its rows (0-based).
+      const std::string csv = data_or_path.attr("to_csv")(py::arg("index") = false).cast<std::string>();
+      data = Reworded([&] { return ParseComparisonText(csv, "<data frame>", ".csv", read); }, DataFrameRows);
+    } else {
+      // A data frame or a mapping of columns: model_a, model_b, winner (and the context / weight columns).
+      std::optional<std::vector<std::string>> contexts;
+      std::optional<std::vector<double>> weights;
+      if (context) contexts = Column(data_or_path, context->c_str());
+      if (weight) {
+        weights.emplace();
+        for (const py::handle item : data_or_path[py::str(*weight)]) weights->push_back(item.cast<double>());
+      }
+      data = BattlesFromColumns(Column(data_or_path, "model_a"), Column(data_or_path, "model_b"),
+                                Column(data_or_path, "winner"), contexts ? &*contexts : nullptr,
+                                weights ? &*weights : nullptr, "<data frame>");
     }
-    data = BattlesFromColumns(Column(data_or_path, "model_a"), Column(data_or_path, "model_b"),
-                              Column(data_or_path, "winner"), contexts ? &*contexts : nullptr,
-                              weights ? &*weights : nullptr, "<data frame>");
-  }
-  if (per_context && !context) throw InvalidArgument("per_context=True needs context=COLUMN");
-  if (fill && *fill != "bt") throw InvalidArgument(fmt::format("fill='{}': expected 'bt'", *fill));
-  if (restrict_to && *restrict_to != "connected") {
-    throw InvalidArgument(fmt::format("restrict='{}': expected 'connected'", *restrict_to));
-  }
-  RankOptions options;
-  options.anchor = anchor;
-  options.fill_bt = fill.has_value();
-  options.restrict_connected = restrict_to.has_value();
-  options.prior = prior;
-  options.bootstrap = bootstrap;
-  options.seed = seed;
-  if (!per_context) {
-    RankingResult r;
-    {
-      py::gil_scoped_release release;
-      r = nlhf::Rank(data, options);
+    if (per_context && !context) throw InvalidArgument("per_context=True needs context=COLUMN");
+    if (fill && *fill != "bt") throw InvalidArgument(fmt::format("fill='{}': expected 'bt'", *fill));
+    if (restrict_to && *restrict_to != "connected") {
+      throw InvalidArgument(fmt::format("restrict='{}': expected 'connected'", *restrict_to));
     }
-    return shaped(RankingDict(r, data));
-  }
-  py::dict by_context;
-  for (const std::string& c : Contexts(data)) {
-    options.context = c;
-    RankingResult r;
-    {
-      py::gil_scoped_release release;
-      r = nlhf::Rank(data, options);
+    RankOptions options;
+    options.anchor = anchor;
+    options.fill_bt = fill.has_value();
+    options.restrict_connected = restrict_to.has_value();
+    options.prior = prior;
+    options.bootstrap = bootstrap;
+    options.seed = seed;
+    if (!per_context) {
+      RankingResult r;
+      {
+        py::gil_scoped_release release;
+        r = nlhf::Rank(data, options);
+      }
+      return shaped(RankingDict(r, data));
     }
-    by_context[py::str(c)] = shaped(RankingDict(r, data));
-  }
-  return by_context;
-}
-
-py::object Rank(const py::object& data, std::optional<std::string> format, std::optional<std::string> context,
-                std::optional<std::string> weight, std::optional<std::pair<double, double>> score_range, double prior,
-                int bootstrap, std::uint64_t seed, bool per_context, std::optional<std::string> cluster,
-                std::optional<std::pair<std::string, double>> anchor, std::optional<std::string> fill,
-                std::optional<std::string> restrict_to, bool transpose, std::optional<bool> as_frame,
-                const std::map<std::string, std::string>& columns) {
-  try {
-    return RankImpl(data, format, context, weight, score_range, prior, bootstrap, seed, per_context, cluster, anchor,
-                    fill, restrict_to, transpose, as_frame, columns);
-  } catch (const ParseError& e) {
-    throw ParseError(PythonTerms(e.what()));
-  } catch (const InvalidArgument& e) {
-    throw InvalidArgument(PythonTerms(e.what()));
-  }
+    py::dict by_context;
+    for (const std::string& c : Contexts(data)) {
+      options.context = c;
+      RankingResult r;
+      {
+        py::gil_scoped_release release;
+        r = nlhf::Rank(data, options);
+      }
+      by_context[py::str(c)] = shaped(RankingDict(r, data));
+    }
+    return by_context;
+  }, PythonTerms);
 }
 
 }  // namespace

@@ -18,14 +18,11 @@
 namespace nlhf {
 namespace {
 
+using internal::Lowercase;
+
 using internal::KeysOf;
 using internal::ParseJsonText;
 using internal::ScalarText;
-
-std::string Lowercase(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // One record's fields, as text, by role: where it came from ("b.csv:7", "b.jsonl:12", "a.json: record 3").
 struct BattleFields {
@@ -49,12 +46,7 @@ constexpr const char* kOneHotTie = "winner_tie";
 // spelling is returned). `fields` describes the file for messages.
 ColumnRoles ResolveRoles(const std::vector<std::string>& names, const ComparisonReadOptions& options,
                          const std::string& where, const char* noun) {
-  const auto find = [&](const std::string& wanted) -> std::string {
-    for (const auto& name : names) {
-      if (Lowercase(name) == Lowercase(wanted)) return name;
-    }
-    return "";
-  };
+  const auto find = [&](const std::string& wanted) { return internal::FindColumn(names, wanted); };
   const auto require = [&](const std::string& wanted, const char* flag) {
     std::string found = find(wanted);
     if (found.empty()) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "nlhf/error.h"
@@ -98,6 +100,19 @@ std::vector<CsvRow> ReadWhitespaceTable(std::string_view text) {
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+std::string Lowercase(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string FindColumn(const std::vector<std::string>& names, const std::string& wanted) {
+  const std::string key = Lowercase(wanted);
+  for (const std::string& name : names) {
+    if (Lowercase(name) == key) return name;
+  }
+  return "";
 }
 
 bool ParseLooseNumber(std::string_view text, double& value) {

@@ -22,6 +22,13 @@ std::vector<CsvRow> ReadCsv(std::string_view text, const std::string& path, char
 // Splits on runs of spaces and tabs (for whitespace-separated tables), with the same conventions.
 std::vector<CsvRow> ReadWhitespaceTable(std::string_view text);
 
+// `s` in ASCII lower case (column names and format words are matched case-insensitively).
+std::string Lowercase(std::string s);
+
+// The spelling in `names` of the column (or JSON field) `wanted`, matched case-insensitively; "" when
+// there is none.
+std::string FindColumn(const std::vector<std::string>& names, const std::string& wanted);
+
 // `s` without surrounding spaces, tabs and carriage returns.
 std::string_view Trim(std::string_view s);
 

@@ -18,11 +18,6 @@
 namespace nlhf {
 namespace {
 
-std::string Lowercase(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 bool IsMissing(std::string_view field) {
   return field.empty() || field == "NA" || field == "na" || field == "n/a" || field == "N/A" || field == "nan" ||
          field == "NaN" || field == "null" || field == "None";
@@ -33,13 +28,7 @@ const std::vector<std::string> kItemColumns = {"question_id", "item",        "it
                                                "example_id",  "task",        "task_id", "prompt",    "question",
                                                "instruction", "id"};
 
-// The file's spelling of `wanted`, matched case-insensitively ("" when absent).
-std::string Find(const std::vector<std::string>& names, const std::string& wanted) {
-  for (const std::string& name : names) {
-    if (Lowercase(name) == Lowercase(wanted)) return name;
-  }
-  return "";
-}
+using internal::FindColumn;
 
 struct JudgmentRoles {
   std::string model, score, cluster;  // cluster may be empty
@@ -50,7 +39,7 @@ JudgmentRoles ResolveRoles(const std::vector<std::string>& names, const Comparis
                            const std::string& where, const char* noun) {
   const std::string found_names = Excerpt(fmt::format("{}", fmt::join(names, ", ")), 200);
   const auto require = [&](const std::string& wanted, const char* flag) {
-    std::string found = Find(names, wanted);
+    std::string found = FindColumn(names, wanted);
     if (found.empty()) {
       throw ParseError(fmt::format("{}: no '{}' {} (found: {}); name it with {} NAME", where, Excerpt(wanted), noun,
                                    found_names, flag));
@@ -66,7 +55,7 @@ JudgmentRoles ResolveRoles(const std::vector<std::string>& names, const Comparis
     return roles;
   }
   for (const std::string& candidate : kItemColumns) {
-    if (std::string found = Find(names, candidate); !found.empty()) {
+    if (std::string found = FindColumn(names, candidate); !found.empty()) {
       roles.item.push_back(found);
       break;
     }
@@ -77,7 +66,7 @@ JudgmentRoles ResolveRoles(const std::vector<std::string>& names, const Comparis
                                  found_names));
   }
   // MT-bench judges each turn of a question apart: (question_id, turn) is the item.
-  if (std::string turn = Find(names, "turn"); !turn.empty()) roles.item.push_back(turn);
+  if (std::string turn = FindColumn(names, "turn"); !turn.empty()) roles.item.push_back(turn);
   return roles;
 }
 
@@ -172,9 +161,9 @@ std::string ItemKey(const std::vector<std::string>& parts) {
 }  // namespace
 
 bool internal::LooksLikeJudgments(const std::vector<std::string>& names, const ComparisonReadOptions& options) {
-  if (!Find(names, options.model_a_column).empty()) return false;
-  if (Find(names, options.model_column).empty() || Find(names, options.score_column).empty()) return false;
-  return std::any_of(kItemColumns.begin(), kItemColumns.end(), [&](const auto& c) { return !Find(names, c).empty(); });
+  if (!FindColumn(names, options.model_a_column).empty()) return false;
+  if (FindColumn(names, options.model_column).empty() || FindColumn(names, options.score_column).empty()) return false;
+  return std::any_of(kItemColumns.begin(), kItemColumns.end(), [&](const auto& c) { return !FindColumn(names, c).empty(); });
 }
 
 ComparisonData ParseJudgments(std::string_view text, const std::string& path, const ComparisonReadOptions& options) {

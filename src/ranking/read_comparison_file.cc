@@ -18,12 +18,9 @@
 namespace nlhf {
 namespace {
 
-using internal::LooksLikeJsonRecords;
+using internal::Lowercase;
 
-std::string Lowercase(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
+using internal::LooksLikeJsonRecords;
 
 // The first two characters of `text` that are not white space ('\0' where there are none).
 std::pair<char, char> FirstTwoSignificant(std::string_view text) {
