@@ -321,6 +321,22 @@ TEST_F(Cli, RankRejectsMalformedInput) {
   ExpectUsageError("rank " + Soccer() + " --bootstrap 10", {"--bootstrap needs the individual comparisons"});
   ExpectUsageError("rank " + Soccer() + " --per-context", {"--per-context needs --context"});
   ExpectUsageError("rank " + Soccer() + " --prior -1", {"--prior"});
+  ExpectUsageError("rank " + Soccer() + " --bt-prior -5", {"--bt-prior"});
+}
+
+// Score tables and judgments get Nash averaging beside the NE and BT: in the table, the CSV and the JSON.
+TEST_F(Cli, RankNashAveragesJudgments) {
+  const std::string judgments = std::string(NLHF_SOURCE_DIR) + "/tests/data/ranking/mtbench_ja_judgments.jsonl";
+  const CommandRun run = Nlhf("rank " + judgments + " --csv table.csv");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("Nash averaging (agents vs 12 tasks)"));
+  EXPECT_THAT(run.out, HasSubstr("Nash skill"));
+  EXPECT_THAT(ReadWholeFile((dir_ / "table.csv").string()), HasSubstr(",nash_skill,nash_probability\n"));
+  const json out = Nlhf("rank " + judgments + " --json").Json();
+  EXPECT_LE(out["nash_averaging"]["duality_gap"].get<double>(), 1e-9);
+  EXPECT_EQ(out["nash_averaging"]["tasks"].size(), 12u);
+  EXPECT_TRUE(out["candidates"][0].contains("nash_skill"));
+  EXPECT_TRUE(Nlhf("rank " + Soccer() + " --json").Json()["nash_averaging"].is_null());
 }
 
 // Without --algo, batch chooses per game as solve does: OMWU for small games, the exact LP from 200

@@ -19,6 +19,7 @@ namespace {
 std::string RankingCsv(const RankingResult& r) {
   std::string csv = "rank,candidate,ne_probability,beats_ne_probability,bt_rating,comparisons";
   if (r.bootstrap > 0) csv += ",ne_low,ne_high,bt_low,bt_high,support_frequency,rank_low,rank_high";
+  if (r.nash_averaging) csv += ",nash_skill,nash_probability";
   csv += "\n";
   for (const CandidateRanking& c : r.candidates) {
     std::string name = c.name;
@@ -33,6 +34,9 @@ std::string RankingCsv(const RankingResult& r) {
       csv += fmt::format(",{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:g},{:g}", c.ne_interval->low, c.ne_interval->high,
                          c.bt_interval->low, c.bt_interval->high, *c.support_frequency, c.rank_interval->low,
                          c.rank_interval->high);
+    }
+    if (r.nash_averaging) {
+      csv += c.nash_skill ? fmt::format(",{:.17g},{:.17g}", *c.nash_skill, *c.nash_probability) : std::string(",,");
     }
     csv += "\n";
   }
@@ -57,6 +61,22 @@ void PrintRanking(const RankingResult& r) {
                              order(r.ranked_pairs_order), order(r.copeland_order),
                              r.kemeny_order.empty() ? "" : "; Kemeny " + order(r.kemeny_order));
   }
+  if (const auto& a = r.nash_averaging) {
+    std::vector<size_t> heaviest(a->tasks.size());
+    for (size_t t = 0; t < heaviest.size(); ++t) heaviest[t] = t;
+    std::stable_sort(heaviest.begin(), heaviest.end(),
+                     [&](size_t x, size_t y) { return a->task_probability[x] > a->task_probability[y]; });
+    std::vector<std::string> shown;
+    for (size_t k = 0; k < std::min<size_t>(heaviest.size(), 5); ++k) {
+      if (a->task_probability[heaviest[k]] <= 1e-9) break;
+      shown.push_back(fmt::format("{} ({:.3f})", a->tasks[heaviest[k]], a->task_probability[heaviest[k]]));
+    }
+    std::cout << fmt::format("Nash averaging (agents vs {} tasks{}): value {:.6g}, duality gap {:.2g}; the task "
+                             "mixture's heaviest: {}\n", a->tasks.size(),
+                             a->skipped_tasks > 0 ? fmt::format(", {} with a missing score left out", a->skipped_tasks)
+                                                  : std::string(),
+                             a->value, a->duality_gap, fmt::join(shown, ", "));
+  }
   if (r.bootstrap > 0) {
     std::cout << fmt::format("95% intervals from {} bootstrap resamples of {}\n", r.bootstrap,
                              r.bootstrap_clusters > 0 ? fmt::format("the {} clusters", r.bootstrap_clusters)
@@ -73,6 +93,8 @@ void PrintRanking(const RankingResult& r) {
   const bool plackett_luce = !r.candidates.empty() && r.candidates.front().pl_rating.has_value();
   if (intervals) std::cout << fmt::format("  {:>13}  {:>10}", "95% interval", "in support");
   if (plackett_luce) std::cout << fmt::format("  {:>9}", "PL rating");
+  const bool nash = r.nash_averaging.has_value();
+  if (nash) std::cout << fmt::format("  {:>10}", "Nash skill");
   std::cout << fmt::format("  {:>11}\n", "comparisons");
   for (size_t k = 0; k < r.candidates.size(); ++k) {
     const CandidateRanking& c = r.candidates[k];
@@ -88,6 +110,7 @@ void PrintRanking(const RankingResult& r) {
                                100 * *c.support_frequency);
     }
     if (plackett_luce) std::cout << fmt::format("  {:>9.1f}", *c.pl_rating);
+    if (nash) std::cout << fmt::format("  {:>10}", c.nash_skill ? fmt::format("{:.4g}", *c.nash_skill) : "—");
     std::cout << fmt::format("  {:>11}\n", std::isfinite(c.comparisons) ? fmt::format("{:g}", c.comparisons) : "—");
   }
 }
@@ -129,17 +152,22 @@ std::vector<std::string> Warnings(const RankingResult& ranking) {
     }
     warnings.push_back(fmt::format("the equilibrium is not unique (often: candidates never compared with each "
                                    "other); shown is {}; probability ranges over all equilibria: {}",
-                                   ranking.centered ? "the center of the equilibrium set"
-                                                    : "the equilibrium the solver found",
+                                   ranking.tie_break == "maximum entropy" ? "the one of maximal entropy"
+                                   : ranking.tie_break == "center"        ? "the center of the equilibrium set"
+                                                                          : "the equilibrium the solver found",
                                    FirstTen(varying, varying.size())));
   }
   if (!ranking.bt_mle_exists) {
     warnings.push_back(fmt::format(
         "the Bradley-Terry maximum-likelihood ratings do not exist (the win graph is not strongly connected; never "
-        "lost: {}; never won: {}); the ratings shown are held finite by a 1e-6 ridge and mean little at the "
-        "extremes; --prior A gives finite ones",
+        "lost: {}; never won: {}); {}",
         ranking.never_lost.empty() ? "none" : FirstTen(ranking.never_lost, ranking.never_lost.size()),
-        ranking.never_won.empty() ? "none" : FirstTen(ranking.never_won, ranking.never_won.size())));
+        ranking.never_won.empty() ? "none" : FirstTen(ranking.never_won, ranking.never_won.size()),
+        ranking.bt_prior_applied
+            ? fmt::format("the ratings shown are MAP estimates under a normal prior of SD {:g} Elo points (--bt-prior)",
+                          ranking.bt_prior_sd)
+            : "the ratings shown are held finite by a 1e-6 ridge and mean little at the extremes; --bt-prior SD "
+              "or --prior A gives finite ones"));
   }
   if (ranking.bootstrap_clusters > 0 && ranking.bootstrap_clusters < 20) {
     warnings.push_back(fmt::format("the bootstrap resampled only {} clusters; intervals from so few are rough",
@@ -202,6 +230,10 @@ void SetupRank(CLI::App& command, RankArgs& args) {
                    "Score tables: rows are candidates and columns tasks (a leaderboard export); read swapped");
   command.add_flag("--per-context", args.per_context, "One ranking per context instead of pooling them");
   AddNonNegative(command, "--prior", args.prior, "Pseudo-comparisons per pair, half won by each side");
+  AddNonNegative(command, "--bt-prior", args.bt_prior,
+                 "Where the Bradley-Terry MLE does not exist (someone never lost or never won): ratings are MAP "
+                 "estimates under a normal prior of this SD in Elo points; 0: none (the runaway ratings)")
+      ->default_str(fmt::format("{:g}", kDefaultBtPriorSd));
   AddNonNegative(command, "--bootstrap", args.bootstrap, "Resamples for 95% intervals and support frequencies");
   command.add_option("--csv", args.csv, "Also write the table to this CSV file");
   command.add_option("--html", args.html,
@@ -236,6 +268,7 @@ int RunRank(const RankArgs& args) {
 
   RankOptions options;
   options.prior = args.prior;
+  options.bt_prior_sd = args.bt_prior;
   options.bootstrap = args.bootstrap;
   options.seed = args.common.seed;
   options.restrict_connected = args.restrict_to == "connected";

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli_common.h"
+#include "nlhf/ranking/rank.h"
 
 namespace nlhf::cli {
 
@@ -71,6 +72,7 @@ struct RankArgs {
   bool per_context = false;
   bool transpose = false;
   double prior = 0;
+  double bt_prior = kDefaultBtPriorSd;  // Elo points; 0: none
   int bootstrap = 0;
   std::string csv;
 };

@@ -271,7 +271,7 @@ py::object Rank(const py::object& data_or_path, std::optional<std::string> forma
                 int bootstrap, std::uint64_t seed, bool per_context, std::optional<std::string> cluster,
                 std::optional<std::pair<std::string, double>> anchor, std::optional<std::string> fill,
                 std::optional<std::string> restrict_to, bool transpose, std::optional<bool> as_frame,
-                const std::map<std::string, std::string>& columns) {
+                const std::map<std::string, std::string>& columns, double bt_prior) {
   // Messages in Python's terms: keyword arguments, not the command line's flags.
   return Reworded([&]() -> py::object {
     const bool frames = WantFrames(as_frame);
@@ -330,6 +330,10 @@ py::object Rank(const py::object& data_or_path, std::optional<std::string> forma
     options.fill_bt = fill.has_value();
     options.restrict_connected = restrict_to.has_value();
     options.prior = prior;
+    if (!(bt_prior >= 0) || !std::isfinite(bt_prior)) {
+      throw InvalidArgument(fmt::format("bt_prior={}: expected a non-negative SD in Elo points", bt_prior));
+    }
+    options.bt_prior_sd = bt_prior;
     options.bootstrap = bootstrap;
     options.seed = seed;
     if (!per_context) {
@@ -501,7 +505,7 @@ static void BindRank(py::module_& m) {
         py::arg("prior") = 0.0, py::arg("bootstrap") = 0, py::arg("seed") = 0, py::arg("per_context") = false,
         py::arg("cluster") = py::none(), py::arg("anchor") = py::none(), py::arg("fill") = py::none(),
         py::arg("restrict") = py::none(), py::arg("transpose") = false, py::arg("as_frame") = py::none(),
-        py::arg("columns") = std::map<std::string, std::string>{},
+        py::arg("columns") = std::map<std::string, std::string>{}, py::arg("bt_prior") = kDefaultBtPriorSd,
         R"doc(Rank candidates from comparison data: the Nash equilibrium (maximal lottery) beside Bradley-Terry.
 
 data: a path (battle log CSV/JSON Lines/JSON, judgments, pairwise scores, score table, PrefLib file or
@@ -511,6 +515,10 @@ columns: the data's column names by role where they differ from the defaults: mo
     (battles), model, item, score (judgments), e.g. {"model_a": "generator_1", "winner": "preference"}.
 cluster: the column whose groups the bootstrap resamples together (e.g. "question_id").
 anchor: (model, rating): Bradley-Terry ratings with that model at that rating (default: mean 1000).
+bt_prior: where the Bradley-Terry MLE does not exist (a model never lost or never won), the ratings are
+    MAP estimates under a normal prior of this SD in Elo points (default 400; 0: none).
+Score tables and judgments also get Nash averaging (agents against tasks; nash_skill, nash_probability
+    per candidate, "nash_averaging" with the task mixture).
 fill="bt": never-compared pairs get the Bradley-Terry fit's P; restrict="connected": rank only the
     largest connected part of the comparison graph; transpose=True: a score table with candidates as rows.
 as_frame: return a pandas DataFrame (one row per candidate, indexed by name; intervals as _low/_high

@@ -8,8 +8,6 @@
 namespace nlhf {
 namespace {
 
-constexpr double kRidge = 1e-6;
-
 // One compared pair a < b of the comparison graph: the likelihood only has terms where comparisons
 // exist, so the work and memory follow the comparisons actually made, not n².
 struct Edge {
@@ -34,8 +32,8 @@ double LogSigmoid(double x) { return x >= 0 ? -std::log1p(std::exp(-x)) : x - st
 double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
 // Penalized log-likelihood Σ_edges [w_ab log σ(r_a − r_b) + w_ba log σ(r_b − r_a)] − (λ/2)‖r‖².
-double Objective(const std::vector<Edge>& edges, const Eigen::VectorXd& r) {
-  double value = -0.5 * kRidge * r.squaredNorm();
+double Objective(const std::vector<Edge>& edges, const Eigen::VectorXd& r, double ridge) {
+  double value = -0.5 * ridge * r.squaredNorm();
   for (const Edge& e : edges) {
     const double d = r[e.a] - r[e.b];
     if (e.wins_a > 0) value += e.wins_a * LogSigmoid(d);
@@ -46,7 +44,10 @@ double Objective(const std::vector<Edge>& edges, const Eigen::VectorXd& r) {
 
 }  // namespace
 
-Eigen::VectorXd BradleyTerryLogStrengths(const PairwiseTable& table) {
+Eigen::VectorXd BradleyTerryLogStrengths(const PairwiseTable& table, double prior_sd) {
+  // A N(0, sd²) prior on each log-strength is the ridge 1/sd²; without one, a 1e-6 ridge keeps the
+  // iterates finite where the MLE does not exist.
+  const double ridge = prior_sd > 0 ? 1.0 / (prior_sd * prior_sd) : 1e-6;
   // Newton's method with backtracking on a concave objective; Hunter's MM iteration would also do, but
   // converges linearly and needs the same guard where the MLE does not exist. The Newton system is the
   // comparison graph's weighted Laplacian plus the ridge: sparse, solved by Eigen's conjugate gradient
@@ -56,15 +57,15 @@ Eigen::VectorXd BradleyTerryLogStrengths(const PairwiseTable& table) {
   double total = 0;
   for (const Edge& e : edges) total += e.count;
   Eigen::VectorXd r = Eigen::VectorXd::Zero(n);
-  double value = Objective(edges, r);
+  double value = Objective(edges, r, ridge);
   std::vector<Eigen::Triplet<double>> entries;
   Eigen::SparseMatrix<double> curvature(n, n);  // −Hessian
   Eigen::ConjugateGradient<Eigen::SparseMatrix<double>, Eigen::Lower | Eigen::Upper> solver;
   solver.setTolerance(1e-13);
   for (int iteration = 0; iteration < 200; ++iteration) {
-    Eigen::VectorXd gradient = -kRidge * r;
+    Eigen::VectorXd gradient = -ridge * r;
     entries.clear();
-    for (Eigen::Index a = 0; a < n; ++a) entries.emplace_back(a, a, kRidge);
+    for (Eigen::Index a = 0; a < n; ++a) entries.emplace_back(a, a, ridge);
     for (const Edge& e : edges) {
       const double s = Sigmoid(r[e.a] - r[e.b]);
       gradient[e.a] += e.wins_a - e.count * s;
@@ -82,11 +83,11 @@ Eigen::VectorXd BradleyTerryLogStrengths(const PairwiseTable& table) {
     const Eigen::VectorXd step = solver.solve(gradient);
     double scale = 1.0;
     Eigen::VectorXd next = r + step;
-    double next_value = Objective(edges, next);
+    double next_value = Objective(edges, next, ridge);
     while (next_value < value && scale > 1e-8) {
       scale *= 0.5;
       next = r + scale * step;
-      next_value = Objective(edges, next);
+      next_value = Objective(edges, next, ridge);
     }
     if (next_value < value) break;
     r = next;

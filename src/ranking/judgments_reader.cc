@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <limits>
 #include <optional>
 
 #include "nlhf/error.h"
@@ -87,6 +88,7 @@ class JudgmentTable {
     const auto [it, inserted] = item_index_.try_emplace(item, items_.size());
     if (inserted) {
       items_.emplace_back();
+      item_names_.push_back(item);
       clusters_.push_back(cluster);  // an item's cluster: that of its first judgment
     }
     Cell& cell = items_[it->second][models_.IndexOf(model)];
@@ -112,8 +114,14 @@ class JudgmentTable {
       throw ParseError(fmt::format("{}: the judgments stand for {} pairwise comparisons; nlhf holds at most {}", path,
                                    outcomes, kMaxPairwiseOutcomes));
     }
+    data.scores.emplace();
+    data.scores->tasks = item_names_;
+    data.scores->scores = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(items_.size()),
+                                                    static_cast<Eigen::Index>(data.candidates.size()),
+                                                    std::numeric_limits<double>::quiet_NaN());
     for (size_t i = 0; i < items_.size(); ++i) {
       const auto& item = items_[i];
+      for (const auto& [model, cell] : item) data.scores->scores(static_cast<Eigen::Index>(i), model) = cell.Mean();
       ComparisonUnit unit;
       unit.cluster = clusters_[i];
       for (auto a = item.begin(); a != item.end(); ++a) {
@@ -145,7 +153,7 @@ class JudgmentTable {
   internal::CandidateIndex models_;
   std::map<std::string, size_t> item_index_;
   std::vector<std::map<int, Cell>> items_;
-  std::vector<std::string> clusters_;
+  std::vector<std::string> item_names_, clusters_;
   long long missing_ = 0, duplicates_ = 0;
   std::string first_duplicate_;
 };

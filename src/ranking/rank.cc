@@ -14,6 +14,7 @@
 #include "nlhf/ranking/plackett_luce.h"
 #include "nlhf/ranking/social_choice.h"
 #include "nlhf/solvers/equilibrium_set.h"
+#include "nlhf/solvers/max_entropy.h"
 
 namespace nlhf {
 namespace {
@@ -82,9 +83,19 @@ struct RatingAnchor {
   double rating = 1000;
 };
 
-// Bradley–Terry ratings on the Elo scale, with `prior` pseudo-comparisons per pair split evenly.
-Eigen::VectorXd EloRatings(const PairwiseTable& table, double prior, const RatingAnchor& anchor) {
-  Eigen::VectorXd ratings = kEloPerLogit * BradleyTerryLogStrengths(WithPrior(table, prior));
+// Bradley–Terry log-strengths of `table` with the options' pseudo-comparisons, and the Gaussian prior where
+// the MLE does not exist (RankOptions::bt_prior_sd); `*prior_applied` says whether it was.
+Eigen::VectorXd BradleyTerryFit(const PairwiseTable& table, const RankOptions& options, bool* prior_applied = nullptr) {
+  const PairwiseTable smoothed = WithPrior(table, options.prior);
+  const bool apply = options.bt_prior_sd > 0 && !BradleyTerryMleExists(smoothed);
+  if (prior_applied) *prior_applied = apply;
+  return BradleyTerryLogStrengths(smoothed, apply ? options.bt_prior_sd / kEloPerLogit : 0.0);
+}
+
+// Bradley–Terry ratings on the Elo scale (BradleyTerryFit).
+Eigen::VectorXd EloRatings(const PairwiseTable& table, const RankOptions& options, const RatingAnchor& anchor,
+                           bool* prior_applied = nullptr) {
+  Eigen::VectorXd ratings = kEloPerLogit * BradleyTerryFit(table, options, prior_applied);
   const double shift = anchor.index >= 0 ? anchor.rating - ratings[anchor.index] : 1000.0;
   return (ratings.array() + shift).matrix();
 }
@@ -200,6 +211,13 @@ ComparisonData Restricted(const ComparisonData& data, const std::vector<char>& c
     throw InvalidArgument(fmt::format("{}{}: {} candidate(s) with comparisons; a ranking needs two", data.source,
                                       context.empty() ? "" : ", context " + context, kept.candidates.size()));
   }
+  if (kept.scores) {
+    std::vector<int> columns;
+    for (size_t c = 0; c < data.candidates.size(); ++c) {
+      if (compared[c]) columns.push_back(static_cast<int>(c));
+    }
+    kept.scores->scores = Eigen::MatrixXd(data.scores->scores(Eigen::indexing::all, columns));
+  }
   for (ComparisonUnit& unit : kept.units) {
     std::erase_if(unit.outcomes, [&](const PairwiseOutcome& o) { return new_index[o.a] < 0 || new_index[o.b] < 0; });
     for (PairwiseOutcome& o : unit.outcomes) {
@@ -249,7 +267,7 @@ Eigen::MatrixXd PreferencesOf(const PairwiseTable& table, const RankOptions& opt
                               std::int64_t* filled) {
   Eigen::MatrixXd p = PreferencesFromTable(table, options.prior, never, never_count, listed);
   if (options.fill_bt) {
-    const Eigen::VectorXd r = BradleyTerryLogStrengths(WithPrior(table, options.prior));
+    const Eigen::VectorXd r = BradleyTerryFit(table, options);
     std::int64_t count = 0;
     for (Eigen::Index a = 0; a < p.rows(); ++a) {
       for (Eigen::Index b = 0; b < p.cols(); ++b) {
@@ -338,13 +356,24 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
     set = FindEquilibriumSet(skew, equilibrium.policy, kEquilibriumRangeTolerance);
     result.equilibrium_unique = set->unique;
     if (!set->unique) {
+      // The maximum-entropy equilibrium (Nash averaging's choice, Balduzzi et al. 2018), certified in the game
+      // as solved; the set's center where that is not within the tolerance.
       const ZeroSumGame game = ZeroSumGame::FromPreferences(PreferenceGame(result.preferences, {}, {.symmetry_tolerance = 1e-12}));
+      const double worst = (skew * equilibrium.policy).maxCoeff();
+      const Eigen::VectorXd max_entropy =
+          MaximizeEntropy(-skew, Eigen::VectorXd::Constant(n, -std::max(worst, 0.0)), kEquilibriumRangeTolerance).point;
+      const double max_entropy_gap = DualityGap(game, {max_entropy});
       const double center_gap = DualityGap(game, {set->center});
-      if (center_gap <= options.gap_tolerance) {
+      if (max_entropy_gap <= options.gap_tolerance) {
+        equilibrium.policy = max_entropy;
+        equilibrium.gap = max_entropy_gap;
+        equilibrium.solver += "; not unique: the maximum-entropy equilibrium";
+        result.tie_break = "maximum entropy";
+      } else if (center_gap <= options.gap_tolerance) {
         equilibrium.policy = set->center;
         equilibrium.gap = center_gap;
         equilibrium.solver += "; not unique: the center of the equilibrium set";
-        result.centered = true;
+        result.tie_break = "center";
       }
     }
   }
@@ -352,7 +381,8 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
   result.solver = equilibrium.solver;
   const Eigen::VectorXd beats = (result.preferences * equilibrium.policy);  // P(a ≻ π)
   const RatingAnchor anchor = ResolveAnchor(data, options);
-  const Eigen::VectorXd ratings = EloRatings(table, options.prior, anchor);
+  const Eigen::VectorXd ratings = EloRatings(table, options, anchor, &result.bt_prior_applied);
+  result.bt_prior_sd = options.bt_prior_sd;
   std::optional<Eigen::VectorXd> pl_ratings;
   if (options.context.empty()) {
     if (std::optional<Eigen::VectorXd> pl = PlackettLuceLogStrengths(data)) {
@@ -361,6 +391,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
       pl_ratings = (pl->array() + shift).matrix();
     }
   }
+  if (data.scores && options.context.empty()) result.nash_averaging = NashAverage(*data.scores);
   if (!data.preferences) {
     const PairwiseTable smoothed = WithPrior(table, options.prior);
     result.bt_mle_exists = BradleyTerryMleExists(smoothed);
@@ -382,6 +413,10 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
     c.beats_ne_probability = beats[a];
     c.bt_rating = ratings[a];
     if (pl_ratings) c.pl_rating = (*pl_ratings)[a];
+    if (result.nash_averaging && !std::isnan(result.nash_averaging->skill[a])) {
+      c.nash_skill = result.nash_averaging->skill[a];
+      c.nash_probability = result.nash_averaging->agent_probability[a];
+    }
     c.comparisons = data.preferences ? std::nan("") : table.counts.row(a).sum();
     result.candidates.push_back(c);
   }
@@ -419,7 +454,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
       const PairwiseTable resampled = Tabulate(data, &draws, options.context);
       const Eigen::MatrixXd p = PreferencesOf(resampled, options, nullptr, nullptr, 0, nullptr);
       const Equilibrium e = SolveEquilibrium(p, options.gap_tolerance);
-      const Eigen::VectorXd resampled_ratings = EloRatings(resampled, options.prior, anchor);
+      const Eigen::VectorXd resampled_ratings = EloRatings(resampled, options, anchor);
       const Eigen::VectorXd resampled_beats = p * e.policy;
       std::vector<CandidateRanking> order(n);
       for (int a = 0; a < n; ++a) {

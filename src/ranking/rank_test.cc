@@ -409,6 +409,10 @@ TEST(Rank, EquilibriumRangesMatchAKnownEquilibriumSet) {
     EXPECT_NEAR(Find(r, name).ne_range->high, 1.0 / 3, 1e-9);
   }
   EXPECT_NEAR(Find(r, "R").ne_probability + Find(r, "R2").ne_probability, 1.0 / 3, 1e-9);
+  // The equilibrium shown is the one of maximal entropy: R and R2, indistinguishable, share evenly.
+  EXPECT_EQ(r.tie_break, "maximum entropy");
+  EXPECT_NEAR(Find(r, "R").ne_probability, 1.0 / 6, 1e-9);
+  EXPECT_NEAR(Find(r, "R2").ne_probability, 1.0 / 6, 1e-9);
 
   const RankingResult soccer = Rank(ReadComparisonFile(std::string(NLHF_SOURCE_DIR) + "/data/soccer.txt"), {});
   ASSERT_TRUE(soccer.equilibrium_unique.has_value());
@@ -441,6 +445,37 @@ TEST(Rank, BradleyTerryMleExistenceFollowsTheWinGraph) {
   table.wins(2, 0) = 0;
   table.wins(0, 2) = 1;  // a now beats c too: a never loses
   EXPECT_FALSE(BradleyTerryMleExists(table));
+}
+
+// Where the MLE does not exist, the ratings are the MAP estimate under a N(0, sd²) prior on each
+// log-strength. Two models, x beating y w times and never losing: by symmetry r_x = −r_y = t with
+// w (1 − σ(2t)) = t / sd² (the posterior's stationarity), solved here by bisection; the Elo gap is 2t in
+// Elo units. Without the prior (sd 0) only the 1e-6 ridge holds the gap, past 2,000 points.
+TEST(Rank, UndefeatedModelGetsTheMapRatingUnderTheDefaultPrior) {
+  const int w = 6;
+  const std::vector<std::string> a(w, "x"), b(w, "y"), winners(w, "model_a");
+  const ComparisonData data = BattlesFromColumns(a, b, winners, nullptr, nullptr, "undefeated");
+  const RankingResult r = Rank(data, {});
+  EXPECT_FALSE(r.bt_mle_exists);
+  EXPECT_TRUE(r.bt_prior_applied);
+  const double elo_per_logit = 400 / std::log(10.0), sd = kDefaultBtPriorSd / elo_per_logit;
+  double low = 0, high = 50;
+  for (int k = 0; k < 200; ++k) {
+    const double t = 0.5 * (low + high);
+    (w * (1 - 1 / (1 + std::exp(-2 * t))) > t / (sd * sd) ? low : high) = t;
+  }
+  EXPECT_NEAR(Find(r, "x").bt_rating - Find(r, "y").bt_rating, 2 * low * elo_per_logit, 1e-6);
+  EXPECT_NEAR(Find(r, "x").bt_rating + Find(r, "y").bt_rating, 2000, 1e-6);
+
+  const RankingResult unregularized = Rank(data, {.bt_prior_sd = 0});
+  EXPECT_FALSE(unregularized.bt_prior_applied);
+  EXPECT_GT(Find(unregularized, "x").bt_rating - Find(unregularized, "y").bt_rating, 2000);
+
+  // Where the MLE exists, the prior is not used: five wins and one loss make the MLE gap log 5 logits.
+  const std::vector<std::string> mixed = {"model_a", "model_a", "model_a", "model_a", "model_a", "model_b"};
+  const RankingResult mle = Rank(BattlesFromColumns(a, b, mixed, nullptr, nullptr, "mle"), {});
+  EXPECT_FALSE(mle.bt_prior_applied);
+  EXPECT_NEAR(Find(mle, "x").bt_rating - Find(mle, "y").bt_rating, std::log(5.0) * elo_per_logit, 1e-3);  // the 1e-6 ridge
 }
 
 }  // namespace

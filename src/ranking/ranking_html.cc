@@ -49,6 +49,8 @@ std::string Table(const RankingResult& r) {
   if (r.candidates.size() && r.candidates.front().ne_range) html += "<th>range over equilibria</th>";
   html += "<th>P(beats NE)</th><th>BT rating</th>";
   if (intervals) html += "<th>95% interval</th><th>in support</th>";
+  const bool nash = r.nash_averaging.has_value();
+  if (nash) html += "<th>Nash-averaged skill</th>";
   html += "<th>comparisons</th></tr></thead>\n<tbody>\n";
   for (const CandidateRanking& c : r.candidates) {
     html += fmt::format("<tr><td>{}</td>", c.rank);
@@ -61,6 +63,7 @@ std::string Table(const RankingResult& r) {
       html += fmt::format("<td>[{:.0f}, {:.0f}]</td><td>{:.0f}%</td>", c.bt_interval->low, c.bt_interval->high,
                           100 * *c.support_frequency);
     }
+    if (nash) html += c.nash_skill ? fmt::format("<td>{:.4g}</td>", *c.nash_skill) : "<td>—</td>";
     html += fmt::format("<td>{}</td></tr>\n", std::isfinite(c.comparisons) ? fmt::format("{:g}", c.comparisons) : "—");
   }
   return html + "</tbody>\n</table>\n";

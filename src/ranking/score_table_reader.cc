@@ -3,6 +3,7 @@
 
 #include <fmt/ranges.h>
 
+#include <limits>
 #include <optional>
 
 #include "nlhf/error.h"
@@ -139,6 +140,9 @@ ComparisonData ParseScoreTable(std::string_view text, const std::string& path, c
   data.source = path;
   data.format = "score-table";
   data.candidates = header;
+  data.scores.emplace();
+  data.scores->scores = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(rows.size() - 1), n,
+                                                  std::numeric_limits<double>::quiet_NaN());
   int ragged = 0;
   for (size_t r = 1; r < rows.size(); ++r) {
     internal::CsvRow row = rows[r];
@@ -161,7 +165,11 @@ ComparisonData ParseScoreTable(std::string_view text, const std::string& path, c
                                      Excerpt(header[c])));
       }
       values[c] = v;
+      data.scores->scores(static_cast<Eigen::Index>(r - 1), c) = v;
     }
+    data.scores->tasks.push_back(labelled && !row.fields[0].empty() ? row.fields[0]
+                                 : options.transpose ? fmt::format("column {}", row.line)
+                                                     : fmt::format("line {}", row.line));
     ComparisonUnit unit;
     for (int a = 0; a < n; ++a) {
       for (int b = a + 1; b < n; ++b) {

@@ -247,6 +247,23 @@ def test_rank_options_of_the_command_line():
         nlhf.rank(battles, fill="x", as_frame=False)
 
 
+def test_rank_nash_averaging_and_the_bt_prior():
+    # Agents a and b each master one task, c is middling; t1 padded with copies changes nothing.
+    table = CsvFrame("task,a,b,c\nt1,1,0,0.5\nt2,0,1,0.5\nt1b,1,0,0.5\nt1c,1,0,0.5\n")
+    ranking = nlhf.rank(table, as_frame=False)
+    assert ranking["nash_averaging"]["value"] == pytest.approx(0.5)
+    assert [c["nash_skill"] for c in ranking["candidates"]] == pytest.approx([0.5, 0.5, 0.5])
+    weights = {t["name"]: t["probability"] for t in ranking["nash_averaging"]["tasks"]}
+    assert weights["t2"] == pytest.approx(0.5) and weights["t1b"] == pytest.approx(1 / 6)
+    undefeated = {"model_a": ["x"] * 6, "model_b": ["y"] * 6, "winner": ["model_a"] * 6}
+    gap = lambda r: r["candidates"][0]["bt_rating"] - r["candidates"][1]["bt_rating"]
+    with_prior = nlhf.rank(undefeated, as_frame=False)
+    assert with_prior["bt_prior_sd"] == 400 and gap(with_prior) < 1000
+    assert gap(nlhf.rank(undefeated, bt_prior=0, as_frame=False)) > 2000
+    with pytest.raises(ValueError, match="bt_prior=-1"):
+        nlhf.rank(undefeated, bt_prior=-1, as_frame=False)
+
+
 def test_version_and_payoff_hint():
     assert nlhf.__version__.count(".") == 2
     rps_payoff = np.array([[0.0, -1.0, 1.0], [1.0, 0.0, -1.0], [-1.0, 1.0, 0.0]])

@@ -32,12 +32,20 @@ struct ComparisonUnit {
   std::vector<std::vector<int>> order;
 };
 
+// The scores behind a score table or a judgment table, as read: scores(t, c) is candidate c's score on
+// task t (a table's row, a judged item), NaN where missing. Nash averaging plays agents against tasks on it.
+struct ScoreMatrix {
+  std::vector<std::string> tasks;  // the row's label, the item's key, or "line N"
+  Eigen::MatrixXd scores;          // tasks × candidates
+};
+
 struct ComparisonData {
   std::string source;                   // the file
   std::string format;                   // "battles", "pairwise", "score-table", "preflib", "matrix"
   std::vector<std::string> candidates;
   std::vector<ComparisonUnit> units;    // empty for a matrix
   std::optional<Eigen::MatrixXd> preferences;  // a preference matrix given directly ("matrix")
+  std::optional<ScoreMatrix> scores;    // score tables and judgments: the scores themselves
   std::vector<std::string> notes;       // conventions the reader applied, e.g. for incomplete rankings
 };
 

@@ -11,8 +11,11 @@
 #include <vector>
 
 #include "nlhf/ranking/comparisons.h"
+#include "nlhf/ranking/nash_averaging.h"
 
 namespace nlhf {
+
+inline constexpr double kDefaultBtPriorSd = 400;
 
 struct RankOptions {
   double prior = 0;            // pseudo-comparisons per pair, half won by each side (0: none)
@@ -29,6 +32,11 @@ struct RankOptions {
   // Pairs never compared get P = σ(r_a − r_b) from the Bradley–Terry fit (with the prior) instead of 1/2
   // (`--fill bt`): the transitive model's guess, stated in the result. Needs a connected graph.
   bool fill_bt = false;
+  // Where the Bradley–Terry MLE does not exist (BradleyTerryMleExists), the ratings are the MAP estimate
+  // under a N(0, sd²) prior on them, sd in Elo points (400: one logit ≈ 174 points, so an undefeated model
+  // lands a few hundred points above the rest, not thousands); 0: no prior (the ridge-held runaway).
+  // Where the MLE exists it is used as is. Applied to each bootstrap resample by the same rule.
+  double bt_prior_sd = kDefaultBtPriorSd;
   std::function<void(int, int)> progress;  // (resamples done, resamples in all)
 };
 
@@ -45,6 +53,9 @@ struct CandidateRanking {
   double bt_rating = 0;             // Bradley–Terry MLE on the Elo scale (400/ln 10 per logit, mean 1000)
   // Plackett–Luce (nlhf/ranking/plackett_luce.h) on the same scale, where the data are strict rankings.
   std::optional<double> pl_rating;
+  // Score tables and judgments: Nash averaging's skill and the agent mixture's probability
+  // (nlhf/ranking/nash_averaging.h); unset where not computed or the candidate played no task.
+  std::optional<double> nash_skill, nash_probability;
   double comparisons = 0;           // total weight of comparisons involving the candidate
   std::optional<Interval> ne_interval, bt_interval;
   std::optional<Interval> rank_interval;    // 95% of the resamples rank the candidate within it
@@ -68,10 +79,15 @@ struct RankingResult {
   // Whether the equilibrium is the only one (checked up to kMaxEquilibriumSetCandidates candidates; unset
   // above). Where it is not, `candidates` hold the equilibrium set's center and each one's range.
   std::optional<bool> equilibrium_unique;
-  bool centered = false;  // not unique, and `candidates` hold the set's center (its gap within tolerance)
+  // Where the equilibrium is not unique, which one `candidates` hold (its gap within the tolerance):
+  // "maximum entropy" (the rule; nlhf/solvers/max_entropy.h), "center" (FindEquilibriumSet's center,
+  // where the maximum-entropy point's gap was not within it), or empty (the solver's equilibrium).
+  std::string tie_break;
   // Whether the Bradley–Terry ratings are maximum-likelihood estimates (with the prior); where not, the
   // candidates that never lost and never won a comparison.
   bool bt_mle_exists = true;
+  bool bt_prior_applied = false;  // the ratings are MAP estimates under a N(0, bt_prior_sd²) prior
+  double bt_prior_sd = 0;         // RankOptions::bt_prior_sd, in Elo points
   std::vector<std::string> never_lost, never_won;
   double duality_gap = 0;                    // certificate of the equilibrium
   std::string solver;                        // how it was found, e.g. "omwu(step_size=1), polished"
@@ -96,6 +112,8 @@ struct RankingResult {
   // Pairs inside the top cycle never compared: a top cycle held together only by such pairs is not a
   // cycle of wins but a lack of data.
   std::int64_t top_cycle_uncompared_pairs = 0;
+  // Score tables and judgments (pooled, not --restrict'ed): agents against tasks, beside the NE and BT.
+  std::optional<NashAveraging> nash_averaging;
   Eigen::MatrixXd preferences;               // the P that was solved (over the ranked candidates)
   int bootstrap = 0;
   // Clusters the bootstrap resampled whole (units that share ComparisonUnit::cluster); 0: it resampled
@@ -108,21 +126,18 @@ struct RankingResult {
 // together), so that correlated comparisons (many battles on one question) do not pass for independent.
 RankingResult Rank(const ComparisonData& data, const RankOptions& options);
 
-// The ranking as one JSON object, the form `nlhf rank --json` prints and `nlhf.rank` returns:
-// {"candidates": [{"name", "rank", "ne_probability", "beats_ne_probability", "bt_rating", "comparisons",
-// ["pl_rating", "ne_interval", "bt_interval", "support_frequency", "rank_interval", "ne_range"]}], "duality_gap", "solver", "condorcet_winner",
-// "top_cycle", "never_compared" (at most kListedNeverCompared pairs), "never_compared_count", "unranked", "bootstrap",
-// "bootstrap_clusters", "equilibrium_unique", "graph_parts", "outside_largest_part", "filled_pairs",
-// "top_cycle_uncompared_pairs", "voting_rules": {"copeland", "schulze", "ranked_pairs", "kemeny"}}; null where a value is absent or not finite.
+// The ranking as one JSON object, the form `nlhf rank --json` prints and `nlhf.rank` returns; its keys
+// are listed in docs/ranking.md ("JSON"); null where a value is absent or not finite.
 std::string RankingJson(const RankingResult& ranking);
 
 // The distinct non-empty contexts of the units, in order of first appearance.
 std::vector<std::string> Contexts(const ComparisonData& data);
 
 // Bradley–Terry log-strengths r (P(a ≻ b) = σ(r_a − r_b)) maximizing the likelihood of the table's wins,
-// by Newton's method with a 1e-6 ridge that only matters where the MLE does not exist (a candidate that
-// never wins or never loses); mean zero.
-Eigen::VectorXd BradleyTerryLogStrengths(const PairwiseTable& table);
+// by Newton's method; mean zero. With `prior_sd` > 0, the maximum a posteriori estimate under a N(0, sd²)
+// prior on each r (in logits); without, a 1e-6 ridge that only matters where the MLE does not exist (a
+// candidate that never wins or never loses).
+Eigen::VectorXd BradleyTerryLogStrengths(const PairwiseTable& table, double prior_sd = 0);
 
 // Whether the Bradley–Terry maximum-likelihood estimate exists (Zermelo 1929; Ford 1957): for every split
 // of the candidates into two groups, someone in each group beat someone in the other, i.e. the graph with
