@@ -60,6 +60,48 @@ auto Reworded(Body body, Reword reword) -> decltype(body()) {
   }
 }
 
+// A message of the shared library in Python's terms: command-line flags become keyword arguments
+// ("--model-a NAME" → "model_a=NAME", "--fill bt" → "fill='bt'").
+std::string PythonTerms(std::string message) {
+  for (const auto& [flag, keyword] :
+       {std::pair{"--fill bt", "fill='bt'"}, std::pair{"--restrict connected", "restrict='connected'"},
+        std::pair{"--transpose", "transpose=True"}, std::pair{"--per-context", "per_context=True"},
+        std::pair{"--symmetrize", "symmetrize=True"}, std::pair{"--payoff", "payoff=True"}}) {
+    for (size_t at = message.find(flag); at != std::string::npos; at = message.find(flag, at)) {
+      message.replace(at, std::string(flag).size(), keyword);
+    }
+  }
+  static const std::regex kFlag("--([a-z][a-z-]*)( [A-Z][A-Z,.\\[\\]]*)?");
+  std::string out;
+  size_t last = 0;
+  for (auto it = std::sregex_iterator(message.begin(), message.end(), kFlag); it != std::sregex_iterator(); ++it) {
+    std::string name = (*it)[1].str();
+    std::replace(name.begin(), name.end(), '-', '_');
+    out += message.substr(last, it->position() - last) + name;
+    if ((*it)[2].matched) out += "=" + (*it)[2].str().substr(1);
+    last = it->position() + it->length();
+  }
+  return out + message.substr(last);
+}
+
+// A message about a matrix in NumPy's terms: positions 0-based, as the array is indexed ("row 1, column 2"
+// and "P[1][2]" of the shared library, which counts from 1 as files do, become "P[0, 1]"), and flags as
+// keyword arguments.
+std::string ArrayTerms(const std::string& message, const std::string& name) {
+  static const std::regex kRowColumn("row (\\d+), column (\\d+)"), kEntry("P\\[(\\d+)\\]\\[(\\d+)\\]");
+  const auto zero_based = [&](const std::string& text, const std::regex& pattern) {
+    std::string out;
+    size_t last = 0;
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), pattern); it != std::sregex_iterator(); ++it) {
+      out += text.substr(last, it->position() - last);
+      out += fmt::format("{}[{}, {}]", name, std::stol((*it)[1].str()) - 1, std::stol((*it)[2].str()) - 1);
+      last = it->position() + it->length();
+    }
+    return out + text.substr(last);
+  };
+  return PythonTerms(zero_based(zero_based(message, kRowColumn), kEntry));
+}
+
 // The same rules as the command line (LoadGame, SymmetryTolerance): the default tolerance follows the
 // array's precision, symmetrize accepts any deviation, and PreferenceGame keeps the complementary
 // projection, which is the game solved and certified.
@@ -80,8 +122,9 @@ ZeroSumGame MakeGame(const py::handle& matrix, bool payoff, bool symmetrize, std
                               single, names, {}, {.path = "<array>"});
       },
       [&](const std::string& message) {
-        return payoff_hint ? message + "; if this is a zero-sum payoff matrix (row player maximizes), pass payoff=True"
-                           : message;
+        const std::string reworded = ArrayTerms(message, payoff ? "A" : "P");
+        return payoff_hint ? reworded + "; if this is a zero-sum payoff matrix (row player maximizes), pass payoff=True"
+                           : reworded;
       });
 }
 
@@ -243,29 +286,6 @@ std::vector<std::string> Column(const py::handle& table, const char* name) {
   return values;
 }
 
-// A message of the shared library in Python's terms: command-line flags become keyword arguments
-// ("--model-a NAME" → "model_a=NAME", "--fill bt" → "fill='bt'").
-std::string PythonTerms(std::string message) {
-  for (const auto& [flag, keyword] :
-       {std::pair{"--fill bt", "fill='bt'"}, std::pair{"--restrict connected", "restrict='connected'"},
-        std::pair{"--transpose", "transpose=True"}, std::pair{"--per-context", "per_context=True"}}) {
-    for (size_t at = message.find(flag); at != std::string::npos; at = message.find(flag, at)) {
-      message.replace(at, std::string(flag).size(), keyword);
-    }
-  }
-  static const std::regex kFlag("--([a-z][a-z-]*)( [A-Z][A-Z,.\\[\\]]*)?");
-  std::string out;
-  size_t last = 0;
-  for (auto it = std::sregex_iterator(message.begin(), message.end(), kFlag); it != std::sregex_iterator(); ++it) {
-    std::string name = (*it)[1].str();
-    std::replace(name.begin(), name.end(), '-', '_');
-    out += message.substr(last, it->position() - last) + name;
-    if ((*it)[2].matched) out += "=" + (*it)[2].str().substr(1);
-    last = it->position() + it->length();
-  }
-  return out + message.substr(last);
-}
-
 py::object Rank(const py::object& data_or_path, std::optional<std::string> format, std::optional<std::string> context,
                 std::optional<std::string> weight, std::optional<std::pair<double, double>> score_range, double prior,
                 int bootstrap, std::uint64_t seed, bool per_context, std::optional<std::string> cluster,
@@ -302,6 +322,21 @@ py::object Rank(const py::object& data_or_path, std::optional<std::string> forma
     const py::object os_path = py::module_::import("os").attr("PathLike");
     if (py::isinstance<py::str>(data_or_path) || py::isinstance(data_or_path, os_path)) {
       data = ReadComparisonFile(py::str(py::module_::import("os").attr("fspath")(data_or_path)).cast<std::string>(), read);
+    } else if (py::isinstance<py::array>(data_or_path) ||
+               (py::hasattr(data_or_path, "__array__") && !py::hasattr(data_or_path, "to_csv"))) {
+      // An array (or tensor) is a preference matrix, checked as solve checks it; candidates are named by
+      // their index.
+      if (format && *format != "matrix") {
+        throw InvalidArgument(fmt::format("format='{}': an array is read as a preference matrix; pass a data frame "
+                                          "(or a path) for {}", *format, *format));
+      }
+      Eigen::MatrixXd values = ToMatrix(data_or_path, "P");
+      const PreferenceGame game = Reworded([&] { return PreferenceGame(std::move(values), {}, {}, {.path = "<array>"}); },
+                                           [](const std::string& message) { return ArrayTerms(message, "P"); });
+      data.source = "<array>";
+      data.format = "matrix";
+      data.candidates = game.names();
+      data.preferences = game.preferences();
     } else if (py::hasattr(data_or_path, "to_csv")) {
       // A data frame, in any of the formats a file can hold (battles, judgments, a score table, pairwise
       // scores): written as CSV and read as a file would be; messages name its rows (0-based).

@@ -108,6 +108,15 @@ def test_bad_matrices_raise_value_error_with_the_cli_message(bad, fragment):
     assert fragment in str(error.value)
 
 
+def test_matrix_messages_count_from_zero_as_numpy_does():
+    with pytest.raises(ValueError) as error:
+        nlhf.solve(np.array([[0.5, 0.5, 0.5], [0.5, 0.5, 0.7], [0.5, 0.6, 0.5]]))
+    assert "<array>: P[1, 2]: P[1, 2] + P[2, 1] = 0.7 + 0.6" in str(error.value)
+    assert "pass symmetrize=True" in str(error.value) and "--" not in str(error.value)
+    with pytest.raises(ValueError, match=r"A\[1, 0\]: entry nan"):
+        nlhf.solve(np.array([[0.0, 1.0], [np.nan, 0.0]]), payoff=True)
+
+
 def test_bad_options_raise_value_error():
     P = np.loadtxt(SOCCER)
     with pytest.raises(ValueError, match="step_size > 0"):
@@ -262,6 +271,18 @@ def test_rank_nash_averaging_and_the_bt_prior():
     assert gap(nlhf.rank(undefeated, bt_prior=0, as_frame=False)) > 2000
     with pytest.raises(ValueError, match="bt_prior=-1"):
         nlhf.rank(undefeated, bt_prior=-1, as_frame=False)
+
+
+def test_rank_takes_a_preference_matrix_as_an_array():
+    P = np.loadtxt(SOCCER)
+    from_array = nlhf.rank(P, as_frame=False)
+    from_file = nlhf.rank(SOCCER, as_frame=False)
+    assert from_array["candidates"] == from_file["candidates"]
+    assert from_array["format"] == "matrix"
+    with pytest.raises(ValueError, match=r"<array>: P\[0, 1\]: P\[0, 1\] \+ P\[1, 0\]"):
+        nlhf.rank(np.array([[0.5, 0.9], [0.9, 0.5]]), as_frame=False)
+    with pytest.raises(ValueError, match="format='battles': an array is read as a preference matrix"):
+        nlhf.rank(P, format="battles", as_frame=False)
 
 
 def test_version_and_payoff_hint():
