@@ -92,10 +92,9 @@ Eigen::VectorXd BradleyTerryFit(const PairwiseTable& table, const RankOptions& o
   return BradleyTerryLogStrengths(smoothed, apply ? options.bt_prior_sd / kEloPerLogit : 0.0);
 }
 
-// Bradley–Terry ratings on the Elo scale (BradleyTerryFit).
-Eigen::VectorXd EloRatings(const PairwiseTable& table, const RankOptions& options, const RatingAnchor& anchor,
-                           bool* prior_applied = nullptr) {
-  Eigen::VectorXd ratings = kEloPerLogit * BradleyTerryFit(table, options, prior_applied);
+// Bradley–Terry log-strengths on the Elo scale, pinned by the anchor.
+Eigen::VectorXd EloRatings(const Eigen::VectorXd& log_strengths, const RatingAnchor& anchor) {
+  Eigen::VectorXd ratings = kEloPerLogit * log_strengths;
   const double shift = anchor.index >= 0 ? anchor.rating - ratings[anchor.index] : 1000.0;
   return (ratings.array() + shift).matrix();
 }
@@ -261,13 +260,14 @@ std::vector<int> GraphParts(const Eigen::MatrixXd& counts, int* parts) {
   return part;
 }
 
-// The table's preferences, never-compared pairs at 1/2 or, with fill_bt, at the Bradley–Terry guess.
-Eigen::MatrixXd PreferencesOf(const PairwiseTable& table, const RankOptions& options,
+// The table's preferences, never-compared pairs at 1/2 or, with fill_bt, at the Bradley–Terry guess from
+// the table's fit `log_strengths`.
+Eigen::MatrixXd PreferencesOf(const PairwiseTable& table, const RankOptions& options, const Eigen::VectorXd& log_strengths,
                               std::vector<std::pair<int, int>>* never, std::int64_t* never_count, size_t listed,
                               std::int64_t* filled) {
   Eigen::MatrixXd p = PreferencesFromTable(table, options.prior, never, never_count, listed);
   if (options.fill_bt) {
-    const Eigen::VectorXd r = BradleyTerryFit(table, options);
+    const Eigen::VectorXd& r = log_strengths;
     std::int64_t count = 0;
     for (Eigen::Index a = 0; a < p.rows(); ++a) {
       for (Eigen::Index b = 0; b < p.cols(); ++b) {
@@ -341,9 +341,11 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
                                         data.source, result.graph_parts));
     }
   }
+  // One Bradley–Terry fit serves the ratings and --fill bt.
+  const Eigen::VectorXd log_strengths = BradleyTerryFit(table, options, &result.bt_prior_applied);
   std::vector<std::pair<int, int>> never;
   result.preferences = data.preferences ? *data.preferences
-                                        : PreferencesOf(table, options, &never, &result.never_compared_count,
+                                        : PreferencesOf(table, options, log_strengths, &never, &result.never_compared_count,
                                                         kListedNeverCompared, &result.filled_pairs);
   for (const auto& [a, b] : never) result.never_compared.emplace_back(data.candidates[a], data.candidates[b]);
 
@@ -381,7 +383,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
   result.solver = equilibrium.solver;
   const Eigen::VectorXd beats = (result.preferences * equilibrium.policy);  // P(a ≻ π)
   const RatingAnchor anchor = ResolveAnchor(data, options);
-  const Eigen::VectorXd ratings = EloRatings(table, options, anchor, &result.bt_prior_applied);
+  const Eigen::VectorXd ratings = EloRatings(log_strengths, anchor);
   result.bt_prior_sd = options.bt_prior_sd;
   std::optional<Eigen::VectorXd> pl_ratings;
   if (options.context.empty()) {
@@ -452,9 +454,10 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
       if (options.progress) options.progress(k, options.bootstrap);
       const std::vector<double> draws = sampler.Draw(rng, data);
       const PairwiseTable resampled = Tabulate(data, &draws, options.context);
-      const Eigen::MatrixXd p = PreferencesOf(resampled, options, nullptr, nullptr, 0, nullptr);
+      const Eigen::VectorXd resampled_strengths = BradleyTerryFit(resampled, options);
+      const Eigen::MatrixXd p = PreferencesOf(resampled, options, resampled_strengths, nullptr, nullptr, 0, nullptr);
       const Equilibrium e = SolveEquilibrium(p, options.gap_tolerance);
-      const Eigen::VectorXd resampled_ratings = EloRatings(resampled, options, anchor);
+      const Eigen::VectorXd resampled_ratings = EloRatings(resampled_strengths, anchor);
       const Eigen::VectorXd resampled_beats = p * e.policy;
       std::vector<CandidateRanking> order(n);
       for (int a = 0; a < n; ++a) {
