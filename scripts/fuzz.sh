@@ -12,7 +12,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 declare -A dict=(
   [text_matrix_fuzzer]=text [json_matrix_fuzzer]=json [npy_matrix_fuzzer]=npy [policy_file_fuzzer]=json
   [json_lines_fuzzer]=json [egpo_text_fuzzer]=text [battles_fuzzer]=csv [json_battles_fuzzer]=json [judgments_fuzzer]=json [pairwise_fuzzer]=csv
-  [score_table_fuzzer]=csv [preflib_fuzzer]=preflib)
+  [score_table_fuzzer]=csv [preflib_fuzzer]=preflib [experiment_fuzzer]=yaml)
 declare -A seeds=(
   [text_matrix_fuzzer]="data/soccer.txt tests/data/looks_like_json.txt"
   [json_matrix_fuzzer]="fuzz/seeds/game.json fuzz/seeds/payoff.json"
@@ -25,7 +25,8 @@ declare -A seeds=(
   [judgments_fuzzer]="tests/data/ranking/mtbench_ja_judgments.jsonl"
   [pairwise_fuzzer]="tests/data/ranking/pairwise.csv"
   [score_table_fuzzer]="tests/data/ranking/scores.tsv"
-  [preflib_fuzzer]="")
+  [preflib_fuzzer]=""
+  [experiment_fuzzer]="experiments/quick.yaml")
 
 harnesses=("$@")
 if [ ${#harnesses[@]} -eq 0 ]; then harnesses=("${!dict[@]}"); fi

@@ -339,6 +339,25 @@ TEST_F(Cli, RankNashAveragesJudgments) {
   EXPECT_TRUE(Nlhf("rank " + Soccer() + " --json").Json()["nash_averaging"].is_null());
 }
 
+// nlhf run: the shipped quick experiment, shortened with --set, in parallel; the files it promises; a
+// mistake in the file is an exit-2 error naming the line.
+TEST_F(Cli, RunRunsAnExperimentFile) {
+  const std::string quick = std::string(NLHF_SOURCE_DIR) + "/experiments/quick.yaml";
+  const CommandRun dry = Nlhf("run " + quick + " --dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("3 game(s) x 4 method(s) x 3 seed(s) = 36 runs"));
+  const CommandRun run = Nlhf("run " + quick + " --set iterations=200 --out results --jobs 2");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("36 runs into results/"));
+  for (const char* file : {"runs.csv", "summary.csv", "report.md", "experiment.json", "runs/r0035.csv"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir_ / "results" / file)) << file;
+  }
+  Write("bad.yaml", "games:\n  - generate: random\nmethods:\n  - algo: omwu\n    step: 2\n");
+  ExpectUsageError("run bad.yaml", {"bad.yaml:5:5: unknown key 'step' in a method (known: algo, eta, params)"});
+  ExpectUsageError("run bad.yaml --set methods.0=3", {"--set methods.0=3: a method must be a mapping"});
+  ExpectUsageError("run missing.yaml", {"missing.yaml"});
+}
+
 // Without --algo, batch chooses per game as solve does: OMWU for small games, the exact LP from 200
 // actions; each line says which and why. --algo and --eta still name one method for all.
 TEST_F(Cli, BatchChoosesTheSolverByEachGamesSize) {

@@ -54,6 +54,17 @@ struct CompareArgs {
 void SetupCompare(CLI::App& command, CompareArgs& args);
 int RunCompare(const CompareArgs& args, const std::string& command_line);
 
+struct RunArgs {
+  std::string file;
+  std::string out;                    // default: results/<experiment name>
+  std::vector<std::string> overrides;  // --set KEY=VALUE
+  int jobs = 1;
+  bool resume = false;
+  bool dry_run = false;
+};
+void SetupRun(CLI::App& command, RunArgs& args);
+int RunRun(const RunArgs& args);
+
 struct RankArgs {
   CommonArgs common;
   std::string file;

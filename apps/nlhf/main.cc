@@ -66,6 +66,8 @@ int main(int argc, char** argv) {
       MakeCommand("solve", "Find a Nash equilibrium of a preference (or payoff) matrix", SetupSolve, RunSolve),
       MakeCommand("compare", "Run several methods side by side: traces, summary, figure", SetupCompare,
                   [&](const CompareArgs& args) { return RunCompare(args, command_line); }),
+      MakeCommand("run", "Run an experiment file (YAML): games x methods x grids x seeds, tables, report, figures",
+                  SetupRun, RunRun),
       MakeCommand("rank", "Rank candidates from comparison data: Nash equilibrium and Bradley-Terry", SetupRank,
                   RunRank),
       MakeCommand("batch", "Solve many games (JSON Lines or EGPO text) in parallel, one result each", SetupBatch,

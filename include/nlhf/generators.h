@@ -32,6 +32,8 @@ std::string DescribeGeneratorKinds();
 
 // Throws InvalidArgument for an unknown kind or an out-of-range n or δ.
 GeneratedGame Generate(const GeneratorOptions& options);
+// The description Generate would give, with the same checks, without building the matrix.
+std::string GeneratorDescription(const GeneratorOptions& options);
 
 // i.i.d. uniform upper triangle P[a][b] ~ U(0, 1) for a < b (the EGPO generator); unique NE with
 // about n/2 actions in its support.

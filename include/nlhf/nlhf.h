@@ -7,6 +7,7 @@
 #include "nlhf/error.h"
 #include "nlhf/experiments/bench.h"
 #include "nlhf/experiments/comparison.h"
+#include "nlhf/experiments/experiment.h"
 #include "nlhf/experiments/reproduce.h"
 #include "nlhf/game.h"
 #include "nlhf/generators.h"

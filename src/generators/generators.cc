@@ -119,47 +119,49 @@ Eigen::MatrixXd Hard2x2Payoff(double delta) {
   return payoff;
 }
 
+std::string GeneratorDescription(const GeneratorOptions& options) {
+  const std::string& kind = options.kind;
+  if (kind == "random" || kind == "planted" || kind == "transitive") {
+    CheckSize(options, 1);
+    return fmt::format("{}(n={}, seed={})", kind, options.n, options.seed);
+  }
+  if (kind == "rps" || kind == "cyclic3") return kind;
+  if (kind == "hard2x2") {
+    if (!(options.delta > 0 && options.delta < 0.5)) {
+      throw InvalidArgument(fmt::format("generate hard2x2: delta = {}. Violated constraint: 0 < delta < 0.5",
+                                        options.delta));
+    }
+    return fmt::format("hard2x2(delta={:g})", options.delta);
+  }
+  throw InvalidArgument(fmt::format("unknown generator '{}'; known: {}", kind, fmt::join(GeneratorKinds(), ", ")));
+}
+
 GeneratedGame Generate(const GeneratorOptions& options) {
   GeneratedGame game;
+  game.description = GeneratorDescription(options);  // checks the options before any allocation
   const std::string& kind = options.kind;
   if (kind == "random") {
-    CheckSize(options, 1);
     game.matrix = RandomPreferences(options.n, options.seed);
-    game.description = fmt::format("random(n={}, seed={})", options.n, options.seed);
   } else if (kind == "planted") {
-    CheckSize(options, 1);
     Eigen::VectorXd nash;
     game.matrix = PlantedPreferences(options.n, options.seed, &nash);
     game.nash_equilibrium = nash;
-    game.description = fmt::format("planted(n={}, seed={})", options.n, options.seed);
   } else if (kind == "rps") {
     game.matrix = RockPaperScissors();
     game.names = {"rock", "paper", "scissors"};
     game.nash_equilibrium = Eigen::VectorXd::Constant(3, 1.0 / 3.0);
-    game.description = "rps";
   } else if (kind == "cyclic3") {
     game.matrix = Cyclic3();
     game.names = {"a", "b", "c"};
-    game.description = "cyclic3";
   } else if (kind == "transitive") {
-    CheckSize(options, 1);
     Eigen::VectorXd scores;
     game.matrix = TransitivePreferences(options.n, options.seed, &scores);
     Eigen::Index best = 0;
     scores.maxCoeff(&best);
     game.nash_equilibrium = Eigen::VectorXd::Unit(options.n, best);
-    game.description = fmt::format("transitive(n={}, seed={})", options.n, options.seed);
-  } else if (kind == "hard2x2") {
-    if (!(options.delta > 0 && options.delta < 0.5)) {
-      throw InvalidArgument(fmt::format("generate hard2x2: delta = {}. Violated constraint: 0 < delta < 0.5",
-                                        options.delta));
-    }
+  } else {  // hard2x2, the kind GeneratorDescription left
     game.matrix = Hard2x2Payoff(options.delta);
     game.is_payoff = true;
-    game.description = fmt::format("hard2x2(delta={:g})", options.delta);
-  } else {
-    throw InvalidArgument(fmt::format("unknown generator '{}'; known: {}", kind,
-                                      fmt::join(GeneratorKinds(), ", ")));
   }
   return game;
 }

@@ -1,0 +1,410 @@
+// Running an experiment: every (game, method, seed) run with its record and trace kept on disk as it
+// finishes (so --resume can skip it), then the tidy tables, the report and the figures.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "nlhf/error.h"
+#include "nlhf/experiments/comparison.h"
+#include "nlhf/experiments/experiment.h"
+#include "nlhf/generators.h"
+#include "nlhf/io/atomic_file.h"
+#include "nlhf/io/gnuplot.h"
+#include "nlhf/io/matrix_file.h"
+#include "nlhf/io/trace_csv.h"
+
+namespace nlhf {
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+constexpr const char* kMarker = "experiment.json";
+
+ZeroSumGame LoadGame(const ExperimentGame& g) {
+  if (!g.file.empty()) {
+    MatrixFile file = ReadMatrixFile(g.file);
+    return GameFromMatrix(std::move(file.values), {.payoff = g.payoff || file.is_payoff}, file.single_precision,
+                          file.row_names, file.column_names, file.source);
+  }
+  GeneratedGame generated = Generate({.kind = g.generator, .n = g.n, .seed = g.seed});
+  return GameFromMatrix(std::move(generated.matrix), {.payoff = generated.is_payoff}, false, generated.names);
+}
+
+// What identifies a run's result: if any of it changed, an earlier record is not this run's.
+std::string RunConfig(const Experiment& e, const ExperimentGame& game, const ExperimentMethod& method,
+                      std::uint64_t seed) {
+  nlohmann::json config = {{"game", game.label},       {"file", game.file},
+                           {"method", method.label},   {"parameters", method.parameters},
+                           {"seed", seed},             {"init", e.random_init ? "random" : "uniform"},
+                           {"iterations", e.iterations}, {"trace_every", e.trace_every},
+                           {"gap_levels", e.gap_levels}};
+  return config.dump();
+}
+
+std::string LevelName(double level) { return fmt::format("{:g}", level); }
+
+nlohmann::json RecordJson(const RunRecord& r) {
+  const auto number = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
+  return {{"id", r.id},
+          {"game", r.game},
+          {"method", r.method},
+          {"seed", r.seed},
+          {"iterations", r.iterations},
+          {"final_gap", number(r.final_gap)},
+          {"best_gap", number(r.best_gap)},
+          {"initial_gap", number(r.initial_gap)},
+          {"seconds", r.seconds},
+          {"iterations_to", r.iterations_to},
+          {"diverged", r.diverged},
+          {"termination", r.termination},
+          {"spec", r.spec},
+          {"config", r.config}};
+}
+
+std::optional<RunRecord> RecordFromJson(const std::string& text) {
+  try {
+    const nlohmann::json j = nlohmann::json::parse(text);
+    const auto number = [](const nlohmann::json& v) { return v.is_null() ? kInfinity : v.get<double>(); };
+    RunRecord r;
+    r.id = j.at("id");
+    r.game = j.at("game");
+    r.method = j.at("method");
+    r.seed = j.at("seed");
+    r.iterations = j.at("iterations");
+    r.final_gap = number(j.at("final_gap"));
+    r.best_gap = number(j.at("best_gap"));
+    r.initial_gap = number(j.at("initial_gap"));
+    r.seconds = j.at("seconds");
+    r.iterations_to = j.at("iterations_to").get<std::vector<double>>();
+    r.diverged = j.at("diverged");
+    r.termination = j.at("termination");
+    r.spec = j.at("spec");
+    r.config = j.at("config");
+    return r;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;  // a record from another version, or damaged: the run is redone
+  }
+}
+
+// The (iteration, gap) pairs of a trace CSV written by FormatTraceCsv.
+std::vector<std::pair<std::int64_t, double>> ReadTrace(const std::string& path) {
+  std::vector<std::pair<std::int64_t, double>> trace;
+  std::istringstream lines(ReadTextFile(path));
+  std::string line;
+  std::getline(lines, line);  // the header
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    std::string iteration, gap;
+    std::getline(fields, iteration, ',');
+    std::getline(fields, gap, ',');
+    trace.emplace_back(std::stoll(iteration), std::stod(gap));
+  }
+  return trace;
+}
+
+RunRecord Execute(const Experiment& e, const ZeroSumGame& game, const ExperimentMethod& method, std::uint64_t seed,
+                  const std::string& trace_path) {
+  const AlgorithmSpec& algorithm = FindAlgorithm(method.algorithm);
+  SolveOptions options;
+  options.max_iterations = e.iterations;
+  options.gap_tolerance = 0;  // every run goes the full distance, as `nlhf compare`
+  options.trace_interval =
+      e.trace_every > 0 ? e.trace_every : std::max<std::int64_t>(1, e.iterations / 500);
+  if (e.random_init) options.initial = {.kind = InitialPolicy::Kind::kRandom, .seed = seed};
+  RunRecord r;
+  r.iterations_to.assign(e.gap_levels.size(), -1);
+  double best = kInfinity, initial = std::numeric_limits<double>::quiet_NaN();
+  // Every iteration's gap is checked (not only the traced ones) for the levels and the best.
+  options.callback = [&](const TraceRecord& record) {
+    if (std::isnan(initial)) initial = record.duality_gap;
+    best = std::min(best, record.duality_gap);
+    for (size_t k = 0; k < e.gap_levels.size(); ++k) {
+      if (r.iterations_to[k] < 0 && record.duality_gap <= e.gap_levels[k]) r.iterations_to[k] = static_cast<double>(record.iteration);
+    }
+    return true;
+  };
+  const ParameterValues values = ResolveParameters(algorithm, ScaledDefaults(algorithm, game, method.parameters));
+  SolveResult result = algorithm.solve(game, options, values);
+  result.algorithm = SpecString(algorithm, values);
+  if (result.trace.empty()) {  // a direct solver: its answer at iteration 0
+    best = initial = result.duality_gap;
+    for (size_t k = 0; k < e.gap_levels.size(); ++k) r.iterations_to[k] = result.duality_gap <= e.gap_levels[k] ? 0 : -1;
+  }
+  r.iterations = result.iterations;
+  r.final_gap = result.duality_gap;
+  r.best_gap = best;
+  r.initial_gap = initial;
+  r.seconds = result.seconds;
+  r.termination = TerminationName(result.termination);
+  r.spec = result.algorithm;
+  r.diverged = !std::isfinite(result.duality_gap) || result.duality_gap > initial;
+  WriteFileAtomically(trace_path, FormatTraceCsv(result, &game));
+  return r;
+}
+
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::string Number(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string(); }
+
+// The median of the iterations at which the runs reached a level, never-reached counting as infinite.
+double MedianReached(const std::vector<const RunRecord*>& runs, size_t level) {
+  std::vector<double> values;
+  for (const RunRecord* r : runs) values.push_back(r->iterations_to[level] < 0 ? kInfinity : r->iterations_to[level]);
+  return Median(values);
+}
+
+// Median and range over the runs of one method on one game, on the traces' common grid; a run that
+// stopped early (an exact zero gap) holds its last value, so the median never covers fewer runs.
+PlotCurve Curve(const std::string& label, const std::vector<std::vector<std::pair<std::int64_t, double>>>& traces) {
+  std::vector<std::int64_t> grid;
+  for (const auto& trace : traces) {
+    for (const auto& [iteration, gap] : trace) grid.push_back(iteration);
+  }
+  std::sort(grid.begin(), grid.end());
+  grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+  PlotCurve curve{.label = label, .comment = label};
+  std::vector<size_t> at(traces.size(), 0);
+  for (const std::int64_t t : grid) {
+    std::vector<double> values;
+    for (size_t k = 0; k < traces.size(); ++k) {
+      const auto& trace = traces[k];
+      while (at[k] + 1 < trace.size() && trace[at[k] + 1].first <= t) ++at[k];
+      if (!trace.empty() && trace[at[k]].first <= t) values.push_back(trace[at[k]].second);
+    }
+    if (values.size() < traces.size()) continue;  // before some run's first record
+    curve.iterations.push_back(t);
+    curve.center.push_back(Median(values));
+    curve.low.push_back(*std::min_element(values.begin(), values.end()));
+    curve.high.push_back(*std::max_element(values.begin(), values.end()));
+  }
+  curve.emphasized = label.rfind("omwu", 0) == 0;
+  return curve;
+}
+
+void PrepareFolder(const std::filesystem::path& out, bool resume) {
+  namespace fs = std::filesystem;
+  if (fs::exists(out)) {
+    if (!fs::is_directory(out)) throw InvalidArgument(fmt::format("--out {}: not a folder", out.string()));
+    if (!fs::is_empty(out) && !fs::exists(out / kMarker) && !fs::exists(out / "runs")) {
+      throw InvalidArgument(fmt::format("--out {}: the folder holds files that are not an nlhf experiment's; choose "
+                                        "an empty or new folder", out.string()));
+    }
+    if (!resume) fs::remove_all(out / "runs");
+  }
+  fs::create_directories(out / "runs");
+}
+
+}  // namespace
+
+ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, const RunExperimentOptions& options) {
+  namespace fs = std::filesystem;
+  const fs::path out(out_dir);
+  PrepareFolder(out, options.resume);
+  if (e.figures) CheckFigurePath((out / "figure.png").string());
+
+  std::vector<ZeroSumGame> games;
+  for (const ExperimentGame& g : e.games) games.push_back(LoadGame(g));
+
+  struct Planned {
+    int game, method;
+    std::uint64_t seed;
+  };
+  std::vector<Planned> plan;
+  for (size_t g = 0; g < e.games.size(); ++g) {
+    for (size_t m = 0; m < e.methods.size(); ++m) {
+      for (const std::uint64_t seed : e.seeds) plan.push_back({static_cast<int>(g), static_cast<int>(m), seed});
+    }
+  }
+  ExperimentResult result;
+  result.runs.resize(plan.size());
+  std::vector<char> done(plan.size(), 0);
+  for (size_t k = 0; k < plan.size(); ++k) {
+    RunRecord& r = result.runs[k];
+    r.id = fmt::format("r{:04d}", k);
+    r.game = plan[k].game;
+    r.method = plan[k].method;
+    r.seed = plan[k].seed;
+    r.config = RunConfig(e, e.games[r.game], e.methods[r.method], r.seed);
+    const fs::path record = out / "runs" / (r.id + ".json"), trace = out / "runs" / (r.id + ".csv");
+    if (options.resume && fs::exists(record) && fs::exists(trace)) {
+      if (std::optional<RunRecord> earlier = RecordFromJson(ReadTextFile(record.string()));
+          earlier && earlier->config == r.config && earlier->iterations_to.size() == e.gap_levels.size()) {
+        r = *earlier;
+        done[k] = 1;
+        ++result.resumed;
+      }
+    }
+  }
+
+  // The runs left, over `jobs` threads; the first error stops the rest and is rethrown.
+  std::atomic<size_t> next{0};
+  std::atomic<int> finished{result.resumed};
+  std::mutex mutex;
+  std::exception_ptr error;
+  const auto worker = [&] {
+    for (size_t k = next++; k < plan.size(); k = next++) {
+      if (done[k]) continue;
+      {
+        std::lock_guard lock(mutex);
+        if (error) return;
+      }
+      try {
+        RunRecord& r = result.runs[k];
+        const std::string id = r.id, config = r.config;
+        r = Execute(e, games[r.game], e.methods[r.method], r.seed, (out / "runs" / (id + ".csv")).string());
+        r.id = id;
+        r.config = config;
+        r.game = plan[k].game;
+        r.method = plan[k].method;
+        r.seed = plan[k].seed;
+        WriteFileAtomically((out / "runs" / (id + ".json")).string(), RecordJson(r).dump(1) + "\n");
+        const int count = ++finished;
+        std::lock_guard lock(mutex);
+        if (options.progress) options.progress(count, static_cast<int>(plan.size()));
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!error) error = std::current_exception();
+        return;
+      }
+    }
+  };
+  const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(plan.size())));
+  std::vector<std::thread> threads;
+  for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads) t.join();
+  if (error) std::rethrow_exception(error);
+
+  // runs.csv: one row per run.
+  std::string runs_csv = "run,game,method,spec,seed,iterations,final_gap,best_gap,initial_gap";
+  for (double level : e.gap_levels) runs_csv += ",iterations_to_" + LevelName(level);
+  runs_csv += ",diverged,termination,seconds,trace\n";
+  for (const RunRecord& r : result.runs) {
+    runs_csv += fmt::format("{},{},{},{},{},{},{},{},{}", r.id, CsvField(e.games[r.game].label),
+                            e.methods[r.method].algorithm, CsvField(r.spec), r.seed, r.iterations,
+                            Number(r.final_gap), Number(r.best_gap), Number(r.initial_gap));
+    for (const double reached : r.iterations_to) runs_csv += reached < 0 ? "," : fmt::format(",{:g}", reached);
+    runs_csv += fmt::format(",{},{},{:.6f},runs/{}.csv\n", r.diverged ? "true" : "false", r.termination, r.seconds, r.id);
+  }
+  WriteFileAtomically((out / "runs.csv").string(), runs_csv);
+
+  // summary.csv and report.md: per game and method, over the seeds.
+  std::string summary = "game,method,runs,median_final_gap,median_best_gap";
+  for (double level : e.gap_levels) {
+    summary += fmt::format(",median_iterations_to_{0},runs_reaching_{0}", LevelName(level));
+  }
+  summary += ",diverged,median_seconds\n";
+  std::string report = fmt::format("# Experiment {}\n\nFrom `{}`: {} game(s), {} method configuration(s), {} seed(s), "
+                                   "{} iterations each ({} runs{}). Statistics are over seeds: medians, and how "
+                                   "many runs reached each gap level (a run that never reached it counts as "
+                                   "infinitely late, so a median can be \"never\" while some runs got there).\n",
+                                   e.name, e.source, e.games.size(), e.methods.size(), e.seeds.size(), e.iterations,
+                                   result.runs.size(),
+                                   result.resumed > 0 ? fmt::format(", {} taken from an earlier invocation", result.resumed)
+                                                      : std::string());
+  std::vector<std::string> notes;
+  for (size_t g = 0; g < e.games.size(); ++g) {
+    report += fmt::format("\n## {}\n\n| method | final gap | best gap |", e.games[g].label);
+    for (double level : e.gap_levels) report += fmt::format(" iterations to {} |", LevelName(level));
+    report += " diverged |\n| --- | --- | --- |";
+    for (size_t k = 0; k < e.gap_levels.size(); ++k) report += " --- |";
+    report += " --- |\n";
+    std::vector<PlotCurve> curves;
+    for (size_t m = 0; m < e.methods.size(); ++m) {
+      std::vector<const RunRecord*> runs;
+      for (const RunRecord& r : result.runs) {
+        if (r.game == static_cast<int>(g) && r.method == static_cast<int>(m)) runs.push_back(&r);
+      }
+      std::vector<double> finals, bests, seconds;
+      int diverged = 0;
+      for (const RunRecord* r : runs) {
+        finals.push_back(r->final_gap);
+        bests.push_back(r->best_gap);
+        seconds.push_back(r->seconds);
+        diverged += r->diverged ? 1 : 0;
+      }
+      const std::string& label = e.methods[m].label;
+      summary += fmt::format("{},{},{},{},{}", CsvField(e.games[g].label), CsvField(label), runs.size(),
+                             Number(Median(finals)), Number(Median(bests)));
+      report += fmt::format("| {} | {:.3g} | {:.3g} |", label, Median(finals), Median(bests));
+      for (size_t k = 0; k < e.gap_levels.size(); ++k) {
+        const double median = MedianReached(runs, k);
+        int reaching = 0;
+        for (const RunRecord* r : runs) reaching += r->iterations_to[k] >= 0 ? 1 : 0;
+        summary += fmt::format(",{},{}", std::isfinite(median) ? fmt::format("{:g}", std::ceil(median)) : "", reaching);
+        report += fmt::format(" {} ({}/{} runs) |", std::isfinite(median) ? fmt::format("{:g}", std::ceil(median)) : "never",
+                              reaching, runs.size());
+        if (reaching > 0 && reaching < static_cast<int>(runs.size())) {
+          std::vector<std::string> missing;
+          for (const RunRecord* r : runs) {
+            if (r->iterations_to[k] < 0) missing.push_back(fmt::format("seed {}", r->seed));
+          }
+          notes.push_back(fmt::format("{}, {}: {} of {} runs never reached a gap of {} ({})", e.games[g].label, label,
+                                      missing.size(), runs.size(), LevelName(e.gap_levels[k]),
+                                      fmt::join(missing, ", ")));
+        }
+      }
+      summary += fmt::format(",{},{:.6f}\n", diverged, Median(seconds));
+      report += fmt::format(" {} |\n", diverged);
+      if (diverged > 0) {
+        notes.push_back(fmt::format("{}, {}: {} of {} runs diverged (the gap ended above where it started)",
+                                    e.games[g].label, label, diverged, runs.size()));
+      }
+      if (e.figures) {
+        std::vector<std::vector<std::pair<std::int64_t, double>>> traces;
+        for (const RunRecord* r : runs) traces.push_back(ReadTrace((out / "runs" / (r->id + ".csv")).string()));
+        // The legend names every parameter as run (defaults included: step sizes scale with each game).
+        curves.push_back(Curve(runs.empty() ? label : runs.front()->spec, traces));
+      }
+    }
+    if (e.figures) {
+      const std::string png = fmt::format("figure_game{}.png", g);
+      try {
+        PlotGapCurves(curves,
+                      {.title = fmt::format("{}: median over {} seed(s), band min-max", e.games[g].label, e.seeds.size())},
+                      (out / png).string());
+        report += fmt::format("\n![{}]({})\n", e.games[g].label, png);
+      } catch (const Unavailable& unavailable) {
+        notes.push_back(fmt::format("no figure for {}: {}", e.games[g].label, unavailable.what()));
+      }
+    }
+  }
+  if (!notes.empty()) {
+    report += "\n## Notes\n\n";
+    for (const std::string& note : notes) report += "- " + note + "\n";
+  }
+  WriteFileAtomically((out / "summary.csv").string(), summary);
+  WriteFileAtomically((out / "report.md").string(), report);
+
+  nlohmann::json games_json = nlohmann::json::array(), methods_json = nlohmann::json::array();
+  for (const ExperimentGame& g : e.games) {
+    games_json.push_back({{"label", g.label}, {"file", g.file}, {"generator", g.generator}, {"n", g.n}, {"seed", g.seed}});
+  }
+  for (const ExperimentMethod& m : e.methods) {
+    methods_json.push_back({{"label", m.label}, {"algorithm", m.algorithm}, {"parameters", m.parameters}});
+  }
+  const nlohmann::json manifest = {{"name", e.name},       {"source", e.source},         {"games", games_json},
+                                   {"methods", methods_json}, {"seeds", e.seeds},          {"iterations", e.iterations},
+                                   {"init", e.random_init ? "random" : "uniform"},       {"gap_levels", e.gap_levels},
+                                   {"runs", result.runs.size()}, {"resumed", result.resumed}};
+  WriteFileAtomically((out / kMarker).string(), manifest.dump(1) + "\n");
+  return result;
+}
+
+}  // namespace nlhf

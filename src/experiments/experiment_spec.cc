@@ -1,0 +1,389 @@
+// Reading an experiment file: YAML through yaml-cpp, every key checked against the schema of
+// docs/experiments.md, every error naming the file, line and column (or the --set that put the value
+// there), grids expanded in the order the file gives them.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "nlhf/error.h"
+#include "nlhf/experiments/experiment.h"
+#include "nlhf/generators.h"
+
+namespace nlhf {
+namespace {
+
+// Grids beyond this many runs are refused before they are expanded (a typo in a list should not fill
+// the memory).
+constexpr double kMaxRuns = 1e6;
+
+// Values put in by --set carry this tag, with the override's index, so that messages can name it.
+constexpr const char* kSetTag = "!nlhf-set-";
+
+class Reader {
+ public:
+  Reader(std::string path, std::vector<std::string> overrides) : path_(std::move(path)), overrides_(std::move(overrides)) {}
+
+  // "file.yaml:3:7" (1-based), or "--set KEY=VALUE" for a value an override gave.
+  std::string Where(const YAML::Node& node) const {
+    const std::string& tag = node.Tag();
+    if (tag.rfind(kSetTag, 0) == 0) return "--set " + overrides_[std::stoul(tag.substr(std::string(kSetTag).size()))];
+    const YAML::Mark mark = node.Mark();
+    if (mark.is_null()) return path_;
+    return fmt::format("{}:{}:{}", path_, mark.line + 1, mark.column + 1);
+  }
+
+  [[noreturn]] void Fail(const YAML::Node& node, const std::string& what) const {
+    throw InvalidArgument(fmt::format("{}: {}", Where(node), what));
+  }
+
+  // The keys of a mapping, each checked against `known`.
+  void CheckKeys(const YAML::Node& map, const std::string& what, const std::vector<std::string>& known) const {
+    if (!map.IsMap()) Fail(map, fmt::format("{} must be a mapping of keys to values", what));
+    for (const auto& entry : map) {
+      if (!entry.first.IsScalar()) Fail(entry.first, fmt::format("a key of {} must be a plain name", what));
+      const std::string key = entry.first.as<std::string>();
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        Fail(entry.first, fmt::format("unknown key '{}' in {} (known: {})", key, what, fmt::join(known, ", ")));
+      }
+    }
+  }
+
+  std::string String(const YAML::Node& node, const std::string& key) const {
+    if (!node.IsScalar()) Fail(node, fmt::format("'{}' must be a string", key));
+    return node.as<std::string>();
+  }
+
+  double Number(const YAML::Node& node, const std::string& key) const {
+    double value = 0;
+    if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || !std::isfinite(value)) {
+      Fail(node, fmt::format("'{}' must be a finite number, not '{}'", key, Show(node)));
+    }
+    return value;
+  }
+
+  std::int64_t Integer(const YAML::Node& node, const std::string& key, std::int64_t minimum) const {
+    std::int64_t value = 0;
+    if (!node.IsScalar() || !YAML::convert<std::int64_t>::decode(node, value)) {
+      Fail(node, fmt::format("'{}' must be an integer, not '{}'", key, Show(node)));
+    }
+    if (value < minimum) Fail(node, fmt::format("'{}' = {}. Violated constraint: {} >= {}", key, value, key, minimum));
+    return value;
+  }
+
+  bool Boolean(const YAML::Node& node, const std::string& key) const {
+    bool value = false;
+    if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
+      Fail(node, fmt::format("'{}' must be true or false, not '{}'", key, Show(node)));
+    }
+    return value;
+  }
+
+  // A value or a list of values (a grid axis), each read by `one`.
+  template <typename T, typename One>
+  std::vector<T> Axis(const YAML::Node& node, const std::string& key, One one) const {
+    std::vector<T> values;
+    if (node.IsSequence()) {
+      if (node.size() == 0) Fail(node, fmt::format("'{}' is an empty list: a grid axis needs a value", key));
+      for (const YAML::Node& item : node) values.push_back(one(item));
+    } else {
+      values.push_back(one(node));
+    }
+    return values;
+  }
+
+  static std::string Show(const YAML::Node& node) {
+    if (node.IsScalar()) return node.Scalar();
+    YAML::Emitter out;
+    out << YAML::Flow << node;
+    return out.c_str();
+  }
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  std::vector<std::string> overrides_;
+};
+
+// Tags `node` and everything under it as put in by override `index`.
+void TagOverride(YAML::Node node, size_t index) {
+  node.SetTag(kSetTag + std::to_string(index));
+  if (node.IsSequence() || node.IsMap()) {
+    for (auto entry : node) {
+      if (node.IsMap()) TagOverride(entry.second, index);
+      else TagOverride(entry, index);
+    }
+  }
+}
+
+void ApplyOverride(YAML::Node& root, const std::string& text, size_t index) {
+  const size_t equals = text.find('=');
+  if (equals == std::string::npos || equals == 0) {
+    throw InvalidArgument(fmt::format("--set {}: expected KEY=VALUE, e.g. iterations=500 or methods.0.eta=0.5", text));
+  }
+  std::vector<std::string> path;
+  for (size_t start = 0; start <= equals;) {
+    const size_t dot = std::min(text.find('.', start), equals);
+    path.push_back(text.substr(start, dot - start));
+    start = dot + 1;
+  }
+  YAML::Node value;
+  try {
+    value = YAML::Load(text.substr(equals + 1));
+  } catch (const YAML::Exception& e) {
+    throw InvalidArgument(fmt::format("--set {}: the value is not YAML: {}", text, e.msg));
+  }
+  TagOverride(value, index);
+  YAML::Node node;
+  node.reset(root);
+  for (size_t k = 0; k + 1 < path.size(); ++k) {
+    if (path[k].empty()) throw InvalidArgument(fmt::format("--set {}: an empty key in the path", text));
+    YAML::Node next;
+    if (node.IsSequence()) {
+      size_t position = 0;
+      try {
+        position = std::stoul(path[k]);
+      } catch (const std::exception&) {
+        throw InvalidArgument(fmt::format("--set {}: '{}' is a list; index it by number", text, path[k]));
+      }
+      if (position >= node.size()) {
+        throw InvalidArgument(fmt::format("--set {}: index {} is past the list's {} entries", text, position, node.size()));
+      }
+      next.reset(node[position]);
+    } else if (node.IsMap() && node[path[k]]) {
+      next.reset(node[path[k]]);
+    } else {
+      throw InvalidArgument(fmt::format("--set {}: no '{}' to set a key in", text, path[k]));
+    }
+    node.reset(next);
+  }
+  if (node.IsSequence()) {
+    size_t position = 0;
+    try {
+      position = std::stoul(path.back());
+    } catch (const std::exception&) {
+      throw InvalidArgument(fmt::format("--set {}: '{}' is a list; index it by number", text, path.back()));
+    }
+    if (position >= node.size()) throw InvalidArgument(fmt::format("--set {}: index {} is past the list", text, position));
+    node[position] = value;
+  } else {
+    node[path.back()] = value;
+  }
+}
+
+std::vector<ExperimentGame> ReadGame(const Reader& reader, const YAML::Node& game, const std::string& base) {
+  reader.CheckKeys(game, "a game", {"name", "file", "payoff", "generate", "n", "seed", "delta"});
+  const bool has_file = static_cast<bool>(game["file"]), has_generator = static_cast<bool>(game["generate"]);
+  if (has_file == has_generator) reader.Fail(game, "a game needs exactly one of 'file' and 'generate'");
+  const std::string name = game["name"] ? reader.String(game["name"], "name") : "";
+  std::vector<ExperimentGame> games;
+  double product = 1;
+  for (const char* key : {"n", "seed", "delta"}) {
+    if (game[key] && game[key].IsSequence()) product *= static_cast<double>(game[key].size());
+  }
+  if (product > kMaxRuns) reader.Fail(game, fmt::format("this game's grid has {:g} games; at most {:g}", product, kMaxRuns));
+  if (has_file) {
+    for (const char* key : {"n", "seed", "delta"}) {
+      if (game[key]) reader.Fail(game[key], fmt::format("'{}' applies to generated games, not to a file", key));
+    }
+    ExperimentGame g;
+    const std::filesystem::path file(reader.String(game["file"], "file"));
+    // Relative to the experiment file, so that an experiment runs from any directory.
+    g.file = file.is_absolute() || base.empty() ? file.string() : (std::filesystem::path(base) / file).string();
+    if (!std::filesystem::exists(g.file)) reader.Fail(game["file"], fmt::format("no file '{}'", g.file));
+    g.payoff = game["payoff"] ? reader.Boolean(game["payoff"], "payoff") : false;
+    g.label = name.empty() ? file.stem().string() : name;
+    games.push_back(g);
+    return games;
+  }
+  if (game["payoff"]) reader.Fail(game["payoff"], "'payoff' applies to files; a generator knows what it makes");
+  const std::string kind = reader.String(game["generate"], "generate");
+  const auto& kinds = GeneratorKinds();
+  if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
+    reader.Fail(game["generate"], fmt::format("unknown generator '{}'; known: {}", kind, fmt::join(kinds, ", ")));
+  }
+  const std::vector<std::int64_t> ns =
+      game["n"] ? reader.Axis<std::int64_t>(game["n"], "n", [&](const YAML::Node& v) { return reader.Integer(v, "n", 2); })
+                : std::vector<std::int64_t>{10};
+  const std::vector<std::int64_t> seeds =
+      game["seed"] ? reader.Axis<std::int64_t>(game["seed"], "seed", [&](const YAML::Node& v) { return reader.Integer(v, "seed", 0); })
+                   : std::vector<std::int64_t>{0};
+  const std::vector<double> deltas =
+      game["delta"] ? reader.Axis<double>(game["delta"], "delta", [&](const YAML::Node& v) { return reader.Number(v, "delta"); })
+                    : std::vector<double>{0.01};
+  for (const std::int64_t n : ns) {
+    for (const std::int64_t seed : seeds) {
+      for (const double delta : deltas) {
+        ExperimentGame g;
+        g.generator = kind;
+        g.n = static_cast<int>(n);
+        g.seed = static_cast<std::uint64_t>(seed);
+        try {
+          g.label = GeneratorDescription({.kind = kind, .n = g.n, .seed = g.seed, .delta = delta});
+        } catch (const InvalidArgument& e) {
+          reader.Fail(game, e.what());
+        }
+        if (!name.empty()) g.label = name + " " + g.label;
+        games.push_back(g);
+      }
+    }
+  }
+  return games;
+}
+
+std::vector<ExperimentMethod> ReadMethod(const Reader& reader, const YAML::Node& method) {
+  reader.CheckKeys(method, "a method", {"algo", "eta", "params"});
+  if (!method["algo"]) reader.Fail(method, "a method needs 'algo' (see `nlhf algorithms`)");
+  const AlgorithmSpec* algorithm = nullptr;
+  try {
+    algorithm = &FindAlgorithm(reader.String(method["algo"], "algo"));
+  } catch (const InvalidArgument& e) {
+    reader.Fail(method["algo"], e.what());
+  }
+  // Axes in the order given: (parameter, its values, where it was written).
+  std::vector<std::tuple<std::string, std::vector<double>, YAML::Node>> axes;
+  const auto add = [&](const std::string& name, const YAML::Node& node) {
+    for (const auto& [existing, values, where] : axes) {
+      if (existing == name) reader.Fail(node, fmt::format("'{}' is given twice (eta is step_size)", name));
+    }
+    axes.emplace_back(name, reader.Axis<double>(node, name, [&](const YAML::Node& v) { return reader.Number(v, name); }),
+                      node);
+  };
+  if (method["eta"]) add("step_size", method["eta"]);
+  if (const YAML::Node params = method["params"]) {
+    if (!params.IsMap()) reader.Fail(params, "'params' must be a mapping of parameter names to values or lists");
+    for (const auto& entry : params) {
+      if (!entry.first.IsScalar()) reader.Fail(entry.first, "a parameter's name must be a plain name");
+      add(entry.first.as<std::string>(), entry.second);
+    }
+  }
+  double product = 1;
+  for (const auto& [name, values, where] : axes) product *= static_cast<double>(values.size());
+  if (product > kMaxRuns) reader.Fail(method, fmt::format("this method's grid has {:g} configurations; at most {:g}", product, kMaxRuns));
+  std::vector<ExperimentMethod> methods = {{algorithm->name, {}, ""}};
+  for (const auto& [name, values, where] : axes) {
+    std::vector<ExperimentMethod> grown;
+    for (const ExperimentMethod& m : methods) {
+      for (const double v : values) {
+        ExperimentMethod next = m;
+        next.parameters[name] = v;
+        grown.push_back(next);
+      }
+    }
+    methods = std::move(grown);
+  }
+  for (ExperimentMethod& m : methods) {
+    try {
+      ResolveParameters(*algorithm, m.parameters);
+    } catch (const InvalidArgument& e) {
+      reader.Fail(method, e.what());
+    }
+    std::vector<std::pair<std::string, double>> shown;
+    for (const ParameterSpec& spec : algorithm->parameters) {  // the registry's order
+      if (const auto it = m.parameters.find(spec.name); it != m.parameters.end()) shown.emplace_back(it->first, it->second);
+    }
+    m.label = shown.empty() ? algorithm->name : FormatSpec(algorithm->name, shown);
+  }
+  return methods;
+}
+
+Experiment ReadExperiment(const std::string& yaml, const std::string& path, const std::vector<std::string>& overrides) {
+  const Reader reader(path, overrides);
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+  } catch (const YAML::ParserException& e) {
+    throw InvalidArgument(fmt::format("{}:{}:{}: not valid YAML: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+  if (!root.IsMap()) throw InvalidArgument(fmt::format("{}: an experiment is a YAML mapping (games:, methods:, ...)", path));
+  for (size_t k = 0; k < overrides.size(); ++k) ApplyOverride(root, overrides[k], k);
+  reader.CheckKeys(root, "the experiment",
+                   {"name", "games", "methods", "seeds", "init", "iterations", "trace_every", "gap_levels", "figures"});
+
+  Experiment e;
+  e.source = path;
+  e.name = root["name"] ? reader.String(root["name"], "name") : std::filesystem::path(path).stem().string();
+  if (root["iterations"]) e.iterations = reader.Integer(root["iterations"], "iterations", 1);
+  if (root["trace_every"]) e.trace_every = reader.Integer(root["trace_every"], "trace_every", 0);
+  if (root["figures"]) e.figures = reader.Boolean(root["figures"], "figures");
+  if (const YAML::Node init = root["init"]) {
+    const std::string kind = reader.String(init, "init");
+    if (kind != "uniform" && kind != "random") reader.Fail(init, fmt::format("init '{}': expected uniform or random", kind));
+    e.random_init = kind == "random";
+  }
+  if (const YAML::Node levels = root["gap_levels"]) {
+    e.gap_levels = reader.Axis<double>(levels, "gap_levels", [&](const YAML::Node& v) {
+      const double level = reader.Number(v, "gap_levels");
+      if (!(level > 0)) reader.Fail(v, fmt::format("gap level {} must be positive", level));
+      return level;
+    });
+  }
+  if (const YAML::Node seeds = root["seeds"]) {
+    if (seeds.IsSequence()) {
+      e.seeds.clear();
+      for (const YAML::Node& s : seeds) e.seeds.push_back(static_cast<std::uint64_t>(reader.Integer(s, "seeds", 0)));
+      if (e.seeds.empty()) reader.Fail(seeds, "'seeds' is an empty list");
+      std::set<std::uint64_t> distinct(e.seeds.begin(), e.seeds.end());
+      if (distinct.size() != e.seeds.size()) reader.Fail(seeds, "'seeds' lists a seed twice: the runs would repeat");
+    } else {
+      const std::int64_t count = reader.Integer(seeds, "seeds", 1);
+      e.seeds.clear();
+      for (std::int64_t k = 0; k < count; ++k) e.seeds.push_back(static_cast<std::uint64_t>(k));
+    }
+    if (e.seeds.size() > 1 && !e.random_init) {
+      reader.Fail(seeds, fmt::format("{} seeds from the uniform start repeat one run: add 'init: random', or vary "
+                                     "the games' seeds instead", e.seeds.size()));
+    }
+  }
+
+  const std::string base = std::filesystem::path(path).parent_path().string();
+  const YAML::Node games = root["games"], methods = root["methods"];
+  if (!games) throw InvalidArgument(fmt::format("{}: no 'games': list the games to run on", path));
+  if (!methods) throw InvalidArgument(fmt::format("{}: no 'methods': list the methods to run", path));
+  if (!games.IsSequence() || games.size() == 0) reader.Fail(games, "'games' must be a non-empty list");
+  if (!methods.IsSequence() || methods.size() == 0) reader.Fail(methods, "'methods' must be a non-empty list");
+  for (const YAML::Node& game : games) {
+    for (ExperimentGame& g : ReadGame(reader, game, base)) e.games.push_back(std::move(g));
+    if (static_cast<double>(e.games.size()) > kMaxRuns) reader.Fail(game, fmt::format("more than {:g} games", kMaxRuns));
+  }
+  std::map<std::pair<std::string, ParameterValues>, std::string> listed;  // method → where it was listed
+  for (const YAML::Node& method : methods) {
+    for (ExperimentMethod& m : ReadMethod(reader, method)) {
+      const auto [it, inserted] = listed.try_emplace({m.algorithm, m.parameters}, reader.Where(method));
+      if (!inserted) reader.Fail(method, fmt::format("{} is already listed (at {}): its runs would repeat", m.label, it->second));
+      e.methods.push_back(std::move(m));
+      if (static_cast<double>(e.methods.size()) > kMaxRuns) reader.Fail(method, fmt::format("more than {:g} methods", kMaxRuns));
+    }
+  }
+  const double runs = static_cast<double>(e.games.size()) * static_cast<double>(e.methods.size()) *
+                      static_cast<double>(e.seeds.size());
+  if (runs > kMaxRuns) {
+    throw InvalidArgument(fmt::format("{}: {} games x {} methods x {} seeds = {:g} runs; at most {:g}", path,
+                                      e.games.size(), e.methods.size(), e.seeds.size(), runs, kMaxRuns));
+  }
+  std::set<std::string> labels;
+  for (const ExperimentGame& g : e.games) {
+    if (!labels.insert(g.label).second) {
+      throw InvalidArgument(fmt::format("{}: two games are both '{}': name them apart (name:) or drop one", path, g.label));
+    }
+  }
+  return e;
+}
+
+}  // namespace
+
+Experiment ParseExperiment(const std::string& yaml, const std::string& path, const std::vector<std::string>& overrides) {
+  try {
+    return ReadExperiment(yaml, path, overrides);
+  } catch (const YAML::Exception& e) {  // a conversion the checks above did not foresee
+    throw InvalidArgument(fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+}
+
+}  // namespace nlhf

@@ -1,0 +1,191 @@
+// Experiment files: the schema's checks with their positions, grid expansion, and runs that equal the
+// same solves made directly, resumed and parallel runs that change nothing.
+#include "nlhf/experiments/experiment.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include "nlhf/error.h"
+#include "nlhf/generators.h"
+#include "nlhf/io/atomic_file.h"
+#include "nlhf/io/matrix_file.h"
+
+namespace nlhf {
+namespace {
+
+using ::testing::HasSubstr;
+
+const std::string kSoccer = std::string(NLHF_SOURCE_DIR) + "/data/soccer.txt";
+
+std::string Base() {
+  return "games:\n  - file: " + kSoccer + "\nmethods:\n  - algo: omwu\n";
+}
+
+// The message InvalidArgument carries, or "" when nothing was thrown.
+std::string ErrorOf(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  try {
+    ParseExperiment(yaml, "exp.yaml", overrides);
+  } catch (const InvalidArgument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ExperimentFile, GridsExpandInTheOrderGiven) {
+  const Experiment e = ParseExperiment(
+      "name: sweep\niterations: 100\ninit: random\nseeds: [3, 5]\n"
+      "games:\n  - generate: random\n    n: [8, 12]\n    seed: [0, 1]\n  - file: " + kSoccer + "\n    name: soccer\n"
+      "methods:\n  - algo: omwu\n    eta: [0.5, 1, 2]\n  - algo: nash-md\n    params: {beta: [0.01, 0.1], step_size: 0.5}\n",
+      "exp.yaml");
+  EXPECT_EQ(e.name, "sweep");
+  EXPECT_EQ(e.iterations, 100);
+  EXPECT_TRUE(e.random_init);
+  EXPECT_EQ(e.seeds, (std::vector<std::uint64_t>{3, 5}));
+  ASSERT_EQ(e.games.size(), 5u);
+  EXPECT_EQ(e.games[0].label, "random(n=8, seed=0)");
+  EXPECT_EQ(e.games[1].label, "random(n=8, seed=1)");
+  EXPECT_EQ(e.games[2].label, "random(n=12, seed=0)");
+  EXPECT_EQ(e.games[4].label, "soccer");
+  ASSERT_EQ(e.methods.size(), 5u);
+  EXPECT_EQ(e.methods[0].label, "omwu(step_size=0.5)");  // eta is the step size, as --eta
+  EXPECT_EQ(e.methods[2].label, "omwu(step_size=2)");
+  EXPECT_EQ(e.methods[3].label, "nash-md(step_size=0.5,beta=0.01)");
+  EXPECT_EQ(e.methods[4].parameters.at("beta"), 0.1);
+}
+
+TEST(ExperimentFile, MistakesNameTheLineColumnAndKey) {
+  EXPECT_THAT(ErrorOf(Base() + "itrations: 5\n"), HasSubstr("exp.yaml:5:1: unknown key 'itrations' in the experiment"));
+  EXPECT_THAT(ErrorOf(Base() + "iterations: ten\n"), HasSubstr("exp.yaml:5:13: 'iterations' must be an integer, not 'ten'"));
+  EXPECT_THAT(ErrorOf(Base() + "iterations: 0\n"), HasSubstr("'iterations' = 0. Violated constraint: iterations >= 1"));
+  EXPECT_THAT(ErrorOf(Base() + "    eta: -1\n"), HasSubstr("exp.yaml:4:5"));
+  EXPECT_THAT(ErrorOf(Base() + "    eta: -1\n"), HasSubstr("step_size > 0"));
+  EXPECT_THAT(ErrorOf(Base() + "    params: {beta: 0.1}\n"), HasSubstr("omwu has no parameter 'beta'"));
+  EXPECT_THAT(ErrorOf(Base() + "  - algo: omwuu\n"), HasSubstr("exp.yaml:5:11: unknown algorithm 'omwuu'"));
+  EXPECT_THAT(ErrorOf(Base() + "  - algo: omwu\n"), HasSubstr("exp.yaml:5:5: omwu is already listed (at exp.yaml:4:5)"));
+  EXPECT_THAT(ErrorOf(Base() + "seeds: 3\n"), HasSubstr("exp.yaml:5:8: 3 seeds from the uniform start repeat one run"));
+  EXPECT_THAT(ErrorOf("games:\n  - file: nowhere.txt\nmethods:\n  - algo: omwu\n"),
+              HasSubstr("exp.yaml:2:11: no file 'nowhere.txt'"));
+  EXPECT_THAT(ErrorOf("games:\n  - file: " + kSoccer + "\n    n: 5\nmethods:\n  - algo: omwu\n"),
+              HasSubstr("exp.yaml:3:8: 'n' applies to generated games"));
+  EXPECT_THAT(ErrorOf("games:\n  - generate: random\n    n: 1\nmethods:\n  - algo: omwu\n"),
+              HasSubstr("exp.yaml:3:8: 'n' = 1. Violated constraint: n >= 2"));
+  EXPECT_THAT(ErrorOf("games:\n  - generate: nope\nmethods:\n  - algo: omwu\n"), HasSubstr("unknown generator 'nope'"));
+  EXPECT_THAT(ErrorOf("methods:\n  - algo: omwu\n"), HasSubstr("exp.yaml: no 'games'"));
+  EXPECT_THAT(ErrorOf("games: [\n"), HasSubstr("not valid YAML"));
+  EXPECT_THAT(ErrorOf("games:\n  - generate: random\n  - generate: random\nmethods:\n  - algo: omwu\n"),
+              HasSubstr("two games are both 'random(n=10, seed=0)'"));
+}
+
+TEST(ExperimentFile, SetChangesValuesAndItsMistakesNameIt) {
+  const Experiment e = ParseExperiment(Base() + "iterations: 100\n", "exp.yaml",
+                                       {"iterations=7", "methods.0.eta=[0.1, 0.2]"});
+  EXPECT_EQ(e.iterations, 7);
+  ASSERT_EQ(e.methods.size(), 2u);
+  EXPECT_EQ(e.methods[1].label, "omwu(step_size=0.2)");
+  EXPECT_THAT(ErrorOf(Base(), {"iterations=many"}), HasSubstr("--set iterations=many: 'iterations' must be an integer"));
+  EXPECT_THAT(ErrorOf(Base(), {"methods.3.eta=1"}), HasSubstr("--set methods.3.eta=1: index 3 is past the list"));
+  EXPECT_THAT(ErrorOf(Base(), {"iterations"}), HasSubstr("expected KEY=VALUE"));
+}
+
+class ExperimentRun : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("nlhf_experiment_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+};
+
+// Without the seconds column, which differs between any two runs.
+std::string WithoutSeconds(const std::string& csv) {
+  std::istringstream lines(csv);
+  std::string out;
+  for (std::string line; std::getline(lines, line);) {
+    std::vector<std::string> fields;
+    std::stringstream row(line);
+    for (std::string field; std::getline(row, field, ',');) fields.push_back(field);
+    for (size_t k = 0; k < fields.size(); ++k) {
+      if (k + 2 != fields.size()) out += fields[k] + ",";  // seconds is the second-to-last column
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+// Each run equals the same solve made directly (same game, parameters, start and iterations), and its
+// iterations to each level are where its own full trace first reaches the level.
+TEST_F(ExperimentRun, RunsEqualTheSameSolvesMadeDirectly) {
+  const Experiment e = ParseExperiment("iterations: 400\ntrace_every: 1\ninit: random\nseeds: [0, 1]\nfigures: false\n"
+                                       "gap_levels: [1e-2, 1e-4]\n"
+                                       "games:\n  - file: " + kSoccer + "\n  - generate: random\n    n: 12\n    seed: 4\n"
+                                       "methods:\n  - algo: omwu\n    eta: 2\n  - algo: mwu\n",
+                                       "exp.yaml");
+  const ExperimentResult result = RunExperiment(e, dir_.string(), {});
+  ASSERT_EQ(result.runs.size(), 8u);
+  MatrixFile soccer = ReadMatrixFile(kSoccer);
+  const std::vector<ZeroSumGame> games = {
+      GameFromMatrix(soccer.values, {}, false),
+      GameFromMatrix(Generate({.kind = "random", .n = 12, .seed = 4}).matrix, {}, false)};
+  for (const RunRecord& r : result.runs) {
+    SolveOptions options;
+    options.max_iterations = 400;
+    options.gap_tolerance = 0;
+    options.trace_interval = 1;
+    options.initial = {.kind = InitialPolicy::Kind::kRandom, .seed = r.seed};
+    const SolveResult direct = SolveWith(e.methods[r.method].algorithm, games[r.game], options, e.methods[r.method].parameters);
+    EXPECT_EQ(r.final_gap, direct.duality_gap) << r.id;
+    EXPECT_EQ(r.spec, direct.algorithm) << r.id;
+    for (size_t k = 0; k < e.gap_levels.size(); ++k) {
+      double first = -1;
+      for (const TraceRecord& t : direct.trace) {
+        if (t.duality_gap <= e.gap_levels[k]) {
+          first = static_cast<double>(t.iteration);
+          break;
+        }
+      }
+      EXPECT_EQ(r.iterations_to[k], first) << r.id << " level " << e.gap_levels[k];
+    }
+    EXPECT_TRUE(std::filesystem::exists(dir_ / "runs" / (r.id + ".csv")));
+  }
+  for (const char* file : {"runs.csv", "summary.csv", "report.md", "experiment.json"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir_ / file)) << file;
+  }
+  EXPECT_THAT(ReadTextFile((dir_ / "report.md").string()), HasSubstr("| omwu(step_size=2) |"));
+}
+
+TEST_F(ExperimentRun, ResumeKeepsFinishedRunsAndParallelRunsChangeNothing) {
+  const std::string yaml = "iterations: 300\ninit: random\nseeds: 3\nfigures: false\n"
+                           "games:\n  - generate: random\n    n: [6, 9]\nmethods:\n  - algo: omwu\n    eta: [1, 2]\n";
+  const Experiment e = ParseExperiment(yaml, "exp.yaml");
+  RunExperiment(e, dir_.string(), {});
+  const std::string first = ReadTextFile((dir_ / "runs.csv").string());
+  const ExperimentResult resumed = RunExperiment(e, dir_.string(), {.resume = true});
+  EXPECT_EQ(resumed.resumed, 12);
+  EXPECT_EQ(ReadTextFile((dir_ / "runs.csv").string()), first);  // byte for byte, seconds included
+  // A run whose record is gone is redone; the others are kept.
+  std::filesystem::remove(dir_ / "runs" / "r0005.json");
+  EXPECT_EQ(RunExperiment(e, dir_.string(), {.resume = true}).resumed, 11);
+  // Changed settings: nothing matches.
+  const Experiment longer = ParseExperiment(yaml, "exp.yaml", {"iterations=301"});
+  EXPECT_EQ(RunExperiment(longer, dir_.string(), {.resume = true}).resumed, 0);
+  // Four threads give the same numbers as one.
+  RunExperiment(e, dir_.string(), {.jobs = 4});
+  EXPECT_EQ(WithoutSeconds(ReadTextFile((dir_ / "runs.csv").string())), WithoutSeconds(first));
+}
+
+TEST_F(ExperimentRun, RefusesAFolderThatIsNotAnExperiments) {
+  std::filesystem::create_directories(dir_);
+  WriteFileAtomically((dir_ / "thesis.tex").string(), "precious\n");
+  const Experiment e = ParseExperiment(Base() + "iterations: 10\n", "exp.yaml");
+  EXPECT_THROW(RunExperiment(e, dir_.string(), {}), InvalidArgument);
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "thesis.tex"));
+}
+
+}  // namespace
+}  // namespace nlhf
