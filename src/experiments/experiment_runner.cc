@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -63,7 +64,6 @@ nlohmann::json RecordJson(const RunRecord& r) {
           {"final_gap", number(r.final_gap)},
           {"best_gap", number(r.best_gap)},
           {"initial_gap", number(r.initial_gap)},
-          {"seconds", r.seconds},
           {"iterations_to", r.iterations_to},
           {"diverged", r.diverged},
           {"termination", r.termination},
@@ -84,7 +84,6 @@ std::optional<RunRecord> RecordFromJson(const std::string& text) {
     r.final_gap = number(j.at("final_gap"));
     r.best_gap = number(j.at("best_gap"));
     r.initial_gap = number(j.at("initial_gap"));
-    r.seconds = j.at("seconds");
     r.iterations_to = j.at("iterations_to").get<std::vector<double>>();
     r.diverged = j.at("diverged");
     r.termination = j.at("termination");
@@ -169,7 +168,16 @@ double MedianReached(const std::vector<const RunRecord*>& runs, size_t level) {
   return Median(values);
 }
 
-// Median and range over the runs of one method on one game, on the traces' common grid; a run that
+// The q-quantile of `values` (linear interpolation between order statistics).
+double Quantile(std::vector<double> values, double q) {
+  std::sort(values.begin(), values.end());
+  const double position = q * static_cast<double>(values.size() - 1);
+  const size_t below = static_cast<size_t>(std::floor(position));
+  const size_t above = std::min(below + 1, values.size() - 1);
+  return values[below] + (position - static_cast<double>(below)) * (values[above] - values[below]);
+}
+
+// Median and interquartile range over the runs of one method on one game, on the traces' common grid; a run that
 // stopped early (an exact zero gap) holds its last value, so the median never covers fewer runs.
 PlotCurve Curve(const std::string& label, const std::vector<std::vector<std::pair<std::int64_t, double>>>& traces) {
   std::vector<std::int64_t> grid;
@@ -190,8 +198,8 @@ PlotCurve Curve(const std::string& label, const std::vector<std::vector<std::pai
     if (values.size() < traces.size()) continue;  // before some run's first record
     curve.iterations.push_back(t);
     curve.center.push_back(Median(values));
-    curve.low.push_back(*std::min_element(values.begin(), values.end()));
-    curve.high.push_back(*std::max_element(values.begin(), values.end()));
+    curve.low.push_back(Quantile(values, 0.25));
+    curve.high.push_back(Quantile(values, 0.75));
   }
   curve.emphasized = label.rfind("omwu", 0) == 0;
   return curve;
@@ -246,6 +254,10 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
       if (std::optional<RunRecord> earlier = RecordFromJson(ReadTextFile(record.string()));
           earlier && earlier->config == r.config && earlier->iterations_to.size() == e.gap_levels.size()) {
         r = *earlier;
+        r.seconds = std::numeric_limits<double>::quiet_NaN();
+        if (const fs::path time = out / "runs" / (r.id + ".seconds"); fs::exists(time)) {
+          r.seconds = std::strtod(ReadTextFile(time.string()).c_str(), nullptr);
+        }
         done[k] = 1;
         ++result.resumed;
       }
@@ -273,6 +285,7 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
         r.game = plan[k].game;
         r.method = plan[k].method;
         r.seed = plan[k].seed;
+        WriteFileAtomically((out / "runs" / (id + ".seconds")).string(), fmt::format("{}\n", r.seconds));
         WriteFileAtomically((out / "runs" / (id + ".json")).string(), RecordJson(r).dump(1) + "\n");
         const int count = ++finished;
         std::lock_guard lock(mutex);
@@ -294,13 +307,13 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
   // runs.csv: one row per run.
   std::string runs_csv = "run,game,method,spec,seed,iterations,final_gap,best_gap,initial_gap";
   for (double level : e.gap_levels) runs_csv += ",iterations_to_" + LevelName(level);
-  runs_csv += ",diverged,termination,seconds,trace\n";
+  runs_csv += ",diverged,termination,trace\n";
   for (const RunRecord& r : result.runs) {
     runs_csv += fmt::format("{},{},{},{},{},{},{},{},{}", r.id, CsvField(e.games[r.game].label),
                             e.methods[r.method].algorithm, CsvField(r.spec), r.seed, r.iterations,
                             Number(r.final_gap), Number(r.best_gap), Number(r.initial_gap));
     for (const double reached : r.iterations_to) runs_csv += reached < 0 ? "," : fmt::format(",{:g}", reached);
-    runs_csv += fmt::format(",{},{},{:.6f},runs/{}.csv\n", r.diverged ? "true" : "false", r.termination, r.seconds, r.id);
+    runs_csv += fmt::format(",{},{},runs/{}.csv\n", r.diverged ? "true" : "false", r.termination, r.id);
   }
   WriteFileAtomically((out / "runs.csv").string(), runs_csv);
 
@@ -309,16 +322,15 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
   for (double level : e.gap_levels) {
     summary += fmt::format(",median_iterations_to_{0},runs_reaching_{0}", LevelName(level));
   }
-  summary += ",diverged,median_seconds\n";
+  summary += ",diverged\n";
   std::string report = fmt::format("# Experiment {}\n\nFrom `{}`: {} game(s), {} method configuration(s), {} seed(s), "
-                                   "{} iterations each ({} runs{}). Statistics are over seeds: medians, and how "
+                                   "{} iterations each ({} runs). Statistics are over seeds: medians, and how "
                                    "many runs reached each gap level (a run that never reached it counts as "
                                    "infinitely late, so a median can be \"never\" while some runs got there).\n",
                                    e.name, e.source, e.games.size(), e.methods.size(), e.seeds.size(), e.iterations,
-                                   result.runs.size(),
-                                   result.resumed > 0 ? fmt::format(", {} taken from an earlier invocation", result.resumed)
-                                                      : std::string());
+                                   result.runs.size());
   std::vector<std::string> notes;
+  nlohmann::json summary_json = nlohmann::json::array();
   for (size_t g = 0; g < e.games.size(); ++g) {
     report += fmt::format("\n## {}\n\n| method | final gap | best gap |", e.games[g].label);
     for (double level : e.gap_levels) report += fmt::format(" iterations to {} |", LevelName(level));
@@ -331,12 +343,11 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
       for (const RunRecord& r : result.runs) {
         if (r.game == static_cast<int>(g) && r.method == static_cast<int>(m)) runs.push_back(&r);
       }
-      std::vector<double> finals, bests, seconds;
+      std::vector<double> finals, bests;
       int diverged = 0;
       for (const RunRecord* r : runs) {
         finals.push_back(r->final_gap);
         bests.push_back(r->best_gap);
-        seconds.push_back(r->seconds);
         diverged += r->diverged ? 1 : 0;
       }
       const std::string& label = e.methods[m].label;
@@ -360,7 +371,20 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
                                       fmt::join(missing, ", ")));
         }
       }
-      summary += fmt::format(",{},{:.6f}\n", diverged, Median(seconds));
+      summary += fmt::format(",{}\n", diverged);
+      nlohmann::json reached = nlohmann::json::object();
+      for (size_t k = 0; k < e.gap_levels.size(); ++k) {
+        const double median = MedianReached(runs, k);
+        int reaching = 0;
+        for (const RunRecord* r : runs) reaching += r->iterations_to[k] >= 0 ? 1 : 0;
+        reached[LevelName(e.gap_levels[k])] = {
+            {"median_iterations", std::isfinite(median) ? nlohmann::json(std::ceil(median)) : nlohmann::json()},
+            {"runs_reaching", reaching}};
+      }
+      const auto number = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
+      summary_json.push_back({{"game", e.games[g].label}, {"method", label}, {"runs", runs.size()},
+                              {"median_final_gap", number(Median(finals))}, {"median_best_gap", number(Median(bests))},
+                              {"levels", reached}, {"diverged", diverged}});
       report += fmt::format(" {} |\n", diverged);
       if (diverged > 0) {
         notes.push_back(fmt::format("{}, {}: {} of {} runs diverged (the gap ended above where it started)",
@@ -377,7 +401,8 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
       const std::string png = fmt::format("figure_game{}.png", g);
       try {
         PlotGapCurves(curves,
-                      {.title = fmt::format("{}: median over {} seed(s), band min-max", e.games[g].label, e.seeds.size())},
+                      {.title = fmt::format("{}: median over {} seed(s), band: interquartile range", e.games[g].label,
+                                              e.seeds.size())},
                       (out / png).string());
         report += fmt::format("\n![{}]({})\n", e.games[g].label, png);
       } catch (const Unavailable& unavailable) {
@@ -390,6 +415,11 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
     for (const std::string& note : notes) report += "- " + note + "\n";
   }
   WriteFileAtomically((out / "summary.csv").string(), summary);
+  WriteFileAtomically((out / "summary.json").string(), summary_json.dump(1) + "\n");
+  // Times apart, so that every other file is the same whatever the machine's load and --jobs.
+  std::string timings = "run,seconds\n";
+  for (const RunRecord& r : result.runs) timings += fmt::format("{},{}\n", r.id, Number(r.seconds));
+  WriteFileAtomically((out / "timings.csv").string(), timings);
   WriteFileAtomically((out / "report.md").string(), report);
 
   nlohmann::json games_json = nlohmann::json::array(), methods_json = nlohmann::json::array();
@@ -402,7 +432,7 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
   const nlohmann::json manifest = {{"name", e.name},       {"source", e.source},         {"games", games_json},
                                    {"methods", methods_json}, {"seeds", e.seeds},          {"iterations", e.iterations},
                                    {"init", e.random_init ? "random" : "uniform"},       {"gap_levels", e.gap_levels},
-                                   {"runs", result.runs.size()}, {"resumed", result.resumed}};
+                                   {"runs", result.runs.size()}};
   WriteFileAtomically((out / kMarker).string(), manifest.dump(1) + "\n");
   return result;
 }

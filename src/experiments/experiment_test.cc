@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 #include "nlhf/error.h"
@@ -102,20 +103,54 @@ class ExperimentRun : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-// Without the seconds column, which differs between any two runs.
-std::string WithoutSeconds(const std::string& csv) {
-  std::istringstream lines(csv);
-  std::string out;
-  for (std::string line; std::getline(lines, line);) {
-    std::vector<std::string> fields;
-    std::stringstream row(line);
-    for (std::string field; std::getline(row, field, ',');) fields.push_back(field);
-    for (size_t k = 0; k < fields.size(); ++k) {
-      if (k + 2 != fields.size()) out += fields[k] + ",";  // seconds is the second-to-last column
+// Every file of the folder but the timings, by name.
+std::map<std::string, std::string> Contents(const std::filesystem::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    const std::string name = std::filesystem::relative(entry.path(), dir).string();
+    if (entry.is_regular_file() && name != "timings.csv" && entry.path().extension() != ".seconds") {
+      files[name] = ReadTextFile(entry.path().string());
     }
-    out += "\n";
   }
-  return out;
+  return files;
+}
+
+// The same files with the same bytes; a difference is named by file, not printed whole.
+void ExpectSameFiles(const std::map<std::string, std::string>& actual, const std::map<std::string, std::string>& expected) {
+  EXPECT_EQ(actual.size(), expected.size());
+  for (const auto& [name, text] : expected) {
+    const auto it = actual.find(name);
+    if (it == actual.end()) {
+      ADD_FAILURE() << "missing " << name;
+    } else if (it->second != text) {
+      ADD_FAILURE() << name << " differs";
+    }
+  }
+}
+
+// A Markdown table renders when every row has as many cells as its header (and a separator row follows
+// the header): checked for each table of the report.
+void ExpectTablesRender(const std::string& markdown) {
+  std::istringstream lines(markdown);
+  int header_cells = -1, tables = 0;
+  bool expect_separator = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] != '|') {
+      header_cells = -1;
+      continue;
+    }
+    const int cells = static_cast<int>(std::count(line.begin(), line.end(), '|')) - 1;
+    if (header_cells < 0) {
+      header_cells = cells;
+      expect_separator = true;
+      ++tables;
+      continue;
+    }
+    EXPECT_EQ(cells, header_cells) << line;
+    if (expect_separator) EXPECT_EQ(line.find_first_not_of("|- "), std::string::npos) << "separator: " << line;
+    expect_separator = false;
+  }
+  EXPECT_GT(tables, 0);
 }
 
 // Each run equals the same solve made directly (same game, parameters, start and iterations), and its
@@ -153,10 +188,12 @@ TEST_F(ExperimentRun, RunsEqualTheSameSolvesMadeDirectly) {
     }
     EXPECT_TRUE(std::filesystem::exists(dir_ / "runs" / (r.id + ".csv")));
   }
-  for (const char* file : {"runs.csv", "summary.csv", "report.md", "experiment.json"}) {
+  for (const char* file : {"runs.csv", "summary.csv", "summary.json", "timings.csv", "report.md", "experiment.json"}) {
     EXPECT_TRUE(std::filesystem::exists(dir_ / file)) << file;
   }
-  EXPECT_THAT(ReadTextFile((dir_ / "report.md").string()), HasSubstr("| omwu(step_size=2) |"));
+  const std::string report = ReadTextFile((dir_ / "report.md").string());
+  EXPECT_THAT(report, HasSubstr("| omwu(step_size=2) |"));
+  ExpectTablesRender(report);
 }
 
 TEST_F(ExperimentRun, ResumeKeepsFinishedRunsAndParallelRunsChangeNothing) {
@@ -164,19 +201,20 @@ TEST_F(ExperimentRun, ResumeKeepsFinishedRunsAndParallelRunsChangeNothing) {
                            "games:\n  - generate: random\n    n: [6, 9]\nmethods:\n  - algo: omwu\n    eta: [1, 2]\n";
   const Experiment e = ParseExperiment(yaml, "exp.yaml");
   RunExperiment(e, dir_.string(), {});
-  const std::string first = ReadTextFile((dir_ / "runs.csv").string());
+  const std::map<std::string, std::string> first = Contents(dir_);
+  EXPECT_EQ(first.count("runs/r0011.json"), 1u);
   const ExperimentResult resumed = RunExperiment(e, dir_.string(), {.resume = true});
   EXPECT_EQ(resumed.resumed, 12);
-  EXPECT_EQ(ReadTextFile((dir_ / "runs.csv").string()), first);  // byte for byte, seconds included
+  ExpectSameFiles(Contents(dir_), first);  // every record and table byte for byte (times are kept apart)
   // A run whose record is gone is redone; the others are kept.
   std::filesystem::remove(dir_ / "runs" / "r0005.json");
   EXPECT_EQ(RunExperiment(e, dir_.string(), {.resume = true}).resumed, 11);
   // Changed settings: nothing matches.
   const Experiment longer = ParseExperiment(yaml, "exp.yaml", {"iterations=301"});
   EXPECT_EQ(RunExperiment(longer, dir_.string(), {.resume = true}).resumed, 0);
-  // Four threads give the same numbers as one.
+  // Four threads give the same files as one.
   RunExperiment(e, dir_.string(), {.jobs = 4});
-  EXPECT_EQ(WithoutSeconds(ReadTextFile((dir_ / "runs.csv").string())), WithoutSeconds(first));
+  ExpectSameFiles(Contents(dir_), first);
 }
 
 TEST_F(ExperimentRun, RefusesAFolderThatIsNotAnExperiments) {
