@@ -62,6 +62,20 @@ TEST_F(Reproduce, WritesEveryFigureItsDataAndAReport) {
   const std::string report = ReadWholeFile((dir_ / "first" / "report.md").string());
   EXPECT_THAT(report, ::testing::HasSubstr("## Claims"));
   EXPECT_THAT(report, ::testing::Not(::testing::HasSubstr("not supported")));
+  testing::ExpectMarkdownTablesRender(report);
+  // Each table's rate column holds a per-iteration rate below 1 or "none"; iteration counts say how many
+  // seeds got there.
+  std::istringstream lines(report);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("| omwu(", 0) != 0 && line.rfind("| mwu-avg(", 0) != 0) continue;
+    const std::string last = line.substr(line.rfind('|', line.size() - 2) + 1);
+    if (last.find("none") == std::string::npos && last.find_first_of("0123456789") != std::string::npos &&
+        line.find("(") != std::string::npos && std::count(line.begin(), line.end(), '|') == 6) {
+      EXPECT_LT(std::stod(last), 1.0) << line;
+      EXPECT_THAT(line, ::testing::ContainsRegex("\\([0-9]+/[0-9]+\\)")) << line;
+    }
+  }
+  EXPECT_THAT(report, ::testing::HasSubstr("| random | 2 |"));  // the step-size table is there
 }
 
 TEST_F(Reproduce, TwoRunsWriteIdenticalCsvs) {

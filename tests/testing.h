@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <sstream>
 #include <string>
 
 #include "nlhf/nlhf.h"
@@ -40,6 +42,31 @@ inline SolveOptions PlainOptions(std::int64_t max_iterations, double gap_toleran
       }                                                                                          \
     }                                                                                            \
   } while (false)
+
+// A Markdown table renders when every row has as many cells as its header (and a separator row follows
+// the header): checked for each table of the report.
+inline void ExpectMarkdownTablesRender(const std::string& markdown) {
+  std::istringstream lines(markdown);
+  int header_cells = -1, tables = 0;
+  bool expect_separator = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] != '|') {
+      header_cells = -1;
+      continue;
+    }
+    const int cells = static_cast<int>(std::count(line.begin(), line.end(), '|')) - 1;
+    if (header_cells < 0) {
+      header_cells = cells;
+      expect_separator = true;
+      ++tables;
+      continue;
+    }
+    EXPECT_EQ(cells, header_cells) << line;
+    if (expect_separator) EXPECT_EQ(line.find_first_not_of("|- "), std::string::npos) << "separator: " << line;
+    expect_separator = false;
+  }
+  EXPECT_GT(tables, 0);
+}
 
 }  // namespace nlhf::testing
 

@@ -68,13 +68,17 @@ GapCurve Aggregate(const std::vector<SolveResult>& runs, std::int64_t iterations
   }
   std::sort(grid.begin(), grid.end());
   grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+  // A run that stopped early (an exact zero gap ends the loop) holds its last value: every point's median
+  // covers every run, so one run's end cannot make the curve jump.
+  std::vector<size_t> at(traces.size(), 0);
   for (std::int64_t t : grid) {
     std::vector<double> values;
-    for (const auto& trace : traces) {
-      const auto it = std::find_if(trace.begin(), trace.end(), [t](const TraceRecord& r) { return r.iteration == t; });
-      if (it != trace.end()) values.push_back(it->duality_gap);
+    for (size_t k = 0; k < traces.size(); ++k) {
+      const auto& trace = traces[k];
+      while (at[k] + 1 < trace.size() && trace[at[k] + 1].iteration <= t) ++at[k];
+      if (trace[at[k]].iteration <= t) values.push_back(trace[at[k]].duality_gap);
     }
-    if (values.empty()) continue;
+    if (values.size() < traces.size()) continue;  // before some run's first record
     curve.iterations.push_back(t);
     curve.median.push_back(Median(values));
     curve.minimum.push_back(*std::min_element(values.begin(), values.end()));
@@ -103,11 +107,14 @@ double Median(std::vector<double> values) {
 }
 
 void SetMedians(const RunMeasurements& measurements, MethodSummary& summary) {
+  summary.run_count = static_cast<int>(measurements.finals.size());
   summary.final_gap = Median(measurements.finals);
   summary.best_gap = Median(measurements.bests);
   summary.final_regularized_gap = Median(measurements.regularized);
   summary.seconds = Median(measurements.seconds);
   for (const auto& [level, iterations] : measurements.reached) {
+    summary.runs_reaching[level] =
+        static_cast<int>(std::count_if(iterations.begin(), iterations.end(), [](double v) { return std::isfinite(v); }));
     const double median = Median(iterations);
     summary.iterations_to[level] =
         std::isfinite(median) ? std::optional<std::int64_t>(static_cast<std::int64_t>(std::ceil(median))) : std::nullopt;

@@ -2,7 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 #include "nlhf/error.h"
+#include "nlhf/experiments/reproduce.h"
 #include "nlhf/generators.h"
 #include "testing.h"
 
@@ -90,6 +93,28 @@ TEST(Comparison, SummaryJsonHasTheDocumentedShape) {
   EXPECT_TRUE(first["iterations_to"].contains("1e-3"));
   EXPECT_TRUE(first["iterations_to"].contains("1e-9"));
   EXPECT_TRUE(summary["methods"][1]["iterations_to"]["1e-9"].is_null());
+}
+
+}  // namespace
+}  // namespace nlhf
+
+namespace nlhf {
+namespace {
+
+// A rate only where the curve is linear on a semi-log plot: exactly 0.99 for gap = 0.99^t; none for a
+// power law (MWU's average iterate, 1/√t), which a log–log line fits better, and none for a plateau.
+TEST(FittedLinearRate, OnlyWhereTheCurveIsLinear) {
+  std::vector<std::int64_t> t;
+  std::vector<double> linear, power, plateau;
+  for (std::int64_t k = 1; k <= 4000; k += 10) {
+    t.push_back(k);
+    linear.push_back(1e-3 * std::pow(0.99, static_cast<double>(k)));
+    power.push_back(1e-3 / std::sqrt(static_cast<double>(k)));
+    plateau.push_back(1e-4 * (1 + 1e-3 * std::sin(static_cast<double>(k))));
+  }
+  EXPECT_NEAR(FittedLinearRate(t, linear), 0.99, 1e-12);
+  EXPECT_TRUE(std::isnan(FittedLinearRate(t, power)));
+  EXPECT_TRUE(std::isnan(FittedLinearRate(t, plateau)));
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "nlhf/generators.h"
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/matrix_file.h"
+#include "testing.h"
 
 namespace nlhf {
 namespace {
@@ -128,31 +129,6 @@ void ExpectSameFiles(const std::map<std::string, std::string>& actual, const std
   }
 }
 
-// A Markdown table renders when every row has as many cells as its header (and a separator row follows
-// the header): checked for each table of the report.
-void ExpectTablesRender(const std::string& markdown) {
-  std::istringstream lines(markdown);
-  int header_cells = -1, tables = 0;
-  bool expect_separator = false;
-  for (std::string line; std::getline(lines, line);) {
-    if (line.empty() || line[0] != '|') {
-      header_cells = -1;
-      continue;
-    }
-    const int cells = static_cast<int>(std::count(line.begin(), line.end(), '|')) - 1;
-    if (header_cells < 0) {
-      header_cells = cells;
-      expect_separator = true;
-      ++tables;
-      continue;
-    }
-    EXPECT_EQ(cells, header_cells) << line;
-    if (expect_separator) EXPECT_EQ(line.find_first_not_of("|- "), std::string::npos) << "separator: " << line;
-    expect_separator = false;
-  }
-  EXPECT_GT(tables, 0);
-}
-
 // Each run equals the same solve made directly (same game, parameters, start and iterations), and its
 // iterations to each level are where its own full trace first reaches the level.
 TEST_F(ExperimentRun, RunsEqualTheSameSolvesMadeDirectly) {
@@ -193,7 +169,7 @@ TEST_F(ExperimentRun, RunsEqualTheSameSolvesMadeDirectly) {
   }
   const std::string report = ReadTextFile((dir_ / "report.md").string());
   EXPECT_THAT(report, HasSubstr("| omwu(step_size=2) |"));
-  ExpectTablesRender(report);
+  testing::ExpectMarkdownTablesRender(report);
 }
 
 TEST_F(ExperimentRun, ResumeKeepsFinishedRunsAndParallelRunsChangeNothing) {

@@ -46,8 +46,15 @@ std::string CompilerName() {
 }
 
 std::string Number(double v) { return std::isfinite(v) ? fmt::format("{:.3g}", v) : "—"; }
-std::string Rate(double v) { return std::isfinite(v) ? fmt::format("{:.6f}", v) : "—"; }
 std::string Iterations(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : "—"; }
+
+// The median iterations to `level` with how many seeds got there at all: "11362 (9/10)"; a median of
+// "—" says most seeds did not.
+std::string Reached(const MethodSummary& m, double level) {
+  return fmt::format("{} ({}/{})", Iterations(m.iterations_to.at(level)), m.runs_reaching.at(level), m.run_count);
+}
+
+std::string Rate(double v) { return std::isfinite(v) ? fmt::format("{:.6f}", v) : "none"; }
 
 const MethodSummary& Find(const std::vector<MethodSummary>& methods, const std::string& name) {
   for (const auto& m : methods) {
@@ -64,6 +71,7 @@ struct Measurements {
   std::vector<MethodSummary> fig3;
   SolveResult marginal;
   internal::BiasFigure bias;
+  std::vector<internal::StepSizeRow> step_size;
 };
 
 // The report's body: what ran, on what, and the numbers behind each figure.
@@ -80,10 +88,15 @@ std::string ReportBody(const ReproduceOptions& options, const internal::FigureCo
       seconds);
   body += "## Figure 2 (tabular): duality gap of each method's answer\n\n";
   for (const auto& [family, methods] : r.fig2) {
-    body += fmt::format("### {} games\n\n| method | final gap (median) | iterations to 1e-6 | to 1e-9 | fitted rate after burn-in |\n|---|---|---|---|---|\n", family);
+    body += fmt::format("### {} games\n\n{}| method | final gap (median) | iterations to 1e-6 (seeds there) | to 1e-9 | "
+                        "fitted rate after burn-in |\n|---|---|---|---|---|\n", family,
+                        family == "random" ? "Random games' equilibria play about half of the responses: they lie "
+                                             "outside the paper's full-support assumption, and the last-iterate "
+                                             "guarantee does not cover them; planted games meet it.\n\n"
+                                           : "Planted games have a full-support equilibrium, the paper's assumption.\n\n");
     for (const MethodSummary& m : methods) {
-      body += fmt::format("| {} | {} | {} | {} | {} |\n", m.spec, Number(m.final_gap), Iterations(m.iterations_to.at(1e-6)),
-                          Iterations(m.iterations_to.at(1e-9)), Rate(FittedLinearRate(m.curve.iterations, m.curve.median)));
+      body += fmt::format("| {} | {} | {} | {} | {} |\n", m.spec, Number(m.final_gap), Reached(m, 1e-6), Reached(m, 1e-9),
+                          Rate(FittedLinearRate(m.curve.iterations, m.curve.median)));
     }
     body += "\n";
   }
@@ -93,7 +106,9 @@ std::string ReportBody(const ReproduceOptions& options, const internal::FigureCo
                       "{} after {} iterations, final gap {}.\n\n",
                       TerminationName(r.marginal.termination), r.marginal.iterations, Number(r.marginal.duality_gap));
   body += "## Regularization bias (plateau of the original-game gap)\n\n| method | " +
-          fmt::format("{}", fmt::join(r.bias.betas, " | ")) + " |\n|---|" + std::string(r.bias.betas.size() * 4, '-') + "|\n";
+          fmt::format("{}", fmt::join(r.bias.betas, " | ")) + " |\n|---|";
+  for (size_t k = 0; k < r.bias.betas.size(); ++k) body += "---|";  // one separator cell per column
+  body += "\n";
   for (const auto& [name, values] : r.bias.plateaus) {
     body += fmt::format("| {} |", name);
     for (double v : values) body += fmt::format(" {} |", Number(v));
@@ -101,7 +116,16 @@ std::string ReportBody(const ReproduceOptions& options, const internal::FigureCo
   }
   body += fmt::format("\nAll with η = 0.5 (at η = 1 and β = 0.01 Nash-MD, online IPO and MMD do not settle). OMWU "
                       "(η = 1) after the same {} iterations: {}.\n\n", r.bias.iterations, Number(r.bias.omwu_final_gap));
-  body += "## Step size\n\nSee `fig_stepsize.csv` (median iterations to gap 1e-8 and the fraction of seeds that got there).\n\n";
+  body += "## Step size\n\nPlain OMWU (no polishing), iterations to reach a gap of 1e-8: the median over the family's seeds "
+          "(\"never\" when most seeds did not get there within the budget) and how many got there (`fig_stepsize.csv`, "
+          "`fig_stepsize.png`).\n\n| family | η | median iterations to 1e-8 | seeds that got there |\n|---|---|---|---|\n";
+  for (const internal::StepSizeRow& row : r.step_size) {
+    body += fmt::format("| {} | {:g} | {} | {}/{} |\n", row.family, row.eta,
+                        std::isfinite(row.median_iterations) ? fmt::format("{:.0f}", row.median_iterations)
+                                                             : fmt::format("never (budget {})", row.budget),
+                        row.reached, row.seeds);
+  }
+  body += "\n";
   if (r.neural.empty()) {
     body += "## Figure 2 (neural)\n\nNot run: this nlhf was built without LibTorch (libtorch-dev).\n\n";
   } else {
@@ -113,8 +137,8 @@ std::string ReportBody(const ReproduceOptions& options, const internal::FigureCo
     for (const auto& [key, panel] : r.neural) {
       body += fmt::format("### {}\n\n| method | final gap (median) | iterations to 1e-6 | to 1e-9 | fitted rate after burn-in |\n|---|---|---|---|---|\n", panel.title);
       for (const MethodSummary& m : panel.methods) {
-        body += fmt::format("| {} | {} | {} | {} | {} |\n", m.spec, Number(m.final_gap), Iterations(m.iterations_to.at(1e-6)),
-                            Iterations(m.iterations_to.at(1e-9)), Rate(FittedLinearRate(m.curve.iterations, m.curve.median)));
+        body += fmt::format("| {} | {} | {} | {} | {} |\n", m.spec, Number(m.final_gap), Reached(m, 1e-6),
+                            Reached(m, 1e-9), Rate(FittedLinearRate(m.curve.iterations, m.curve.median)));
       }
       body += "\n";
     }
@@ -176,18 +200,35 @@ double FittedLinearRate(const std::vector<std::int64_t>& iterations, const std::
   // After burn-in: from the first point at or below `high` on, while the gap stays above `low`.
   size_t begin = 0;
   while (begin < gaps.size() && !(gaps[begin] <= high)) ++begin;
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  int count = 0;
+  std::vector<double> t, log_t, y;
   for (size_t k = begin; k < gaps.size() && gaps[k] >= low; ++k) {
-    const double x = static_cast<double>(iterations[k]), y = std::log(gaps[k]);
-    sx += x;
-    sy += y;
-    sxx += x * x;
-    sxy += x * y;
-    ++count;
+    if (iterations[k] <= 0 || !(gaps[k] > 0)) continue;
+    t.push_back(static_cast<double>(iterations[k]));
+    log_t.push_back(std::log(static_cast<double>(iterations[k])));
+    y.push_back(std::log(gaps[k]));
   }
-  if (count < 5) return std::numeric_limits<double>::quiet_NaN();
-  const double slope = (count * sxy - sx * sy) / (count * sxx - sx * sx);
+  if (t.size() < 5) return std::numeric_limits<double>::quiet_NaN();
+  // Least squares of y on x: the slope and R² (the share of y's variance the line explains).
+  const auto fit = [&](const std::vector<double>& x) {
+    const double n = static_cast<double>(x.size());
+    double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
+    for (size_t k = 0; k < x.size(); ++k) {
+      sx += x[k];
+      sy += y[k];
+      sxx += x[k] * x[k];
+      sxy += x[k] * y[k];
+      syy += y[k] * y[k];
+    }
+    const double cxx = sxx - sx * sx / n, cxy = sxy - sx * sy / n, cyy = syy - sy * sy / n;
+    const double r2 = cxx > 0 && cyy > 0 ? cxy * cxy / (cxx * cyy) : 0.0;
+    return std::pair{cxx > 0 ? cxy / cxx : 0.0, r2};
+  };
+  const auto [slope, semilog_r2] = fit(t);
+  const auto [power, loglog_r2] = fit(log_t);
+  (void)power;
+  // Linear convergence is a straight line on a semi-log plot; a power law (MWU's average, O(1/√T)) is one
+  // on a log–log plot. A rate is reported only where the semi-log line fits well and better.
+  if (!(slope < 0) || semilog_r2 < 0.95 || semilog_r2 < loglog_r2) return std::numeric_limits<double>::quiet_NaN();
   return std::exp(slope);
 }
 
@@ -209,7 +250,7 @@ ReproduceSummary Reproduce(const ReproduceOptions& options) {
   measured.fig3 = internal::RunFig3Omd(figures);
   measured.marginal = internal::RunMarginal(figures);
   measured.bias = internal::RunBias(figures);
-  internal::RunStepSize(figures);
+  measured.step_size = internal::RunStepSize(figures);
 
   std::string verdicts;
   CheckClaims(measured, [&](const std::string& text, bool supported) {

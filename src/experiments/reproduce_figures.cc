@@ -200,7 +200,8 @@ BiasFigure RunBias(const FigureContext& context) {
   return {.betas = betas, .iterations = bias_iterations, .plateaus = plateaus, .omwu_final_gap = omwu_final};
 }
 
-void RunStepSize(const FigureContext& context) {
+std::vector<StepSizeRow> RunStepSize(const FigureContext& context) {
+  std::vector<StepSizeRow> rows;
   const std::vector<double> etas = {0.25, 0.5, 1, 1.5, 2, 2.5, 3};
   const std::int64_t budget = context.quick ? 50000 : 300000;
   std::string stepsize_csv = "family,eta,median_iterations,reached_fraction\n";
@@ -223,6 +224,8 @@ void RunStepSize(const FigureContext& context) {
           static_cast<double>(reached.size());
       stepsize_csv += fmt::format("{},{},{},{}\n", family, eta, std::isfinite(median) ? fmt::format("{:.0f}", median) : "",
                                   fraction);
+      rows.push_back({family, eta, median, static_cast<int>(std::lround(fraction * static_cast<double>(reached.size()))),
+                      static_cast<int>(reached.size()), budget});
     }
   }
   context.Write("fig_stepsize.csv", stepsize_csv);
@@ -234,7 +237,7 @@ void RunStepSize(const FigureContext& context) {
                             "with linespoints lw 2 pt 7 title f\n",
                             budget),
                 context.Output("fig_stepsize.png"));
-
+  return rows;
 }
 
 }  // namespace nlhf::internal

@@ -58,7 +58,15 @@ struct BiasFigure {
 };
 BiasFigure RunBias(const FigureContext& context);
 // Step size: iterations plain OMWU needs to reach gap 1e-8 against η, per family (CSV and figure only).
-void RunStepSize(const FigureContext& context);
+// One row of the step-size figure: plain OMWU on one family at one η, over the family's seeds.
+struct StepSizeRow {
+  std::string family;
+  double eta = 0;
+  double median_iterations = 0;  // to gap 1e-8; infinite when the median seed did not get there
+  int reached = 0, seeds = 0;
+  std::int64_t budget = 0;
+};
+std::vector<StepSizeRow> RunStepSize(const FigureContext& context);
 
 }  // namespace nlhf::internal
 

@@ -33,7 +33,8 @@ struct ComparisonOptions {
   std::function<void(int, int, const std::string&)> progress;
 };
 
-// Median, min and max over seeds of one method's trace, on a common iteration grid.
+// Median, min and max over seeds of one method's trace, on a common iteration grid; a run that stopped
+// early holds its last value.
 struct GapCurve {
   std::vector<std::int64_t> iterations;
   std::vector<double> median, minimum, maximum;
@@ -48,6 +49,8 @@ struct MethodSummary {
   // For each level, the median over seeds of the first iteration whose gap is <= level (every iteration
   // is checked, not only traced ones); nullopt where the median run never got there.
   std::map<double, std::optional<std::int64_t>> iterations_to;
+  std::map<double, int> runs_reaching;  // per level: how many runs (seeds) got there at all
+  int run_count = 0;                    // runs the medians are over
   double seconds = 0;        // median wall-clock time of one run
   GapCurve curve;
   std::vector<SolveResult> runs;  // one per seed, with its trace

@@ -37,8 +37,10 @@ struct ReproduceSummary {
 
 ReproduceSummary Reproduce(const ReproduceOptions& options);
 
-// Least-squares slope of log(gap) against iteration over the points with gap in [low, high], as the
-// per-iteration rate exp(slope) (< 1: linear convergence). NaN with fewer than 5 such points.
+// Least-squares slope of log(gap) against iteration over the points with gap in [low, high] (from the
+// first at or below `high`, while above `low`), as the per-iteration rate exp(slope) < 1. NaN ("none")
+// where the curve is not linear there: fewer than 5 points, a slope that is not negative, a semi-log fit
+// with R² below 0.95, or one that a power law (log gap against log iteration) fits better.
 double FittedLinearRate(const std::vector<std::int64_t>& iterations, const std::vector<double>& gaps,
                         double low = 1e-12, double high = 1e-3);
 
