@@ -244,6 +244,12 @@ TEST_F(Cli, CompareOnGeneratedGamesWithSeeds) {
   EXPECT_EQ(run.Json()["seeds"], 3);
   EXPECT_EQ(run.Json()["methods"][1]["spec"], "mmd(step_size=1,beta=0.2)");
   EXPECT_TRUE(fs::exists(dir_ / "g" / "traces" / "mmd_seed2.csv"));
+  // η is the step size everywhere: --eta, and eta as a --param name.
+  const CommandRun eta = Nlhf("compare --generate planted --n 5 --algos omwu,mmd --iters 50 --eta 0.5 "
+                              "--param mmd:eta=0.25 --out e --json");
+  ASSERT_EQ(eta.exit_code, 0) << eta.err;
+  EXPECT_EQ(eta.Json()["methods"][0]["spec"], "omwu(step_size=0.5)");
+  EXPECT_EQ(eta.Json()["methods"][1]["spec"], "mmd(step_size=0.25,beta=0.05)");
 }
 
 TEST_F(Cli, CompareRejectsBadRequests) {
@@ -251,6 +257,8 @@ TEST_F(Cli, CompareRejectsBadRequests) {
   ExpectUsageError("compare " + Soccer() + " --seeds 3", {"--init random"});
   ExpectUsageError("compare", {"FILE or --generate"});
   ExpectUsageError("compare " + Soccer() + " --algos mmd --param mmd:beta=-2", {"mmd: beta = -2"});
+  ExpectUsageError("compare " + Soccer() + " --algos nash-md,nash-md", {"'nash-md' is listed twice"});
+  ExpectUsageError("compare " + Soccer() + " --algos omwu --eta 0", {"--eta 0: the step size must be a positive"});
 }
 
 TEST_F(Cli, RankSoccerJsonHasTheDocumentedKeys) {

@@ -58,7 +58,8 @@ ParameterAssignment ParseParameterAssignment(const std::string& text) {
     throw InvalidArgument(fmt::format("--param '{}': expected [ALGO:]NAME=NUMBER, e.g. --param step_size=0.5 or "
                                       "--param nash-md:beta=0.1", text));
   }
-  assignment.name = name;
+  // η is the step size everywhere (--eta, eta: in experiment files, eta= in Python).
+  assignment.name = name == "eta" ? "step_size" : name;
   return assignment;
 }
 

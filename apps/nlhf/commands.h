@@ -48,6 +48,7 @@ struct CompareArgs {
   int seeds = 1;
   std::string init = "uniform";
   std::vector<std::string> parameters;  // [ALGO:]NAME=VALUE
+  std::optional<double> eta;             // the step size of every method that has one
   std::string reference;                 // JSON log-probabilities of π_ref; empty: uniform
   std::string out = "nlhf-compare";
 };

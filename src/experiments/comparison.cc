@@ -36,7 +36,13 @@ std::vector<Plan> MakePlans(const ComparisonOptions& options) {
     }
   }
   std::vector<Plan> plans;
-  for (const std::string& name : options.algorithms) {
+  for (size_t k = 0; k < options.algorithms.size(); ++k) {
+    const std::string& name = options.algorithms[k];
+    if (std::find(options.algorithms.begin(), options.algorithms.begin() + static_cast<std::ptrdiff_t>(k), name) !=
+        options.algorithms.begin() + static_cast<std::ptrdiff_t>(k)) {
+      throw InvalidArgument(fmt::format("compare: '{}' is listed twice: its runs would repeat and its traces overwrite "
+                                        "each other (nlhf run sweeps one method's parameters)", name));
+    }
     const AlgorithmSpec& algorithm = FindAlgorithm(name);
     ParameterValues given;
     for (const auto& [parameter, value] : options.common_parameters) {
