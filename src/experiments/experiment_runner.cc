@@ -177,9 +177,10 @@ double Quantile(std::vector<double> values, double q) {
   return values[below] + (position - static_cast<double>(below)) * (values[above] - values[below]);
 }
 
-// Median and interquartile range over the runs of one method on one game, on the traces' common grid; a run that
-// stopped early (an exact zero gap) holds its last value, so the median never covers fewer runs.
-PlotCurve Curve(const std::string& label, const std::vector<std::vector<std::pair<std::int64_t, double>>>& traces) {
+// Median and interquartile range (or min–max) over the runs of one method on one game, on the traces' common
+// grid; a run that stopped early (an exact zero gap) holds its last value, so the median never covers fewer runs.
+PlotCurve Curve(const std::string& label, const std::vector<std::vector<std::pair<std::int64_t, double>>>& traces,
+                bool minmax) {
   std::vector<std::int64_t> grid;
   for (const auto& trace : traces) {
     for (const auto& [iteration, gap] : trace) grid.push_back(iteration);
@@ -198,11 +199,32 @@ PlotCurve Curve(const std::string& label, const std::vector<std::vector<std::pai
     if (values.size() < traces.size()) continue;  // before some run's first record
     curve.iterations.push_back(t);
     curve.center.push_back(Median(values));
-    curve.low.push_back(Quantile(values, 0.25));
-    curve.high.push_back(Quantile(values, 0.75));
+    curve.low.push_back(Quantile(values, minmax ? 0.0 : 0.25));
+    curve.high.push_back(Quantile(values, minmax ? 1.0 : 0.75));
   }
   curve.emphasized = label.rfind("omwu", 0) == 0;
   return curve;
+}
+
+// The figure's panels: one, or one per value of the chosen parameter (methods without it in every panel).
+std::vector<PlotPanel> Panels(const Experiment& e, const std::vector<PlotCurve>& curves) {
+  if (e.panel_parameter.empty()) return {{"", curves}};
+  std::vector<double> values;
+  for (const ExperimentMethod& m : e.methods) {
+    if (const auto it = m.parameters.find(e.panel_parameter); it != m.parameters.end()) values.push_back(it->second);
+  }
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  std::vector<PlotPanel> panels;
+  for (const double value : values) {
+    PlotPanel panel{fmt::format("{} = {:g}", e.panel_parameter == "step_size" ? "eta" : e.panel_parameter, value), {}};
+    for (size_t m = 0; m < e.methods.size(); ++m) {
+      const auto it = e.methods[m].parameters.find(e.panel_parameter);
+      if (it == e.methods[m].parameters.end() || it->second == value) panel.curves.push_back(curves[m]);
+    }
+    panels.push_back(std::move(panel));
+  }
+  return panels;
 }
 
 void PrepareFolder(const std::filesystem::path& out, bool resume) {
@@ -394,16 +416,16 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
         std::vector<std::vector<std::pair<std::int64_t, double>>> traces;
         for (const RunRecord* r : runs) traces.push_back(ReadTrace((out / "runs" / (r->id + ".csv")).string()));
         // The legend names every parameter as run (defaults included: step sizes scale with each game).
-        curves.push_back(Curve(runs.empty() ? label : runs.front()->spec, traces));
+        curves.push_back(Curve(runs.empty() ? label : runs.front()->spec, traces, e.minmax_band));
       }
     }
     if (e.figures) {
       const std::string png = fmt::format("figure_game{}.png", g);
       try {
-        PlotGapCurves(curves,
-                      {.title = fmt::format("{}: median over {} seed(s), band: interquartile range", e.games[g].label,
-                                              e.seeds.size())},
-                      (out / png).string());
+        const GapFigure figure{.title = fmt::format("{}: median over {} seed(s), band: {}", e.games[g].label,
+                                                    e.seeds.size(), e.minmax_band ? "min-max" : "interquartile range"),
+                               .log_x = e.log_x};
+        PlotGapPanels(Panels(e, curves), figure, (out / png).string());
         report += fmt::format("\n![{}]({})\n", e.games[g].label, png);
       } catch (const Unavailable& unavailable) {
         notes.push_back(fmt::format("no figure for {}: {}", e.games[g].label, unavailable.what()));

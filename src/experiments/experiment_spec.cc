@@ -304,7 +304,8 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
   if (!root.IsMap()) throw InvalidArgument(fmt::format("{}: an experiment is a YAML mapping (games:, methods:, ...)", path));
   for (size_t k = 0; k < overrides.size(); ++k) ApplyOverride(root, overrides[k], k);
   reader.CheckKeys(root, "the experiment",
-                   {"name", "games", "methods", "seeds", "init", "iterations", "trace_every", "gap_levels", "figures"});
+                   {"name", "games", "methods", "seeds", "init", "iterations", "trace_every", "gap_levels", "figures",
+                    "figure"});
 
   Experiment e;
   e.source = path;
@@ -312,6 +313,21 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
   if (root["iterations"]) e.iterations = reader.Integer(root["iterations"], "iterations", 1);
   if (root["trace_every"]) e.trace_every = reader.Integer(root["trace_every"], "trace_every", 0);
   if (root["figures"]) e.figures = reader.Boolean(root["figures"], "figures");
+  const YAML::Node figure = root["figure"];
+  if (figure) {
+    reader.CheckKeys(figure, "figure", {"x", "band", "panels"});
+    if (const YAML::Node x = figure["x"]) {
+      const std::string scale = reader.String(x, "x");
+      if (scale != "linear" && scale != "log") reader.Fail(x, fmt::format("x '{}': expected linear or log", scale));
+      e.log_x = scale == "log";
+    }
+    if (const YAML::Node band = figure["band"]) {
+      const std::string kind = reader.String(band, "band");
+      if (kind != "iqr" && kind != "minmax") reader.Fail(band, fmt::format("band '{}': expected iqr or minmax", kind));
+      e.minmax_band = kind == "minmax";
+    }
+    if (figure["panels"]) e.panel_parameter = reader.String(figure["panels"], "panels");
+  }
   if (const YAML::Node init = root["init"]) {
     const std::string kind = reader.String(init, "init");
     if (kind != "uniform" && kind != "random") reader.Fail(init, fmt::format("init '{}': expected uniform or random", kind));
@@ -359,6 +375,13 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
       if (!inserted) reader.Fail(method, fmt::format("{} is already listed (at {}): its runs would repeat", m.label, it->second));
       e.methods.push_back(std::move(m));
       if (static_cast<double>(e.methods.size()) > kMaxRuns) reader.Fail(method, fmt::format("more than {:g} methods", kMaxRuns));
+    }
+  }
+  if (!e.panel_parameter.empty()) {
+    const std::string name = e.panel_parameter == "eta" ? "step_size" : e.panel_parameter;
+    e.panel_parameter = name;
+    if (std::none_of(e.methods.begin(), e.methods.end(), [&](const ExperimentMethod& m) { return m.parameters.count(name) > 0; })) {
+      reader.Fail(figure["panels"], fmt::format("panels: no method sets '{}', so there is nothing to split by", name));
     }
   }
   const double runs = static_cast<double>(e.games.size()) * static_cast<double>(e.methods.size()) *

@@ -57,9 +57,16 @@ TEST(ExperimentFile, GridsExpandInTheOrderGiven) {
   EXPECT_EQ(e.methods[2].label, "omwu(step_size=2)");
   EXPECT_EQ(e.methods[3].label, "nash-md(step_size=0.5,beta=0.01)");
   EXPECT_EQ(e.methods[4].parameters.at("beta"), 0.1);
+  const Experiment drawn = ParseExperiment(Base() + "    eta: [1, 2]\nfigure: {x: log, band: minmax, panels: eta}\n", "exp.yaml");
+  EXPECT_TRUE(drawn.log_x);
+  EXPECT_TRUE(drawn.minmax_band);
+  EXPECT_EQ(drawn.panel_parameter, "step_size");
 }
 
 TEST(ExperimentFile, MistakesNameTheLineColumnAndKey) {
+  EXPECT_THAT(ErrorOf(Base() + "figure: {x: loglog}\n"), HasSubstr("exp.yaml:5:13: x 'loglog': expected linear or log"));
+  EXPECT_THAT(ErrorOf(Base() + "figure: {panels: beta}\n"), HasSubstr("panels: no method sets 'beta'"));
+  EXPECT_THAT(ErrorOf(Base() + "figure: {colour: red}\n"), HasSubstr("unknown key 'colour' in figure (known: x, band, panels)"));
   EXPECT_THAT(ErrorOf(Base() + "itrations: 5\n"), HasSubstr("exp.yaml:5:1: unknown key 'itrations' in the experiment"));
   EXPECT_THAT(ErrorOf(Base() + "iterations: ten\n"), HasSubstr("exp.yaml:5:13: 'iterations' must be an integer, not 'ten'"));
   EXPECT_THAT(ErrorOf(Base() + "iterations: 0\n"), HasSubstr("'iterations' = 0. Violated constraint: iterations >= 1"));

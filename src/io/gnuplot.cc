@@ -95,6 +95,7 @@ void PlotGapPanels(const std::vector<PlotPanel>& panels, const GapFigure& figure
       "set logscale y\nset format y '10^{{%L}}'\nset xlabel 'iteration'\nset ylabel {}\n"
       "set grid xtics ytics mytics lc rgb '#dddddd'\nset yrange [{}:*]\nset key outside right top spacing 1.1\n",
       panels.size() > 1 ? 2000 : 1280, 800, Quoted(figure.y_label), figure.floor / 2);
+  if (figure.log_x) body += "set logscale x\nset xrange [1:*]\n";
   if (panels.size() > 1) body += fmt::format("set multiplot layout 1,{} title {} noenhanced\n", panels.size(), Quoted(figure.title));
   int block = 0;
   for (const PlotPanel& panel : panels) {

@@ -45,6 +45,10 @@ struct Experiment {
   std::int64_t trace_every = 0;            // 0: about 500 points per trace
   std::vector<double> gap_levels = {1e-3, 1e-6, 1e-9};
   bool figures = true;
+  // How the figures are drawn (figure: in the file).
+  bool log_x = false;         // x: log — a log–log plot (sublinear rates are lines)
+  bool minmax_band = false;   // band: minmax — instead of the interquartile range
+  std::string panel_parameter;  // panels: NAME — one panel per value of that method parameter
 };
 
 // Reads an experiment from YAML text (`path` names it in messages), after applying `overrides`

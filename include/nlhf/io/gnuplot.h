@@ -27,6 +27,7 @@ struct GapFigure {
   std::string title;
   std::string y_label = "duality gap (original game)";
   double floor = 1e-16;  // gaps below are drawn at the floor (log scale)
+  bool log_x = false;    // iterations on a log scale too (a log–log plot; iteration 0 is left out)
 };
 
 // Side-by-side panels of gap curves in one PNG (gnuplot multiplot), `figure.title` above them.
