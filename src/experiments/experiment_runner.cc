@@ -23,6 +23,8 @@
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/gnuplot.h"
 #include "nlhf/io/matrix_file.h"
+#include "nlhf/io/policy_file.h"
+#include "nlhf/random.h"
 #include "nlhf/io/trace_csv.h"
 
 namespace nlhf {
@@ -45,6 +47,9 @@ ZeroSumGame LoadGame(const ExperimentGame& g) {
 std::string RunConfig(const Experiment& e, const ExperimentGame& game, const ExperimentMethod& method,
                       std::uint64_t seed) {
   nlohmann::json config = {{"game", game.label},       {"file", game.file},
+                           {"reference", e.reference_normal ? fmt::format("normal_logits {}", e.reference_seed)
+                                                            : e.reference_file},
+                           {"method_iterations", method.iterations},
                            {"method", method.label},   {"parameters", method.parameters},
                            {"seed", seed},             {"init", e.random_init ? "random" : "uniform"},
                            {"iterations", e.iterations}, {"trace_every", e.trace_every},
@@ -112,14 +117,31 @@ std::vector<std::pair<std::int64_t, double>> ReadTrace(const std::string& path) 
   return trace;
 }
 
+// log π_ref for `game` (empty: uniform): N(0, 1) logits normalized, one per player (the same seed's
+// draws, so a square game's players share one), or the file's.
+PlayerVectors ReferenceFor(const Experiment& e, const ZeroSumGame& game) {
+  if (!e.reference_file.empty()) return ReadLogPolicyFile(e.reference_file);
+  if (!e.reference_normal) return {};
+  const auto draw = [&](Eigen::Index n) {
+    Rng rng(e.reference_seed);
+    Eigen::VectorXd logits(n);
+    for (Eigen::Index i = 0; i < n; ++i) logits[i] = rng.Normal();
+    const double shift = logits.maxCoeff();
+    return Eigen::VectorXd(logits.array() - shift - std::log((logits.array() - shift).exp().sum()));
+  };
+  if (game.symmetric()) return {draw(game.payoff().rows())};
+  return {draw(game.payoff().rows()), draw(game.payoff().cols())};
+}
+
 RunRecord Execute(const Experiment& e, const ZeroSumGame& game, const ExperimentMethod& method, std::uint64_t seed,
                   const std::string& trace_path) {
   const AlgorithmSpec& algorithm = FindAlgorithm(method.algorithm);
   SolveOptions options;
-  options.max_iterations = e.iterations;
+  const std::int64_t iterations = method.iterations > 0 ? method.iterations : e.iterations;
+  options.max_iterations = iterations;
   options.gap_tolerance = 0;  // every run goes the full distance, as `nlhf compare`
-  options.trace_interval =
-      e.trace_every > 0 ? e.trace_every : std::max<std::int64_t>(1, e.iterations / 500);
+  options.trace_interval = e.trace_every > 0 ? e.trace_every : std::max<std::int64_t>(1, iterations / 500);
+  options.reference_log_policy = ReferenceFor(e, game);
   if (e.random_init) options.initial = {.kind = InitialPolicy::Kind::kRandom, .seed = seed};
   RunRecord r;
   r.iterations_to.assign(e.gap_levels.size(), -1);

@@ -238,7 +238,7 @@ std::vector<ExperimentGame> ReadGame(const Reader& reader, const YAML::Node& gam
 }
 
 std::vector<ExperimentMethod> ReadMethod(const Reader& reader, const YAML::Node& method) {
-  reader.CheckKeys(method, "a method", {"algo", "eta", "params"});
+  reader.CheckKeys(method, "a method", {"algo", "eta", "params", "iterations"});
   if (!method["algo"]) reader.Fail(method, "a method needs 'algo' (see `nlhf algorithms`)");
   const AlgorithmSpec* algorithm = nullptr;
   try {
@@ -266,7 +266,8 @@ std::vector<ExperimentMethod> ReadMethod(const Reader& reader, const YAML::Node&
   double product = 1;
   for (const auto& [name, values, where] : axes) product *= static_cast<double>(values.size());
   if (product > kMaxRuns) reader.Fail(method, fmt::format("this method's grid has {:g} configurations; at most {:g}", product, kMaxRuns));
-  std::vector<ExperimentMethod> methods = {{algorithm->name, {}, ""}};
+  const std::int64_t iterations = method["iterations"] ? reader.Integer(method["iterations"], "iterations", 1) : 0;
+  std::vector<ExperimentMethod> methods = {{algorithm->name, {}, iterations, ""}};
   for (const auto& [name, values, where] : axes) {
     std::vector<ExperimentMethod> grown;
     for (const ExperimentMethod& m : methods) {
@@ -289,6 +290,7 @@ std::vector<ExperimentMethod> ReadMethod(const Reader& reader, const YAML::Node&
       if (const auto it = m.parameters.find(spec.name); it != m.parameters.end()) shown.emplace_back(it->first, it->second);
     }
     m.label = shown.empty() ? algorithm->name : FormatSpec(algorithm->name, shown);
+    if (m.iterations > 0) m.label += fmt::format(" x{}", m.iterations);
   }
   return methods;
 }
@@ -305,7 +307,7 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
   for (size_t k = 0; k < overrides.size(); ++k) ApplyOverride(root, overrides[k], k);
   reader.CheckKeys(root, "the experiment",
                    {"name", "games", "methods", "seeds", "init", "iterations", "trace_every", "gap_levels", "figures",
-                    "figure"});
+                    "figure", "reference"});
 
   Experiment e;
   e.source = path;
@@ -313,6 +315,27 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
   if (root["iterations"]) e.iterations = reader.Integer(root["iterations"], "iterations", 1);
   if (root["trace_every"]) e.trace_every = reader.Integer(root["trace_every"], "trace_every", 0);
   if (root["figures"]) e.figures = reader.Boolean(root["figures"], "figures");
+  if (const YAML::Node reference = root["reference"]) {
+    if (reference.IsScalar()) {
+      if (reference.Scalar() != "uniform") {
+        reader.Fail(reference, "reference: expected uniform, {normal_logits: SEED} or {file: PATH}");
+      }
+    } else {
+      reader.CheckKeys(reference, "reference", {"normal_logits", "file"});
+      if (reference.size() != 1) reader.Fail(reference, "reference: give one of normal_logits and file");
+      if (reference["normal_logits"]) {
+        e.reference_normal = true;
+        e.reference_seed = static_cast<std::uint64_t>(reader.Integer(reference["normal_logits"], "normal_logits", 0));
+      } else {
+        const std::filesystem::path file(reader.String(reference["file"], "file"));
+        const std::string base = std::filesystem::path(path).parent_path().string();
+        e.reference_file = file.is_absolute() || base.empty() ? file.string() : (std::filesystem::path(base) / file).string();
+        if (!std::filesystem::exists(e.reference_file)) {
+          reader.Fail(reference["file"], fmt::format("no file '{}'", e.reference_file));
+        }
+      }
+    }
+  }
   const YAML::Node figure = root["figure"];
   if (figure) {
     reader.CheckKeys(figure, "figure", {"x", "band", "panels"});

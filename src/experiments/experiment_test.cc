@@ -14,6 +14,7 @@
 #include "nlhf/generators.h"
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/matrix_file.h"
+#include "nlhf/random.h"
 #include "testing.h"
 
 namespace nlhf {
@@ -251,6 +252,33 @@ TEST_F(ExperimentRun, BetaSweepSettlesOnTheRegularizedEquilibriaPlateaus) {
       EXPECT_NEAR(r.final_gap, expected, 1e-7) << r.id << " " << m.label;
     }
   }
+}
+
+// The EGPO settings: π_ref with N(0, 1) logits and a budget per method; each run equals the solve made
+// directly with that reference (drawn here from the same seed) and that budget.
+TEST_F(ExperimentRun, ReferencePolicyAndPerMethodBudgets) {
+  const Experiment e = ParseExperiment("reference: {normal_logits: 7}\niterations: 50\nfigures: false\n"
+                                       "games:\n  - generate: random\n    n: 6\n"
+                                       "methods:\n  - {algo: mmd, eta: 0.1, params: {beta: 0.1}, iterations: 300}\n"
+                                       "  - {algo: nash-md, params: {beta: 0.05}}\n",
+                                       "exp.yaml");
+  EXPECT_EQ(e.methods[0].label, "mmd(step_size=0.1,beta=0.1) x300");
+  const ExperimentResult result = RunExperiment(e, dir_.string(), {});
+  const ZeroSumGame game = GameFromMatrix(Generate({.kind = "random", .n = 6, .seed = 0}).matrix, {}, false);
+  Rng rng(7);
+  Eigen::VectorXd reference(6);
+  for (int i = 0; i < 6; ++i) reference[i] = rng.Normal();
+  for (const RunRecord& r : result.runs) {
+    SolveOptions options;
+    options.max_iterations = r.method == 0 ? 300 : 50;
+    options.gap_tolerance = 0;
+    options.reference_log_policy = {reference};  // normalized by the solver
+    const SolveResult direct = SolveWith(e.methods[r.method].algorithm, game, options, e.methods[r.method].parameters);
+    EXPECT_EQ(r.iterations, options.max_iterations);
+    EXPECT_NEAR(r.final_gap, direct.duality_gap, 1e-14) << r.id;
+  }
+  EXPECT_THAT(ErrorOf(Base() + "reference: {normal_logits: 1, file: x.json}\n"), HasSubstr("give one of"));
+  EXPECT_THAT(ErrorOf(Base() + "reference: gaussian\n"), HasSubstr("exp.yaml:5:12: reference: expected uniform"));
 }
 
 TEST_F(ExperimentRun, RefusesAFolderThatIsNotAnExperiments) {

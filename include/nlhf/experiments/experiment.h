@@ -31,6 +31,7 @@ struct ExperimentGame {
 struct ExperimentMethod {
   std::string algorithm;
   ParameterValues parameters;
+  std::int64_t iterations = 0;  // this method's own budget (0: the experiment's)
   std::string label;  // "omwu(step_size=0.1)": what was varied is visible in tables and legends
 };
 
@@ -41,6 +42,11 @@ struct Experiment {
   std::vector<ExperimentMethod> methods;
   std::vector<std::uint64_t> seeds = {0};  // each run's start: seed k of a random start (init: random)
   bool random_init = false;
+  // π_ref of the regularized methods: uniform; logits drawn from N(0, 1) with `reference_seed` (the EGPO
+  // simulation's reference policy), one per player sized to each game; or a JSON log-policy file.
+  bool reference_normal = false;
+  std::uint64_t reference_seed = 0;
+  std::string reference_file;
   std::int64_t iterations = 2000;
   std::int64_t trace_every = 0;            // 0: about 500 points per trace
   std::vector<double> gap_levels = {1e-3, 1e-6, 1e-9};
