@@ -361,7 +361,7 @@ TEST_F(Cli, RunRunsAnExperimentFile) {
     EXPECT_TRUE(std::filesystem::exists(dir_ / "results" / file)) << file;
   }
   Write("bad.yaml", "games:\n  - generate: random\nmethods:\n  - algo: omwu\n    step: 2\n");
-  ExpectUsageError("run bad.yaml", {"bad.yaml:5:5: unknown key 'step' in a method (known: algo, eta, params)"});
+  ExpectUsageError("run bad.yaml", {"bad.yaml:5:5: unknown key 'step' in a method (known: algo, eta, params, iterations)"});
   ExpectUsageError("run bad.yaml --set methods.0=3", {"--set methods.0=3: a method must be a mapping"});
   ExpectUsageError("run missing.yaml", {"missing.yaml"});
 }
