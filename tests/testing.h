@@ -62,7 +62,9 @@ inline void ExpectMarkdownTablesRender(const std::string& markdown) {
       continue;
     }
     EXPECT_EQ(cells, header_cells) << line;
-    if (expect_separator) EXPECT_EQ(line.find_first_not_of("|- "), std::string::npos) << "separator: " << line;
+    if (expect_separator) {
+      EXPECT_EQ(line.find_first_not_of("|- "), std::string::npos) << "separator: " << line;
+    }
     expect_separator = false;
   }
   EXPECT_GT(tables, 0);

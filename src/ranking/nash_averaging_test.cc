@@ -45,7 +45,9 @@ TEST(NashAveraging, CopiesOfATaskChangeNothing) {
     EXPECT_NEAR(nash.task_probability[1], 0.5, 1e-12);
     const double t1_share = 0.5 / static_cast<double>(nash.tasks.size() - 1);
     for (size_t t = 0; t < nash.tasks.size(); ++t) {
-      if (t != 1) EXPECT_NEAR(nash.task_probability[t], t1_share, 1e-12) << nash.tasks[t];
+      if (t != 1) {
+        EXPECT_NEAR(nash.task_probability[t], t1_share, 1e-12) << nash.tasks[t];
+      }
     }
   }
 }

@@ -419,7 +419,9 @@ TEST(Rank, EquilibriumRangesMatchAKnownEquilibriumSet) {
   EXPECT_TRUE(*soccer.equilibrium_unique);
   for (size_t k = 0; k < soccer.candidates.size(); ++k) {
     EXPECT_FALSE(soccer.candidates[k].ne_range.has_value());
-    if (soccer.candidates[k].ne_probability > 0) EXPECT_EQ(soccer.candidates[k].rank, static_cast<int>(k) + 1);
+    if (soccer.candidates[k].ne_probability > 0) {
+      EXPECT_EQ(soccer.candidates[k].rank, static_cast<int>(k) + 1);
+    }
   }
 }
 

@@ -22,19 +22,8 @@ Model BuildMaximinLp(const Eigen::MatrixXd& payoff) {
   const int m = static_cast<int>(payoff.rows());
   const int n = static_cast<int>(payoff.cols());
   const double infinity = std::numeric_limits<double>::max();  // CLP's COIN_DBL_MAX
-  std::vector<CoinBigIndex> starts = {0};
-  std::vector<int> rows;
-  std::vector<double> values;
-  for (int i = 0; i < m; ++i) {
-    for (int j = 0; j < n; ++j) {
-      if (payoff(i, j) == 0) continue;
-      rows.push_back(j);
-      values.push_back(payoff(i, j));
-    }
-    rows.push_back(n);  // Σ x = 1
-    values.push_back(1.0);
-    starts.push_back(static_cast<CoinBigIndex>(rows.size()));
-  }
+  internal::ColumnMajor columns = internal::ConstraintsWithSumRow(payoff.transpose());
+  auto& [starts, rows, values] = columns;
   for (int j = 0; j < n; ++j) {
     rows.push_back(j);
     values.push_back(-1.0);

@@ -8,6 +8,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <memory>
+#include <vector>
 
 namespace nlhf::internal {
 
@@ -15,6 +16,31 @@ struct ClpModelDeleter {
   void operator()(Clp_Simplex* model) const { Clp_deleteModel(model); }
 };
 using ClpModel = std::unique_ptr<Clp_Simplex, ClpModelDeleter>;
+
+// CLP's column-major constraint arrays for the rows C x (C: k × n; exact zeros left out), with the row
+// Σx = 1 appended as row k: column i holds C(·, i) and a 1. Further columns may be appended by the caller.
+struct ColumnMajor {
+  std::vector<CoinBigIndex> starts = {0};
+  std::vector<int> rows;
+  std::vector<double> values;
+};
+// (A template, so that a transposed matrix is read in place rather than copied.)
+template <typename Derived>
+ColumnMajor ConstraintsWithSumRow(const Eigen::MatrixBase<Derived>& c) {
+  ColumnMajor m;
+  const int k = static_cast<int>(c.rows());
+  for (Eigen::Index i = 0; i < c.cols(); ++i) {
+    for (int j = 0; j < k; ++j) {
+      if (c(j, i) == 0) continue;
+      m.rows.push_back(j);
+      m.values.push_back(c(j, i));
+    }
+    m.rows.push_back(k);  // Σx = 1
+    m.values.push_back(1.0);
+    m.starts.push_back(static_cast<CoinBigIndex>(m.rows.size()));
+  }
+  return m;
+}
 
 // The first `columns` primal values as a probability vector: round-off below zero clipped, the sum
 // restored to one.

@@ -21,20 +21,8 @@ EquilibriumSet FindEquilibriumSet(const Eigen::MatrixXd& a, const Eigen::VectorX
   // so a candidate that does strictly worse than the value against it is unplayed at all of them.
   const Eigen::VectorXd payoffs = a * equilibrium;
   const double infinity = std::numeric_limits<double>::max();  // CLP's COIN_DBL_MAX
-  // Columns π_1..π_n; rows (Aπ)_j <= 0 for each j, then Σπ = 1. Column-major, exact zeros left out.
-  std::vector<CoinBigIndex> starts = {0};
-  std::vector<int> rows;
-  std::vector<double> values;
-  for (int i = 0; i < n; ++i) {
-    for (int j = 0; j < n; ++j) {
-      if (a(j, i) == 0) continue;
-      rows.push_back(j);
-      values.push_back(a(j, i));
-    }
-    rows.push_back(n);
-    values.push_back(1.0);
-    starts.push_back(static_cast<CoinBigIndex>(rows.size()));
-  }
+  // Columns π_1..π_n; rows (Aπ)_j <= 0 for each j, then Σπ = 1.
+  const auto [starts, rows, values] = internal::ConstraintsWithSumRow(a);
   std::vector<double> column_lower(n, 0.0), column_upper(n, infinity), objective(n, 0.0);
   std::vector<double> row_lower(n + 1, -infinity), row_upper(n + 1, 0.0);
   row_lower[n] = row_upper[n] = 1.0;

@@ -31,19 +31,7 @@ struct PolytopeShape {
 PolytopeShape FindShape(const Polytope& polytope, double tolerance) {
   const int k = static_cast<int>(polytope.c.rows()), n = static_cast<int>(polytope.c.cols());
   const double infinity = std::numeric_limits<double>::max();  // CLP's COIN_DBL_MAX
-  std::vector<CoinBigIndex> starts = {0};
-  std::vector<int> rows;
-  std::vector<double> values;
-  for (int i = 0; i < n; ++i) {
-    for (int j = 0; j < k; ++j) {
-      if (polytope.c(j, i) == 0) continue;
-      rows.push_back(j);
-      values.push_back(polytope.c(j, i));
-    }
-    rows.push_back(k);
-    values.push_back(1.0);
-    starts.push_back(static_cast<CoinBigIndex>(rows.size()));
-  }
+  const auto [starts, rows, values] = internal::ConstraintsWithSumRow(polytope.c);
   std::vector<double> column_lower(n, 0.0), column_upper(n, infinity), objective(n, 0.0);
   std::vector<double> row_lower(polytope.d.data(), polytope.d.data() + k), row_upper(k + 1, infinity);
   row_lower.push_back(1.0);
