@@ -31,8 +31,15 @@ class Reader {
 
   // "file.yaml:3:7" (1-based), or "--set KEY=VALUE" for a value an override gave.
   std::string Where(const YAML::Node& node) const {
+    // A file may carry any tag, this one's spelling included: only a valid index names an override.
     const std::string& tag = node.Tag();
-    if (tag.rfind(kSetTag, 0) == 0) return "--set " + overrides_[std::stoul(tag.substr(std::string(kSetTag).size()))];
+    if (tag.rfind(kSetTag, 0) == 0) {
+      const std::string digits = tag.substr(std::string(kSetTag).size());
+      if (!digits.empty() && digits.size() < 6 && digits.find_first_not_of("0123456789") == std::string::npos &&
+          std::stoul(digits) < overrides_.size()) {
+        return "--set " + overrides_[std::stoul(digits)];
+      }
+    }
     const YAML::Mark mark = node.Mark();
     if (mark.is_null()) return path_;
     return fmt::format("{}:{}:{}", path_, mark.line + 1, mark.column + 1);
