@@ -83,13 +83,20 @@ struct RatingAnchor {
   double rating = 1000;
 };
 
-// Bradley–Terry log-strengths of `table` with the options' pseudo-comparisons, and the Gaussian prior where
-// the MLE does not exist (RankOptions::bt_prior_sd); `*prior_applied` says whether it was.
-Eigen::VectorXd BradleyTerryFit(const PairwiseTable& table, const RankOptions& options, bool* prior_applied = nullptr) {
-  const PairwiseTable smoothed = WithPrior(table, options.prior);
-  const bool apply = options.bt_prior_sd > 0 && !BradleyTerryMleExists(smoothed);
-  if (prior_applied) *prior_applied = apply;
-  return BradleyTerryLogStrengths(smoothed, apply ? options.bt_prior_sd / kEloPerLogit : 0.0);
+struct BradleyTerryFit {
+  Eigen::VectorXd log_strengths;
+  bool mle_exists = true;
+  bool prior_applied = false;  // the MAP under RankOptions::bt_prior_sd, where the MLE does not exist
+};
+
+// Bradley–Terry log-strengths of `smoothed` (a table with the options' pseudo-comparisons already added):
+// the MLE, or where it does not exist the MAP under the Gaussian prior of RankOptions::bt_prior_sd.
+BradleyTerryFit FitBradleyTerry(const PairwiseTable& smoothed, const RankOptions& options) {
+  BradleyTerryFit fit;
+  fit.mle_exists = BradleyTerryMleExists(smoothed);
+  fit.prior_applied = options.bt_prior_sd > 0 && !fit.mle_exists;
+  fit.log_strengths = BradleyTerryLogStrengths(smoothed, fit.prior_applied ? options.bt_prior_sd / kEloPerLogit : 0.0);
+  return fit;
 }
 
 // Bradley–Terry log-strengths on the Elo scale, pinned by the anchor.
@@ -267,12 +274,11 @@ Eigen::MatrixXd PreferencesOf(const PairwiseTable& table, const RankOptions& opt
                               std::int64_t* filled) {
   Eigen::MatrixXd p = PreferencesFromTable(table, options.prior, never, never_count, listed);
   if (options.fill_bt) {
-    const Eigen::VectorXd& r = log_strengths;
     std::int64_t count = 0;
     for (Eigen::Index a = 0; a < p.rows(); ++a) {
       for (Eigen::Index b = 0; b < p.cols(); ++b) {
         if (a != b && table.counts(a, b) <= 0) {
-          p(a, b) = 1.0 / (1.0 + std::exp(r[b] - r[a]));
+          p(a, b) = 1.0 / (1.0 + std::exp(log_strengths[b] - log_strengths[a]));
           ++count;
         }
       }
@@ -341,8 +347,12 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
                                         data.source, result.graph_parts));
     }
   }
-  // One Bradley–Terry fit serves the ratings and --fill bt.
-  const Eigen::VectorXd log_strengths = BradleyTerryFit(table, options, &result.bt_prior_applied);
+  // One table with the pseudo-comparisons and one Bradley–Terry fit serve the ratings, --fill bt, the
+  // MLE's existence and the voting rules.
+  const PairwiseTable smoothed = WithPrior(table, options.prior);
+  const BradleyTerryFit fit = FitBradleyTerry(smoothed, options);
+  const Eigen::VectorXd& log_strengths = fit.log_strengths;
+  result.bt_prior_applied = fit.prior_applied;
   std::vector<std::pair<int, int>> never;
   result.preferences = data.preferences ? *data.preferences
                                         : PreferencesOf(table, options, log_strengths, &never, &result.never_compared_count,
@@ -365,13 +375,12 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
       const Eigen::VectorXd max_entropy =
           MaximizeEntropy(-skew, Eigen::VectorXd::Constant(n, -std::max(worst, 0.0)), kEquilibriumRangeTolerance).point;
       const double max_entropy_gap = DualityGap(game, {max_entropy});
-      const double center_gap = DualityGap(game, {set->center});
       if (max_entropy_gap <= options.gap_tolerance) {
         equilibrium.policy = max_entropy;
         equilibrium.gap = max_entropy_gap;
         equilibrium.solver += "; not unique: the maximum-entropy equilibrium";
         result.tie_break = "maximum entropy";
-      } else if (center_gap <= options.gap_tolerance) {
+      } else if (const double center_gap = DualityGap(game, {set->center}); center_gap <= options.gap_tolerance) {
         equilibrium.policy = set->center;
         equilibrium.gap = center_gap;
         equilibrium.solver += "; not unique: the center of the equilibrium set";
@@ -395,8 +404,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
   }
   if (data.scores && options.context.empty()) result.nash_averaging = NashAverage(*data.scores);
   if (!data.preferences) {
-    const PairwiseTable smoothed = WithPrior(table, options.prior);
-    result.bt_mle_exists = BradleyTerryMleExists(smoothed);
+    result.bt_mle_exists = fit.mle_exists;
     if (!result.bt_mle_exists) {
       for (int a = 0; a < n; ++a) {
         const double total = smoothed.counts.row(a).sum(), won = smoothed.wins.row(a).sum();
@@ -424,7 +432,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
   }
   if (const auto winner = CondorcetWinner(result.preferences)) result.condorcet_winner = data.candidates[*winner];
   if (n <= kMaxVotingRuleCandidates) {
-    const Eigen::MatrixXd support = data.preferences ? result.preferences : WithPrior(table, options.prior).wins;
+    const Eigen::MatrixXd support = data.preferences ? result.preferences : smoothed.wins;
     const auto names = [&](const std::vector<int>& order) {
       std::vector<std::string> out;
       for (int a : order) out.push_back(data.candidates[a]);
@@ -454,7 +462,7 @@ RankingResult Rank(const ComparisonData& data, const RankOptions& options) {
       if (options.progress) options.progress(k, options.bootstrap);
       const std::vector<double> draws = sampler.Draw(rng, data);
       const PairwiseTable resampled = Tabulate(data, &draws, options.context);
-      const Eigen::VectorXd resampled_strengths = BradleyTerryFit(resampled, options);
+      const Eigen::VectorXd resampled_strengths = FitBradleyTerry(WithPrior(resampled, options.prior), options).log_strengths;
       const Eigen::MatrixXd p = PreferencesOf(resampled, options, resampled_strengths, nullptr, nullptr, 0, nullptr);
       const Equilibrium e = SolveEquilibrium(p, options.gap_tolerance);
       const Eigen::VectorXd resampled_ratings = EloRatings(resampled_strengths, anchor);

@@ -7,6 +7,7 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -40,6 +41,28 @@ ColumnMajor ConstraintsWithSumRow(const Eigen::MatrixBase<Derived>& c) {
     m.starts.push_back(static_cast<CoinBigIndex>(m.rows.size()));
   }
   return m;
+}
+
+// A silent CLP model over the strategies x ∈ Δ (one column each) with the rows lower <= C x <= upper (one
+// bound per row of C; CLP's infinity is std::numeric_limits<double>::max()), a zero objective and primal
+// and dual tolerance `tolerance`: the polytope over which equilibrium sets and maximum-entropy points
+// optimize linear objectives (Clp_chgObjCoefficients, then Clp_primal from the last basis).
+template <typename Derived>
+ClpModel StrategyPolytopeModel(const Eigen::MatrixBase<Derived>& c, std::vector<double> lower, std::vector<double> upper,
+                               double tolerance) {
+  const int n = static_cast<int>(c.cols());
+  const ColumnMajor columns = ConstraintsWithSumRow(c);
+  lower.push_back(1.0);  // Σx = 1
+  upper.push_back(1.0);
+  const std::vector<double> column_lower(n, 0.0), column_upper(n, std::numeric_limits<double>::max()), objective(n, 0.0);
+  ClpModel model(Clp_newModel());
+  Clp_setLogLevel(model.get(), 0);
+  Clp_loadProblem(model.get(), n, static_cast<int>(lower.size()), columns.starts.data(), columns.rows.data(),
+                  columns.values.data(), column_lower.data(), column_upper.data(), objective.data(), lower.data(),
+                  upper.data());
+  Clp_setPrimalTolerance(model.get(), tolerance);
+  Clp_setDualTolerance(model.get(), tolerance);
+  return model;
 }
 
 // The first `columns` primal values as a probability vector: round-off below zero clipped, the sum

@@ -22,16 +22,9 @@ EquilibriumSet FindEquilibriumSet(const Eigen::MatrixXd& a, const Eigen::VectorX
   const Eigen::VectorXd payoffs = a * equilibrium;
   const double infinity = std::numeric_limits<double>::max();  // CLP's COIN_DBL_MAX
   // Columns π_1..π_n; rows (Aπ)_j <= 0 for each j, then Σπ = 1.
-  const auto [starts, rows, values] = internal::ConstraintsWithSumRow(a);
-  std::vector<double> column_lower(n, 0.0), column_upper(n, infinity), objective(n, 0.0);
-  std::vector<double> row_lower(n + 1, -infinity), row_upper(n + 1, 0.0);
-  row_lower[n] = row_upper[n] = 1.0;
-  internal::ClpModel model(Clp_newModel());
-  Clp_setLogLevel(model.get(), 0);
-  Clp_loadProblem(model.get(), n, n + 1, starts.data(), rows.data(), values.data(), column_lower.data(),
-                  column_upper.data(), objective.data(), row_lower.data(), row_upper.data());
-  Clp_setPrimalTolerance(model.get(), 1e-10);
-  Clp_setDualTolerance(model.get(), 1e-10);
+  const internal::ClpModel model =
+      internal::StrategyPolytopeModel(a, std::vector<double>(n, -infinity), std::vector<double>(n, 0.0), 1e-10);
+  std::vector<double> objective(n, 0.0);
 
   EquilibriumSet set;
   set.lowest.resize(n);

@@ -31,19 +31,11 @@ struct PolytopeShape {
 PolytopeShape FindShape(const Polytope& polytope, double tolerance) {
   const int k = static_cast<int>(polytope.c.rows()), n = static_cast<int>(polytope.c.cols());
   const double infinity = std::numeric_limits<double>::max();  // CLP's COIN_DBL_MAX
-  const auto [starts, rows, values] = internal::ConstraintsWithSumRow(polytope.c);
-  std::vector<double> column_lower(n, 0.0), column_upper(n, infinity), objective(n, 0.0);
-  std::vector<double> row_lower(polytope.d.data(), polytope.d.data() + k), row_upper(k + 1, infinity);
-  row_lower.push_back(1.0);
-  row_upper[k] = 1.0;
-  internal::ClpModel model(Clp_newModel());
-  Clp_setLogLevel(model.get(), 0);
-  Clp_loadProblem(model.get(), n, k + 1, starts.data(), rows.data(), values.data(), column_lower.data(),
-                  column_upper.data(), objective.data(), row_lower.data(), row_upper.data());
-  Clp_setPrimalTolerance(model.get(), 1e-12);
-  Clp_setDualTolerance(model.get(), 1e-12);
+  const internal::ClpModel model = internal::StrategyPolytopeModel(
+      polytope.c, std::vector<double>(polytope.d.data(), polytope.d.data() + k), std::vector<double>(k, infinity), 1e-12);
+  std::vector<double> objective(n, 0.0);
 
-  std::vector<char> played(n, 0), slack(k, 0), settled_action(n, 0), settled_row(k, 0);
+  std::vector<char> played(n, 0), slack(k, 0);
   Eigen::VectorXd sum = Eigen::VectorXd::Zero(n);
   int points = 0;
   // Solves with the current objective (from the last basis) and records what its optimum shows.
@@ -91,15 +83,6 @@ PolytopeShape FindShape(const Polytope& polytope, double tolerance) {
   }
   shape.interior /= shape.interior.sum();
   return shape;
-}
-
-// The rows of `m` at `rows` and the columns at `columns`.
-Eigen::MatrixXd Block(const Eigen::MatrixXd& m, const std::vector<int>& rows, const std::vector<int>& columns) {
-  Eigen::MatrixXd block(rows.size(), columns.size());
-  for (size_t r = 0; r < rows.size(); ++r) {
-    for (size_t c = 0; c < columns.size(); ++c) block(r, c) = m(rows[r], columns[c]);
-  }
-  return block;
 }
 
 // An orthonormal basis of the null space of `a` (columns), by the SVD.
@@ -176,8 +159,8 @@ MaxEntropyPoint MaximizeEntropy(const Eigen::MatrixXd& c, const Eigen::VectorXd&
   const Eigen::VectorXd x0 = shape.interior(free);
   Eigen::MatrixXd equalities(1 + shape.tight_rows.size(), free.size());
   equalities.row(0).setOnes();
-  equalities.bottomRows(shape.tight_rows.size()) = Block(polytope.c, shape.tight_rows, free);
-  const Eigen::MatrixXd g = Block(polytope.c, shape.slack_rows, free);
+  equalities.bottomRows(shape.tight_rows.size()) = polytope.c(shape.tight_rows, free);
+  const Eigen::MatrixXd g = polytope.c(shape.slack_rows, free);
   // Each slack row's bound, lowered where rounding left the interior point on it.
   Eigen::VectorXd h = polytope.d(shape.slack_rows);
   const Eigen::VectorXd s0 = g * x0 - h;
@@ -219,7 +202,8 @@ MaxEntropyPoint MaximizeEntropy(const Eigen::MatrixXd& c, const Eigen::VectorXd&
     }
   }
   result.point = Eigen::VectorXd::Zero(n);
-  result.point(free) = x;
+  // (A loop, not Eigen's indexed view: GCC 12 misreads that scatter as freeing a non-heap pointer.)
+  for (size_t i = 0; i < free.size(); ++i) result.point[free[i]] = x[static_cast<Eigen::Index>(i)];
   result.point /= result.point.sum();
   result.entropy = Entropy(result.point);
   const Eigen::VectorXd violation = d - c * result.point;
