@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
+#include "nlhf/io/trace_csv.h"
 #include "nlhf/ranking/rank.h"
 #include "nlhf/ranking/ranking_html.h"
 #include "nlhf/ranking/readers.h"
@@ -22,13 +23,7 @@ std::string RankingCsv(const RankingResult& r) {
   if (r.nash_averaging) csv += ",nash_skill,nash_probability";
   csv += "\n";
   for (const CandidateRanking& c : r.candidates) {
-    std::string name = c.name;
-    if (name.find_first_of(",\"\n") != std::string::npos) {
-      std::string quoted = "\"";
-      for (char ch : name) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-      name = quoted + "\"";
-    }
-    csv += fmt::format("{},{},{:.17g},{:.17g},{:.17g},{}", c.rank, name, c.ne_probability, c.beats_ne_probability, c.bt_rating,
+    csv += fmt::format("{},{},{:.17g},{:.17g},{:.17g},{}", c.rank, CsvField(c.name), c.ne_probability, c.beats_ne_probability, c.bt_rating,
                        std::isfinite(c.comparisons) ? fmt::format("{:g}", c.comparisons) : "");
     if (r.bootstrap > 0) {
       csv += fmt::format(",{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:g},{:g}", c.ne_interval->low, c.ne_interval->high,

@@ -60,6 +60,19 @@ auto Reworded(Body body, Reword reword) -> decltype(body()) {
   }
 }
 
+// `text` with each match of `pattern` replaced by `replacement(match)` (std::regex_replace takes only a
+// format string; these rewrites compute numbers from the match).
+template <typename Replacement>
+std::string ReplaceMatches(const std::string& text, const std::regex& pattern, const Replacement& replacement) {
+  std::string out;
+  size_t last = 0;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), pattern); it != std::sregex_iterator(); ++it) {
+    out += text.substr(last, it->position() - last) + replacement(*it);
+    last = it->position() + it->length();
+  }
+  return out + text.substr(last);
+}
+
 // A message of the shared library in Python's terms: command-line flags become keyword arguments
 // ("--model-a NAME" → "model_a=NAME", "--fill bt" → "fill='bt'").
 std::string PythonTerms(std::string message) {
@@ -72,16 +85,11 @@ std::string PythonTerms(std::string message) {
     }
   }
   static const std::regex kFlag("--([a-z][a-z-]*)( [A-Z][A-Z,.\\[\\]]*)?");
-  std::string out;
-  size_t last = 0;
-  for (auto it = std::sregex_iterator(message.begin(), message.end(), kFlag); it != std::sregex_iterator(); ++it) {
-    std::string name = (*it)[1].str();
+  return ReplaceMatches(message, kFlag, [](const std::smatch& match) {
+    std::string name = match[1].str();
     std::replace(name.begin(), name.end(), '-', '_');
-    out += message.substr(last, it->position() - last) + name;
-    if ((*it)[2].matched) out += "=" + (*it)[2].str().substr(1);
-    last = it->position() + it->length();
-  }
-  return out + message.substr(last);
+    return match[2].matched ? name + "=" + match[2].str().substr(1) : name;
+  });
 }
 
 // A message about a matrix in NumPy's terms: positions 0-based, as the array is indexed ("row 1, column 2"
@@ -89,17 +97,10 @@ std::string PythonTerms(std::string message) {
 // keyword arguments.
 std::string ArrayTerms(const std::string& message, const std::string& name) {
   static const std::regex kRowColumn("row (\\d+), column (\\d+)"), kEntry("P\\[(\\d+)\\]\\[(\\d+)\\]");
-  const auto zero_based = [&](const std::string& text, const std::regex& pattern) {
-    std::string out;
-    size_t last = 0;
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), pattern); it != std::sregex_iterator(); ++it) {
-      out += text.substr(last, it->position() - last);
-      out += fmt::format("{}[{}, {}]", name, std::stol((*it)[1].str()) - 1, std::stol((*it)[2].str()) - 1);
-      last = it->position() + it->length();
-    }
-    return out + text.substr(last);
+  const auto zero_based = [&](const std::smatch& match) {
+    return fmt::format("{}[{}, {}]", name, std::stol(match[1].str()) - 1, std::stol(match[2].str()) - 1);
   };
-  return PythonTerms(zero_based(zero_based(message, kRowColumn), kEntry));
+  return PythonTerms(ReplaceMatches(ReplaceMatches(message, kRowColumn, zero_based), kEntry, zero_based));
 }
 
 // The same rules as the command line (LoadGame, SymmetryTolerance): the default tolerance follows the
@@ -268,16 +269,10 @@ bool WantFrames(const std::optional<bool>& as_frame) {
 // header, "<data frame>:K" its row K − 2 (0-based, as pandas counts).
 std::string DataFrameRows(const std::string& message) {
   static const std::regex kLine("<data frame>:(\\d+)");
-  std::string out;
-  auto begin = std::sregex_iterator(message.begin(), message.end(), kLine);
-  size_t last = 0;
-  for (auto it = begin; it != std::sregex_iterator(); ++it) {
-    const long line = std::stol((*it)[1].str());
-    out += message.substr(last, it->position() - last);
-    out += line <= 1 ? std::string("<data frame>: the header") : fmt::format("<data frame>: row {}", line - 2);
-    last = it->position() + it->length();
-  }
-  return out + message.substr(last);
+  return ReplaceMatches(message, kLine, [](const std::smatch& match) {
+    const long line = std::stol(match[1].str());
+    return line <= 1 ? std::string("<data frame>: the header") : fmt::format("<data frame>: row {}", line - 2);
+  });
 }
 
 std::vector<std::string> Column(const py::handle& table, const char* name) {

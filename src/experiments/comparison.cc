@@ -9,6 +9,7 @@
 
 #include "nlhf/error.h"
 #include "nlhf/resources.h"
+#include "io/json_text.h"
 
 namespace nlhf {
 namespace {
@@ -196,7 +197,6 @@ std::vector<MethodSummary> RunComparison(const std::function<ZeroSumGame(int see
 }
 
 std::string ComparisonSummaryJson(const std::vector<MethodSummary>& methods, const ComparisonOptions& options) {
-  const auto number_or_null = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
   nlohmann::json list = nlohmann::json::array();
   for (const MethodSummary& m : methods) {
     nlohmann::json levels = nlohmann::json::object();
@@ -205,9 +205,9 @@ std::string ComparisonSummaryJson(const std::vector<MethodSummary>& methods, con
     }
     list.push_back({{"name", m.name},
                     {"spec", m.spec},
-                    {"final_gap", number_or_null(m.final_gap)},
-                    {"best_gap", number_or_null(m.best_gap)},
-                    {"final_regularized_gap", number_or_null(m.final_regularized_gap)},
+                    {"final_gap", internal::NumberOrNull(m.final_gap)},
+                    {"best_gap", internal::NumberOrNull(m.best_gap)},
+                    {"final_regularized_gap", internal::NumberOrNull(m.final_regularized_gap)},
                     {"iterations_to", levels},
                     {"seconds", m.seconds}});
   }

@@ -26,6 +26,7 @@
 #include "nlhf/io/policy_file.h"
 #include "nlhf/random.h"
 #include "nlhf/io/trace_csv.h"
+#include "io/json_text.h"
 
 namespace nlhf {
 namespace {
@@ -60,15 +61,14 @@ std::string RunConfig(const Experiment& e, const ExperimentGame& game, const Exp
 std::string LevelName(double level) { return fmt::format("{:g}", level); }
 
 nlohmann::json RecordJson(const RunRecord& r) {
-  const auto number = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
   return {{"id", r.id},
           {"game", r.game},
           {"method", r.method},
           {"seed", r.seed},
           {"iterations", r.iterations},
-          {"final_gap", number(r.final_gap)},
-          {"best_gap", number(r.best_gap)},
-          {"initial_gap", number(r.initial_gap)},
+          {"final_gap", internal::NumberOrNull(r.final_gap)},
+          {"best_gap", internal::NumberOrNull(r.best_gap)},
+          {"initial_gap", internal::NumberOrNull(r.initial_gap)},
           {"iterations_to", r.iterations_to},
           {"diverged", r.diverged},
           {"termination", r.termination},
@@ -133,8 +133,9 @@ PlayerVectors ReferenceFor(const Experiment& e, const ZeroSumGame& game) {
   return {draw(game.payoff().rows()), draw(game.payoff().cols())};
 }
 
-RunRecord Execute(const Experiment& e, const ZeroSumGame& game, const ExperimentMethod& method, std::uint64_t seed,
-                  const std::string& trace_path) {
+// Runs `r`'s (game, method, seed), fills in what it measured and writes its trace to `trace_path`.
+void Execute(const Experiment& e, const ZeroSumGame& game, const ExperimentMethod& method, const std::string& trace_path,
+             RunRecord& r) {
   const AlgorithmSpec& algorithm = FindAlgorithm(method.algorithm);
   SolveOptions options;
   const std::int64_t iterations = method.iterations > 0 ? method.iterations : e.iterations;
@@ -142,8 +143,7 @@ RunRecord Execute(const Experiment& e, const ZeroSumGame& game, const Experiment
   options.gap_tolerance = 0;  // every run goes the full distance, as `nlhf compare`
   options.trace_interval = e.trace_every > 0 ? e.trace_every : std::max<std::int64_t>(1, iterations / 500);
   options.reference_log_policy = ReferenceFor(e, game);
-  if (e.random_init) options.initial = {.kind = InitialPolicy::Kind::kRandom, .seed = seed};
-  RunRecord r;
+  if (e.random_init) options.initial = {.kind = InitialPolicy::Kind::kRandom, .seed = r.seed};
   r.iterations_to.assign(e.gap_levels.size(), -1);
   double best = kInfinity, initial = std::numeric_limits<double>::quiet_NaN();
   // Every iteration's gap is checked (not only the traced ones) for the levels and the best.
@@ -171,14 +171,6 @@ RunRecord Execute(const Experiment& e, const ZeroSumGame& game, const Experiment
   r.spec = result.algorithm;
   r.diverged = !std::isfinite(result.duality_gap) || result.duality_gap > initial;
   WriteFileAtomically(trace_path, FormatTraceCsv(result, &game));
-  return r;
-}
-
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
 }
 
 std::string Number(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string(); }
@@ -273,26 +265,22 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
   std::vector<ZeroSumGame> games;
   for (const ExperimentGame& g : e.games) games.push_back(LoadGame(g));
 
-  struct Planned {
-    int game, method;
-    std::uint64_t seed;
-  };
-  std::vector<Planned> plan;
+  // The runs in expansion order (game, then method, then seed), each recognised from an earlier
+  // invocation's record where --resume allows.
+  ExperimentResult result;
   for (size_t g = 0; g < e.games.size(); ++g) {
     for (size_t m = 0; m < e.methods.size(); ++m) {
-      for (const std::uint64_t seed : e.seeds) plan.push_back({static_cast<int>(g), static_cast<int>(m), seed});
+      for (const std::uint64_t seed : e.seeds) {
+        result.runs.push_back({.id = fmt::format("r{:04d}", result.runs.size()), .game = static_cast<int>(g),
+                               .method = static_cast<int>(m), .seed = seed,
+                               .config = RunConfig(e, e.games[g], e.methods[m], seed)});
+      }
     }
   }
-  ExperimentResult result;
-  result.runs.resize(plan.size());
-  std::vector<char> done(plan.size(), 0);
-  for (size_t k = 0; k < plan.size(); ++k) {
+  const size_t total = result.runs.size();
+  std::vector<char> done(total, 0);
+  for (size_t k = 0; k < total; ++k) {
     RunRecord& r = result.runs[k];
-    r.id = fmt::format("r{:04d}", k);
-    r.game = plan[k].game;
-    r.method = plan[k].method;
-    r.seed = plan[k].seed;
-    r.config = RunConfig(e, e.games[r.game], e.methods[r.method], r.seed);
     const fs::path record = out / "runs" / (r.id + ".json"), trace = out / "runs" / (r.id + ".csv");
     if (options.resume && fs::exists(record) && fs::exists(trace)) {
       if (std::optional<RunRecord> earlier = RecordFromJson(ReadTextFile(record.string()));
@@ -314,7 +302,7 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
   std::mutex mutex;
   std::exception_ptr error;
   const auto worker = [&] {
-    for (size_t k = next++; k < plan.size(); k = next++) {
+    for (size_t k = next++; k < total; k = next++) {
       if (done[k]) continue;
       {
         std::lock_guard lock(mutex);
@@ -322,18 +310,12 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
       }
       try {
         RunRecord& r = result.runs[k];
-        const std::string id = r.id, config = r.config;
-        r = Execute(e, games[r.game], e.methods[r.method], r.seed, (out / "runs" / (id + ".csv")).string());
-        r.id = id;
-        r.config = config;
-        r.game = plan[k].game;
-        r.method = plan[k].method;
-        r.seed = plan[k].seed;
-        WriteFileAtomically((out / "runs" / (id + ".seconds")).string(), fmt::format("{}\n", r.seconds));
-        WriteFileAtomically((out / "runs" / (id + ".json")).string(), RecordJson(r).dump(1) + "\n");
+        Execute(e, games[r.game], e.methods[r.method], (out / "runs" / (r.id + ".csv")).string(), r);
+        WriteFileAtomically((out / "runs" / (r.id + ".seconds")).string(), fmt::format("{}\n", r.seconds));
+        WriteFileAtomically((out / "runs" / (r.id + ".json")).string(), RecordJson(r).dump(1) + "\n");
         const int count = ++finished;
         std::lock_guard lock(mutex);
-        if (options.progress) options.progress(count, static_cast<int>(plan.size()));
+        if (options.progress) options.progress(count, static_cast<int>(total));
       } catch (...) {
         std::lock_guard lock(mutex);
         if (!error) error = std::current_exception();
@@ -341,7 +323,7 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
       }
     }
   };
-  const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(plan.size())));
+  const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(total)));
   std::vector<std::thread> threads;
   for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
   worker();
@@ -394,41 +376,36 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
         bests.push_back(r->best_gap);
         diverged += r->diverged ? 1 : 0;
       }
+      const double final_gap = Median(finals), best_gap = Median(bests);
       const std::string& label = e.methods[m].label;
       summary += fmt::format("{},{},{},{},{}", CsvField(e.games[g].label), CsvField(label), runs.size(),
-                             Number(Median(finals)), Number(Median(bests)));
-      report += fmt::format("| {} | {:.3g} | {:.3g} |", label, Median(finals), Median(bests));
+                             Number(final_gap), Number(best_gap));
+      report += fmt::format("| {} | {:.3g} | {:.3g} |", label, final_gap, best_gap);
+      nlohmann::json reached = nlohmann::json::object();
       for (size_t k = 0; k < e.gap_levels.size(); ++k) {
         const double median = MedianReached(runs, k);
-        int reaching = 0;
-        for (const RunRecord* r : runs) reaching += r->iterations_to[k] >= 0 ? 1 : 0;
-        summary += fmt::format(",{},{}", std::isfinite(median) ? fmt::format("{:g}", std::ceil(median)) : "", reaching);
-        report += fmt::format(" {} ({}/{} runs) |", std::isfinite(median) ? fmt::format("{:g}", std::ceil(median)) : "never",
-                              reaching, runs.size());
-        if (reaching > 0 && reaching < static_cast<int>(runs.size())) {
-          std::vector<std::string> missing;
-          for (const RunRecord* r : runs) {
-            if (r->iterations_to[k] < 0) missing.push_back(fmt::format("seed {}", r->seed));
-          }
+        const std::string iterations = std::isfinite(median) ? fmt::format("{:g}", std::ceil(median)) : "";
+        std::vector<std::string> missing;
+        for (const RunRecord* r : runs) {
+          if (r->iterations_to[k] < 0) missing.push_back(fmt::format("seed {}", r->seed));
+        }
+        const int reaching = static_cast<int>(runs.size() - missing.size());
+        summary += fmt::format(",{},{}", iterations, reaching);
+        report += fmt::format(" {} ({}/{} runs) |", iterations.empty() ? "never" : iterations, reaching, runs.size());
+        reached[LevelName(e.gap_levels[k])] = {
+            {"median_iterations", std::isfinite(median) ? nlohmann::json(std::ceil(median)) : nlohmann::json()},
+            {"runs_reaching", reaching}};
+        if (reaching > 0 && !missing.empty()) {
           notes.push_back(fmt::format("{}, {}: {} of {} runs never reached a gap of {} ({})", e.games[g].label, label,
                                       missing.size(), runs.size(), LevelName(e.gap_levels[k]),
                                       fmt::join(missing, ", ")));
         }
       }
       summary += fmt::format(",{}\n", diverged);
-      nlohmann::json reached = nlohmann::json::object();
-      for (size_t k = 0; k < e.gap_levels.size(); ++k) {
-        const double median = MedianReached(runs, k);
-        int reaching = 0;
-        for (const RunRecord* r : runs) reaching += r->iterations_to[k] >= 0 ? 1 : 0;
-        reached[LevelName(e.gap_levels[k])] = {
-            {"median_iterations", std::isfinite(median) ? nlohmann::json(std::ceil(median)) : nlohmann::json()},
-            {"runs_reaching", reaching}};
-      }
-      const auto number = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
       summary_json.push_back({{"game", e.games[g].label}, {"method", label}, {"runs", runs.size()},
-                              {"median_final_gap", number(Median(finals))}, {"median_best_gap", number(Median(bests))},
-                              {"levels", reached}, {"diverged", diverged}});
+                              {"median_final_gap", internal::NumberOrNull(final_gap)},
+                              {"median_best_gap", internal::NumberOrNull(best_gap)}, {"levels", reached},
+                              {"diverged", diverged}});
       report += fmt::format(" {} |\n", diverged);
       if (diverged > 0) {
         notes.push_back(fmt::format("{}, {}: {} of {} runs diverged (the gap ended above where it started)",

@@ -83,6 +83,15 @@ class Reader {
     return value;
   }
 
+  // A file named relative to the experiment file (so that an experiment runs from any directory); it must
+  // exist.
+  std::string File(const YAML::Node& node, const std::string& key) const {
+    const std::filesystem::path file(String(node, key)), base = std::filesystem::path(path_).parent_path();
+    const std::string resolved = file.is_absolute() || base.empty() ? file.string() : (base / file).string();
+    if (!std::filesystem::exists(resolved)) Fail(node, fmt::format("no file '{}'", resolved));
+    return resolved;
+  }
+
   bool Boolean(const YAML::Node& node, const std::string& key) const {
     bool value = false;
     if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
@@ -147,22 +156,26 @@ void ApplyOverride(YAML::Node& root, const std::string& text, size_t index) {
     throw InvalidArgument(fmt::format("--set {}: the value is not YAML: {}", text, e.msg));
   }
   TagOverride(value, index);
+  // A list entry's position from its path part.
+  const auto position_in = [&](const YAML::Node& list, const std::string& part) {
+    size_t position = 0;
+    try {
+      position = std::stoul(part);
+    } catch (const std::exception&) {
+      throw InvalidArgument(fmt::format("--set {}: '{}' is a list; index it by number", text, part));
+    }
+    if (position >= list.size()) {
+      throw InvalidArgument(fmt::format("--set {}: index {} is past the list's {} entries", text, position, list.size()));
+    }
+    return position;
+  };
   YAML::Node node;
   node.reset(root);
   for (size_t k = 0; k + 1 < path.size(); ++k) {
     if (path[k].empty()) throw InvalidArgument(fmt::format("--set {}: an empty key in the path", text));
     YAML::Node next;
     if (node.IsSequence()) {
-      size_t position = 0;
-      try {
-        position = std::stoul(path[k]);
-      } catch (const std::exception&) {
-        throw InvalidArgument(fmt::format("--set {}: '{}' is a list; index it by number", text, path[k]));
-      }
-      if (position >= node.size()) {
-        throw InvalidArgument(fmt::format("--set {}: index {} is past the list's {} entries", text, position, node.size()));
-      }
-      next.reset(node[position]);
+      next.reset(node[position_in(node, path[k])]);
     } else if (node.IsMap() && node[path[k]]) {
       next.reset(node[path[k]]);
     } else {
@@ -171,20 +184,13 @@ void ApplyOverride(YAML::Node& root, const std::string& text, size_t index) {
     node.reset(next);
   }
   if (node.IsSequence()) {
-    size_t position = 0;
-    try {
-      position = std::stoul(path.back());
-    } catch (const std::exception&) {
-      throw InvalidArgument(fmt::format("--set {}: '{}' is a list; index it by number", text, path.back()));
-    }
-    if (position >= node.size()) throw InvalidArgument(fmt::format("--set {}: index {} is past the list", text, position));
-    node[position] = value;
+    node[position_in(node, path.back())] = value;
   } else {
     node[path.back()] = value;
   }
 }
 
-std::vector<ExperimentGame> ReadGame(const Reader& reader, const YAML::Node& game, const std::string& base) {
+std::vector<ExperimentGame> ReadGame(const Reader& reader, const YAML::Node& game) {
   reader.CheckKeys(game, "a game", {"name", "file", "payoff", "generate", "n", "seed", "delta"});
   const bool has_file = static_cast<bool>(game["file"]), has_generator = static_cast<bool>(game["generate"]);
   if (has_file == has_generator) reader.Fail(game, "a game needs exactly one of 'file' and 'generate'");
@@ -200,12 +206,9 @@ std::vector<ExperimentGame> ReadGame(const Reader& reader, const YAML::Node& gam
       if (game[key]) reader.Fail(game[key], fmt::format("'{}' applies to generated games, not to a file", key));
     }
     ExperimentGame g;
-    const std::filesystem::path file(reader.String(game["file"], "file"));
-    // Relative to the experiment file, so that an experiment runs from any directory.
-    g.file = file.is_absolute() || base.empty() ? file.string() : (std::filesystem::path(base) / file).string();
-    if (!std::filesystem::exists(g.file)) reader.Fail(game["file"], fmt::format("no file '{}'", g.file));
+    g.file = reader.File(game["file"], "file");
     g.payoff = game["payoff"] ? reader.Boolean(game["payoff"], "payoff") : false;
-    g.label = name.empty() ? file.stem().string() : name;
+    g.label = name.empty() ? std::filesystem::path(g.file).stem().string() : name;
     games.push_back(g);
     return games;
   }
@@ -334,12 +337,7 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
         e.reference_normal = true;
         e.reference_seed = static_cast<std::uint64_t>(reader.Integer(reference["normal_logits"], "normal_logits", 0));
       } else {
-        const std::filesystem::path file(reader.String(reference["file"], "file"));
-        const std::string base = std::filesystem::path(path).parent_path().string();
-        e.reference_file = file.is_absolute() || base.empty() ? file.string() : (std::filesystem::path(base) / file).string();
-        if (!std::filesystem::exists(e.reference_file)) {
-          reader.Fail(reference["file"], fmt::format("no file '{}'", e.reference_file));
-        }
+        e.reference_file = reader.File(reference["file"], "file");
       }
     }
   }
@@ -388,14 +386,13 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
     }
   }
 
-  const std::string base = std::filesystem::path(path).parent_path().string();
   const YAML::Node games = root["games"], methods = root["methods"];
   if (!games) throw InvalidArgument(fmt::format("{}: no 'games': list the games to run on", path));
   if (!methods) throw InvalidArgument(fmt::format("{}: no 'methods': list the methods to run", path));
   if (!games.IsSequence() || games.size() == 0) reader.Fail(games, "'games' must be a non-empty list");
   if (!methods.IsSequence() || methods.size() == 0) reader.Fail(methods, "'methods' must be a non-empty list");
   for (const YAML::Node& game : games) {
-    for (ExperimentGame& g : ReadGame(reader, game, base)) e.games.push_back(std::move(g));
+    for (ExperimentGame& g : ReadGame(reader, game)) e.games.push_back(std::move(g));
     if (static_cast<double>(e.games.size()) > kMaxRuns) reader.Fail(game, fmt::format("more than {:g} games", kMaxRuns));
   }
   std::map<std::pair<std::string, ParameterValues>, std::string> listed;  // method → where it was listed

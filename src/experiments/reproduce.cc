@@ -224,8 +224,7 @@ double FittedLinearRate(const std::vector<std::int64_t>& iterations, const std::
     return std::pair{cxx > 0 ? cxy / cxx : 0.0, r2};
   };
   const auto [slope, semilog_r2] = fit(t);
-  const auto [power, loglog_r2] = fit(log_t);
-  (void)power;
+  const double loglog_r2 = fit(log_t).second;
   // Linear convergence is a straight line on a semi-log plot; a power law (MWU's average, O(1/√T)) is one
   // on a log–log plot. A rate is reported only where the semi-log line fits well and better.
   if (!(slope < 0) || semilog_r2 < 0.95 || semilog_r2 < loglog_r2) return std::numeric_limits<double>::quiet_NaN();

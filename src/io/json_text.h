@@ -1,7 +1,8 @@
-// Private helpers for reading JSON with positioned error messages.
+// Private helpers for reading JSON with positioned error messages, and for writing numbers JSON cannot hold.
 #ifndef NLHF_SRC_IO_JSON_TEXT_H_
 #define NLHF_SRC_IO_JSON_TEXT_H_
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -26,6 +27,9 @@ double JsonNumber(const nlohmann::json& value, const std::string& path, const Wh
   if (!value.is_number()) ThrowNotANumber(value, path, where());
   return value.get<double>();
 }
+
+// `v`, or null where it is not finite (JSON has no NaN or infinity).
+inline nlohmann::json NumberOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
 
 }  // namespace nlhf::internal
 

@@ -27,4 +27,11 @@ std::string FormatTraceCsv(const SolveResult& result, const ZeroSumGame* game) {
   return csv;
 }
 
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
 }  // namespace nlhf

@@ -2,18 +2,18 @@
 #include <nlohmann/json.hpp>
 
 #include "nlhf/ranking/rank.h"
+#include "io/json_text.h"
 
 namespace nlhf {
 
 std::string RankingJson(const RankingResult& r) {
-  const auto number_or_null = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
   nlohmann::json candidates = nlohmann::json::array();
   for (const CandidateRanking& c : r.candidates) {
     nlohmann::json entry = {{"name", c.name},
                             {"ne_probability", c.ne_probability},
                             {"beats_ne_probability", c.beats_ne_probability},
                             {"bt_rating", c.bt_rating},
-                            {"comparisons", number_or_null(c.comparisons)}};
+                            {"comparisons", internal::NumberOrNull(c.comparisons)}};
     if (c.pl_rating) entry["pl_rating"] = *c.pl_rating;
     if (c.nash_skill) entry["nash_skill"] = *c.nash_skill;
     if (c.nash_probability) entry["nash_probability"] = *c.nash_probability;
