@@ -377,6 +377,9 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
       if (distinct.size() != e.seeds.size()) reader.Fail(seeds, "'seeds' lists a seed twice: the runs would repeat");
     } else {
       const std::int64_t count = reader.Integer(seeds, "seeds", 1);
+      if (static_cast<double>(count) > kMaxRuns) {  // checked before the list is made
+        reader.Fail(seeds, fmt::format("seeds: {} runs per configuration; at most {:g}", count, kMaxRuns));
+      }
       e.seeds.clear();
       for (std::int64_t k = 0; k < count; ++k) e.seeds.push_back(static_cast<std::uint64_t>(k));
     }

@@ -99,6 +99,9 @@ TEST(ExperimentFile, SetChangesValuesAndItsMistakesNameIt) {
   EXPECT_THAT(ErrorOf(Base(), {"iterations=many"}), HasSubstr("--set iterations=many: 'iterations' must be an integer"));
   EXPECT_THAT(ErrorOf(Base(), {"methods.3.eta=1"}), HasSubstr("--set methods.3.eta=1: index 3 is past the list"));
   EXPECT_THAT(ErrorOf(Base(), {"iterations"}), HasSubstr("expected KEY=VALUE"));
+  // Found by fuzzing: a seed count of 4e13 was expanded into a list before any limit was checked.
+  EXPECT_THAT(ErrorOf("init: random\nseeds: 43333333333333\n" + Base()),
+              HasSubstr("exp.yaml:2:8: seeds: 43333333333333 runs per configuration; at most 1e+06"));
   // Found by fuzzing: a file's own tag spelled like the override tag crashed the position lookup.
   EXPECT_THAT(ErrorOf("!nlhf-set-ML9Excepep t: hiAML9Excepep thi"), HasSubstr("exp.yaml:1:1"));
   EXPECT_THAT(ErrorOf(Base() + "iterations: !nlhf-set-7 many\n"), HasSubstr("exp.yaml:5:13: 'iterations' must be an integer"));
