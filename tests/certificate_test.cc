@@ -84,7 +84,8 @@ TEST(Certificates, NearComplementaryFloat64AndFloat32SweepOf200Games) {
   EXPECT_GE(float32_input.converged, 90) << float32_input.converged << " of " << float32_input.games;
 }
 
-// The large-game solvers (pdhg, and GLPK which the default picks at these sizes) on the games the scale
+// The large-game solvers (GLPK, pdhg, and the interior point method, which the default picks at these
+// sizes) on the games the scale
 // issue names: many equilibria (every response duplicated), a planted full-support equilibrium, a pure
 // one, a general m × n payoff game, and entries that differ by 1e-12 with a tolerance below them. Each
 // answer is either certified (its gap, recomputed here, at most the tolerance) or says it is not; the
@@ -94,9 +95,9 @@ TEST(Certificates, TheLargeGameSolversCertifyOrSayTheyDidNot) {
     SolveOptions options = testing::PlainOptions(200000);
     options.polish = true;
     options.gap_tolerance = tolerance;
-    EXPECT_EQ(DefaultAlgorithm(game).name, "lp");
+    EXPECT_EQ(DefaultAlgorithm(game).name, "ipm");
     SolveResult result;
-    for (const char* name : {"lp", "pdhg"}) {  // pdhg's answer is the one returned
+    for (const char* name : {"lp", "pdhg", "ipm"}) {  // the default's answer is the one returned
       result = SolveWith(name, game, options);
       EXPECT_DOUBLE_EQ(result.duality_gap, DualityGap(game, result.policy)) << name;
       if (result.converged()) EXPECT_LE(DualityGap(game, result.policy), tolerance) << name << result.message;

@@ -65,7 +65,8 @@ TEST_F(Cli, DefaultsCertifyEveryBriefInstance) {
 }
 
 // Without --algo the algorithm is chosen by size and the choice is printed: OMWU below
-// kDefaultLpActions actions, GLPK below kDefaultPdhgActions, PDHG from there on (certified, where OMWU may
+// kDefaultInteriorPointActions actions, the interior point method below kDefaultPdhgActions, PDHG from there
+// on (registry_test: DefaultAlgorithm's sizes; certified, where OMWU may
 // take minutes); --eta alone means OMWU; --algo always wins.
 TEST_F(Cli, DefaultAlgorithmIsChosenBySizeAndSaid) {
   const CommandRun small = Nlhf("solve " + Soccer() + " --json");
@@ -73,11 +74,13 @@ TEST_F(Cli, DefaultAlgorithmIsChosenBySizeAndSaid) {
   EXPECT_THAT(small.Json()["algorithm"].get<std::string>(), HasSubstr("omwu("));
   EXPECT_THAT(small.Json()["algorithm_choice"].get<std::string>(), HasSubstr("10 actions < 200"));
 
-  ASSERT_EQ(Nlhf(fmt::format("generate random --n {} --seed 4 --out middle.npy", kDefaultLpActions)).exit_code, 0);
+  ASSERT_EQ(Nlhf(fmt::format("generate random --n {} --seed 4 --out middle.npy", kDefaultInteriorPointActions))
+                .exit_code,
+            0);
   const CommandRun middle = Nlhf("solve middle.npy --json");
   ASSERT_EQ(middle.exit_code, 0) << middle.err;
-  EXPECT_EQ(middle.Json()["algorithm"], "lp()");
-  EXPECT_THAT(middle.Json()["algorithm_choice"].get<std::string>(), HasSubstr("GLPK"));
+  EXPECT_THAT(middle.Json()["algorithm"].get<std::string>(), HasSubstr("ipm("));
+  EXPECT_THAT(middle.Json()["algorithm_choice"].get<std::string>(), HasSubstr("interior point"));
   EXPECT_TRUE(middle.Json()["converged"].get<bool>()) << middle.out;
 
   ASSERT_EQ(Nlhf(fmt::format("generate random --n {} --seed 4 --out big.npy", kDefaultPdhgActions)).exit_code, 0);
@@ -366,8 +369,8 @@ TEST_F(Cli, RunRunsAnExperimentFile) {
   ExpectUsageError("run missing.yaml", {"missing.yaml"});
 }
 
-// Without --algo, batch chooses per game as solve does: OMWU for small games, the exact LP from 200
-// actions; each line says which and why. --algo and --eta still name one method for all.
+// Without --algo, batch chooses per game as solve does: OMWU for small games, the interior point method
+// from 200 actions; each line says which and why. --algo and --eta still name one method for all.
 TEST_F(Cli, BatchChoosesTheSolverByEachGamesSize) {
   ASSERT_EQ(Nlhf("generate random --n 6 --count 1 --seed 1 --out small.jsonl").exit_code, 0);
   ASSERT_EQ(Nlhf("generate random --n 260 --count 1 --seed 2 --out large.jsonl").exit_code, 0);
@@ -380,12 +383,12 @@ TEST_F(Cli, BatchChoosesTheSolverByEachGamesSize) {
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_THAT(lines[0]["algorithm"].get<std::string>(), HasSubstr("omwu"));
   EXPECT_THAT(lines[0]["algorithm_choice"].get<std::string>(), HasSubstr("omwu"));
-  EXPECT_THAT(lines[1]["algorithm"].get<std::string>(), ::testing::StartsWith("lp"));
+  EXPECT_THAT(lines[1]["algorithm"].get<std::string>(), ::testing::StartsWith("ipm"));
   EXPECT_THAT(lines[1]["algorithm_choice"].get<std::string>(), HasSubstr("260 actions"));
   for (const json& line : lines) EXPECT_TRUE(line["converged"].get<bool>()) << line.dump();
   const CommandRun named = Nlhf("batch mixed.jsonl --eta 0.5 --iters 10");
   ASSERT_EQ(named.exit_code, 0) << named.err;
-  EXPECT_THAT(named.out, ::testing::Not(HasSubstr("\"lp(")));
+  EXPECT_THAT(named.out, ::testing::Not(HasSubstr("\"ipm(")));
 }
 
 TEST_F(Cli, BatchSolvesJsonLinesAndEgpoTextWithOneCertificatePerGame) {

@@ -125,9 +125,9 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
                      "Preference matrix (text: whitespace/comma separated, '#' comments; .json; .npy)")
       ->required();
   command.add_option("--algo,-a", args.algorithm,
-                     fmt::format("Solver (see 'nlhf algorithms'). Default: omwu below {} actions, lp (GLPK) below "
-                                 "{}, pdhg from {} on (the choice is printed); omwu when --eta or --param is given",
-                                 kDefaultLpActions, kDefaultPdhgActions, kDefaultPdhgActions))
+                     fmt::format("Solver (see 'nlhf algorithms'). Default: omwu below {} actions, ipm (interior point) "
+                                 "below {}, pdhg from {} on (the choice is printed); omwu when --eta or --param is given",
+                                 kDefaultInteriorPointActions, kDefaultPdhgActions, kDefaultPdhgActions))
       ->check(CLI::IsMember(AlgorithmNames()));
   command.add_option("--eta,--step-size", args.step_size, "Step size η of iterative methods (default: the method's)");
   command.add_option("--param", args.parameters, "A method parameter NAME=VALUE (repeatable)");

@@ -121,7 +121,7 @@ struct BenchArgs {
   int batch = 1;
   int repeats = 5;
   bool exact = false;  // time the exact solvers instead of OMWU iterations
-  std::string algorithms = "pdhg,lp,clp,clp-barrier";
+  std::string algorithms = "ipm,pdhg,lp,clp,clp-barrier";
   int games = 1;
   double time_limit = 600;
 };

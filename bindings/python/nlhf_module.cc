@@ -444,9 +444,8 @@ or of a general payoff matrix with payoff=True (the row player maximizes x^T A y
 
 P: any 2-D NumPy array (float32/float64, C or Fortran order, any strides).
 algo: a name from nlhf.algorithms(): omwu, mwu, mwu-avg, sppo, nash-md, online-ipo, mmd, egpo, prox, ogda,
-    rm-plus, pdhg, lp, clp, clp-barrier. Default (None): omwu below 200 actions, lp (GLPK) below 500, pdhg
-    from 500 on (Result.algorithm_choice
-    says why); omwu when eta or params are given.
+    rm-plus, pdhg, ipm, lp, clp, clp-barrier. Default (None): omwu below 200 actions, ipm (interior point)
+    below 1000, pdhg from 1000 on (Result.algorithm_choice says why); omwu when eta or params are given.
 eta: step size (the method's default if None); params: other method parameters, e.g. {"beta": 0.1}.
 iters, tol: stop after iters iterations or when the duality gap is <= tol.
 init: "uniform", "random" (logits from seed), a path to a JSON file, or an array of log-probabilities.

@@ -47,6 +47,7 @@
 #include "nlhf/solvers/mwu.h"
 #include "nlhf/solvers/nash_md.h"
 #include "nlhf/solvers/ogda.h"
+#include "nlhf/solvers/interior_point.h"
 #include "nlhf/solvers/pdhg.h"
 #include "nlhf/solvers/omwu.h"
 #include "nlhf/solvers/online_ipo.h"

@@ -67,16 +67,17 @@ std::string FormatSpec(std::string_view name, const std::vector<std::pair<std::s
 // `given` completed with the payoff-scaled defaults of `game` (ParameterSpec::scales_with_payoff).
 ParameterValues ScaledDefaults(const AlgorithmSpec& algorithm, const ZeroSumGame& game, ParameterValues given);
 
-// The algorithm run when none is named (`nlhf solve`, `nlhf rank`, Python's nlhf.solve): OMWU, the
-// paper's method, on games of fewer than kDefaultLpActions actions per player, where it certifies in
-// milliseconds; from there GLPK's simplex, which certifies random games of 200–400 actions 3–10× faster
-// than PDHG (docs/benchmarks.md, `nlhf bench --exact --games 5`: 0.03–0.46 s against 0.09–1.8 s), while
-// OMWU may need hundreds of thousands of iterations (random n = 300: 237,640); restarted PDHG finished on
-// its support from kDefaultPdhgActions on, where the simplex method's time grows fastest (n = 600: 0.8–2.1 s
-// against 1.7–2.2 s; n = 1,000: 1.8–12 s against 13 s). OMWU whatever the size when method parameters are
-// given without an algorithm (a step size is OMWU's). `why` says so, for the output.
-inline constexpr int kDefaultLpActions = 200;
-inline constexpr int kDefaultPdhgActions = 500;
+// The algorithm run when none is named (`nlhf solve`, `nlhf rank`, `nlhf batch`, Python's nlhf.solve):
+// OMWU, the paper's method, on games of fewer than kDefaultInteriorPointActions actions per player, where
+// it certifies in milliseconds (and OMWU whatever the size when method parameters are given without an
+// algorithm: a step size is OMWU's); the dense interior point method while the smaller player has fewer
+// than kDefaultPdhgActions actions (its factorizations cost the cube of that size; random n = 300: 0.02 s
+// against GLPK's 0.13 s, n = 700: 0.30 s); restarted PDHG finished by the interior point method on its
+// candidate actions from there (n = 1,000: 0.58 s against 0.72 s, n = 2,000: 2.4 s against 4.7 s,
+// n = 8,192: 87 s; docs/benchmarks.md, `nlhf bench --exact --games 3`). OMWU may need hundreds of
+// thousands of iterations at these sizes (random n = 300: 237,640). `why` says so, for the output.
+inline constexpr int kDefaultInteriorPointActions = 200;
+inline constexpr int kDefaultPdhgActions = 1000;
 struct AlgorithmChoice {
   std::string name;
   std::string why;

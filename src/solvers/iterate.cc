@@ -52,6 +52,17 @@ SolveResult RunIterations(const ZeroSumGame& game, Iterate& iterate, const Solve
                         SupportSizes(polished->support), polished->duality_gap, options.gap_tolerance)});
       break;
     }
+    if (auto why = iterate.stalled()) {
+      if (polisher && (polished = polisher->Finish(iterate.returned_probabilities()))) {
+        stop({Termination::kConverged,
+              fmt::format("{} at iteration {}; crossover from there ({}; support size {}): gap {:.3g} <= {:.3g}", *why,
+                          t, polished->how, SupportSizes(polished->support), polished->duality_gap,
+                          options.gap_tolerance)});
+        break;
+      }
+      stop({Termination::kNumericalFailure, fmt::format("{} at iteration {} with gap {:.3g}", *why, t, gap)});
+      break;
+    }
     if (auto verdict = rules.CheckBudget(t, gap)) {
       stop(std::move(*verdict));
       break;

@@ -6,6 +6,8 @@
 #define NLHF_SRC_SOLVERS_ITERATE_H_
 
 #include <limits>
+#include <optional>
+#include <string>
 
 #include "nlhf/polish.h"
 #include "nlhf/solver.h"
@@ -38,6 +40,9 @@ class Iterate {
   // How polishing runs for this method (nlhf/polish.h): the defaults, or what a method built to be
   // finished asks for.
   virtual void AdjustPolishing(PolishSchedule& /*schedule*/) const {}
+  // Why the method cannot go on (an exact method's numerical breakdown), once it cannot; the loop then
+  // stops with kNumericalFailure and the best answer so far.
+  virtual std::optional<std::string> stalled() const { return std::nullopt; }
 };
 
 // Runs `iterate` until a stopping rule holds: the callback, finiteness, the gap tolerance, polishing

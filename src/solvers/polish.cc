@@ -8,12 +8,14 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <numeric>
 
 #include "nlhf/error.h"
 #include "nlhf/metrics.h"
 #include "nlhf/solvers/clp_lp.h"
 #include "nlhf/solvers/exact_lp.h"
+#include "nlhf/solvers/interior_point.h"
 
 namespace nlhf {
 namespace {
@@ -96,7 +98,9 @@ std::vector<std::vector<std::vector<int>>> CandidateSupports(const PlayerVectors
 // [A_SS; 1ᵀ] π = [0; 1]: where the bordered square system [A_SS −1; 1ᵀ 0] (π, v) = (0, 1) is regular, an LU
 // solves it exactly in a sixth of the complete orthogonal decomposition's time (for a skew A_SS its v is 0,
 // so this is the same system); otherwise (no unique exact solution) the least-squares, minimum-norm
-// solution.
+// solution, up to kMaxLeastSquaresActions actions (beyond, NaN: no answer).
+constexpr Eigen::Index kMaxLeastSquaresActions = 512;
+
 Eigen::VectorXd SolveEqualizerSystem(const Eigen::MatrixXd& system, const Eigen::VectorXd& rhs) {
   const Eigen::Index k = system.cols();
   Eigen::MatrixXd bordered(k + 1, k + 1);
@@ -106,6 +110,10 @@ Eigen::VectorXd SolveEqualizerSystem(const Eigen::MatrixXd& system, const Eigen:
   const Eigen::PartialPivLU<Eigen::MatrixXd> lu(bordered);
   const Eigen::VectorXd z = lu.solve(rhs);
   if (z.allFinite() && (bordered * z - rhs).lpNorm<Eigen::Infinity>() <= 1e-12) return z.head(k);
+  // The decomposition is unblocked (one thread, 20× the LU's time: 0.5 s at 1,000 actions), and a large
+  // singular candidate is nearly always a wrong guess (a skew A_SS of even order is singular): the
+  // simplex crossover serves the rare large degenerate game instead.
+  if (k > kMaxLeastSquaresActions) return Eigen::VectorXd::Constant(k, std::numeric_limits<double>::quiet_NaN());
   return system.completeOrthogonalDecomposition().solve(rhs);
 }
 
@@ -120,7 +128,11 @@ std::optional<Eigen::VectorXd> CorrectedSymmetricEqualizer(const Eigen::MatrixXd
   const int n = static_cast<int>(a.rows());
   // The iterate's payoffs: by complementary slackness the played actions earn the most against it.
   const Eigen::VectorXd iterate_payoffs = a * iterate;
+  // Dropping and adding actions in blocks can cycle (drop one, two join, drop one...): a support met
+  // again ends the search rather than repeating its solves.
+  std::set<std::vector<int>> visited;
   for (int round = 0; round < kRounds && !support.empty(); ++round) {
+    if (!visited.insert(support).second) return std::nullopt;
     const int k = static_cast<int>(support.size());
     Eigen::MatrixXd system(k + 1, k);
     system.topRows(k) = a(support, support);
@@ -203,27 +215,57 @@ std::optional<PlayerVectors> RestrictedGameEquilibrium(const ZeroSumGame& game,
   }
 }
 
-// The supports an approximate equilibrium suggests, one flag per action and player, by the primal–dual
-// active-set rule (Hintermüller, Ito & Kunisch 2003): an action is played when its probability exceeds a
-// scaled multiple of its shortfall (how much less than the value it earns; zero for a played action at an
-// equilibrium). Unlike a threshold on the probabilities alone, it separates a slowly fading unplayed
-// action (large shortfall) from a played one of small weight.
-std::vector<std::vector<char>> GuessSupports(const ZeroSumGame& game, const PlayerVectors& probabilities) {
+// The primal–dual active-set score of every action, per player (Hintermüller, Ito & Kunisch 2003): its
+// probability less a scaled multiple of its shortfall (how much less than the value it earns; zero for a
+// played action at an equilibrium). A positive score guesses "played". Unlike a threshold on the
+// probabilities alone, it separates a slowly fading unplayed action (large shortfall) from a played one
+// of small weight, and ranks the unplayed ones by how near they are to joining.
+PlayerVectors ActiveSetScores(const ZeroSumGame& game, const PlayerVectors& probabilities) {
   const Eigen::VectorXd& x = probabilities[0];
   const Eigen::VectorXd& y = probabilities.back();
   const Eigen::VectorXd row_payoffs = game.payoff() * y;                  // what each row earns against y
   const Eigen::VectorXd column_payoffs = game.payoff().transpose() * x;  // what each column concedes to x
   const double value = x.dot(row_payoffs);
-  const auto guess = [](const Eigen::VectorXd& primal, const Eigen::VectorXd& shortfall) {
+  const auto score = [](const Eigen::VectorXd& primal, const Eigen::VectorXd& shortfall) -> Eigen::VectorXd {
     const double magnitude = shortfall.cwiseAbs().sum();
     const double scale = magnitude > 0 ? primal.sum() / magnitude : 0.0;
-    std::vector<char> played(primal.size());
-    for (Eigen::Index a = 0; a < primal.size(); ++a) played[a] = primal[a] - scale * shortfall[a] > 0;
-    return played;
+    return primal - scale * shortfall;
   };
-  std::vector<std::vector<char>> played{guess(x, Eigen::VectorXd(value - row_payoffs.array()))};
-  if (!game.symmetric()) played.push_back(guess(y, Eigen::VectorXd(column_payoffs.array() - value)));
+  PlayerVectors scores{score(x, Eigen::VectorXd(value - row_payoffs.array()))};
+  if (!game.symmetric()) scores.push_back(score(y, Eigen::VectorXd(column_payoffs.array() - value)));
+  return scores;
+}
+
+// The supports an approximate equilibrium suggests, one flag per action and player: a positive score.
+std::vector<std::vector<char>> GuessSupports(const ZeroSumGame& game, const PlayerVectors& probabilities) {
+  std::vector<std::vector<char>> played;
+  for (const Eigen::VectorXd& score : ActiveSetScores(game, probabilities)) {
+    std::vector<char> flags(score.size());
+    for (Eigen::Index a = 0; a < score.size(); ++a) flags[a] = score[a] > 0;
+    played.push_back(std::move(flags));
+  }
   return played;
+}
+
+// The `count` highest-scoring actions, in increasing order.
+std::vector<int> TopActions(const Eigen::VectorXd& score, int count) {
+  std::vector<int> order(score.size());
+  std::iota(order.begin(), order.end(), 0);
+  count = std::min<int>(count, static_cast<int>(order.size()));
+  std::partial_sort(order.begin(), order.begin() + count, order.end(),
+                    [&](int a, int b) { return score[a] > score[b]; });
+  order.resize(count);
+  std::sort(order.begin(), order.end());
+  return order;
+}
+
+// The game restricted to `actions` per player (one list in self-play), as a game of its own.
+ZeroSumGame RestrictedGame(const ZeroSumGame& game, const std::vector<std::vector<int>>& actions) {
+  if (game.symmetric()) {
+    // A principal submatrix of a skew A is skew: its preference matrix is A_CC + 1/2.
+    return ZeroSumGame::FromPreferences(PreferenceGame((game.payoff()(actions[0], actions[0]).array() + 0.5).matrix()));
+  }
+  return ZeroSumGame::FromPayoff(game.payoff()(actions[0], actions[1]));
 }
 
 // `candidate` as a polishing answer if its duality gap in the full game is <= gap_tolerance; `how` is
@@ -313,6 +355,10 @@ std::optional<PolishResult> CrossoverOnIterate(const ZeroSumGame& game, const Pl
     }
   }
   // Otherwise the simplex from the guess's basis.
+  if (max_pivots <= 0) {
+    if (pivots != nullptr) *pivots = 0;
+    return std::nullopt;
+  }
   const std::vector<char>& rows = played[0];
   const std::vector<char>& columns = played.back();
   int spent = 0, player_pivots = 0;
@@ -335,6 +381,67 @@ std::optional<PolishResult> CrossoverOnIterate(const ZeroSumGame& game, const Pl
   });
 }
 
+std::optional<PolishResult> RestrictedInteriorPoint(const ZeroSumGame& game, const PlayerVectors& probabilities,
+                                                    double gap_tolerance) {
+  constexpr int kRounds = 4;
+  // The guessed support and, beyond it, a tenth as many of the unplayed actions nearest to joining: an
+  // interior point solve costs the cube of the candidates, not of the game.
+  const PlayerVectors scores = ActiveSetScores(game, probabilities);
+  std::vector<std::vector<int>> candidates;
+  for (const Eigen::VectorXd& score : scores) {
+    const int played = static_cast<int>((score.array() > 0).count());
+    candidates.push_back(TopActions(score, played + played / 10 + 16));
+  }
+  SolveOptions options;
+  options.gap_tolerance = gap_tolerance / 4;
+  options.max_iterations = 200;
+  for (int round = 0; round < kRounds; ++round) {
+    bool proper_subset = false;
+    for (int p = 0; p < game.num_players(); ++p) {
+      proper_subset = proper_subset || static_cast<int>(candidates[p].size()) < game.num_actions(p);
+    }
+    if (!proper_subset) return std::nullopt;  // that would be the whole game, not a finish
+    const ZeroSumGame restricted_game = RestrictedGame(game, candidates);
+    const SolveResult restricted = SolveInteriorPoint(restricted_game, {}, options);
+    if (restricted.termination != Termination::kConverged) return std::nullopt;
+    // The exact answer on its support where the iterations stopped short of polishing.
+    PlayerVectors on_candidates = restricted.policy;
+    if (!restricted.polished) {
+      if (auto exact = CrossoverOnIterate(restricted_game, restricted.policy, options.gap_tolerance, 0)) {
+        on_candidates = std::move(exact->probabilities);
+      }
+    }
+    PlayerVectors candidate;
+    for (int p = 0; p < game.num_players(); ++p) {
+      Eigen::VectorXd full = Eigen::VectorXd::Zero(game.num_actions(p));
+      for (size_t i = 0; i < candidates[p].size(); ++i) full[candidates[p][i]] = on_candidates[p][i];
+      candidate.push_back(std::move(full));
+    }
+    if (auto result = Certified(game, candidate, gap_tolerance, [&] {
+          return fmt::format("interior point on {} candidate actions, round {}", SupportSizes(candidates), round + 1);
+        })) {
+      return result;
+    }
+    // Actions outside the candidates that beat the restricted equilibrium join them.
+    const PlayerVectors payoffs = game.Payoffs(candidate);
+    bool grew = false;
+    for (int p = 0; p < game.num_players(); ++p) {
+      const double value = payoffs[p].dot(candidate[p]);
+      std::vector<char> member(game.num_actions(p), 0);
+      for (int a : candidates[p]) member[a] = 1;
+      for (int a = 0; a < game.num_actions(p); ++a) {
+        if (!member[a] && payoffs[p][a] > value) {
+          candidates[p].push_back(a);
+          grew = true;
+        }
+      }
+      std::sort(candidates[p].begin(), candidates[p].end());
+    }
+    if (!grew) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 Polisher::Polisher(const ZeroSumGame& game, double gap_tolerance, int max_support, const PolishSchedule& schedule)
     : game_(game),
       gap_tolerance_(gap_tolerance),
@@ -348,20 +455,35 @@ std::optional<PolishResult> Polisher::TryAt(std::int64_t t, double gap,
                                             const std::function<PlayerVectors()>& probabilities) {
   if (t <= 0 || t % schedule_.interval != 0) return std::nullopt;
   std::optional<PlayerVectors> iterate;
-  if (work_ <= 1e8 + schedule_.share * iteration_work_ * static_cast<double>(t)) {
+  if (gap <= schedule_.polish_gap && work_ <= 1e8 + schedule_.share * iteration_work_ * static_cast<double>(t)) {
     iterate = probabilities();
     if (auto result = PolishOnSupport(game_, *iterate, gap_tolerance_, max_support_, tried_, &work_,
                                       schedule_.max_restricted_lp_actions)) {
       return result;
     }
   }
-  const int actions = std::max(game_.num_actions(0), game_.num_actions(game_.num_players() - 1));
-  if (!(gap <= next_crossover_gap_) || actions > schedule_.crossover_max_actions) return std::nullopt;
+  if (!(gap <= next_crossover_gap_)) return std::nullopt;
   next_crossover_gap_ = gap / 4;
   if (!iterate) iterate = probabilities();
+  return Crossover(*iterate, gap <= schedule_.simplex_gap);
+}
+
+std::optional<PolishResult> Polisher::Finish(const PlayerVectors& probabilities) {
+  return Crossover(probabilities, true);
+}
+
+std::optional<PolishResult> Polisher::Crossover(const PlayerVectors& probabilities, bool simplex) const {
+  const int actions = std::max(game_.num_actions(0), game_.num_actions(game_.num_players() - 1));
+  if (schedule_.crossover_gap <= 0) return std::nullopt;
+  if (actions > schedule_.crossover_max_actions) {
+    // The equalizer on the guess (one factorization), then the interior point on the candidates.
+    if (auto result = CrossoverOnIterate(game_, probabilities, gap_tolerance_, 0)) return result;
+    if (!schedule_.restricted_interior_point) return std::nullopt;
+    return RestrictedInteriorPoint(game_, probabilities, gap_tolerance_);
+  }
   // A pivot budget that covers a guess some actions off (a few dozen pivots, docs/benchmarks.md) with room
   // for degenerate ones, but stops a guess that is far off: the iterations are cheaper then.
-  return CrossoverOnIterate(game_, *iterate, gap_tolerance_, 100 + actions / 2);
+  return CrossoverOnIterate(game_, probabilities, gap_tolerance_, simplex ? 100 + actions / 2 : 0);
 }
 
 }  // namespace nlhf

@@ -11,6 +11,7 @@
 #include "nlhf/solvers/exact_lp.h"
 #include "nlhf/solvers/extragradient.h"
 #include "nlhf/solvers/fused_omwu.h"
+#include "nlhf/solvers/interior_point.h"
 #include "nlhf/solvers/mmd.h"
 #include "nlhf/solvers/mwu.h"
 #include "nlhf/solvers/nash_md.h"
@@ -208,6 +209,20 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       },
   });
   algorithms.push_back({
+      .name = "ipm",
+      .summary = "dense primal-dual interior point method (Mehrotra predictor-corrector); exact NE in 25-40 "
+                 "factorizations, finished on its support",
+      .reference = "Mehrotra 1992; Nocedal & Wright, Numerical Optimization (2006), Algorithm 14.3",
+      .parameters = {{.name = "step_to_boundary",
+                      .default_value = InteriorPointOptions{}.step_to_boundary,
+                      .doc = "fraction of the way to the boundary each step goes",
+                      .minimum = 0.5,
+                      .maximum = 0.9999}},
+      .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
+        return SolveInteriorPoint(game, InteriorPointOptions{.step_to_boundary = v.at("step_to_boundary")}, options);
+      },
+  });
+  algorithms.push_back({
       .name = "clp",
       .summary = "exact Nash equilibrium as the same LP, COIN-OR CLP's dual simplex; a second reference",
       .reference = "Forrest and Goldfarb, steepest-edge simplex algorithms (1992); COIN-OR CLP",
@@ -325,17 +340,20 @@ std::string SpecString(const AlgorithmSpec& algorithm, const ParameterValues& va
 AlgorithmChoice DefaultAlgorithm(const ZeroSumGame& game, bool parameters_given) {
   if (parameters_given) return {"omwu", "method parameters given without an algorithm"};
   const int actions = std::max(game.num_actions(0), game.num_actions(game.num_players() - 1));
-  if (actions < kDefaultLpActions) {
+  const int fewer = std::min(game.num_actions(0), game.num_actions(game.num_players() - 1));
+  if (actions < kDefaultInteriorPointActions) {
     return {"omwu", fmt::format("{} actions < {}: OMWU certifies games of this size in milliseconds", actions,
-                                kDefaultLpActions)};
+                                kDefaultInteriorPointActions)};
   }
-  if (actions < kDefaultPdhgActions) {
-    return {"lp", fmt::format("{} actions in [{}, {}): GLPK's simplex certifies games of this size fastest "
-                              "(--algo omwu to run OMWU)", actions, kDefaultLpActions, kDefaultPdhgActions)};
+  if (fewer < kDefaultPdhgActions) {
+    return {"ipm", fmt::format("{} actions >= {}, {} < {} for the smaller player: the interior point method "
+                               "certifies games of this size fastest (--algo omwu to run OMWU)",
+                               actions, kDefaultInteriorPointActions, fewer, kDefaultPdhgActions)};
   }
-  return {"pdhg", fmt::format("{} actions >= {}: restarted PDHG, finished by crossover to a warm-started "
-                              "simplex, certifies where OMWU may need hundreds of thousands of iterations (--algo omwu to run OMWU)",
-                              actions, kDefaultPdhgActions)};
+  return {"pdhg", fmt::format("{} actions >= {}: restarted PDHG, finished by the interior point method on its "
+                              "candidate actions, certifies where OMWU may need hundreds of thousands of iterations "
+                              "(--algo omwu to run OMWU)",
+                              fewer, kDefaultPdhgActions)};
 }
 
 SolveResult SolveWith(std::string_view algorithm_name, const ZeroSumGame& game, const SolveOptions& options,

@@ -34,5 +34,19 @@ TEST(Registry, SpecStringIsReplayable) {
   EXPECT_EQ(result.algorithm, "omwu(step_size=0.25)");
 }
 
+// The default by size: OMWU on small games, the interior point method while the smaller player's size
+// keeps its factorizations cheap (a long, thin payoff game included), PDHG beyond; OMWU whenever a step
+// size is given.
+TEST(Registry, DefaultAlgorithmFollowsTheSizes) {
+  const auto square = [](int n) { return ZeroSumGame::FromPayoff(Eigen::MatrixXd::Zero(n, n)); };
+  EXPECT_EQ(DefaultAlgorithm(square(kDefaultInteriorPointActions - 1)).name, "omwu");
+  EXPECT_EQ(DefaultAlgorithm(square(kDefaultInteriorPointActions)).name, "ipm");
+  EXPECT_EQ(DefaultAlgorithm(square(kDefaultPdhgActions - 1)).name, "ipm");
+  EXPECT_EQ(DefaultAlgorithm(square(kDefaultPdhgActions)).name, "pdhg");
+  EXPECT_EQ(DefaultAlgorithm(ZeroSumGame::FromPayoff(Eigen::MatrixXd::Zero(150, 3 * kDefaultPdhgActions))).name, "ipm");
+  EXPECT_EQ(DefaultAlgorithm(square(kDefaultPdhgActions), true).name, "omwu");
+  EXPECT_NE(DefaultAlgorithm(square(kDefaultPdhgActions)).Describe().find("--algo omwu"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace nlhf
