@@ -1,6 +1,7 @@
 // nlhf solve FILE: a Nash equilibrium with its certificate.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include <cmath>
@@ -185,13 +186,15 @@ int RunSolve(const SolveArgs& args) {
     choice = chosen.Describe();
   }
   // On a terminal, a solve still running after a second shows its iteration and gap on stderr, twice a
-  // second (the clock is read every 1,024 iterations: at n = 10 an iteration takes 40 ns).
+  // second (the clock is read every 1,024 iterations of a small game, where an iteration takes 40 ns, and
+  // every iteration from 200 actions, where an interior point iteration can take seconds).
   const auto start = std::chrono::steady_clock::now();
   auto next_report = start + std::chrono::seconds(1);
   bool reported = false;
+  const int clock_stride = std::max(game.num_actions(0), game.num_actions(game.num_players() - 1)) >= 200 ? 1 : 1024;
   if (ProgressWanted()) {
     options.callback = [&](const TraceRecord& record) {
-      if (record.iteration % 1024 != 0) return true;
+      if (record.iteration % clock_stride != 0) return true;
       const auto now = std::chrono::steady_clock::now();
       if (now < next_report) return true;
       next_report = now + std::chrono::milliseconds(500);
