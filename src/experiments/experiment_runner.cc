@@ -12,6 +12,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -25,6 +26,8 @@
 #include "nlhf/io/matrix_file.h"
 #include "nlhf/io/policy_file.h"
 #include "nlhf/random.h"
+#include "nlhf/registry.h"
+#include "nlhf/solvers/equilibrium_set.h"
 #include "nlhf/io/trace_csv.h"
 #include "io/json_text.h"
 
@@ -191,10 +194,47 @@ double Quantile(std::vector<double> values, double q) {
   return values[below] + (position - static_cast<double>(below)) * (values[above] - values[below]);
 }
 
-// Median and interquartile range (or min–max) over the runs of one method on one game, on the traces' common
+constexpr int kBootstrapResamples = 1000;
+
+std::string BandName(Experiment::Band band) {
+  switch (band) {
+    case Experiment::Band::kMinMax:
+      return "min-max";
+    case Experiment::Band::kBootstrap:
+      return "bootstrap 95% CI of the median";
+    case Experiment::Band::kInterquartile:
+      break;
+  }
+  return "interquartile range";
+}
+
+// The 2.5% and 97.5% quantiles of the median over bootstrap resamples of `values` (`resamples`: index
+// vectors drawn once per curve, so that each resample is the same set of runs at every point).
+std::pair<double, double> BootstrapInterval(const std::vector<double>& values,
+                                            const std::vector<std::vector<size_t>>& resamples) {
+  std::vector<double> medians, drawn(values.size());
+  for (const std::vector<size_t>& resample : resamples) {
+    for (size_t k = 0; k < resample.size(); ++k) drawn[k] = values[resample[k]];
+    medians.push_back(Median(drawn));
+  }
+  return {Quantile(medians, 0.025), Quantile(medians, 0.975)};
+}
+
+// Median and a band (Experiment::Band) over the runs of one method on one game, on the traces' common
 // grid; a run that stopped early (an exact zero gap) holds its last value, so the median never covers fewer runs.
 PlotCurve Curve(const std::string& label, const std::vector<std::vector<std::pair<std::int64_t, double>>>& traces,
-                bool minmax) {
+                Experiment::Band band) {
+  // Seeded: the same experiment draws the same figure.
+  std::vector<std::vector<size_t>> resamples;
+  if (band == Experiment::Band::kBootstrap) {
+    Rng rng(0);
+    resamples.assign(kBootstrapResamples, std::vector<size_t>(traces.size()));
+    for (auto& resample : resamples) {
+      for (size_t& index : resample) {
+        index = std::min(traces.size() - 1, static_cast<size_t>(rng.Uniform() * static_cast<double>(traces.size())));
+      }
+    }
+  }
   std::vector<std::int64_t> grid;
   for (const auto& trace : traces) {
     for (const auto& [iteration, gap] : trace) grid.push_back(iteration);
@@ -213,8 +253,15 @@ PlotCurve Curve(const std::string& label, const std::vector<std::vector<std::pai
     if (values.size() < traces.size()) continue;  // before some run's first record
     curve.iterations.push_back(t);
     curve.center.push_back(Median(values));
-    curve.low.push_back(Quantile(values, minmax ? 0.0 : 0.25));
-    curve.high.push_back(Quantile(values, minmax ? 1.0 : 0.75));
+    if (band == Experiment::Band::kBootstrap) {
+      const auto [low, high] = BootstrapInterval(values, resamples);
+      curve.low.push_back(low);
+      curve.high.push_back(high);
+    } else {
+      const bool minmax = band == Experiment::Band::kMinMax;
+      curve.low.push_back(Quantile(values, minmax ? 0.0 : 0.25));
+      curve.high.push_back(Quantile(values, minmax ? 1.0 : 0.75));
+    }
   }
   curve.emphasized = label.rfind("omwu", 0) == 0;
   return curve;
@@ -239,6 +286,57 @@ std::vector<PlotPanel> Panels(const Experiment& e, const std::vector<PlotCurve>&
     panels.push_back(std::move(panel));
   }
   return panels;
+}
+
+// What the analysis assumes of a game (an equilibrium with full support exists: then OMWU's last iterate
+// converges linearly after a burn-in; docs/algorithms.md) and whether this game meets it: an exact
+// equilibrium by the default solver, and for symmetric games of at most kAssumptionCheckActions actions
+// the largest probability each action has at any equilibrium (FindEquilibriumSet), which is positive for
+// every action exactly when a full-support equilibrium exists.
+constexpr int kAssumptionCheckActions = 200;
+
+struct GameAssumption {
+  std::string text;                  // one sentence for report.md
+  std::optional<bool> full_support;  // unset: not determined
+};
+
+GameAssumption CheckAssumption(const ZeroSumGame& game) {
+  SolveOptions options;
+  options.polish = true;
+  options.gap_tolerance = 1e-12 * std::max(1e-300, game.payoff().cwiseAbs().maxCoeff());
+  options.support_threshold = 1e-9;
+  const SolveResult exact = SolveWith(DefaultAlgorithm(game).name, game, options);
+  const auto supports = [&] {
+    std::vector<std::string> sizes;
+    for (int p = 0; p < game.num_players(); ++p) {
+      sizes.push_back(fmt::format("{} of {}", exact.support[p].size(), game.num_actions(p)));
+    }
+    return fmt::format("{}", fmt::join(sizes, " and "));
+  };
+  GameAssumption assumption;
+  const std::string found = fmt::format("An equilibrium ({}, gap {:.2g}{}) plays {} actions", exact.algorithm,
+                                        exact.duality_gap, exact.converged() ? "" : ", not certified", supports());
+  bool every_action = true;
+  for (int p = 0; p < game.num_players(); ++p) {
+    every_action = every_action && static_cast<int>(exact.support[p].size()) == game.num_actions(p);
+  }
+  if (every_action && exact.converged()) assumption.full_support = true;
+  if (!assumption.full_support && game.symmetric() && exact.converged() &&
+      game.num_actions(0) <= kAssumptionCheckActions) {
+    const EquilibriumSet set = FindEquilibriumSet(game.payoff(), exact.policy[0], 1e-9);
+    assumption.full_support = set.highest.minCoeff() > 1e-9;
+  }
+  if (!assumption.full_support.has_value()) {
+    assumption.text = found + "; whether some equilibrium has full support was not determined (checked for "
+                              "symmetric games of at most 200 actions), so the analysis' assumption may not hold.";
+  } else if (*assumption.full_support) {
+    assumption.text = found + "; a full-support equilibrium exists: the analysis' assumption holds (the last "
+                              "iterate of OMWU converges linearly after a burn-in).";
+  } else {
+    assumption.text = found + "; no equilibrium has full support: outside the analysis' assumption, a linear "
+                              "last-iterate rate is not guaranteed.";
+  }
+  return assumption;
 }
 
 void PrepareFolder(const std::filesystem::path& out, bool resume) {
@@ -355,10 +453,12 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
                                    "infinitely late, so a median can be \"never\" while some runs got there).\n",
                                    e.name, e.source, e.games.size(), e.methods.size(), e.seeds.size(), e.iterations,
                                    result.runs.size());
-  std::vector<std::string> notes;
+  std::vector<std::string> notes, verdicts;
+  std::vector<GameAssumption> assumptions;
   nlohmann::json summary_json = nlohmann::json::array();
   for (size_t g = 0; g < e.games.size(); ++g) {
-    report += fmt::format("\n## {}\n\n| method | final gap | best gap |", e.games[g].label);
+    assumptions.push_back(CheckAssumption(games[g]));
+    report += fmt::format("\n## {}\n\n{}\n\n| method | final gap | best gap |", e.games[g].label, assumptions[g].text);
     for (double level : e.gap_levels) report += fmt::format(" iterations to {} |", LevelName(level));
     report += " diverged |\n| --- | --- | --- |";
     for (size_t k = 0; k < e.gap_levels.size(); ++k) report += " --- |";
@@ -401,6 +501,29 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
                                       fmt::join(missing, ", ")));
         }
       }
+      // The claim every last-iterate method makes: the gap reaches the finest level within the budget.
+      if (!e.gap_levels.empty() && !runs.empty()) {
+        const size_t finest = e.gap_levels.size() - 1;
+        std::vector<std::string> failing;
+        for (const RunRecord* r : runs) {
+          if (r->iterations_to[finest] < 0) failing.push_back(fmt::format("{}", r->seed));
+        }
+        const std::string claim = fmt::format("{}, {}: the gap reaches {} within the budget", e.games[g].label, label,
+                                              LevelName(e.gap_levels[finest]));
+        // A β-regularized method converges to the regularized equilibrium, whose gap here stays above 0.
+        const std::string expected = e.methods[m].parameters.count("beta") > 0
+                                         ? " (expected of a β-regularized method: its gap settles at the bias)"
+                                         : "";
+        if (failing.empty()) {
+          verdicts.push_back(fmt::format("{}: holds in all {} runs", claim, runs.size()));
+        } else if (failing.size() == runs.size()) {
+          verdicts.push_back(fmt::format("{}: fails in all {} runs{}", claim, runs.size(), expected));
+        } else {
+          verdicts.push_back(fmt::format("{}: holds in {} of {} runs, fails in {} (seed{} {}){}", claim,
+                                         runs.size() - failing.size(), runs.size(), failing.size(),
+                                         failing.size() > 1 ? "s" : "", fmt::join(failing, ", "), expected));
+        }
+      }
       summary += fmt::format(",{}\n", diverged);
       summary_json.push_back({{"game", e.games[g].label}, {"method", label}, {"runs", runs.size()},
                               {"median_final_gap", internal::NumberOrNull(final_gap)},
@@ -415,14 +538,14 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
         std::vector<std::vector<std::pair<std::int64_t, double>>> traces;
         for (const RunRecord* r : runs) traces.push_back(ReadTrace((out / "runs" / (r->id + ".csv")).string()));
         // The legend names every parameter as run (defaults included: step sizes scale with each game).
-        curves.push_back(Curve(runs.empty() ? label : runs.front()->spec, traces, e.minmax_band));
+        curves.push_back(Curve(runs.empty() ? label : runs.front()->spec, traces, e.band));
       }
     }
     if (e.figures) {
       const std::string png = fmt::format("figure_game{}.png", g);
       try {
         const GapFigure figure{.title = fmt::format("{}: median over {} seed(s), band: {}", e.games[g].label,
-                                                    e.seeds.size(), e.minmax_band ? "min-max" : "interquartile range"),
+                                                    e.seeds.size(), BandName(e.band)),
                                .log_x = e.log_x};
         PlotGapPanels(Panels(e, curves), figure, (out / png).string());
         report += fmt::format("\n![{}]({})\n", e.games[g].label, png);
@@ -430,6 +553,10 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
         notes.push_back(fmt::format("no figure for {}: {}", e.games[g].label, unavailable.what()));
       }
     }
+  }
+  if (!verdicts.empty()) {
+    report += "\n## Verdicts\n\n";
+    for (const std::string& verdict : verdicts) report += "- " + verdict + "\n";
   }
   if (!notes.empty()) {
     report += "\n## Notes\n\n";
@@ -444,8 +571,12 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
   WriteFileAtomically((out / "report.md").string(), report);
 
   nlohmann::json games_json = nlohmann::json::array(), methods_json = nlohmann::json::array();
-  for (const ExperimentGame& g : e.games) {
-    games_json.push_back({{"label", g.label}, {"file", g.file}, {"generator", g.generator}, {"n", g.n}, {"seed", g.seed}});
+  for (size_t g = 0; g < e.games.size(); ++g) {
+    const ExperimentGame& game = e.games[g];
+    const std::optional<bool>& full = assumptions[g].full_support;
+    games_json.push_back({{"label", game.label}, {"file", game.file}, {"generator", game.generator}, {"n", game.n},
+                          {"seed", game.seed},
+                          {"full_support_equilibrium", full ? nlohmann::json(*full) : nlohmann::json()}});
   }
   for (const ExperimentMethod& m : e.methods) {
     methods_json.push_back({{"label", m.label}, {"algorithm", m.algorithm}, {"parameters", m.parameters}});

@@ -351,8 +351,15 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
     }
     if (const YAML::Node band = figure["band"]) {
       const std::string kind = reader.String(band, "band");
-      if (kind != "iqr" && kind != "minmax") reader.Fail(band, fmt::format("band '{}': expected iqr or minmax", kind));
-      e.minmax_band = kind == "minmax";
+      if (kind == "iqr") {
+        e.band = Experiment::Band::kInterquartile;
+      } else if (kind == "minmax") {
+        e.band = Experiment::Band::kMinMax;
+      } else if (kind == "bootstrap") {
+        e.band = Experiment::Band::kBootstrap;
+      } else {
+        reader.Fail(band, fmt::format("band '{}': expected iqr, minmax or bootstrap", kind));
+      }
     }
     if (figure["panels"]) e.panel_parameter = reader.String(figure["panels"], "panels");
   }

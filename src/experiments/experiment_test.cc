@@ -2,12 +2,14 @@
 // same solves made directly, resumed and parallel runs that change nothing.
 #include "nlhf/experiments/experiment.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "nlhf/error.h"
@@ -60,7 +62,7 @@ TEST(ExperimentFile, GridsExpandInTheOrderGiven) {
   EXPECT_EQ(e.methods[4].parameters.at("beta"), 0.1);
   const Experiment drawn = ParseExperiment(Base() + "    eta: [1, 2]\nfigure: {x: log, band: minmax, panels: eta}\n", "exp.yaml");
   EXPECT_TRUE(drawn.log_x);
-  EXPECT_TRUE(drawn.minmax_band);
+  EXPECT_EQ(drawn.band, Experiment::Band::kMinMax);
   EXPECT_EQ(drawn.panel_parameter, "step_size");
 }
 
@@ -293,6 +295,54 @@ TEST_F(ExperimentRun, RefusesAFolderThatIsNotAnExperiments) {
   const Experiment e = ParseExperiment(Base() + "iterations: 10\n", "exp.yaml");
   EXPECT_THROW(RunExperiment(e, dir_.string(), {}), InvalidArgument);
   EXPECT_TRUE(std::filesystem::exists(dir_ / "thesis.tex"));
+}
+
+// The report says which games meet the analysis' assumption (a full-support equilibrium exists: a
+// planted game of odd size has one, a random game almost surely not), and gives one verdict per game and
+// method whose seed counts add up: OMWU with a large step reaches 1e-9 on the random game in every run,
+// MWU's last iterate in none. The bootstrap band is drawn from a seeded resampling: the same file twice.
+TEST_F(ExperimentRun, ReportStatesAssumptionsAndVerdictsWhoseCountsAddUp) {
+  const std::string yaml = "iterations: 4000\ninit: random\nseeds: 4\ngap_levels: [1e-3, 1e-9]\n"
+                           "figure: {band: bootstrap}\n"
+                           "games:\n  - generate: planted\n    n: 9\n    seed: 2\n"
+                           "  - generate: random\n    n: 10\n    seed: 0\n"
+                           "methods:\n  - {algo: omwu, eta: 2}\n  - {algo: mwu, eta: 0.1}\n";
+  const Experiment e = ParseExperiment(yaml, "exp.yaml");
+  EXPECT_EQ(e.band, Experiment::Band::kBootstrap);
+  const ExperimentResult result = RunExperiment(e, dir_.string(), {});
+  const std::string report = ReadTextFile((dir_ / "report.md").string());
+  testing::ExpectMarkdownTablesRender(report);
+  EXPECT_THAT(report, HasSubstr("plays 9 of 9 actions; a full-support equilibrium exists"));
+  EXPECT_THAT(report, HasSubstr("no equilibrium has full support"));
+  const nlohmann::json manifest = nlohmann::json::parse(ReadTextFile((dir_ / "experiment.json").string()));
+  EXPECT_EQ(manifest["games"][0]["full_support_equilibrium"], true);
+  EXPECT_EQ(manifest["games"][1]["full_support_equilibrium"], false);
+
+  // One verdict per game and method; its counts are the runs' own.
+  const std::string verdicts = report.substr(report.find("## Verdicts"));
+  for (size_t g = 0; g < e.games.size(); ++g) {
+    for (size_t m = 0; m < e.methods.size(); ++m) {
+      int reached = 0;
+      for (const RunRecord& r : result.runs) {
+        if (r.game == static_cast<int>(g) && r.method == static_cast<int>(m) && r.iterations_to[1] >= 0) ++reached;
+      }
+      const std::string claim = e.games[g].label + ", " + e.methods[m].label + ": the gap reaches 1e-09 within the budget: ";
+      const std::string expected = reached == 4   ? "holds in all 4 runs"
+                                   : reached == 0 ? "fails in all 4 runs"
+                                                  : fmt::format("holds in {} of 4 runs, fails in {}", reached, 4 - reached);
+      EXPECT_THAT(verdicts, HasSubstr(claim + expected)) << claim;
+    }
+  }
+  EXPECT_THAT(verdicts, HasSubstr("random(n=10, seed=0), omwu(step_size=2): the gap reaches 1e-09 within the budget: holds in all 4 runs"));
+  EXPECT_THAT(verdicts, HasSubstr("mwu(step_size=0.1): the gap reaches 1e-09 within the budget: fails in all 4 runs"));
+
+  if (std::filesystem::exists(dir_ / "figure_game0.dat")) {
+    const std::string data = ReadTextFile((dir_ / "figure_game0.dat").string());
+    const std::filesystem::path again = dir_.string() + "_again";
+    RunExperiment(e, again.string(), {});
+    EXPECT_EQ(ReadTextFile((again / "figure_game0.dat").string()), data);
+    std::filesystem::remove_all(again);
+  }
 }
 
 }  // namespace

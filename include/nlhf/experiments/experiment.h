@@ -53,7 +53,10 @@ struct Experiment {
   bool figures = true;
   // How the figures are drawn (figure: in the file).
   bool log_x = false;         // x: log — a log–log plot (sublinear rates are lines)
-  bool minmax_band = false;   // band: minmax — instead of the interquartile range
+  // band: around each median, the interquartile range (iqr), the range (minmax), or a bootstrap 95%
+  // interval of the median (bootstrap: 1,000 resamples of the runs, seeded, the same for every point).
+  enum class Band { kInterquartile, kMinMax, kBootstrap };
+  Band band = Band::kInterquartile;
   std::string panel_parameter;  // panels: NAME — one panel per value of that method parameter
 };
 
