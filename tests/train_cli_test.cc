@@ -1,8 +1,12 @@
 // `nlhf train` as a user runs it: its trace against `nlhf solve`, kill and resume, bad input.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <fstream>
 #include <sstream>
 
 #include "cli_fixture.h"
+#include "nlhf/policy.h"
 
 namespace nlhf {
 namespace {
@@ -65,6 +69,25 @@ TEST_F(Cli, KilledAndResumedRunEqualsUninterruptedRun) {
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_GT(resumed.Json()["resumed_from"].get<int>(), 0);
   EXPECT_EQ(ReadWholeFile((dir_ / "resumed.csv").string()), ReadWholeFile((dir_ / "straight.csv").string()));
+}
+
+// --reference normal:SEED is the same π_ref as that policy written to a file (and as an experiment's
+// {normal_logits: SEED}); it changes a regularized method's trajectory; bad values are usage errors.
+TEST_F(Cli, TrainTakesAReferencePolicy) {
+  const std::string run = "train --generate planted --n 9 --seed 1 --policy tabular --algo mmd --beta 0.2 --iters 50 --json";
+  const CommandRun drawn = Nlhf(run + " --reference normal:4");
+  ASSERT_EQ(drawn.exit_code, 0) << drawn.err;
+  const Eigen::VectorXd reference = RandomLogPolicy(9, 4);
+  Write("ref.json", fmt::format("[{:.17g}]", fmt::join(reference.data(), reference.data() + 9, ", ")));
+  const CommandRun from_file = Nlhf(run + " --reference ref.json");
+  ASSERT_EQ(from_file.exit_code, 0) << from_file.err;
+  EXPECT_EQ(drawn.Json()["mean_gap"], from_file.Json()["mean_gap"]);
+  const CommandRun uniform = Nlhf(run);
+  ASSERT_EQ(uniform.exit_code, 0) << uniform.err;
+  EXPECT_NE(drawn.Json()["mean_gap"], uniform.Json()["mean_gap"]);
+  ExpectUsageError(run + " --reference normal:x", {"--reference normal:x", "normal:SEED"});
+  Write("short.json", "[0, -1]");
+  ExpectUsageError(run + " --reference short.json", {"2 log-probabilities for 9 responses"});
 }
 
 TEST_F(Cli, TrainRejectsBadInput) {

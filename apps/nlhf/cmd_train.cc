@@ -53,6 +53,11 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
                      "Learning rate (tabular + sgd: the step is lr·eta); default 1, or 0.01 for contextual or --feedback sampled");
   command.add_option("--eta", args.step_size, "Step size η of the method's target (default: the method's)");
   command.add_option("--beta", args.beta, "Regularization β of the regularized methods (default: the method's)");
+  command.add_option("--reference", args.reference,
+                     "Reference policy π_ref of the regularized methods, shared by every context: a JSON "
+                     "log-probability file (as 'nlhf solve --reference' reads), or normal:SEED for logits drawn "
+                     "from N(0, 1) with that seed (the EGPO simulation's; an experiment's {normal_logits: SEED}). "
+                     "Default uniform");
   command.add_option("--optimizer", args.optimizer, "sgd or adam")
       ->check(CLI::IsMember({"sgd", "adam"}))
       ->capture_default_str();

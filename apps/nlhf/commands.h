@@ -154,6 +154,7 @@ struct TrainArgs {
   std::optional<double> learning_rate;  // neural::DefaultLearningRate(policy) when unset
   std::optional<double> step_size;
   std::optional<double> beta;
+  std::string reference;  // --reference: a JSON log-policy file, or normal:SEED
   std::string optimizer = "sgd";
   std::string feedback = "exact";
   std::optional<int> samples;  // 100 when unset

@@ -3,14 +3,17 @@
 #include <fmt/format.h>
 #include <torch/version.h>
 
+#include <charconv>
 #include <cmath>
 #include <iostream>
+#include <string_view>
 
 #include "commands.h"
 #include "neural_plugin.h"
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/gnuplot.h"
+#include "nlhf/io/policy_file.h"
 #include "nlhf/neural/neural_figure.h"
 #include "nlhf/neural/train_json.h"
 #include "nlhf/neural/trainer.h"
@@ -20,6 +23,27 @@ namespace {
 
 // The trace as gap curves for PlotGapCurves: the mean over contexts with a band up to the max, and the
 // regularized gap for regularized methods.
+// --reference: normal:SEED (RandomLogPolicy, the draw experiment files make for {normal_logits: SEED}) or
+// a JSON log-policy file with one policy over the n responses.
+Eigen::VectorXd ReadReference(const std::string& value, std::int64_t n) {
+  constexpr std::string_view kNormal = "normal:";
+  if (value.rfind(kNormal, 0) == 0) {
+    const std::string seed = value.substr(kNormal.size());
+    std::uint64_t parsed = 0;
+    const auto [end, error] = std::from_chars(seed.data(), seed.data() + seed.size(), parsed);
+    if (seed.empty() || error != std::errc() || end != seed.data() + seed.size()) {
+      throw InvalidArgument(fmt::format("--reference {}: expected normal:SEED with SEED a non-negative integer", value));
+    }
+    return RandomLogPolicy(static_cast<int>(n), parsed);
+  }
+  const PlayerVectors policy = ReadLogPolicyFile(value);
+  if (policy.size() != 1) {
+    throw InvalidArgument(fmt::format("--reference {}: {} policies; training takes one over the responses", value,
+                                      policy.size()));
+  }
+  return policy[0];
+}
+
 void PlotTrace(const neural::TrainResult& result, const neural::TrainingGames& games, const TrainArgs& args,
                double learning_rate) {
   PlotCurve gap{.label = games.num_contexts() > 1 ? "duality gap (mean over contexts; band up to the max)"
@@ -65,6 +89,7 @@ int RunTrainWithTorch(const TrainArgs& args) {
   options.iterations = args.iterations;
   options.step_size = args.step_size;
   options.beta = args.beta;
+  if (!args.reference.empty()) options.reference_log_policy = ReadReference(args.reference, games.payoff.size(1));
   options.optimizer = neural::ParseOptimizerKind(args.optimizer);
   options.feedback = neural::ParseFeedbackKind(args.feedback);
   options.learning_rate = args.learning_rate.value_or(

@@ -50,6 +50,14 @@ inline Eigen::MatrixXd ToMatrix(const py::handle& given, const char* what, bool*
   return matrix;
 }
 
+inline Eigen::VectorXd ToVector(const py::handle& object, const char* what) {
+  const auto array = py::array_t<double, py::array::forcecast>::ensure(object);
+  if (!array || array.ndim() != 1) throw InvalidArgument(fmt::format("{} must be a 1-D array of numbers", what));
+  Eigen::VectorXd v(array.shape(0));
+  for (py::ssize_t i = 0; i < array.shape(0); ++i) v[i] = array.at(i);
+  return v;
+}
+
 inline py::array_t<double> ToArray(const Eigen::VectorXd& v) {
   py::array_t<double> out(v.size());
   std::copy(v.data(), v.data() + v.size(), out.mutable_data());

@@ -22,14 +22,6 @@ namespace py = pybind11;
 namespace nlhf::python {
 namespace {
 
-Eigen::VectorXd ToVector(const py::handle& object, const char* what) {
-  const auto array = py::array_t<double, py::array::forcecast>::ensure(object);
-  if (!array || array.ndim() != 1) throw InvalidArgument(fmt::format("{} must be a 1-D array of numbers", what));
-  Eigen::VectorXd v(array.shape(0));
-  for (py::ssize_t i = 0; i < array.shape(0); ++i) v[i] = array.at(i);
-  return v;
-}
-
 // One vector, or a sequence of two (row, column).
 PlayerVectors ToPlayerVectors(const py::handle& object, const char* what) {
   if (py::isinstance<py::list>(object) || py::isinstance<py::tuple>(object)) {

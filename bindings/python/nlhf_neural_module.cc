@@ -55,7 +55,7 @@ py::object Train(const py::object& P, const std::optional<std::string>& generate
                const py::object& features, const std::string& policy, const std::string& algo, std::int64_t iters,
                std::optional<double> lr, std::optional<double> eta, std::optional<double> beta, const std::string& optimizer,
                const std::string& feedback, int samples, std::uint64_t seed, const std::string& backend,
-               std::int64_t log_every, int depth, int width) {
+               std::int64_t log_every, int depth, int width, const py::object& reference) {
   if (P.is_none() == !generate.has_value()) throw InvalidArgument("give P or generate=KIND (not both)");
   Eigen::MatrixXd feature_matrix;
   if (!features.is_none()) feature_matrix = ToMatrix(features, "features");
@@ -70,6 +70,7 @@ py::object Train(const py::object& P, const std::optional<std::string>& generate
   options.iterations = iters;
   options.step_size = eta;
   options.beta = beta;
+  if (!reference.is_none()) options.reference_log_policy = ToVector(reference, "reference (log-probabilities)");
   options.optimizer = neural::ParseOptimizerKind(optimizer);
   options.feedback = neural::ParseFeedbackKind(feedback);
   options.learning_rate = lr.value_or(
@@ -109,7 +110,7 @@ PYBIND11_MODULE(nlhf_neural, m) {
         py::arg("algo") = "omwu", py::arg("iters") = 1000, py::arg("lr") = py::none(), py::arg("eta") = py::none(),
         py::arg("beta") = py::none(), py::arg("optimizer") = "sgd", py::arg("feedback") = "exact",
         py::arg("samples") = 100, py::arg("seed") = 0, py::arg("backend") = "auto", py::arg("log_every") = 1,
-        py::arg("depth") = 3, py::arg("width") = 10,
+        py::arg("depth") = 3, py::arg("width") = 10, py::arg("reference") = py::none(),
         R"doc(Train a policy network with a method's loss (docs/neural.md); the same engine as `nlhf train`.
 
 P: one preference matrix (n x n), or contexts as a C x n x n array or a list of n x n matrices; or
@@ -121,6 +122,8 @@ lr, eta, beta: with policy="tabular" and plain SGD the step is the tabular metho
     (lr defaults to 1, or 0.01 for the contextual network or sampled feedback).
 feedback: "exact", or "sampled" with `samples` Bernoulli queries per context per payoff estimate.
 backend: "auto", "fused" (CPU, SGD, tabular/mlp) or "autograd" (LibTorch).
+reference: log pi_ref of the regularized methods over the n responses, shared by every context (a 1-D
+    array of log-probabilities; default uniform), as `nlhf train --reference`.
 
 Returns a dict: the fields of `nlhf train --json` (algorithm, network, backend, game, feedback, optimizer,
 learning_rate, termination, message, iterations, resumed_from, seconds, microseconds_per_iteration,

@@ -125,13 +125,7 @@ std::vector<std::pair<std::int64_t, double>> ReadTrace(const std::string& path) 
 PlayerVectors ReferenceFor(const Experiment& e, const ZeroSumGame& game) {
   if (!e.reference_file.empty()) return ReadLogPolicyFile(e.reference_file);
   if (!e.reference_normal) return {};
-  const auto draw = [&](Eigen::Index n) {
-    Rng rng(e.reference_seed);
-    Eigen::VectorXd logits(n);
-    for (Eigen::Index i = 0; i < n; ++i) logits[i] = rng.Normal();
-    const double shift = logits.maxCoeff();
-    return Eigen::VectorXd(logits.array() - shift - std::log((logits.array() - shift).exp().sum()));
-  };
+  const auto draw = [&](Eigen::Index n) { return RandomLogPolicy(static_cast<int>(n), e.reference_seed); };
   if (game.symmetric()) return {draw(game.payoff().rows())};
   return {draw(game.payoff().rows()), draw(game.payoff().cols())};
 }

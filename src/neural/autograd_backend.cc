@@ -33,8 +33,11 @@ AutogradBackend::AutogradBackend(const TrainProblem& problem, torch::optim::Opti
   for (int c = 0; c < contexts; ++c) {
     payoff_matrices_.push_back(Eigen::Map<const RowMatrix>(a[c].data_ptr<double>(), n, n));
   }
-  log_reference_ = torch::full({contexts, n}, -std::log(static_cast<double>(n)),
-                               torch::TensorOptions(torch::kFloat64).device(problem.payoff.device()));
+  const Eigen::RowVectorXd& reference = problem.log_reference;
+  log_reference_ = torch::from_blob(const_cast<double*>(reference.data()), {1, n}, torch::kFloat64)
+                       .to(problem.payoff.device())
+                       .expand({contexts, n})
+                       .clone();
 }
 
 void AutogradBackend::Evaluate() {

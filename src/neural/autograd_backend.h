@@ -38,7 +38,7 @@ class AutogradBackend final : public TrainBackend {
   TrainProblem problem_;
   torch::optim::Optimizer& optimizer_;
   std::vector<Eigen::MatrixXd> payoff_matrices_;  // A per context, for Payoffs()
-  torch::Tensor log_reference_;                   // log π_ref (uniform), C × n
+  torch::Tensor log_reference_;                   // log π_ref, C × n (the same row for every context)
   // From Evaluate(): log π_θ (with its graph), log π_t and π_t (detached), and A·π_t with exact feedback.
   torch::Tensor log_policy_, log_pi_t_, pi_t_, exact_payoff_;
   torch::Tensor previous_payoff_;  // g_{t−1} of OMWU (exact or estimated)

@@ -39,7 +39,7 @@ FusedTrainer::FusedTrainer(const TrainProblem& problem)
   const torch::Tensor a = problem.payoff.cpu().contiguous();
   const int contexts = static_cast<int>(a.size(0));
   n_ = static_cast<int>(a.size(1));
-  log_reference_ = -std::log(static_cast<double>(n_));
+  log_reference_ = problem.log_reference;
   for (int c = 0; c < contexts; ++c) payoff_.push_back(Slice(a, c));
   const auto named = network.named_parameters();
   tabular_ = named.contains("logits");
@@ -155,7 +155,7 @@ RowMatrix FusedTrainer::Feedback(const RowMatrix& opponent) {
 }
 
 RowMatrix FusedTrainer::Mixtures() const {
-  RowMatrix m = (1.0 - eta_ * beta_) * log_policy_.array() + eta_ * beta_ * log_reference_;
+  RowMatrix m = ((1.0 - eta_ * beta_) * log_policy_).rowwise() + (eta_ * beta_) * log_reference_;
   for (Eigen::Index c = 0; c < m.rows(); ++c) m.row(c) = (m.row(c).array() - LogSumExp(m.row(c))).exp();
   return m;
 }
@@ -192,7 +192,7 @@ RowMatrix FusedTrainer::PolicyGradientWeights(const RowMatrix& pull, const RowMa
 void FusedTrainer::Step() {
   const int contexts = static_cast<int>(parameters_.size());
   const RowMatrix& policy = policy_;
-  const RowMatrix pull = beta_ * (log_policy_.array() - log_reference_);
+  const RowMatrix pull = beta_ * (log_policy_.rowwise() - log_reference_);
   // The feedback each rule needs, for every context at once (the oracle answers all contexts together).
   RowMatrix g, weights;
   switch (method_.rule) {

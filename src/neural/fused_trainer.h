@@ -75,7 +75,7 @@ class FusedTrainer final : public TrainBackend {
   // From Evaluate(): log π_t, π_t and the exact payoffs A·π_t; previous_payoffs_: OMWU's g_{t−1} as fed.
   RowMatrix log_policy_, policy_, payoffs_, previous_payoffs_;
   bool has_previous_ = false;
-  double log_reference_;  // log(1/n): π_ref is uniform
+  Eigen::RowVectorXd log_reference_;  // log π_ref, the same for every context
   PreferenceOracle* oracle_;  // nullptr: exact feedback
 };
 

@@ -64,6 +64,51 @@ TEST(NeuralTabular, EveryMethodTracesItsTabularSolver) {
   }
 }
 
+// A reference policy that is not uniform (the EGPO simulation's N(0, 1) logits) is the one the regularized
+// methods pull toward and certify against, in both backends: each traces the tabular solver given the
+// same π_ref, in the original and the regularized gap. A reference of the wrong size or not normalized is
+// refused.
+TEST(NeuralTabular, RegularizedMethodsTraceTheirSolverWithAReferencePolicy) {
+  const TrainingGames games = Planted(7, 3);
+  const ZeroSumGame game = ZeroSumGame::FromPreferences(
+      PreferenceGame(Generate({.kind = "planted", .n = 7, .seed = 3}).matrix));
+  const Eigen::VectorXd reference = RandomLogPolicy(7, 5);
+  int fused = 0, autograd = 0;
+  for (const NeuralMethod& method : NeuralMethods()) {
+    if (method.tabular_counterpart.empty() || !method.regularized) continue;
+    for (const Backend backend : {Backend::kAutograd, Backend::kFused}) {
+      SCOPED_TRACE(method.name + (backend == Backend::kFused ? " fused" : " autograd"));
+      TrainOptions options = Options(method.name, 40);
+      options.step_size = 0.7;
+      options.beta = 0.3;
+      options.backend = backend;
+      options.reference_log_policy = reference;
+      if (backend == Backend::kFused && !FusedPathSupports(options).empty()) continue;
+      const TrainResult trained = Train(games, options);
+      ++(backend == Backend::kFused ? fused : autograd);
+      SolveOptions solve_options;
+      solve_options.max_iterations = 40;
+      solve_options.gap_tolerance = 0;
+      solve_options.trace_interval = 1;
+      solve_options.reference_log_policy = {reference};
+      const SolveResult solved =
+          SolveWith(method.tabular_counterpart, game, solve_options, {{"step_size", 0.7}, {"beta", 0.3}});
+      ASSERT_EQ(trained.trace.size(), solved.trace.size());
+      for (size_t t = 0; t < solved.trace.size(); ++t) {
+        ASSERT_NEAR(trained.trace[t].mean_gap, solved.trace[t].duality_gap, 1e-9) << "iteration " << t;
+        ASSERT_NEAR(trained.trace[t].mean_regularized_gap, solved.trace[t].regularized_gap, 1e-9) << "iteration " << t;
+      }
+    }
+  }
+  EXPECT_GE(fused, 3);
+  EXPECT_GE(autograd, 3);
+  TrainOptions wrong = Options("mmd", 5);
+  wrong.reference_log_policy = RandomLogPolicy(6, 5);
+  EXPECT_THROW_WITH(Train(games, wrong), InvalidArgument, "6 log-probabilities for 7 responses");
+  wrong.reference_log_policy = Eigen::VectorXd::Zero(7);
+  EXPECT_THROW_WITH(Train(games, wrong), InvalidArgument, "sum to 7");
+}
+
 // One SGD step with learning rate lr is the tabular step with step size lr·η.
 TEST(NeuralTabular, LearningRateMultipliesTheStepSize) {
   const TrainingGames games = Planted(5, 8);

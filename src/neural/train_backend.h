@@ -22,6 +22,7 @@ struct TrainProblem {
   const NeuralMethod& method;
   double step_size;      // η
   double beta;           // β (0 for unregularized methods)
+  const Eigen::RowVectorXd& log_reference;  // log π_ref over the n responses, shared by every context
   double learning_rate;
   double loss_scale;     // 1 / contexts per parameter: each context's loss counts once
   const torch::Tensor& payoff;  // C × n × n, on the run's device

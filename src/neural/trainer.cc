@@ -41,12 +41,33 @@ torch::Device ParseDevice(const std::string& name) {
   }
 }
 
+// log π_ref over the n responses: the options' (checked against n), or uniform.
+Eigen::RowVectorXd Reference(const TrainOptions& options, int n) {
+  const Eigen::VectorXd& given = options.reference_log_policy;
+  if (given.size() == 0) return Eigen::RowVectorXd::Constant(n, -std::log(static_cast<double>(n)));
+  if (given.size() != n) {
+    throw InvalidArgument(fmt::format("reference policy: {} log-probabilities for {} responses", given.size(), n));
+  }
+  for (Eigen::Index i = 0; i < n; ++i) {
+    // π_ref = 0 somewhere would make β·log(π/π_ref) infinite: the regularized methods need π_ref > 0.
+    if (!std::isfinite(given[i])) {
+      throw InvalidArgument(fmt::format("reference policy: entry {} is {}; every log-probability must be finite", i,
+                                        given[i]));
+    }
+  }
+  if (const double total = given.array().exp().sum(); !(std::abs(total - 1) <= 1e-9)) {
+    throw InvalidArgument(fmt::format("reference policy: its probabilities sum to {:.17g}, not 1", total));
+  }
+  return given.transpose();
+}
+
 // The certificate of a policy from its exact payoffs g = Aπ, one row per context: the duality gap in the
 // original game and, for regularized methods, in the β-regularized one (both from metrics.h).
-void Certify(const RowMatrix& log_pi, const RowMatrix& payoff, double beta, TrainRecord& record) {
+void Certify(const RowMatrix& log_pi, const RowMatrix& payoff, double beta, const Eigen::RowVectorXd& reference,
+             TrainRecord& record) {
   const Eigen::Index contexts = payoff.rows();
   Eigen::VectorXd gaps(contexts), regularized(contexts);
-  const PlayerVectors log_reference{Eigen::VectorXd::Constant(payoff.cols(), -std::log(static_cast<double>(payoff.cols())))};
+  const PlayerVectors log_reference{reference.transpose()};
   for (Eigen::Index c = 0; c < contexts; ++c) {
     const PlayerVectors payoffs{payoff.row(c).transpose()};
     gaps(c) = DualityGapFromPayoffs(payoffs);
@@ -76,7 +97,8 @@ class TrainingRun {
         games_hash_(HashTensor(games.payoff) ^ (HashTensor(games.features) << 1)),
         payoff_(games.payoff.to(device_)),
         network_(MakePolicyNetwork(options.policy, games, generator_)),
-        oracle_(payoff_, options.feedback, options.samples, generator_) {
+        oracle_(payoff_, options.feedback, options.samples, generator_),
+        log_reference_(Reference(options, static_cast<int>(games.payoff.size(1)))) {
     network_->to(device_);
     if (options.optimizer == OptimizerKind::kSgd) {
       optimizer_ = std::make_unique<torch::optim::SGD>(network_->parameters(), torch::optim::SGDOptions(options.learning_rate));
@@ -113,6 +135,7 @@ class TrainingRun {
     const internal::TrainProblem problem{.method = method_,
                                          .step_size = eta_,
                                          .beta = beta_,
+                                         .log_reference = log_reference_,
                                          .learning_rate = options_.learning_rate,
                                          .loss_scale = 1.0 / network_->contexts_per_parameter(),
                                          .payoff = payoff_,
@@ -194,7 +217,7 @@ class TrainingRun {
   TrainRecord Measure(std::int64_t t, const RowMatrix& log_pi, const RowMatrix& payoff) const {
     TrainRecord r;
     r.iteration = t;
-    Certify(log_pi, payoff, beta_, r);
+    Certify(log_pi, payoff, beta_, log_reference_, r);
     r.loss = backend_->Loss();
     r.queries = oracle_.queries();
     return r;
@@ -211,7 +234,8 @@ class TrainingRun {
             {"seed", options_.seed},
             {"device", options_.device},
             {"log_every", options_.log_every},
-            {"games", std::to_string(games_hash_)}};
+            {"games", std::to_string(games_hash_)},
+            {"reference", std::vector<double>(log_reference_.data(), log_reference_.data() + log_reference_.size())}};
   }
 
   void SaveCheckpoint(const std::string& directory) {
@@ -251,6 +275,7 @@ class TrainingRun {
   torch::Tensor payoff_;
   std::shared_ptr<PolicyNetwork> network_;
   PreferenceOracle oracle_;
+  Eigen::RowVectorXd log_reference_;  // log π_ref over the responses
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::unique_ptr<internal::TrainBackend> backend_;
   std::int64_t iteration_ = 0;

@@ -59,3 +59,17 @@ def test_methods_name_their_tabular_counterparts():
     assert methods["omwu"]["tabular_counterpart"] == "omwu"
     assert methods["inpo"]["tabular_counterpart"] == "online-ipo"
     assert methods["nash-md"]["regularized"] and methods["nash-md"]["default_beta"] == 0.05
+
+
+def test_reference_policy_is_the_solvers():
+    P = planted(9, 2)
+    logits = np.random.default_rng(3).normal(size=9)
+    reference = logits - np.log(np.exp(logits).sum())
+    trained = nlhf_neural.train(P, policy="tabular", algo="mmd", eta=0.5, beta=0.2, iters=80, reference=reference)
+    solved = nlhf.solve(P, algo="mmd", eta=0.5, params={"beta": 0.2}, polish=False, iters=80, tol=0,
+                        reference=reference)
+    np.testing.assert_allclose(trained["policy"][0], solved.policy, atol=1e-12)
+    uniform = nlhf_neural.train(P, policy="tabular", algo="mmd", eta=0.5, beta=0.2, iters=80)
+    assert np.abs(uniform["policy"][0] - trained["policy"][0]).max() > 1e-6
+    with pytest.raises(ValueError, match="3 log-probabilities for 9 responses"):
+        nlhf_neural.train(P, policy="tabular", algo="mmd", iters=5, reference=np.zeros(3))

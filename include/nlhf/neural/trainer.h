@@ -49,6 +49,8 @@ struct TrainOptions {
   double learning_rate = 1.0;
   std::optional<double> step_size;  // η; the method's default when unset
   std::optional<double> beta;       // β of regularized methods; their default when unset
+  // log π_ref of the regularized methods over the n responses, shared by every context (empty: uniform).
+  Eigen::VectorXd reference_log_policy;
   OptimizerKind optimizer = OptimizerKind::kSgd;
   FeedbackKind feedback = FeedbackKind::kExact;
   int samples = 100;               // queries per context per payoff estimate (sampled feedback)
