@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -88,6 +89,32 @@ TEST_F(Cli, TrainTakesAReferencePolicy) {
   ExpectUsageError(run + " --reference normal:x", {"--reference normal:x", "normal:SEED"});
   Write("short.json", "[0, -1]");
   ExpectUsageError(run + " --reference short.json", {"2 log-probabilities for 9 responses"});
+}
+
+// --seeds N runs the same training with seeds seed..seed+N-1 on the same game: each run equals the run
+// made alone with that --seed; the median is theirs; the trace holds every run under a seed column.
+TEST_F(Cli, TrainSeedsRunsEachSeedAsAlone) {
+  ASSERT_EQ(Nlhf("generate random --n 8 --seed 2 --out game.txt").exit_code, 0);
+  const std::string run = "train --game game.txt --policy mlp --feedback sampled --samples 20 --lr 0.01 --iters 60 "
+                          "--log-every 20 --json";
+  const CommandRun seeds = Nlhf(run + " --seeds 3 --seed 5 --trace all.csv");
+  ASSERT_EQ(seeds.exit_code, 0) << seeds.err;
+  const auto out = seeds.Json();
+  ASSERT_EQ(out["seeds"].size(), 3u);
+  std::vector<double> gaps;
+  for (int k = 0; k < 3; ++k) {
+    const CommandRun alone = Nlhf(run + fmt::format(" --seed {}", 5 + k));
+    ASSERT_EQ(alone.exit_code, 0) << alone.err;
+    EXPECT_EQ(out["seeds"][k]["seed"], 5 + k);
+    EXPECT_EQ(out["seeds"][k]["mean_gap"], alone.Json()["mean_gap"]) << "seed " << 5 + k;
+    gaps.push_back(alone.Json()["mean_gap"].get<double>());
+  }
+  std::sort(gaps.begin(), gaps.end());
+  EXPECT_EQ(out["median_mean_gap"].get<double>(), gaps[1]);
+  const std::string trace = ReadWholeFile((dir_ / "all.csv").string());
+  EXPECT_EQ(trace.rfind("seed,iteration,", 0), 0u) << trace.substr(0, 80);
+  EXPECT_EQ(std::count(trace.begin(), trace.end(), '\n'), 1 + 3 * 4);  // iterations 0, 20, 40, 60 per seed
+  ExpectUsageError(run + " --seeds 2 --plot x.png", {"--seeds 2", "--plot"});
 }
 
 TEST_F(Cli, TrainRejectsBadInput) {

@@ -70,6 +70,9 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
       ->check(Positive());
   command.add_option("--device", args.device, "cpu, cuda or cuda:N (cuda needs a CUDA build of LibTorch)")
       ->capture_default_str();
+  AddPositive(command, "--seeds", args.seeds,
+              "Train with seeds seed, seed+1, ... (network initialisation and sampled comparisons) on the same "
+              "games, and report each run and the median; --trace gains a seed column");
   AddPositive(command, "--threads", args.threads, "LibTorch intra-op threads (small networks run fastest on 1)");
   command.add_option("--backend", args.backend,
                      "autograd (LibTorch: every policy, optimizer, feedback, device), fused (the whole iteration "

@@ -159,6 +159,7 @@ struct TrainArgs {
   std::string feedback = "exact";
   std::optional<int> samples;  // 100 when unset
   std::string device = "cpu";
+  int seeds = 1;  // --seeds: training seeds seed, seed+1, ... on the same games
   int threads = 1;
   std::string backend = "auto";
   std::int64_t log_every = 1;

@@ -3,14 +3,17 @@
 #include <fmt/format.h>
 #include <torch/version.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <iostream>
+#include <sstream>
 #include <string_view>
 
 #include "commands.h"
 #include "neural_plugin.h"
 #include "nlhf/error.h"
+#include "nlhf/experiments/comparison.h"
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/gnuplot.h"
 #include "nlhf/io/policy_file.h"
@@ -42,6 +45,49 @@ Eigen::VectorXd ReadReference(const std::string& value, std::int64_t n) {
                                       policy.size()));
   }
   return policy[0];
+}
+
+// --seeds N: the same run with training seeds seed, ..., seed + N − 1 on the same games; each run's result
+// and the median of the final gaps (a figure and checkpoints are per run: --plot, --checkpoint and --resume
+// take one seed).
+int TrainSeeds(const TrainArgs& args, const neural::TrainingGames& games, neural::TrainOptions options) {
+  if (!args.plot_path.empty() || !options.checkpoint_directory.empty() || !options.resume_directory.empty()) {
+    throw InvalidArgument(fmt::format("--seeds {}: --plot, --checkpoint and --resume take one seed", args.seeds));
+  }
+  std::vector<double> mean_gaps;
+  nlohmann::json runs = nlohmann::json::array();
+  std::string trace;
+  bool failed = false;
+  for (int k = 0; k < args.seeds; ++k) {
+    options.seed = args.common.seed + static_cast<std::uint64_t>(k);
+    const neural::TrainResult result = neural::Train(games, options);
+    failed = failed || result.termination == Termination::kNumericalFailure;
+    mean_gaps.push_back(result.mean_gap);
+    runs.push_back(neural::TrainResultJson(result, games, options));
+    runs.back()["seed"] = options.seed;
+    const std::string csv = neural::FormatTrainTraceCsv(result.trace);
+    std::istringstream lines(csv);
+    std::string line;
+    for (bool header = true; std::getline(lines, line); header = false) {
+      if (header && k > 0) continue;
+      trace += (header ? "seed," : fmt::format("{},", options.seed)) + line + "\n";
+    }
+    if (!args.common.json) {
+      std::cout << fmt::format("seed {}: {} in {:.3g} s, gap {:.3e} mean, {:.3e} max over contexts{}\n", options.seed,
+                               result.algorithm, result.seconds, result.mean_gap, result.max_gap,
+                               result.termination == Termination::kNumericalFailure ? " (numerical failure)" : "");
+    }
+  }
+  if (!args.trace_path.empty()) WriteFileAtomically(args.trace_path, trace);
+  const double median = Median(mean_gaps);
+  if (args.common.json) {
+    PrintJson({{"seeds", runs}, {"median_mean_gap", median}, {"game", games.description}});
+  } else {
+    std::cout << fmt::format("median over {} seeds of the mean gap: {:.3e} (min {:.3e}, max {:.3e})\n", args.seeds,
+                             median, *std::min_element(mean_gaps.begin(), mean_gaps.end()),
+                             *std::max_element(mean_gaps.begin(), mean_gaps.end()));
+  }
+  return failed ? 1 : 0;
 }
 
 void PlotTrace(const neural::TrainResult& result, const neural::TrainingGames& games, const TrainArgs& args,
@@ -115,6 +161,7 @@ int RunTrainWithTorch(const TrainArgs& args) {
       return true;
     };
   }
+  if (args.seeds > 1) return TrainSeeds(args, games, options);
   const neural::TrainResult result = neural::Train(games, options, callback);
   if (progress) std::cerr << "\r" << std::string(70, ' ') << "\r";
   if (!args.trace_path.empty()) WriteFileAtomically(args.trace_path, neural::FormatTrainTraceCsv(result.trace));

@@ -16,8 +16,9 @@
 
 namespace nlhf::cli {
 
-// Bumped when this table changes, so that a stale module beside a newer binary is refused, not called.
-inline constexpr int kNeuralPluginVersion = 1;
+// Bumped when this table or the arguments it passes (TrainArgs) change, so that a stale module beside a
+// newer binary is refused, not called.
+inline constexpr int kNeuralPluginVersion = 2;
 
 struct NeuralPluginFunctions {
   int version;
