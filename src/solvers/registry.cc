@@ -210,7 +210,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
   });
   algorithms.push_back({
       .name = "ipm",
-      .summary = "dense primal-dual interior point method (Mehrotra predictor-corrector); exact NE in 25-40 "
+      .summary = "dense primal-dual interior point method (Mehrotra predictor-corrector); exact NE in 15-25 "
                  "factorizations, finished on its support",
       .reference = "Mehrotra 1992; Nocedal & Wright, Numerical Optimization (2006), Algorithm 14.3",
       .parameters = {{.name = "step_to_boundary",
