@@ -193,21 +193,32 @@ std::optional<PlayerVectors> EqualizerOnSupport(const ZeroSumGame& game, const P
   return PlayerVectors{*x, *y};
 }
 
+// A strategy over `actions` as one over all `size` actions (zero elsewhere).
+Eigen::VectorXd Pad(const Eigen::VectorXd& on_actions, const std::vector<int>& actions, int size) {
+  Eigen::VectorXd full = Eigen::VectorXd::Zero(size);
+  for (size_t i = 0; i < actions.size(); ++i) full[actions[i]] = on_actions[i];
+  return full;
+}
+
+// Whether some player's `actions` leave out one of the game's: a restricted solve on every action would be
+// the plain exact solve, not a finish of the iterations.
+bool ProperSubset(const ZeroSumGame& game, const std::vector<std::vector<int>>& actions) {
+  for (int p = 0; p < game.num_players(); ++p) {
+    if (static_cast<int>(actions[p].size()) < game.num_actions(p)) return true;
+  }
+  return false;
+}
+
 // The exact equilibrium (LP) of the game restricted to the candidate actions, padded with zeros.
 std::optional<PlayerVectors> RestrictedGameEquilibrium(const ZeroSumGame& game,
                                                       const std::vector<std::vector<int>>& support) {
   const std::vector<int>& rows = support[0];
   const std::vector<int>& columns = support.back();
   const Eigen::MatrixXd restricted = game.payoff()(rows, columns);
-  const auto pad = [](const Eigen::VectorXd& on_support, const std::vector<int>& actions, int size) {
-    Eigen::VectorXd full = Eigen::VectorXd::Zero(size);
-    for (size_t i = 0; i < actions.size(); ++i) full[actions[i]] = on_support[i];
-    return full;
-  };
   try {
-    PlayerVectors result{pad(SolveMaximinLp(restricted), rows, game.num_actions(0))};
+    PlayerVectors result{Pad(SolveMaximinLp(restricted), rows, game.num_actions(0))};
     if (!game.symmetric()) {
-      result.push_back(pad(SolveMaximinLp(-restricted.transpose()), columns, game.num_actions(1)));
+      result.push_back(Pad(SolveMaximinLp(-restricted.transpose()), columns, game.num_actions(1)));
     }
     return result;
   } catch (const Error&) {
@@ -313,14 +324,11 @@ std::optional<PolishResult> PolishOnSupport(const ZeroSumGame& game, const Playe
     // A threshold candidate usually contains the equilibrium's support before it equals it (an unplayed
     // action whose margin is tiny fades slowly). The exact equilibrium of the game restricted to it is
     // then an equilibrium of the whole game, which the certificate confirms.
-    // Only on a proper subset: on every action it would be the plain LP, not a finish of the iterations.
-    bool proper_subset = false;
-    for (int p = 0; p < game.num_players(); ++p) {
-      proper_subset = proper_subset || static_cast<int>(support[p].size()) < game.num_actions(p);
-    }
     const bool small =
         std::max(support[0].size(), support.back().size()) <= static_cast<size_t>(max_restricted_lp_actions);
-    if (k < std::size(kThresholds) && proper_subset && small) restricted.push_back(k);
+    if (k < std::size(kThresholds) && ProperSubset(game, support) && small) {
+      restricted.push_back(k);
+    }
   }
   for (size_t k : restricted) {
     if (auto candidate = RestrictedGameEquilibrium(game, candidates[k])) {
@@ -396,11 +404,7 @@ std::optional<PolishResult> RestrictedInteriorPoint(const ZeroSumGame& game, con
   options.gap_tolerance = gap_tolerance / 4;
   options.max_iterations = 200;
   for (int round = 0; round < kRounds; ++round) {
-    bool proper_subset = false;
-    for (int p = 0; p < game.num_players(); ++p) {
-      proper_subset = proper_subset || static_cast<int>(candidates[p].size()) < game.num_actions(p);
-    }
-    if (!proper_subset) return std::nullopt;  // that would be the whole game, not a finish
+    if (!ProperSubset(game, candidates)) return std::nullopt;
     const ZeroSumGame restricted_game = RestrictedGame(game, candidates);
     const SolveResult restricted = SolveInteriorPoint(restricted_game, {}, options);
     if (restricted.termination != Termination::kConverged) return std::nullopt;
@@ -413,9 +417,7 @@ std::optional<PolishResult> RestrictedInteriorPoint(const ZeroSumGame& game, con
     }
     PlayerVectors candidate;
     for (int p = 0; p < game.num_players(); ++p) {
-      Eigen::VectorXd full = Eigen::VectorXd::Zero(game.num_actions(p));
-      for (size_t i = 0; i < candidates[p].size(); ++i) full[candidates[p][i]] = on_candidates[p][i];
-      candidate.push_back(std::move(full));
+      candidate.push_back(Pad(on_candidates[p], candidates[p], game.num_actions(p)));
     }
     if (auto result = Certified(game, candidate, gap_tolerance, [&] {
           return fmt::format("interior point on {} candidate actions, round {}", SupportSizes(candidates), round + 1);
