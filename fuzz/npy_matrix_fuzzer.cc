@@ -1,9 +1,16 @@
-// NumPy .npy matrices (float64 or float32), as `nlhf solve` and `nlhf rank` read them.
+// NumPy .npy matrices (float64 or float32), as `nlhf solve` and `nlhf rank` read them, and as
+// `nlhf solve --matrix-free` reads them straight into a packed f32 operator.
 #include "fuzz_target.h"
 #include "matrix_checks.h"
+#include "nlhf/io/npy_operator.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  return nlhf::fuzz::Guard(data, size, [](std::string_view bytes) {
+  nlhf::fuzz::Guard(data, size, [](std::string_view bytes) {
     nlhf::fuzz::CheckMatrix(nlhf::ParseNpyMatrix(bytes, "fuzz.npy"));
+  });
+  return nlhf::fuzz::Guard(data, size, [](std::string_view bytes) {
+    const nlhf::OperatorGameFile file =
+        nlhf::ParseNpyOperatorGame(bytes, "fuzz.npy", nlhf::Storage::kF32, nlhf::Layout::kPacked, {});
+    if (!(file.game.num_actions(0) >= 1) || !(file.projection_change >= 0)) std::abort();
   });
 }

@@ -440,6 +440,49 @@ TEST_F(Cli, BenchReportsTheMedianRunAndTheFloor) {
   ExpectUsageError("bench --n 1", {"--n"});
 }
 
+// --matrix-free reads the .npy straight into the operator and holds the game only there: pdhg by
+// default, certified on that game (the same equilibrium as the dense solve within the f32 rounding),
+// and what needs the matrix is refused.
+TEST_F(Cli, MatrixFreeSolveOfANpyFile) {
+  ASSERT_EQ(Nlhf("generate random --n 300 --seed 2 --out g.npy").exit_code, 0);
+  const CommandRun dense = Nlhf("solve g.npy --json");
+  ASSERT_EQ(dense.exit_code, 0) << dense.err;
+  const CommandRun run = Nlhf("solve g.npy --matrix-free --storage f32 --tol 1e-7 --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json r = run.Json();
+  EXPECT_THAT(r["held_as"].get<std::string>(), HasSubstr("packed f32"));
+  EXPECT_THAT(r["algorithm"].get<std::string>(), HasSubstr("pdhg("));
+  EXPECT_THAT(r["algorithm_choice"].get<std::string>(), HasSubstr("held only as its operator (packed f32"));
+  EXPECT_TRUE(r["converged"].get<bool>());
+  EXPECT_LE(r["duality_gap"].get<double>(), 1e-7);
+  EXPECT_FALSE(r["polished"].get<bool>());
+  const auto policy = r["policy"].get<std::vector<double>>(), exact = dense.Json()["policy"].get<std::vector<double>>();
+  double l1 = 0;
+  for (size_t a = 0; a < policy.size(); ++a) l1 += std::abs(policy[a] - exact[a]);
+  EXPECT_LT(l1, 1e-3);
+  EXPECT_THAT(Nlhf("solve g.npy --matrix-free --tol 1e-7").out, HasSubstr("held only as its operator (packed f64"));
+  ExpectUsageError("solve g.npy --matrix-free --algo ipm", {"ipm needs the dense payoff matrix"});
+  Write("g.txt", "0.5 0.5\n0.5 0.5\n");
+  ExpectUsageError("solve g.txt --matrix-free", {"--matrix-free reads .npy files only", "g.txt"});
+}
+
+// `bench --exact` with a layout builds each game only as that operator: pdhg certifies it (its gap
+// recomputed by the bench), the peak memory is reported, and solvers that need the matrix are refused.
+TEST_F(Cli, ExactBenchOnOperatorGames) {
+  const CommandRun run = Nlhf("bench --exact --n 300 --games 2 --storage f32 --layout packed --tol 1e-7 --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json r = json::parse(run.out);
+  EXPECT_EQ(r["held_as"], "packed f32 operator");
+  EXPECT_EQ(r["gap_tolerance"], 1e-7);
+  EXPECT_GT(r["peak_resident_bytes"].get<double>(), 300 * 299 / 2 * 4.0);
+  ASSERT_EQ(r["solvers"].size(), 1u);
+  EXPECT_EQ(r["solvers"][0]["algorithm"], "pdhg");
+  EXPECT_EQ(r["solvers"][0]["certified"], 2);
+  for (const auto& gap : r["solvers"][0]["gaps"]) EXPECT_LE(gap.get<double>(), 1e-7);
+  ExpectUsageError("bench --exact --n 50 --layout packed --algos pdhg,lp", {"lp needs the dense payoff matrix"});
+  ExpectUsageError("bench --exact --n 50 --tol 0", {"--tol"});
+}
+
 // Every class of bad input: exit 2, a message naming the problem, nothing on stdout.
 TEST_F(Cli, MissingFile) { ExpectUsageError("solve nope.txt", {"cannot open 'nope.txt'"}); }
 

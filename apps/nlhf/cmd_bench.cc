@@ -24,6 +24,7 @@ void SetupBench(CLI::App& command, BenchArgs& args) {
   command.add_option("--algos", args.algorithms, "With --exact: comma-separated solvers")->capture_default_str();
   AddPositive(command, "--games", args.games, "With --exact: games (seeds seed, seed+1, ...)");
   AddPositive(command, "--time-limit", args.time_limit, "With --exact: seconds per solve before it is stopped");
+  AddPositive(command, "--tol", args.gap_tolerance, "With --exact: the duality gap that counts as certified");
   AddCommonFlags(command, args.common, true);
 }
 
@@ -35,7 +36,14 @@ int RunExactBenchCommand(const BenchArgs& args) {
   options.games = args.games;
   options.algorithms = SplitAlgorithms(args.algorithms);
   options.max_seconds_per_solve = args.time_limit;
+  options.gap_tolerance = args.gap_tolerance;
   options.seed = args.common.seed;
+  // A layout (or f32 storage) asks for games held only as that operator, never as a dense matrix.
+  if (!args.layout.empty() || args.storage != "f64") {
+    options.operator_layout = args.layout.empty() ? Layout::kPacked : ParseLayout(args.layout);
+    options.operator_storage = ParseStorage(args.storage);
+    if (args.algorithms == BenchArgs{}.algorithms) options.algorithms = {"pdhg"};
+  }
   if (ProgressWanted()) options.progress = [](const std::string& what) { std::cerr << "\r\033[K" << what << std::flush; };
   const std::vector<ExactBenchRow> rows = RunExactBench(options);
   if (ProgressWanted()) std::cerr << "\r\033[K";
@@ -43,14 +51,25 @@ int RunExactBenchCommand(const BenchArgs& args) {
     nlohmann::json solvers = nlohmann::json::array();
     for (const ExactBenchRow& row : rows) {
       solvers.push_back({{"algorithm", row.algorithm}, {"seconds", row.seconds}, {"gaps", row.gaps},
-                         {"median_seconds", Median(row.seconds)}, {"certified", row.certified}});
+                         {"iterations", row.iterations}, {"median_seconds", Median(row.seconds)},
+                         {"certified", row.certified}});
     }
-    PrintJson({{"n", options.n}, {"games", options.games}, {"gap_tolerance", options.gap_tolerance}, {"solvers", solvers}});
+    nlohmann::json held = "dense f64 matrix";
+    if (options.operator_layout) {
+      held = fmt::format("{} {} operator", LayoutName(*options.operator_layout), StorageName(options.operator_storage));
+    }
+    PrintJson({{"n", options.n}, {"games", options.games}, {"gap_tolerance", options.gap_tolerance}, {"held_as", held},
+               {"peak_resident_bytes", PeakResidentBytes()}, {"solvers", solvers}});
     return 0;
   }
   std::cout << fmt::format("random preference games, n = {}, {} game{} (seeds from {}), gap tolerance {:g}; "
                            "gaps recomputed from each answer\n", options.n, options.games,
                            options.games == 1 ? "" : "s", options.seed, options.gap_tolerance);
+  if (options.operator_layout) {
+    std::cout << fmt::format("games held only as {} {} operators; peak resident memory {:.3g} GB\n",
+                             LayoutName(*options.operator_layout), StorageName(options.operator_storage),
+                             PeakResidentBytes() / 1e9);
+  }
   std::cout << fmt::format("{:<12} {:>14} {:>12} {:>10}\n", "solver", "median seconds", "worst gap", "certified");
   for (const ExactBenchRow& row : rows) {
     std::cout << fmt::format("{:<12} {:>14.3f} {:>12.2e} {:>6}/{}\n", row.algorithm, Median(row.seconds),

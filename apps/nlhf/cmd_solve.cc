@@ -10,6 +10,8 @@
 #include "commands.h"
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
+#include "nlhf/io/matrix_file.h"
+#include "nlhf/io/npy_operator.h"
 #include "nlhf/io/policy_file.h"
 #include "nlhf/io/trace_csv.h"
 #include "nlhf/registry.h"
@@ -37,6 +39,15 @@ ParameterValues ParseParameters(const SolveArgs& args, const std::string& algori
   return values;
 }
 
+LoadedGame LoadOperatorGame(const SolveArgs& args) {
+  if (FormatFromPath(args.file) != MatrixFormat::kNpy) {
+    throw InvalidArgument(fmt::format("--matrix-free reads .npy files only, got '{}'", args.file));
+  }
+  const Layout layout = args.layout.empty() ? Layout::kPacked : ParseLayout(args.layout);
+  OperatorGameFile file = ReadNpyOperatorGame(args.file, ParseStorage(args.storage), layout, args.game_file);
+  return {std::move(file.game), file.projection_change};
+}
+
 nlohmann::json ResultJson(const ZeroSumGame& game, const SolveResult& result, const LoadedGame& loaded,
                           const SolveArgs& args, const std::string& choice) {
   nlohmann::json out = SolveResultJson(game, result);
@@ -61,7 +72,8 @@ nlohmann::json ResultJson(const ZeroSumGame& game, const SolveResult& result, co
   if (game.symmetric()) {
     // The stated game is the complementary projection of the file's P (nlhf/game.h).
     out["projection_max_change"] = loaded.projection_change;
-    out["certificate_rounding_bound"] = CertificateRoundingBound(game.payoff());
+    out["certificate_rounding_bound"] = CertificateRoundingBound(game);
+    out["held_as"] = game.has_dense_payoff() ? "dense f64 matrix" : game.skew_operator()->Describe();
   }
   if (args.game_file.symmetrize) out["symmetrize_max_change"] = loaded.projection_change;
   if (!args.trace_path.empty()) out["trace"] = args.trace_path;
@@ -88,6 +100,10 @@ void PrintSummary(const ZeroSumGame& game, const SolveResult& result, const Load
                   const SolveArgs& args) {
   if (game.symmetric()) {
     std::cout << fmt::format("{}: preference game with {} responses\n", args.file, game.num_actions(0));
+    if (!game.has_dense_payoff()) {
+      std::cout << fmt::format("held only as its operator ({}): its entries are the game solved and certified\n",
+                               game.skew_operator()->Describe());
+    }
   } else {
     std::cout << fmt::format("{}: {}×{} zero-sum payoff game (row player maximizes)\n", args.file,
                              game.num_actions(0), game.num_actions(1));
@@ -150,11 +166,15 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
                      "Actions with probability above this form the reported support")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  command.add_option("--storage", args.storage, "How OMWU stores A: f64, or f32 (half the bytes; gap down to ~1e-8)")
+  command.add_option("--storage", args.storage, "How the iterations (omwu, pdhg) store A: f64, or f32 (half the bytes; gap down to ~1e-8)")
       ->check(CLI::IsMember(AllNames(kStorageNames)))
       ->capture_default_str();
-  command.add_option("--layout", args.layout, "How OMWU stores A: dense, or packed upper triangle (default: packed from n = 512)")
+  command.add_option("--layout", args.layout, "How the iterations (omwu, pdhg) store A: dense, or packed upper triangle (default: packed from n = 512)")
       ->check(CLI::IsMember(AllNames(kLayoutNames)));
+  command.add_flag("--matrix-free", args.matrix_free,
+                   "Read the .npy file straight into the --layout/--storage operator (default packed) and hold the game "
+                   "only there: no dense copy (n = 32,768 in 2.1 GB as packed f32, whose rounded entries are then the "
+                   "game); pdhg or omwu, no polishing");
   command.add_flag("--polish,!--no-polish", args.polish,
                    "Finish exactly (the equalizer on the iterate's settled support, or crossover to a simplex "
                    "started from it) when that answer certifies (default on)");
@@ -163,7 +183,7 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
 
 int RunSolve(const SolveArgs& args) {
   if (!args.trace_path.empty()) CheckOutputFile("--trace", args.trace_path);
-  const LoadedGame loaded = LoadGame(args.file, args.game_file);
+  const LoadedGame loaded = args.matrix_free ? LoadOperatorGame(args) : LoadGame(args.file, args.game_file);
   const ZeroSumGame& game = loaded.game;
   SolveOptions options;
   options.max_iterations = args.max_iterations;

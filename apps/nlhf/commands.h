@@ -32,6 +32,7 @@ struct SolveArgs {
   bool polish = true;
   std::string storage = "f64";
   std::string layout;  // empty: by size
+  bool matrix_free = false;  // hold the game only as its operator, read straight from the .npy
 };
 void SetupSolve(CLI::App& command, SolveArgs& args);
 int RunSolve(const SolveArgs& args);
@@ -124,6 +125,7 @@ struct BenchArgs {
   std::string algorithms = "ipm,pdhg,lp,clp,clp-barrier";
   int games = 1;
   double time_limit = 600;
+  double gap_tolerance = 1e-9;
 };
 void SetupBench(CLI::App& command, BenchArgs& args);
 int RunBench(const BenchArgs& args);

@@ -7,6 +7,7 @@
 #define NLHF_GAME_H_
 
 #include <Eigen/Dense>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -38,6 +39,14 @@ double DefaultSymmetryTolerance(bool single_precision);
 // then projected whatever it was), else `given`, else the default for the storage's precision. The
 // command line (--symmetrize, --symmetry-tol) and the Python module (symmetrize=, symmetry_tol=) share it.
 double SymmetryTolerance(bool symmetrize, std::optional<double> given, bool single_precision);
+
+// The checks a preference matrix's entries pass, one entry or pair at a time, for readers that never hold
+// the whole matrix (io/npy_operator.h); each throws InvalidArgument naming the entry and the rule.
+void CheckFiniteEntry(double value, int i, int j, const MatrixSource& source);
+// Finite and in [0, 1].
+void CheckProbabilityEntry(double p, int i, int j, const MatrixSource& source);
+// |P_ij + P_ji − 1| <= tolerance.
+void CheckComplementaryPair(double p_ij, double p_ji, int i, int j, double tolerance, const MatrixSource& source);
 
 // The game that is solved is the game that is certified: a matrix accepted within the symmetry tolerance
 // is replaced by its complementary projection (P + 1 − Pᵀ)/2, and that projection is the stated game that
@@ -74,6 +83,10 @@ class PreferenceGame {
 // also counts A's own departure from skew symmetry (max|A + Aᵀ|, an ulp for a projected P).
 double CertificateRoundingBound(const Eigen::MatrixXd& payoff);
 
+// The same bound for a game's self-play certificate, held densely or as an operator (0 for a payoff game).
+class ZeroSumGame;
+double CertificateRoundingBound(const ZeroSumGame& game);
+
 // Replaces P by (P + 1 − Pᵀ)/2, the nearest matrix (in Frobenius norm) with P + Pᵀ = 1, and returns
 // the largest change of any entry; pairs already summing to 1 in floating point are left bit for bit.
 // Entries must be finite; the result stays in [0, 1] when P was. PreferenceGame applies it to every
@@ -83,6 +96,21 @@ double Symmetrize(Eigen::MatrixXd& preferences);
 // The first name given twice, as (index of its first use, index of the repeat); none when all differ.
 // Responses and ranked candidates must be told apart by name: the printed equilibrium names them.
 std::optional<std::pair<size_t, size_t>> FirstRepeatedName(const std::vector<std::string>& names);
+
+// A skew-symmetric payoff held only as its product x ↦ Ax, for preference games whose dense n×n double
+// matrix would not fit in memory (n = 32,768: 8.6 GB dense, 2.1 GB as a packed f32 triangle).
+// nlhf/kernels/skew_operator.h implements it; the stored entries are the game.
+class SkewPayoffOperator {
+ public:
+  virtual ~SkewPayoffOperator() = default;
+  virtual int n() const = 0;
+  // y = A x, accumulated in double. x and y hold n entries and must not overlap.
+  virtual void Multiply(const double* x, double* y) const = 0;
+  // max |A_ij|.
+  virtual double MaxAbs() const = 0;
+  // How the entries are held, e.g. "packed f32, 2.15 GB".
+  virtual std::string Describe() const = 0;
+};
 
 // A two-player zero-sum game over a payoff matrix A (the row player receives xᵀAy). A symmetric game
 // (A skew-symmetric, from a preference matrix) is played in self-play with one policy: since
@@ -95,12 +123,25 @@ class ZeroSumGame {
                                 std::vector<std::string> row_names = {},
                                 std::vector<std::string> column_names = {},
                                 const MatrixSource& source = {});
+  // A preference game held only as its skew operator: every iterative method and the certificate run on
+  // it through products; what needs the dense matrix (the LP and interior point solvers, polishing) is
+  // refused or skipped. `names` is empty or holds one name per response.
+  static ZeroSumGame FromSkewOperator(std::shared_ptr<const SkewPayoffOperator> payoff,
+                                      std::vector<std::string> names = {});
 
   bool symmetric() const { return symmetric_; }
   // 1 in self-play, 2 (row, column) otherwise.
   int num_players() const { return symmetric_ ? 1 : 2; }
   int num_actions(int player) const;
-  const Eigen::MatrixXd& payoff() const { return payoff_; }
+  // The dense payoff matrix; throws std::logic_error for a game held only as an operator (callers that
+  // may meet one check has_dense_payoff() first).
+  const Eigen::MatrixXd& payoff() const;
+  bool has_dense_payoff() const { return skew_operator_ == nullptr; }
+  // The operator of a game made by FromSkewOperator; null otherwise.
+  const SkewPayoffOperator* skew_operator() const { return skew_operator_.get(); }
+  const std::shared_ptr<const SkewPayoffOperator>& shared_skew_operator() const { return skew_operator_; }
+  // max |A_ij|, computed once (the scale of step sizes and tolerances).
+  double payoff_scale() const { return payoff_scale_; }
   const std::vector<std::string>& action_names(int player) const;
 
   // Each player's payoff vector against the others' policies (probabilities, one per player):
@@ -112,6 +153,8 @@ class ZeroSumGame {
               std::vector<std::string> column_names);
 
   Eigen::MatrixXd payoff_;
+  std::shared_ptr<const SkewPayoffOperator> skew_operator_;
+  double payoff_scale_ = 0;
   bool symmetric_;
   std::vector<std::string> row_names_;
   std::vector<std::string> column_names_;

@@ -38,6 +38,9 @@ struct AlgorithmSpec {
   std::string summary;    // one line
   std::string reference;  // where the update rule comes from
   std::vector<ParameterSpec> parameters;
+  // Needs the dense payoff matrix (an LP or a factorization): refused on a game held only as its
+  // operator (ZeroSumGame::FromSkewOperator). The iterative methods run on any game.
+  bool needs_dense_payoff = false;
   // A constraint between parameters, checked after each one's own: empty when satisfied, otherwise
   // "step_size·beta = 2. Violated constraint: step_size·beta <= 1". Null when there is none.
   std::function<std::string(const ParameterValues&)> check;

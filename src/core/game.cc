@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <string_view>
 #include <unordered_map>
 
@@ -37,16 +38,35 @@ std::vector<std::string> CheckedNames(std::vector<std::string> names, int n, con
 
 void CheckFinite(const Eigen::MatrixXd& m, const MatrixSource& source) {
   for (int i = 0; i < m.rows(); ++i) {
-    for (int j = 0; j < m.cols(); ++j) {
-      if (!std::isfinite(m(i, j))) {
-        throw InvalidArgument(fmt::format("{}: entry {} is not finite: every entry must be a finite number",
-                                          source.Describe(i, j), m(i, j)));
-      }
-    }
+    for (int j = 0; j < m.cols(); ++j) CheckFiniteEntry(m(i, j), i, j, source);
   }
 }
 
 }  // namespace
+
+void CheckFiniteEntry(double value, int i, int j, const MatrixSource& source) {
+  if (!std::isfinite(value)) {
+    throw InvalidArgument(fmt::format("{}: entry {} is not finite: every entry must be a finite number",
+                                      source.Describe(i, j), value));
+  }
+}
+
+void CheckProbabilityEntry(double p, int i, int j, const MatrixSource& source) {
+  CheckFiniteEntry(p, i, j, source);
+  if (p < 0 || p > 1) {
+    throw InvalidArgument(fmt::format("{}: P = {} is not a probability: preferences must lie in [0, 1]",
+                                      source.Describe(i, j), p));
+  }
+}
+
+void CheckComplementaryPair(double p_ij, double p_ji, int i, int j, double tolerance, const MatrixSource& source) {
+  if (std::abs(p_ij + p_ji - 1.0) > tolerance) {
+    throw InvalidArgument(fmt::format(
+        "{}: P[{}][{}] + P[{}][{}] = {} + {} = {}, but P + Pᵀ must equal 1 (tolerance {:g}); "
+        "pass --symmetrize to replace P by (P + 1 − Pᵀ)/2, or --payoff if this is a general payoff matrix",
+        source.Describe(i, j), i + 1, j + 1, j + 1, i + 1, p_ij, p_ji, p_ij + p_ji, tolerance));
+  }
+}
 
 std::string MatrixSource::Describe(int row, int column) const {
   const std::string file = path.empty() ? "<matrix>" : path;
@@ -72,25 +92,11 @@ PreferenceGame::PreferenceGame(Eigen::MatrixXd preferences, std::vector<std::str
   CheckFinite(preferences_, source);
   const int n = num_responses();
   for (int i = 0; i < n; ++i) {
-    for (int j = 0; j < n; ++j) {
-      const double p = preferences_(i, j);
-      if (p < 0 || p > 1) {
-        throw InvalidArgument(fmt::format(
-            "{}: P = {} is not a probability: preferences must lie in [0, 1]", source.Describe(i, j), p));
-      }
-    }
+    for (int j = 0; j < n; ++j) CheckProbabilityEntry(preferences_(i, j), i, j, source);
   }
   for (int i = 0; i < n; ++i) {
     for (int j = i; j < n; ++j) {
-      const double deviation = preferences_(i, j) + preferences_(j, i) - 1.0;
-      if (std::abs(deviation) > validation.symmetry_tolerance) {
-        throw InvalidArgument(fmt::format(
-            "{}: P[{}][{}] + P[{}][{}] = {} + {} = {}, but P + Pᵀ must equal 1 (tolerance {:g}); "
-            "pass --symmetrize to replace P by (P + 1 − Pᵀ)/2, or --payoff if this is a general payoff "
-            "matrix",
-            source.Describe(i, j), i + 1, j + 1, j + 1, i + 1, preferences_(i, j), preferences_(j, i),
-            preferences_(i, j) + preferences_(j, i), validation.symmetry_tolerance));
-      }
+      CheckComplementaryPair(preferences_(i, j), preferences_(j, i), i, j, validation.symmetry_tolerance, source);
     }
   }
   names_ = CheckedNames(std::move(names), n, "response", source.path);
@@ -118,6 +124,15 @@ double CertificateRoundingBound(const Eigen::MatrixXd& payoff) {
   constexpr double kUnitRoundoff = 0x1p-53;
   const double asymmetry = (payoff + payoff.transpose()).cwiseAbs().maxCoeff();
   return asymmetry + 2 * 1.01 * n * kUnitRoundoff * payoff.cwiseAbs().maxCoeff();
+}
+
+double CertificateRoundingBound(const ZeroSumGame& game) {
+  if (!game.symmetric()) return 0;
+  if (game.has_dense_payoff()) return CertificateRoundingBound(game.payoff());
+  // An operator stores one value per pair (or a value and its exact negation): exactly skew, so only the
+  // product's rounding remains.
+  constexpr double kUnitRoundoff = 0x1p-53;
+  return 2 * 1.01 * static_cast<double>(game.num_actions(0)) * kUnitRoundoff * game.payoff_scale();
 }
 
 std::optional<std::pair<size_t, size_t>> FirstRepeatedName(const std::vector<std::string>& names) {
@@ -157,9 +172,28 @@ double Symmetrize(Eigen::MatrixXd& preferences) {
 ZeroSumGame::ZeroSumGame(Eigen::MatrixXd payoff, bool symmetric, std::vector<std::string> row_names,
                          std::vector<std::string> column_names)
     : payoff_(std::move(payoff)),
+      payoff_scale_(payoff_.size() > 0 ? payoff_.cwiseAbs().maxCoeff() : 0.0),
       symmetric_(symmetric),
       row_names_(std::move(row_names)),
       column_names_(std::move(column_names)) {}
+
+ZeroSumGame ZeroSumGame::FromSkewOperator(std::shared_ptr<const SkewPayoffOperator> payoff,
+                                          std::vector<std::string> names) {
+  if (payoff == nullptr || payoff->n() < 1) throw InvalidArgument("a game needs a payoff operator with n >= 1");
+  std::vector<std::string> checked = CheckedNames(std::move(names), payoff->n(), "response", "<operator>");
+  ZeroSumGame game(Eigen::MatrixXd(), true, checked, checked);
+  game.payoff_scale_ = payoff->MaxAbs();
+  game.skew_operator_ = std::move(payoff);
+  return game;
+}
+
+const Eigen::MatrixXd& ZeroSumGame::payoff() const {
+  if (skew_operator_ != nullptr) {
+    throw std::logic_error("ZeroSumGame::payoff(): the game is held only as its operator (" +
+                           skew_operator_->Describe() + ")");
+  }
+  return payoff_;
+}
 
 ZeroSumGame ZeroSumGame::FromPreferences(const PreferenceGame& game) {
   return ZeroSumGame(game.Payoff(), true, game.names(), game.names());
@@ -180,6 +214,7 @@ ZeroSumGame ZeroSumGame::FromPayoff(Eigen::MatrixXd payoff, std::vector<std::str
 }
 
 int ZeroSumGame::num_actions(int player) const {
+  if (skew_operator_ != nullptr) return skew_operator_->n();
   return static_cast<int>(player == 0 ? payoff_.rows() : payoff_.cols());
 }
 
@@ -188,6 +223,11 @@ const std::vector<std::string>& ZeroSumGame::action_names(int player) const {
 }
 
 PlayerVectors ZeroSumGame::Payoffs(const PlayerVectors& probabilities) const {
+  if (skew_operator_ != nullptr) {
+    Eigen::VectorXd payoffs(skew_operator_->n());
+    skew_operator_->Multiply(probabilities[0].data(), payoffs.data());
+    return {std::move(payoffs)};
+  }
   if (symmetric_) return {payoff_ * probabilities[0]};
   return {payoff_ * probabilities[1], -(payoff_.transpose() * probabilities[0])};
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <omp.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -72,20 +73,51 @@ std::vector<ExactBenchRow> RunExactBench(const ExactBenchOptions& options) {
     throw InvalidArgument(fmt::format("bench --exact: n = {}, games = {}. Violated constraint: n >= 2, games >= 1, "
                                       "at least one algorithm", options.n, options.games));
   }
-  RequireMemory(fmt::format("bench --exact --n {}", options.n), 6.0 * 8.0 * options.n * options.n);
+  const double n = options.n;
+  if (options.operator_layout) {
+    const double entries = *options.operator_layout == Layout::kPacked ? n * (n - 1) / 2 : n * n;
+    RequireMemory(fmt::format("bench --exact --n {}", options.n),
+                  entries * (options.operator_storage == Storage::kF32 ? 4.0 : 8.0) + 64 * n * 8.0);
+  } else {
+    RequireMemory(fmt::format("bench --exact --n {}", options.n), 6.0 * 8.0 * n * n);
+  }
   std::vector<ExactBenchRow> rows;
-  for (const std::string& name : options.algorithms) rows.push_back({.algorithm = FindAlgorithm(name).name});
+  for (const std::string& name : options.algorithms) {
+    const AlgorithmSpec& algorithm = FindAlgorithm(name);
+    if (options.operator_layout && algorithm.needs_dense_payoff) {
+      throw InvalidArgument(fmt::format("bench --exact --layout: {} needs the dense payoff matrix; the games are held "
+                                        "only as operators (pdhg and omwu run on them)", algorithm.name));
+    }
+    rows.push_back({.algorithm = algorithm.name});
+  }
   for (int g = 0; g < options.games; ++g) {
-    const ZeroSumGame game = ZeroSumGame::FromPreferences(PreferenceGame(RandomPreferences(options.n, options.seed + g)));
+    const std::uint64_t seed = options.seed + g;
+    const ZeroSumGame game =
+        options.operator_layout
+            ? ZeroSumGame::FromSkewOperator(std::make_shared<const SkewOperator>(
+                  RandomSkewOperator(options.n, seed, options.operator_storage, *options.operator_layout)))
+            : ZeroSumGame::FromPreferences(PreferenceGame(RandomPreferences(options.n, seed)));
     for (ExactBenchRow& row : rows) {
       if (options.progress) options.progress(fmt::format("{} on game {} of {}", row.algorithm, g + 1, options.games));
       SolveOptions solve;
       solve.gap_tolerance = options.gap_tolerance;
       solve.max_time_in_seconds = options.max_seconds_per_solve;
       solve.polish = true;  // as `nlhf solve` runs them (the LP solvers ignore it)
+      if (options.progress) {
+        // Large operator games take minutes: the iteration and gap every few seconds.
+        auto last = std::chrono::steady_clock::now();
+        solve.callback = [&, g, last](const TraceRecord& record) mutable {
+          if (Seconds(last) < 2) return true;
+          last = std::chrono::steady_clock::now();
+          options.progress(fmt::format("{} on game {} of {}: iteration {}, gap {:.3g}", row.algorithm, g + 1,
+                                       options.games, record.iteration, record.duality_gap));
+          return true;
+        };
+      }
       const auto start = std::chrono::steady_clock::now();
       const SolveResult result = SolveWith(row.algorithm, game, solve);
       row.seconds.push_back(Seconds(start));
+      row.iterations.push_back(result.iterations);
       // Recomputed here from the answer, not taken from the solver's own report.
       const double gap = DualityGap(game, result.policy);
       row.gaps.push_back(gap);
@@ -93,6 +125,12 @@ std::vector<ExactBenchRow> RunExactBench(const ExactBenchOptions& options) {
     }
   }
   return rows;
+}
+
+double PeakResidentBytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) * 1024.0;  // Linux reports kilobytes
 }
 
 BenchResult RunBench(const BenchOptions& options) {

@@ -297,7 +297,7 @@ struct GameAssumption {
 GameAssumption CheckAssumption(const ZeroSumGame& game) {
   SolveOptions options;
   options.polish = true;
-  options.gap_tolerance = 1e-12 * std::max(1e-300, game.payoff().cwiseAbs().maxCoeff());
+  options.gap_tolerance = 1e-12 * std::max(1e-300, game.payoff_scale());
   options.support_threshold = 1e-9;
   const SolveResult exact = SolveWith(DefaultAlgorithm(game).name, game, options);
   const auto supports = [&] {

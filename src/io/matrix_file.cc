@@ -7,6 +7,7 @@
 
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
+#include "nlhf/io/mapped_file.h"
 
 namespace nlhf {
 namespace {
@@ -36,13 +37,14 @@ MatrixFormat FormatFromPath(const std::string& path) {
 }
 
 MatrixFile ReadMatrixFile(const std::string& path) {
-  const std::string bytes = FormatFromPath(path) == MatrixFormat::kNpy ? ReadWholeFile(path) : ReadTextFile(path);
+  if (FormatFromPath(path) == MatrixFormat::kNpy) return ParseNpyMatrix(MappedFile(path).bytes(), path);
+  const std::string bytes = ReadTextFile(path);
   const std::string content = SniffContent(bytes);
   switch (FormatFromPath(path)) {
     case MatrixFormat::kJson:
       return ParseJsonMatrix(bytes, path);
     case MatrixFormat::kNpy:
-      return ParseNpyMatrix(bytes, path);
+      break;  // read above
     case MatrixFormat::kText:
       if (content != "text") {
         throw ParseError(fmt::format("{}: the content looks like {}, not matrix text: give the file the "

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "nlhf/error.h"
+#include "io/npy_array.h"
 #include "nlhf/io/matrix_file.h"
 
 namespace nlhf {
@@ -117,7 +118,13 @@ std::pair<size_t, size_t> ParseShape(std::string_view shape, const std::string& 
 
 }  // namespace
 
-MatrixFile ParseNpyMatrix(std::string_view bytes, const std::string& path) {
+double NpyArray::At(std::size_t i, std::size_t j) const {
+  const std::size_t index = fortran_order ? j * rows + i : i * columns + j;
+  return is_double ? ReadScalar<double>(data + index * 8, swap)
+                   : static_cast<double>(ReadScalar<float>(data + index * 4, swap));
+}
+
+NpyArray ParseNpyArray(std::string_view bytes, const std::string& path) {
   if (bytes.size() < 10 || bytes.substr(0, kMagic.size()) != kMagic) {
     throw ParseError(fmt::format("{}: not a NumPy .npy file: it does not start with the magic string "
                                  "\\x93NUMPY", path));
@@ -175,17 +182,40 @@ MatrixFile ParseNpyMatrix(std::string_view bytes, const std::string& path) {
                                  overflows ? std::string("more than 2^64") : std::to_string(expected)));
   }
 
+  return {.rows = rows, .columns = columns, .is_double = is_double, .swap = swap, .fortran_order = fortran_order,
+          .data = bytes.data() + data_offset};
+}
+
+MatrixFile ParseNpyMatrix(std::string_view bytes, const std::string& path) {
+  const NpyArray array = ParseNpyArray(bytes, path);
   MatrixFile result;
   result.source.path = path;
-  result.single_precision = is_float;
-  result.values.resize(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(columns));
-  const char* data = bytes.data() + data_offset;
-  for (size_t i = 0; i < rows; ++i) {
-    for (size_t j = 0; j < columns; ++j) {
-      const size_t index = fortran_order ? j * rows + i : i * columns + j;
-      result.values(i, j) = is_double ? ReadScalar<double>(data + index * 8, swap)
-                                      : static_cast<double>(ReadScalar<float>(data + index * 4, swap));
+  result.single_precision = !array.is_double;
+  const auto rows = static_cast<Eigen::Index>(array.rows), columns = static_cast<Eigen::Index>(array.columns);
+  // Native byte order at an aligned address (numpy pads the header to 64 bytes): the data is viewed in
+  // place and copied (and widened) in one pass; otherwise entry by entry.
+  const auto view = [&]<typename T>(T) {
+    using RowMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    using ColumnMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
+    const T* data = reinterpret_cast<const T*>(array.data);
+    if (array.fortran_order) {
+      result.values = Eigen::Map<const ColumnMajor>(data, rows, columns).template cast<double>();
+    } else {
+      result.values = Eigen::Map<const RowMajor>(data, rows, columns).template cast<double>();
     }
+  };
+  const std::size_t alignment = array.is_double ? alignof(double) : alignof(float);
+  if (!array.swap && reinterpret_cast<std::uintptr_t>(array.data) % alignment == 0) {
+    if (array.is_double) {
+      view(double{});
+    } else {
+      view(float{});
+    }
+    return result;
+  }
+  result.values.resize(rows, columns);
+  for (Eigen::Index i = 0; i < rows; ++i) {
+    for (Eigen::Index j = 0; j < columns; ++j) result.values(i, j) = array.At(i, j);
   }
   return result;
 }

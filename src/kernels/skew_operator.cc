@@ -4,6 +4,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "nlhf/error.h"
 
@@ -210,6 +211,19 @@ void SkewOperator::Set(int i, int j, double value) {
 
 std::size_t SkewOperator::bytes() const {
   return storage_ == Storage::kF64 ? f64_.size() * sizeof(double) : f32_.size() * sizeof(float);
+}
+
+double SkewOperator::MaxAbs() const {
+  const auto max_abs = [](const auto& values) {
+    double maximum = 0;
+    for (const auto value : values) maximum = std::max(maximum, static_cast<double>(std::abs(value)));
+    return maximum;
+  };
+  return storage_ == Storage::kF64 ? max_abs(f64_) : max_abs(f32_);
+}
+
+std::string SkewOperator::Describe() const {
+  return fmt::format("{} {}, {:.3g} GB", LayoutName(layout_), StorageName(storage_), static_cast<double>(bytes()) / 1e9);
 }
 
 void SkewOperator::Multiply(const double* x, double* y) const {

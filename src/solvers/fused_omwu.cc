@@ -16,7 +16,7 @@ namespace {
 // O(n) steps as whole-array expressions, with no allocation after construction.
 class OperatorOmwu final : public FusedOmwu {
  public:
-  OperatorOmwu(const SkewOperator& payoff, double step_size, const Eigen::VectorXd& log_policy)
+  OperatorOmwu(const SkewPayoffOperator& payoff, double step_size, const Eigen::VectorXd& log_policy)
       : payoff_(payoff), step_size_(step_size), log_policy_(log_policy), policy_(ToProbabilities(log_policy)),
         payoffs_(payoff.n()), unnormalized_(payoff.n()), min_log_(log_policy.minCoeff()) {
     payoff_.Multiply(policy_.data(), payoffs_.data());
@@ -53,7 +53,7 @@ class OperatorOmwu final : public FusedOmwu {
   bool finite() const override { return finite_; }
 
  private:
-  const SkewOperator& payoff_;
+  const SkewPayoffOperator& payoff_;
   double step_size_;
   Eigen::VectorXd log_policy_, policy_, payoffs_, previous_payoffs_, unnormalized_;
   double gap_ = 0, min_log_ = 0, l1_change_ = 0;
@@ -79,7 +79,7 @@ class FusedOmwuIterate final : public internal::Iterate {
 
 }  // namespace
 
-std::unique_ptr<FusedOmwu> FusedOmwu::Create(const SkewOperator& payoff, double step_size,
+std::unique_ptr<FusedOmwu> FusedOmwu::Create(const SkewPayoffOperator& payoff, double step_size,
                                              const Eigen::VectorXd& log_policy) {
   const int n = payoff.n();
   if (n > kSmall || step_size > kMaxSmallStep) return std::make_unique<OperatorOmwu>(payoff, step_size, log_policy);
@@ -96,7 +96,7 @@ std::unique_ptr<FusedOmwu> FusedOmwu::Create(const SkewOperator& payoff, double 
   return std::make_unique<internal::SmallOmwu>(a, step_size, log_policy);
 }
 
-SolveResult SolveOmwuFused(const ZeroSumGame& game, const SkewOperator& payoff, double step_size,
+SolveResult SolveOmwuFused(const ZeroSumGame& game, const SkewPayoffOperator& payoff, double step_size,
                            const SolveOptions& options) {
   if (!game.symmetric() || payoff.n() != game.num_actions(0)) {
     throw InvalidArgument("fused OMWU needs a symmetric game and a payoff operator of the same size");

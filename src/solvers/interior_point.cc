@@ -43,7 +43,7 @@ class InteriorPointIterate final : public internal::Iterate {
         // its transpose −Aᵀ, whose row player is the original column player.
         transposed_(game.num_actions(0) > game.num_actions(game.num_players() - 1)),
         method_(method),
-        payoff_scale_(game.payoff().size() > 0 ? game.payoff().cwiseAbs().maxCoeff() : 0.0) {
+        payoff_scale_(game.payoff_scale()) {
     b_ = transposed_ ? Eigen::MatrixXd(-game.payoff().transpose()) : game.payoff();
     const double low = b_.minCoeff(), high = b_.maxCoeff();
     // Payoffs in [1, 2]: a positive value, and the same conditioning whatever the game's units.

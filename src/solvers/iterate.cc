@@ -13,12 +13,12 @@ SolveResult RunIterations(const ZeroSumGame& game, Iterate& iterate, const Solve
                           const StoppingRules& rules) {
   SolveResult result;
   std::optional<Polisher> polisher;
-  if (options.polish) {
+  // Polishing solves restricted dense systems: a game held only as its operator is not polished.
+  if (options.polish && game.has_dense_payoff()) {
     PolishSchedule schedule{.interval = options.polish_interval};
     // Any method's iterate can be finished by the warm-started simplex once it is close (OMWU at n = 1,000
     // would otherwise take tens of thousands of iterations to settle its support); a method may change this.
-    const double payoff_scale = game.payoff().size() > 0 ? game.payoff().cwiseAbs().maxCoeff() : 0.0;
-    schedule.crossover_gap = kDefaultCrossoverGap * payoff_scale;
+    schedule.crossover_gap = kDefaultCrossoverGap * game.payoff_scale();
     iterate.AdjustPolishing(schedule);
     polisher.emplace(game, options.gap_tolerance, options.polish_max_support, schedule);
   }

@@ -19,14 +19,14 @@ class PayoffProducts {
   virtual void TransposeTimes(const Eigen::VectorXd& x, Eigen::VectorXd& out) const = 0;
 };
 
-// A preference game's skew A through its SkewOperator (the storage and layout SolveOptions ask for):
-// Aᵀx = −Ax.
+// A preference game's skew A through an operator (the game's own, or a SkewOperator in the storage and
+// layout SolveOptions ask for): Aᵀx = −Ax.
 class SkewProducts final : public PayoffProducts {
  public:
-  SkewProducts(const Eigen::MatrixXd& a, Storage storage, Layout layout) : operator_(a, storage, layout) {}
+  explicit SkewProducts(std::shared_ptr<const SkewPayoffOperator> a) : operator_(std::move(a)) {}
   void Times(const Eigen::VectorXd& y, Eigen::VectorXd& out) const override {
     out.resize(y.size());
-    operator_.Multiply(y.data(), out.data());
+    operator_->Multiply(y.data(), out.data());
   }
   void TransposeTimes(const Eigen::VectorXd& x, Eigen::VectorXd& out) const override {
     Times(x, out);
@@ -34,7 +34,7 @@ class SkewProducts final : public PayoffProducts {
   }
 
  private:
-  SkewOperator operator_;
+  std::shared_ptr<const SkewPayoffOperator> operator_;
 };
 
 class DenseProducts final : public PayoffProducts {
@@ -81,7 +81,7 @@ class PdhgIterate final : public internal::Iterate {
       : symmetric_(game.symmetric()),
         products_(products),
         method_(method),
-        payoff_scale_(game.payoff().size() > 0 ? game.payoff().cwiseAbs().maxCoeff() : 0.0) {
+        payoff_scale_(game.payoff_scale()) {
     const double norm = SpectralNorm(products, game.num_actions(game.num_players() - 1));
     // A zero game: any step is stable (and every point an equilibrium).
     step_ = norm > 0 ? method.step_scale / norm : 1.0;
@@ -223,9 +223,12 @@ class PdhgIterate final : public internal::Iterate {
 SolveResult SolvePdhg(const ZeroSumGame& game, const PdhgOptions& method, const SolveOptions& options) {
   const internal::StoppingRules rules(options);
   std::unique_ptr<PayoffProducts> products;
-  if (game.symmetric()) {
+  if (!game.has_dense_payoff()) {
+    products = std::make_unique<SkewProducts>(game.shared_skew_operator());
+  } else if (game.symmetric()) {
     const int n = game.num_actions(0);
-    products = std::make_unique<SkewProducts>(game.payoff(), options.storage, options.layout.value_or(DefaultLayout(n)));
+    products = std::make_unique<SkewProducts>(
+        std::make_shared<const SkewOperator>(game.payoff(), options.storage, options.layout.value_or(DefaultLayout(n))));
   } else {
     products = std::make_unique<DenseProducts>(game.payoff());
   }

@@ -65,6 +65,9 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .parameters = {StepSize(OmwuOptions{}.step_size)},
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
         if (!game.symmetric()) return Run<OmwuMethod>(game, options, OmwuOptions{.step_size = v.at("step_size")});
+        if (const SkewPayoffOperator* payoff = game.skew_operator()) {
+          return SolveOmwuFused(game, *payoff, v.at("step_size"), options);
+        }
         const int n = game.num_actions(0);
         const SkewOperator payoff(game.payoff(), options.storage, options.layout.value_or(DefaultLayout(n)));
         return SolveOmwuFused(game, payoff, v.at("step_size"), options);
@@ -218,6 +221,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
                       .doc = "fraction of the way to the boundary each step goes",
                       .minimum = 0.5,
                       .maximum = 0.9999}},
+      .needs_dense_payoff = true,
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
         return SolveInteriorPoint(game, InteriorPointOptions{.step_to_boundary = v.at("step_to_boundary")}, options);
       },
@@ -227,6 +231,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .summary = "exact Nash equilibrium as the same LP, COIN-OR CLP's dual simplex; a second reference",
       .reference = "Forrest and Goldfarb, steepest-edge simplex algorithms (1992); COIN-OR CLP",
       .parameters = {},
+      .needs_dense_payoff = true,
       .solve = [](const ZeroSumGame& game, const SolveOptions& options,
                   const Values&) { return SolveClpLp(game, ClpMethod::kDualSimplex, options); },
   });
@@ -235,6 +240,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .summary = "exact Nash equilibrium as the same LP, CLP's interior point method with crossover",
       .reference = "Mehrotra, on the implementation of a primal-dual interior point method (1992); COIN-OR CLP",
       .parameters = {},
+      .needs_dense_payoff = true,
       .solve = [](const ZeroSumGame& game, const SolveOptions& options,
                   const Values&) { return SolveClpLp(game, ClpMethod::kBarrier, options); },
   });
@@ -243,6 +249,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .summary = "exact Nash equilibrium as one linear program (GLPK simplex); the reference",
       .reference = "von Neumann's minimax theorem as an LP (Dantzig 1951)",
       .parameters = {},
+      .needs_dense_payoff = true,
       .solve = [](const ZeroSumGame& game, const SolveOptions& options,
                   const Values&) { return SolveExactLp(game, options); },
   });
@@ -314,10 +321,9 @@ ParameterValues ResolveParameters(const AlgorithmSpec& algorithm, const Paramete
 }
 
 ParameterValues ScaledDefaults(const AlgorithmSpec& algorithm, const ZeroSumGame& game, ParameterValues given) {
-  // max|A| is a pass over the matrix: taken only when some default is to be scaled.
   const bool needed = std::any_of(algorithm.parameters.begin(), algorithm.parameters.end(),
                                   [&](const ParameterSpec& spec) { return spec.scales_with_payoff && !given.contains(spec.name); });
-  const double scale = !needed || game.payoff().size() == 0 ? 0.0 : game.payoff().cwiseAbs().maxCoeff();
+  const double scale = needed ? game.payoff_scale() : 0.0;
   if (!(scale > 0.5)) return given;
   for (const auto& spec : algorithm.parameters) {
     if (spec.scales_with_payoff && !given.contains(spec.name)) given[spec.name] = spec.default_value * 0.5 / scale;
@@ -339,6 +345,10 @@ std::string SpecString(const AlgorithmSpec& algorithm, const ParameterValues& va
 
 AlgorithmChoice DefaultAlgorithm(const ZeroSumGame& game, bool parameters_given) {
   if (parameters_given) return {"omwu", "method parameters given without an algorithm"};
+  if (!game.has_dense_payoff()) {
+    return {"pdhg", fmt::format("the game is held only as its operator ({}): restarted PDHG runs on its products "
+                                "(no polishing: that needs the dense matrix)", game.skew_operator()->Describe())};
+  }
   const int actions = std::max(game.num_actions(0), game.num_actions(game.num_players() - 1));
   const int fewer = std::min(game.num_actions(0), game.num_actions(game.num_players() - 1));
   if (actions < kDefaultInteriorPointActions) {
@@ -359,6 +369,11 @@ AlgorithmChoice DefaultAlgorithm(const ZeroSumGame& game, bool parameters_given)
 SolveResult SolveWith(std::string_view algorithm_name, const ZeroSumGame& game, const SolveOptions& options,
                       const ParameterValues& parameters) {
   const AlgorithmSpec& algorithm = FindAlgorithm(algorithm_name);
+  if (algorithm.needs_dense_payoff && !game.has_dense_payoff()) {
+    throw InvalidArgument(fmt::format("{} needs the dense payoff matrix, and this game of {} actions is held only as "
+                                      "its operator ({}): use pdhg or omwu",
+                                      algorithm.name, game.num_actions(0), game.skew_operator()->Describe()));
+  }
   const ParameterValues values = ResolveParameters(algorithm, ScaledDefaults(algorithm, game, parameters));
   SolveResult result = algorithm.solve(game, options, values);
   result.algorithm = SpecString(algorithm, values);

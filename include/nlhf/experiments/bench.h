@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,11 +46,16 @@ BenchResult RunBench(const BenchOptions& options);
 
 // `nlhf bench --exact`: the exact solvers side by side on the same random preference games (the EGPO
 // generator, seeds seed, seed + 1, ...), each game given to every solver in turn, the gap of each answer
-// recomputed from its policy in the original game. Polishing is on, as in `nlhf solve`.
+// recomputed from its policy in the original game. Polishing is on, as in `nlhf solve`. With an
+// `operator_layout`, each game is built only as a SkewOperator in that layout and `operator_storage`
+// (RandomSkewOperator: no dense matrix, so n = 32,768 fits in 2.1 GB as packed f32) and the solvers run
+// on its products (ZeroSumGame::FromSkewOperator); the f32-rounded entries are then the game.
 struct ExactBenchOptions {
   int n = 500;
   int games = 1;
   std::vector<std::string> algorithms = {"pdhg", "lp", "clp", "clp-barrier"};
+  std::optional<Layout> operator_layout;
+  Storage operator_storage = Storage::kF64;
   double gap_tolerance = 1e-9;
   double max_seconds_per_solve = 600;  // a solver past this stops and is reported unfinished
   std::uint64_t seed = 0;
@@ -59,10 +65,15 @@ struct ExactBenchOptions {
 struct ExactBenchRow {
   std::string algorithm;
   std::vector<double> seconds, gaps;  // per game
+  std::vector<std::int64_t> iterations;  // per game
   int certified = 0;                  // games whose recomputed gap is <= the tolerance
 };
 
 std::vector<ExactBenchRow> RunExactBench(const ExactBenchOptions& options);
+
+// The process's peak resident memory so far, in bytes (getrusage): what the exact bench reports beside the
+// matrix's own bytes.
+double PeakResidentBytes();
 
 }  // namespace nlhf
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "nlhf/enum_names.h"
+#include "nlhf/game.h"
 #include "nlhf/kernels/huge_page_allocator.h"
 
 namespace nlhf {
@@ -37,7 +38,7 @@ inline Layout ParseLayout(std::string_view name) { return ParseName(kLayoutNames
 // L2 cache and the halved bytes pay; f64 always (f32 changes the answer's attainable accuracy).
 Layout DefaultLayout(int n);
 
-class SkewOperator {
+class SkewOperator final : public SkewPayoffOperator {
  public:
   // Copies the skew-symmetric part of `payoff` (which must be square) into the chosen storage.
   SkewOperator(const Eigen::MatrixXd& payoff, Storage storage, Layout layout);
@@ -46,14 +47,18 @@ class SkewOperator {
   template <typename Entry>
   static SkewOperator FromUpperTriangle(int n, Storage storage, Layout layout, Entry entry);
 
-  int n() const { return n_; }
+  int n() const override { return n_; }
   Storage storage() const { return storage_; }
   Layout layout() const { return layout_; }
   // Bytes of A read by one Multiply.
   std::size_t bytes() const;
 
   // y = A x, accumulated in double. x and y hold n entries and must not overlap.
-  void Multiply(const double* x, double* y) const;
+  void Multiply(const double* x, double* y) const override;
+  // A pass over the stored entries.
+  double MaxAbs() const override;
+  // "packed f32, 2.15 GB".
+  std::string Describe() const override;
 
  private:
   SkewOperator(int n, Storage storage, Layout layout);

@@ -27,7 +27,7 @@ class FusedOmwu {
 
   // Starts at `log_policy` (normalized) and computes its payoffs y_0 = Aπ_0 (g_{−1} = g_0). `payoff`
   // must outlive the result.
-  static std::unique_ptr<FusedOmwu> Create(const SkewOperator& payoff, double step_size,
+  static std::unique_ptr<FusedOmwu> Create(const SkewPayoffOperator& payoff, double step_size,
                                            const Eigen::VectorXd& log_policy);
   virtual ~FusedOmwu() = default;
 
@@ -44,7 +44,7 @@ class FusedOmwu {
 
 // `game` must be symmetric; it supplies the initial policy, polishing and, for f32 storage, the
 // certificate in the original game, while the iterations read `payoff` (an operator for the same A).
-SolveResult SolveOmwuFused(const ZeroSumGame& game, const SkewOperator& payoff, double step_size,
+SolveResult SolveOmwuFused(const ZeroSumGame& game, const SkewPayoffOperator& payoff, double step_size,
                            const SolveOptions& options);
 
 }  // namespace nlhf
