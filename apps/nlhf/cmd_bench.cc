@@ -14,8 +14,10 @@ namespace nlhf::cli {
 void SetupBench(CLI::App& command, BenchArgs& args) {
   RefuseOutOfRange<int>(command.add_option("--n", args.n, "Responses per game"))->check(CLI::Range(2, 1 << 20))->capture_default_str();
   AddPositive(command, "--iters", args.iterations, "OMWU iterations per game");
-  command.add_option("--storage", args.storage, "f64 or f32")->check(CLI::IsMember(AllNames(kStorageNames)))->capture_default_str();
-  command.add_option("--layout", args.layout, "dense or packed (default: packed from n = 512)")
+  command.add_option("--storage", args.storage, "f64 or f32 (with --exact: f32 holds each game only as a packed f32 operator)")->check(CLI::IsMember(AllNames(kStorageNames)))->capture_default_str();
+  command.add_option("--layout", args.layout,
+                     "dense or packed (default: packed from n = 512; with --exact: hold each game only as this operator, "
+                     "never as a dense matrix, and run pdhg unless --algos says otherwise)")
       ->check(CLI::IsMember(AllNames(kLayoutNames)));
   AddPositive(command, "--batch", args.batch, "Independent games solved in parallel");
   AddPositive(command, "--repeat", args.repeats, "Timed runs of all the iterations; the median is reported");
