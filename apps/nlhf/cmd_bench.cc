@@ -46,6 +46,9 @@ int RunExactBenchCommand(const BenchArgs& args) {
     options.operator_storage = ParseStorage(args.storage);
     if (args.algorithms == BenchArgs{}.algorithms) options.algorithms = {"pdhg"};
   }
+  const std::string held_as = options.operator_layout ? fmt::format("{} {} operator", LayoutName(*options.operator_layout),
+                                                                    StorageName(options.operator_storage))
+                                                      : "dense f64 matrix";
   if (ProgressWanted()) options.progress = [](const std::string& what) { std::cerr << "\r\033[K" << what << std::flush; };
   const std::vector<ExactBenchRow> rows = RunExactBench(options);
   if (ProgressWanted()) std::cerr << "\r\033[K";
@@ -56,11 +59,7 @@ int RunExactBenchCommand(const BenchArgs& args) {
                          {"iterations", row.iterations}, {"median_seconds", Median(row.seconds)},
                          {"certified", row.certified}});
     }
-    nlohmann::json held = "dense f64 matrix";
-    if (options.operator_layout) {
-      held = fmt::format("{} {} operator", LayoutName(*options.operator_layout), StorageName(options.operator_storage));
-    }
-    PrintJson({{"n", options.n}, {"games", options.games}, {"gap_tolerance", options.gap_tolerance}, {"held_as", held},
+    PrintJson({{"n", options.n}, {"games", options.games}, {"gap_tolerance", options.gap_tolerance}, {"held_as", held_as},
                {"peak_resident_bytes", PeakResidentBytes()}, {"solvers", solvers}});
     return 0;
   }
@@ -68,8 +67,7 @@ int RunExactBenchCommand(const BenchArgs& args) {
                            "gaps recomputed from each answer\n", options.n, options.games,
                            options.games == 1 ? "" : "s", options.seed, options.gap_tolerance);
   if (options.operator_layout) {
-    std::cout << fmt::format("games held only as {} {} operators; peak resident memory {:.3g} GB\n",
-                             LayoutName(*options.operator_layout), StorageName(options.operator_storage),
+    std::cout << fmt::format("games held only as {}s; peak resident memory {:.3g} GB\n", held_as,
                              PeakResidentBytes() / 1e9);
   }
   std::cout << fmt::format("{:<12} {:>14} {:>12} {:>10}\n", "solver", "median seconds", "worst gap", "certified");

@@ -42,6 +42,13 @@ void CheckFinite(const Eigen::MatrixXd& m, const MatrixSource& source) {
   }
 }
 
+// Twice the rounding of a computed (Aπ)_a, the self-play gap being 2·max(Aπ): γ_n Σ_b |A_ab| π_b <=
+// 1.01·n·u·max|A| (Higham, Accuracy and Stability of Numerical Algorithms, §3.1).
+double ProductRoundingBound(int n, double max_abs) {
+  constexpr double kUnitRoundoff = 0x1p-53;
+  return 2 * 1.01 * static_cast<double>(n) * kUnitRoundoff * max_abs;
+}
+
 }  // namespace
 
 void CheckFiniteEntry(double value, int i, int j, const MatrixSource& source) {
@@ -117,13 +124,9 @@ double SymmetryTolerance(bool symmetrize, std::optional<double> given, bool sing
 double CertificateRoundingBound(const Eigen::MatrixXd& payoff) {
   if (payoff.size() == 0 || payoff.rows() != payoff.cols()) return 0;
   // For any π, max_a (Aπ)_a >= πᵀAπ = ½ πᵀ(A + Aᵀ)π >= −½ max|A + Aᵀ| (zero for an exactly skew A; the
-  // rounding of P − 1/2 leaves at most an ulp of 1/2). The computed product adds at most
-  // γ_n Σ_b |A_ab| π_b <= 1.01·n·u·max|A| (Higham, Accuracy and Stability of Numerical Algorithms, §3.1).
-  // The gap is twice the maximum.
-  const double n = static_cast<double>(payoff.cols());
-  constexpr double kUnitRoundoff = 0x1p-53;
+  // rounding of P − 1/2 leaves at most an ulp of 1/2); the computed product adds its rounding.
   const double asymmetry = (payoff + payoff.transpose()).cwiseAbs().maxCoeff();
-  return asymmetry + 2 * 1.01 * n * kUnitRoundoff * payoff.cwiseAbs().maxCoeff();
+  return asymmetry + ProductRoundingBound(static_cast<int>(payoff.cols()), payoff.cwiseAbs().maxCoeff());
 }
 
 double CertificateRoundingBound(const ZeroSumGame& game) {
@@ -131,8 +134,7 @@ double CertificateRoundingBound(const ZeroSumGame& game) {
   if (game.has_dense_payoff()) return CertificateRoundingBound(game.payoff());
   // An operator stores one value per pair (or a value and its exact negation): exactly skew, so only the
   // product's rounding remains.
-  constexpr double kUnitRoundoff = 0x1p-53;
-  return 2 * 1.01 * static_cast<double>(game.num_actions(0)) * kUnitRoundoff * game.payoff_scale();
+  return ProductRoundingBound(game.num_actions(0), game.payoff_scale());
 }
 
 std::optional<std::pair<size_t, size_t>> FirstRepeatedName(const std::vector<std::string>& names) {

@@ -21,6 +21,12 @@
 namespace nlhf {
 namespace {
 
+// The bytes a SkewOperator of this shape holds.
+double OperatorBytes(double n, Storage storage, Layout layout) {
+  const double entries = layout == Layout::kPacked ? n * (n - 1) / 2 : n * n;
+  return entries * (storage == Storage::kF32 ? 4.0 : 8.0);
+}
+
 double Seconds(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -75,9 +81,8 @@ std::vector<ExactBenchRow> RunExactBench(const ExactBenchOptions& options) {
   }
   const double n = options.n;
   if (options.operator_layout) {
-    const double entries = *options.operator_layout == Layout::kPacked ? n * (n - 1) / 2 : n * n;
     RequireMemory(fmt::format("bench --exact --n {}", options.n),
-                  entries * (options.operator_storage == Storage::kF32 ? 4.0 : 8.0) + 64 * n * 8.0);
+                  OperatorBytes(n, options.operator_storage, *options.operator_layout) + 64 * n * 8.0);
   } else {
     RequireMemory(fmt::format("bench --exact --n {}", options.n), 6.0 * 8.0 * n * n);
   }
@@ -141,9 +146,8 @@ BenchResult RunBench(const BenchOptions& options) {
   }
   // The games' matrices (dense or packed, f64 or f32) plus a few vectors each.
   const double n = options.n;
-  const double entries = options.layout == Layout::kPacked ? n * (n - 1) / 2 : n * n;
   RequireMemory(fmt::format("bench --batch {} --n {}", options.batch, options.n),
-                options.batch * (entries * (options.storage == Storage::kF32 ? 4.0 : 8.0) + 16 * n * 8.0));
+                options.batch * (OperatorBytes(n, options.storage, options.layout) + 16 * n * 8.0));
   std::vector<SkewOperator> operators;
   operators.reserve(options.batch);
   for (int b = 0; b < options.batch; ++b) {

@@ -18,13 +18,13 @@ MappedFile::MappedFile(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw InvalidArgument(fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
   struct stat status {};
-  if (fstat(fd, &status) != 0 || S_ISDIR(status.st_mode)) {
+  if (fstat(fd, &status) != 0) {
     const int error = errno;
     close(fd);
-    if (S_ISDIR(status.st_mode)) throw InvalidArgument(fmt::format("cannot read '{}': it is a directory", path));
     throw InvalidArgument(fmt::format("cannot open '{}': {}", path, std::strerror(error)));
   }
   if (!S_ISREG(status.st_mode)) {
+    // Directories (refused there, with the same message as every reader), pipes and devices.
     close(fd);
     owned_ = ReadWholeFile(path);
     data_ = owned_.data();

@@ -37,20 +37,20 @@ MatrixFormat FormatFromPath(const std::string& path) {
 }
 
 MatrixFile ReadMatrixFile(const std::string& path) {
-  if (FormatFromPath(path) == MatrixFormat::kNpy) return ParseNpyMatrix(MappedFile(path).bytes(), path);
-  const std::string bytes = ReadTextFile(path);
-  const std::string content = SniffContent(bytes);
   switch (FormatFromPath(path)) {
-    case MatrixFormat::kJson:
-      return ParseJsonMatrix(bytes, path);
     case MatrixFormat::kNpy:
-      break;  // read above
-    case MatrixFormat::kText:
+      return ParseNpyMatrix(MappedFile(path).bytes(), path);
+    case MatrixFormat::kJson:
+      return ParseJsonMatrix(ReadTextFile(path), path);
+    case MatrixFormat::kText: {
+      const std::string bytes = ReadTextFile(path);
+      const std::string content = SniffContent(bytes);
       if (content != "text") {
         throw ParseError(fmt::format("{}: the content looks like {}, not matrix text: give the file the "
                                      "extension {}", path, content, content == "JSON" ? ".json" : ".npy"));
       }
       return ParseTextMatrix(bytes, path);
+    }
   }
   throw ParseError(fmt::format("{}: unknown matrix format", path));
 }
