@@ -11,6 +11,7 @@ packages=(
   coinor-libclp-dev                   # second exact LP reference (dual simplex, barrier)
   libcli11-dev                        # command line
   nlohmann-json3-dev                  # JSON input/output
+  libsimdjson-dev                     # fast path for large JSON Lines batches (nlhf batch)
   libyaml-cpp-dev                     # experiment files (nlhf run)
   libfmt-dev                          # formatting
   libgtest-dev libgmock-dev           # unit tests

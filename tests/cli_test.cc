@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nlhf/io/atomic_file.h"
+#include "nlhf/io/batch_file.h"
 #include "nlhf/io/matrix_file.h"
 #include "nlhf/registry.h"
 #include "cli_fixture.h"
@@ -105,15 +106,16 @@ TEST_F(Cli, DefaultAlgorithmIsChosenBySizeAndSaid) {
 // iteration and gap on stderr; stdout keeps only the answer.
 TEST_F(Cli, ALongSolveShowsItsProgressOnATerminal) {
   if (std::system("command -v script > /dev/null 2>&1") != 0) GTEST_SKIP() << "no util-linux script here";
-  ASSERT_EQ(Nlhf("generate random --n 300 --seed 2 --out g.npy").exit_code, 0);
+  // Long enough to pass a second on a fast machine (n = 300 and 60,000 iterations took 0.5 s on one).
+  ASSERT_EQ(Nlhf("generate random --n 400 --seed 2 --out g.npy").exit_code, 0);
   const std::string command = fmt::format(
-      "cd '{}' && script -qec \"'{}' solve g.npy --algo omwu --no-polish --iters 60000 --json > out.json\" "
+      "cd '{}' && script -qec \"'{}' solve g.npy --algo omwu --no-polish --iters 100000 --json > out.json\" "
       "/dev/null > terminal.txt", dir_.string(), NLHF_CLI_PATH);
   ASSERT_EQ(std::system(command.c_str()), 0);
   const std::string terminal = ReadWholeFile((dir_ / "terminal.txt").string());
   EXPECT_THAT(terminal, HasSubstr("omwu: iteration"));
   EXPECT_THAT(terminal, HasSubstr(", gap "));
-  EXPECT_EQ(nlohmann::json::parse(ReadWholeFile((dir_ / "out.json").string()))["iterations"], 60000);
+  EXPECT_EQ(nlohmann::json::parse(ReadWholeFile((dir_ / "out.json").string()))["iterations"], 100000);
 }
 
 TEST_F(Cli, GenerateWritesEachFormatThatSolveReads) {
@@ -412,6 +414,37 @@ TEST_F(Cli, BatchSolvesJsonLinesAndEgpoTextWithOneCertificatePerGame) {
   const json first = json::parse(results.substr(0, results.find('\n')));
   EXPECT_EQ(first["context"], "Run 0");
   EXPECT_NEAR(first["policy"][1].get<double>(), 3.0 / 11, 1e-9);  // cyclic3's (4, 3, 4)/11
+}
+
+// The same games as JSON Lines and as one (games, n, n) .npy array give the same answers, game by game.
+TEST_F(Cli, BatchReadsANpyArrayOfGamesAsItReadsJsonLines) {
+  ASSERT_EQ(Nlhf("generate random --n 7 --count 40 --seed 5 --out games.jsonl").exit_code, 0);
+  ASSERT_EQ(Nlhf("generate random --n 7 --count 40 --seed 5 --out games.npy").exit_code, 0);
+  const CommandRun text = Nlhf("batch games.jsonl --tol 1e-10");
+  const CommandRun binary = Nlhf("batch games.npy --tol 1e-10");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  ASSERT_EQ(binary.exit_code, 0) << binary.err;
+  std::istringstream text_lines(text.out), binary_lines(binary.out);
+  int games = 0;
+  for (std::string a, b; std::getline(text_lines, a) && std::getline(binary_lines, b); ++games) {
+    json from_text = json::parse(a), from_binary = json::parse(b);
+    EXPECT_EQ(from_binary["context"], std::to_string(games));  // NumPy's index
+    from_text.erase("context");
+    from_binary.erase("context");
+    EXPECT_EQ(from_text, from_binary);
+  }
+  EXPECT_EQ(games, 40);
+  EXPECT_THAT(binary.err, HasSubstr("40 games, 40 certified"));
+
+  // A bad game is named by its index; other ranks and truncated data are refused with the rule.
+  Eigen::MatrixXd good(2, 2), bad(2, 2);
+  good << 0.5, 0.5, 0.5, 0.5;
+  bad << 0.5, 0.9, 0.5, 0.5;
+  Write("bad.npy", FormatNpyBatchHeader(3, 2) + FormatNpyBatchGame(good) + FormatNpyBatchGame(good) +
+                       FormatNpyBatchGame(bad));
+  ExpectUsageError("batch bad.npy", {"bad.npy[2]", "P + Pᵀ must equal 1"});
+  Write("short.npy", FormatNpyBatchHeader(3, 2) + FormatNpyBatchGame(good));
+  ExpectUsageError("batch short.npy", {"short.npy", "holds 32 bytes but shape (3, 2, 2)"});
 }
 
 TEST_F(Cli, BatchRejectsMalformedGamesNamingTheLine) {

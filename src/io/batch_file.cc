@@ -3,16 +3,20 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "io/batch_line_fast.h"
 #include "io/json_matrix.h"
+#include "io/npy_array.h"
 #include "io/json_text.h"
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
+#include "nlhf/io/mapped_file.h"
 #include "nlhf/io/matrix_file.h"
 
 namespace nlhf {
@@ -40,7 +44,9 @@ NumberedLines NonBlankLines(std::string_view text, std::string_view blank, char 
   return result;
 }
 
-BatchGame ParseBatchLine(std::string_view line, int line_number, const std::string& path) {
+}  // namespace
+
+BatchGame internal::ParseBatchLine(std::string_view line, int line_number, const std::string& path) {
   const std::string where = fmt::format("{}:{}", path, line_number);
   const nlohmann::json document = internal::ParseJsonDocument(line, path, static_cast<size_t>(line_number));
   const MatrixFile matrix = internal::JsonMatrixFromDocument(document, where);
@@ -66,22 +72,28 @@ BatchGame ParseBatchLine(std::string_view line, int line_number, const std::stri
   return {context, matrix.values, matrix.row_names, where, std::move(features)};
 }
 
-}  // namespace
-
 std::vector<BatchGame> ParseJsonLines(std::string_view text, const std::string& path) {
   // No comments: '#' may stand inside a JSON string.
   const std::vector<std::pair<int, std::string_view>> lines = NonBlankLines(text, " \t\r").lines;
   if (lines.empty()) throw ParseError(fmt::format("{}: no games (one JSON object per line)", path));
-  // Lines are independent, and parsing is most of the time of a large batch (100,000 games of n = 10:
-  // 4.2 of 6.9 s on one core): parse them in parallel, and report the first bad line as a serial reader would.
+  // Lines are independent: they are parsed in parallel, each by simdjson where it has the common shape
+  // (io/batch_line_fast.h) and otherwise by the general reader, whose messages name the line; the first
+  // bad line is reported, as a serial reader would.
   std::vector<BatchGame> games(lines.size());
   std::vector<std::exception_ptr> errors(lines.size());
-#pragma omp parallel for schedule(dynamic, 256)
-  for (size_t k = 0; k < lines.size(); ++k) {
-    try {  // exceptions must not leave an OpenMP region
-      games[k] = ParseBatchLine(lines[k].second, lines[k].first, path);
-    } catch (...) {
-      errors[k] = std::current_exception();
+#pragma omp parallel
+  {
+    internal::FastBatchLineReader fast_reader;
+#pragma omp for schedule(dynamic, 256)
+    for (size_t k = 0; k < lines.size(); ++k) {
+      const auto& [line_number, line] = lines[k];
+      try {  // exceptions must not leave an OpenMP region
+        if (!fast_reader.Read(text, line, line_number, path, games[k])) {
+          games[k] = internal::ParseBatchLine(line, line_number, path);
+        }
+      } catch (...) {
+        errors[k] = std::current_exception();
+      }
     }
   }
   for (const std::exception_ptr& error : errors) {
@@ -144,9 +156,57 @@ std::vector<BatchGame> ParseEgpoText(std::string_view text, const std::string& p
   return games;
 }
 
+std::vector<BatchGame> ParseNpyBatch(std::string_view bytes, const std::string& path) {
+  const NpyArray array = ParseNpyStack(bytes, path);
+  const auto rows = static_cast<Eigen::Index>(array.rows), columns = static_cast<Eigen::Index>(array.columns);
+  // Native byte order, C order, aligned (numpy pads the header to 64 bytes): each game is viewed in place
+  // and copied (and widened) in one pass; otherwise entry by entry.
+  const std::size_t alignment = array.is_double ? alignof(double) : alignof(float);
+  const bool in_place = !array.swap && !array.fortran_order &&
+                        reinterpret_cast<std::uintptr_t>(array.data) % alignment == 0;
+  std::vector<BatchGame> games(array.count);
+#pragma omp parallel for schedule(static)
+  for (size_t k = 0; k < array.count; ++k) {
+    BatchGame& game = games[k];
+    game.context = std::to_string(k);
+    game.where = fmt::format("{}[{}]", path, k);
+    const auto view = [&]<typename T>(T) {
+      using RowMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+      const T* first = reinterpret_cast<const T*>(array.data) + k * array.rows * array.columns;
+      game.preferences = Eigen::Map<const RowMajor>(first, rows, columns).template cast<double>();
+    };
+    if (in_place && array.is_double) {
+      view(double{});
+    } else if (in_place) {
+      view(float{});
+    } else {
+      game.preferences.resize(rows, columns);
+      for (Eigen::Index i = 0; i < rows; ++i) {
+        for (Eigen::Index j = 0; j < columns; ++j) game.preferences(i, j) = array.At(k, i, j);
+      }
+    }
+  }
+  return games;
+}
+
+std::string FormatNpyBatchHeader(std::size_t count, std::size_t n) {
+  return internal::FormatNpyHeader(fmt::format("({}, {}, {})", count, n, n));
+}
+
+std::string FormatNpyBatchGame(const Eigen::MatrixXd& preferences) {
+  return internal::FormatNpyEntries(preferences);
+}
+
 std::vector<BatchGame> ReadBatchFile(const std::string& path) {
   const std::string extension = std::filesystem::path(path).extension().string();
-  const std::string text = ReadTextFile(path);
+  if (extension == ".npy") {
+    const MappedFile file(path);
+    return ParseNpyBatch(file.bytes(), path);
+  }
+  // Parsed where it lies, without a copy (a batch may be hundreds of megabytes), less a byte-order mark.
+  const MappedFile file(path);
+  std::string_view text = file.bytes();
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   if (extension == ".jsonl" || extension == ".ndjson") return ParseJsonLines(text, path);
   return ParseEgpoText(text, path);
 }

@@ -5,7 +5,10 @@
 
 #include <string>
 
+#include "io/npy_array.h"
 #include "nlhf/error.h"
+#include "nlhf/io/matrix_file.h"
+#include "testing.h"
 
 namespace nlhf {
 namespace {
@@ -67,6 +70,53 @@ TEST(ParseJsonLines, RejectsPayoffGamesBadFeaturesAndEmptyFiles) {
   EXPECT_THROW(ParseJsonLines("{\"payoff\": [[0]]}\n", "g.jsonl"), ParseError);
   EXPECT_THROW(ParseJsonLines("{\"preferences\": [[0.5]], \"features\": [1, \"a\"]}\n", "g.jsonl"), ParseError);
   EXPECT_THROW(ParseJsonLines("\n \n", "g.jsonl"), ParseError);
+}
+
+// A float32 array in Fortran order, as numpy.save writes np.asfortranarray(P.astype(np.float32)): game k's
+// entry (i, j) lies at k + count·(i + n·j).
+TEST(ParseNpyBatch, ReadsFloat32InFortranOrderGameByGame) {
+  const int count = 3, n = 2;
+  std::string header = "{'descr': '<f4', 'fortran_order': True, 'shape': (3, 2, 2), }";
+  header.append(64 - (10 + header.size() + 1) % 64, ' ');
+  header.push_back('\n');
+  std::string bytes = std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(header.size()) + '\0' + header;
+  std::vector<float> data(count * n * n);
+  const auto entry = [](int k, int i, int j) { return i == j ? 0.5f : (i < j ? 0.25f * k : 1 - 0.25f * k); };
+  for (int k = 0; k < count; ++k) {
+    for (int i = 0; i < n; ++i) {
+      for (int j = 0; j < n; ++j) data[k + count * (i + n * j)] = entry(k, i, j);
+    }
+  }
+  bytes.append(reinterpret_cast<const char*>(data.data()), data.size() * sizeof(float));
+  const std::vector<BatchGame> games = ParseNpyBatch(bytes, "g.npy");
+  ASSERT_EQ(games.size(), 3u);
+  for (int k = 0; k < count; ++k) {
+    EXPECT_EQ(games[k].context, std::to_string(k));
+    EXPECT_EQ(games[k].where, "g.npy[" + std::to_string(k) + "]");
+    for (int i = 0; i < n; ++i) {
+      for (int j = 0; j < n; ++j) EXPECT_EQ(games[k].preferences(i, j), entry(k, i, j)) << k << i << j;
+    }
+  }
+}
+
+// What `nlhf generate --count N --out games.npy` writes reads back game by game; a 2-D array is one game.
+TEST(ParseNpyBatch, ReadsWhatFormatNpyBatchWritesAndOneMatrixAsOneGame) {
+  Eigen::MatrixXd first(2, 2), second(2, 2);
+  first << 0.5, 0.125, 0.875, 0.5;
+  second << 0.5, 1, 0, 0.5;
+  const std::vector<BatchGame> games =
+      ParseNpyBatch(FormatNpyBatchHeader(2, 2) + FormatNpyBatchGame(first) + FormatNpyBatchGame(second), "g.npy");
+  ASSERT_EQ(games.size(), 2u);
+  EXPECT_EQ(games[0].preferences, first);
+  EXPECT_EQ(games[1].preferences, second);
+  MatrixFile one;
+  one.values = first;
+  const std::vector<BatchGame> single = ParseNpyBatch(FormatNpyMatrix(one), "one.npy");
+  ASSERT_EQ(single.size(), 1u);
+  EXPECT_EQ(single[0].preferences, first);
+  const std::string four_d = internal::FormatNpyHeader("(1, 1, 1, 1)") + std::string(8, '\0');
+  EXPECT_THROW_WITH(ParseNpyBatch(four_d, "g.npy"), ParseError, "must be 3-D (games, n, n)");
+  EXPECT_THROW_WITH(ParseNpyBatch(FormatNpyBatchHeader(0, 2), "g.npy"), ParseError, "a batch needs 1 to 2147483647 games");
 }
 
 }  // namespace

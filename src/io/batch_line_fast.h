@@ -1,0 +1,48 @@
+// The common JSON Lines batch line read with simdjson's On-Demand API: reading 100,000 games of n = 10
+// (184 MB) with nlohmann took 2 s on two cores, most of `nlhf batch`'s time (docs/benchmarks.md).
+//
+// The fast reader accepts only the shape `nlhf generate` writes and people produce:
+//   {"preferences": [[numbers], ...], "responses": ["names"], "context": "a string", "features": [numbers]}
+// with "responses", "context" and "features" optional, each key once, nothing else. For any other line
+// (other keys, other types, a ragged or empty matrix, invalid JSON) it answers "not mine", and the batch
+// reader reads that line with the general reader (batch_file.cc, nlohmann), which gives the same game or
+// the positioned error message. So whatever the fast reader accepts, the general one accepts with the same
+// numbers (fuzz/json_lines_fuzzer.cc checks this on every input), and every error message is unchanged.
+#ifndef NLHF_SRC_IO_BATCH_LINE_FAST_H_
+#define NLHF_SRC_IO_BATCH_LINE_FAST_H_
+
+#include <simdjson.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nlhf/io/batch_file.h"
+
+namespace nlhf::internal {
+
+// The general reader of one batch line (nlohmann; batch_file.cc): every shape, every error message.
+BatchGame ParseBatchLine(std::string_view line, int line_number, const std::string& path);
+
+// One per thread: it holds simdjson's parser and reusable buffers.
+class FastBatchLineReader {
+ public:
+  // Reads `line`, a part of `buffer` (the bytes after it in `buffer` serve as simdjson's padding where
+  // there are enough of them), line `line_number` of the file `path`, into `game` as the general reader
+  // would. Returns false, with `game` unspecified, where the line is not of the shape above or not valid
+  // JSON.
+  bool Read(std::string_view buffer, std::string_view line, int line_number, const std::string& path,
+            BatchGame& game);
+
+ private:
+  bool ReadDocument(simdjson::padded_string_view line, BatchGame& game);
+
+  simdjson::ondemand::parser parser_;
+  std::string padded_line_;     // a copy of a line too close to the end of its buffer
+  std::vector<double> entries_;  // the matrix's entries, row by row
+  bool has_context_ = false;     // whether the line being read has a "context"
+};
+
+}  // namespace nlhf::internal
+
+#endif  // NLHF_SRC_IO_BATCH_LINE_FAST_H_
