@@ -189,6 +189,25 @@ TEST_F(Cli, TrainGameFilesAreReadWithTheHardenedReaders) {
 }
 
 // Contexts with features, from a JSON Lines file, trained by one shared network.
+// Contexts from one (contexts, n, n) .npy array train as the same games from JSON Lines do.
+TEST_F(Cli, TrainReadsContextsFromANpyArrayAsFromJsonLines) {
+  ASSERT_EQ(Nlhf("generate random --n 6 --count 4 --seed 2 --out contexts.jsonl").exit_code, 0);
+  ASSERT_EQ(Nlhf("generate random --n 6 --count 4 --seed 2 --out contexts.npy").exit_code, 0);
+  const CommandRun text = Nlhf("train --game contexts.jsonl --policy mlp --iters 50 --trace text.csv --json");
+  const CommandRun binary = Nlhf("train --game contexts.npy --policy mlp --iters 50 --trace binary.csv --json");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  ASSERT_EQ(binary.exit_code, 0) << binary.err;
+  const auto text_contexts = text.Json()["contexts"], binary_contexts = binary.Json()["contexts"];
+  ASSERT_EQ(binary_contexts.size(), 4u);
+  for (size_t k = 0; k < 4; ++k) {
+    EXPECT_EQ(binary_contexts[k]["context"], std::to_string(k));  // NumPy's index
+    EXPECT_EQ(binary_contexts[k]["policy"], text_contexts[k]["policy"]);
+    EXPECT_EQ(binary_contexts[k]["duality_gap"], text_contexts[k]["duality_gap"]);
+  }
+  EXPECT_EQ(CsvColumn(dir_ / "text.csv", 1), CsvColumn(dir_ / "binary.csv", 1));
+  EXPECT_EQ(text.Json()["mean_gap"], binary.Json()["mean_gap"]);
+}
+
 TEST_F(Cli, TrainReadsContextsWithFeatures) {
   Write("contexts.jsonl",
         "{\"context\": \"a\", \"preferences\": [[0.5, 0.9, 0.2], [0.1, 0.5, 0.9], [0.8, 0.1, 0.5]], \"features\": [1, 0]}\n"

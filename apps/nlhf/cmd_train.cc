@@ -33,7 +33,8 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
       "--no-polish'). Derivations: docs/neural.md.");
   auto* game = command.add_option("--game", args.game,
                                   "Preference matrix file (as 'nlhf solve' reads), or a batch of contexts: .jsonl "
-                                  "(one game per line, optional \"features\") or EGPO text (.egpo)");
+                                  "(one game per line, optional \"features\"), .npy of shape (contexts, n, n) or "
+                                  "EGPO text (.egpo)");
   auto* generate = command.add_option("--generate", args.generate, "Train on a generated game family instead:\n" +
                                                                        DescribeGeneratorKinds())
                        ->check(CLI::IsMember(GeneratorKinds()));

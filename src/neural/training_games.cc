@@ -87,7 +87,9 @@ TrainingGames MakeTrainingGames(const std::vector<Eigen::MatrixXd>& preferences,
 
 TrainingGames ReadTrainingGames(const std::string& path, std::uint64_t seed) {
   const std::string extension = std::filesystem::path(path).extension().string();
-  const bool batch = extension == ".jsonl" || extension == ".ndjson" || extension == ".egpo";
+  // A .npy file is read as a batch: a (contexts, n, n) array holds one game per context, a 2-D one a single
+  // game.
+  const bool batch = extension == ".jsonl" || extension == ".ndjson" || extension == ".egpo" || extension == ".npy";
   std::vector<BatchGame> batch_games;
   MatrixSource single_file_source;  // row line numbers for the messages about a single matrix
   if (batch) {
