@@ -10,7 +10,7 @@
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/batch_file.h"
-#include "nlhf/registry.h"
+#include "nlhf/batch_solve.h"
 
 namespace nlhf::cli {
 
@@ -36,42 +36,27 @@ int RunBatch(const BatchArgs& args) {
   const auto start = std::chrono::steady_clock::now();
   if (!args.out.empty()) CheckOutputFile("--out", args.out);
   std::vector<BatchGame> games = ReadBatchFile(args.file);
-  ParameterValues parameters;
-  if (args.step_size) parameters["step_size"] = *args.step_size;
-  // Bad names and values fail before any work (a parameter without --algo means OMWU, as in `solve`).
-  ResolveParameters(FindAlgorithm(args.algorithm.empty() ? "omwu" : args.algorithm),
-                    parameters);
-
-  SolveOptions options;
-  options.max_iterations = args.max_iterations;
-  options.gap_tolerance = args.gap_tolerance;
-  options.polish = args.polish;
+  BatchSolveOptions options;
+  options.algorithm = args.algorithm;
+  if (args.step_size) options.parameters["step_size"] = *args.step_size;
+  options.solve.max_iterations = args.max_iterations;
+  options.solve.gap_tolerance = args.gap_tolerance;
+  options.solve.polish = args.polish;
   std::vector<std::string> lines(games.size());
-  std::vector<std::string> errors(games.size());
   std::vector<char> certified(games.size(), 0);
-#pragma omp parallel for schedule(dynamic, 16)
-  for (size_t k = 0; k < games.size(); ++k) {
-    // Exceptions must not leave an OpenMP region: each game records its own.
-    try {
-      const ZeroSumGame game = ZeroSumGame::FromPreferences(
-          PreferenceGame(games[k].preferences, games[k].responses, {}, {.path = games[k].where}));
-      std::optional<AlgorithmChoice> choice;
-      if (args.algorithm.empty()) choice = DefaultAlgorithm(game, !parameters.empty());
-      const SolveResult result = SolveWith(choice ? choice->name : args.algorithm, game, options, parameters);
-      certified[k] = result.converged() ? 1 : 0;
-      nlohmann::json line = SolveResultJson(game, result);
-      if (choice) line["algorithm_choice"] = choice->Describe();
-      line["context"] = games[k].context;
-      lines[k] = line.dump();
-      // Its memory serves the next games' (fresh pages cost more than the solve of a small game).
-      games[k].preferences.resize(0, 0);
-    } catch (const std::exception& error) {
-      errors[k] = error.what();
-    }
-  }
-  for (const std::string& error : errors) {
-    if (!error.empty()) throw InvalidArgument(error);
-  }
+  SolveBatch(
+      games.size(),
+      [&](size_t k) {
+        return PreferenceGame(std::move(games[k].preferences), games[k].responses, {}, {.path = games[k].where});
+      },
+      options,
+      [&](const BatchAnswer& answer) {
+        certified[answer.index] = answer.result.converged() ? 1 : 0;
+        nlohmann::json line = SolveResultJson(answer.game, answer.result);
+        if (answer.choice) line["algorithm_choice"] = answer.choice->Describe();
+        line["context"] = games[answer.index].context;
+        lines[answer.index] = line.dump();
+      });
   size_t count = 0;
   for (char c : certified) count += c;
   // Sized once: appending 100,000 lines to a growing string copied it again and again.
@@ -81,7 +66,7 @@ int RunBatch(const BatchArgs& args) {
   output.reserve(total_size);
   if (args.common.json) {
     // One JSON object, as --json promises everywhere: the per-game objects become its "results" array.
-    output = fmt::format("{{\"file\":{},\"games\":{},\"certified\":{},\"gap_tolerance\":{},\"results\":[",
+    output += fmt::format("{{\"file\":{},\"games\":{},\"certified\":{},\"gap_tolerance\":{},\"results\":[",
                          nlohmann::json(args.file).dump(), games.size(), count, nlohmann::json(args.gap_tolerance).dump());
     for (size_t k = 0; k < lines.size(); ++k) output.append(k == 0 ? "" : ",\n").append(lines[k]);
     output += "]}\n";

@@ -200,6 +200,75 @@ Result Solve(const py::handle& matrix, const std::optional<std::string>& algo, s
   return out;
 }
 
+// nlhf.solve_batch: a (B, n, n) array of preference matrices solved in parallel as `nlhf batch` solves a
+// file (SolveBatch), each game with its own certificate; the answers as arrays indexed like the input.
+py::dict SolveBatchArrays(const py::handle& games, const std::optional<std::string>& algo, std::optional<double> eta,
+                          const std::map<std::string, double>& params, std::int64_t iters, double tol, bool polish) {
+  py::object object = py::reinterpret_borrow<py::object>(games);
+  if (py::hasattr(object, "detach") && py::hasattr(object, "cpu")) object = object.attr("detach")().attr("cpu")().attr("numpy")();
+  py::array given = py::array::ensure(object);
+  if (!given || given.ndim() != 3) {
+    throw InvalidArgument(fmt::format("P must be a 3-D array of games (B, n, n), got {} dimension(s)",
+                                      given ? given.ndim() : 0));
+  }
+  const char kind = given.dtype().kind();
+  if (kind != 'f' && kind != 'i' && kind != 'u' && kind != 'b') {
+    throw InvalidArgument("P must hold real numbers");
+  }
+  // float64 in C order is read where it lies (np.load(..., mmap_mode="r") included); anything else once copied.
+  const auto array = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(given);
+  const auto count = static_cast<std::size_t>(array.shape(0));
+  const auto rows = static_cast<Eigen::Index>(array.shape(1)), columns = static_cast<Eigen::Index>(array.shape(2));
+  if (count == 0 || rows == 0 || columns == 0) throw InvalidArgument("P must hold at least one game of at least one response");
+  BatchSolveOptions options;
+  options.algorithm = algo.value_or("");
+  options.parameters = ParameterValues(params.begin(), params.end());
+  if (eta) options.parameters["step_size"] = *eta;
+  options.solve.max_iterations = iters;
+  options.solve.gap_tolerance = tol;
+  options.solve.polish = polish;
+
+  py::array_t<double> policy({static_cast<py::ssize_t>(count), static_cast<py::ssize_t>(rows)});
+  py::array_t<double> gap(static_cast<py::ssize_t>(count));
+  py::array_t<bool> converged(static_cast<py::ssize_t>(count));
+  py::array_t<std::int64_t> iterations(static_cast<py::ssize_t>(count));
+  std::vector<std::string> algorithms(count);
+  const double* data = array.data();
+  double* policy_out = policy.mutable_data();
+  double* gap_out = gap.mutable_data();
+  bool* converged_out = converged.mutable_data();
+  std::int64_t* iterations_out = iterations.mutable_data();
+  {
+    py::gil_scoped_release release;
+    using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    SolveBatch(
+        count,
+        [&](std::size_t k) {
+          const std::string name = fmt::format("P[{}]", k);
+          Eigen::MatrixXd values = Eigen::Map<const RowMajor>(data + k * rows * columns, rows, columns);
+          return Reworded([&] { return PreferenceGame(std::move(values), {}, {}, {.path = name}); },
+                          [&](const std::string& message) { return ArrayTerms(message, name); });
+        },
+        options,
+        [&](const BatchAnswer& answer) {
+          const std::size_t k = answer.index;
+          const Eigen::VectorXd& pi = answer.result.policy[0];
+          std::copy(pi.data(), pi.data() + pi.size(), policy_out + k * rows);
+          gap_out[k] = answer.result.duality_gap;
+          converged_out[k] = answer.result.converged();
+          iterations_out[k] = answer.result.iterations;
+          algorithms[k] = answer.result.algorithm;
+        });
+  }
+  py::dict out;
+  out["policy"] = policy;
+  out["duality_gap"] = gap;
+  out["converged"] = converged;
+  out["iterations"] = iterations;
+  out["algorithm"] = py::cast(algorithms);
+  return out;
+}
+
 // The library's JSON form of the ranking, as Python objects, plus the reader's format and notes.
 py::object RankingDict(const RankingResult& r, const ComparisonData& data) {
   py::object out = py::module_::import("json").attr("loads")(RankingJson(r));
@@ -422,6 +491,26 @@ static void BindResult(py::module_& m) {
       .def("__repr__", [](const Result& r) { return "<nlhf.Result " + r.result.BriefReport() + ">"; });
 }
 
+// nlhf.solve_batch.
+static void BindSolveBatch(py::module_& m) {
+  m.def("solve_batch",
+        [](const py::handle& P, const std::optional<std::string>& algo, std::optional<double> eta,
+           const std::map<std::string, double>& params, std::int64_t iters, double tol, bool polish) {
+          return Reworded([&] { return SolveBatchArrays(P, algo, eta, params, iters, tol, polish); }, PythonTerms);
+        },
+        py::arg("P"), py::arg("algo") = py::none(), py::kw_only(), py::arg("eta") = py::none(),
+        py::arg("params") = std::map<std::string, double>{}, py::arg("iters") = 20000, py::arg("tol") = 1e-9,
+        py::arg("polish") = true,
+        R"doc(Solve many preference games at once, in parallel, each with its own certificate (as `nlhf batch`).
+
+P: a 3-D array (B, n, n), P[k] game k's preference matrix (float32/float64, any order; float64 in C order,
+    e.g. np.load("games.npy", mmap_mode="r"), is read where it lies), or a PyTorch tensor.
+algo, eta, params, iters, tol, polish: as nlhf.solve; algo None chooses per game by its size.
+Returns a dict of arrays indexed like P: policy (B, n), duality_gap (B,), converged (B,) bool,
+iterations (B,) int64, and algorithm (a list of B spec strings). A bad game raises ValueError naming it
+(P[k][i, j]); the first bad game in index order is reported.)doc");
+}
+
 // nlhf.solve.
 static void BindSolve(py::module_& m) {
   m.def("solve", &nlhf::python::Solve, py::arg("P"), py::arg("algo") = py::none(), py::kw_only(),
@@ -558,6 +647,7 @@ PYBIND11_MODULE(nlhf, m) {
   RegisterErrorTranslator();
   BindResult(m);
   BindSolve(m);
+  BindSolveBatch(m);
   BindGenerate(m);
   BindDualityGap(m);
   BindAlgorithms(m);

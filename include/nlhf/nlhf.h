@@ -37,6 +37,7 @@
 #include "nlhf/ranking/readers.h"
 #include "nlhf/ranking/social_choice.h"
 #include "nlhf/registry.h"
+#include "nlhf/batch_solve.h"
 #include "nlhf/resources.h"
 #include "nlhf/solver.h"
 #include "nlhf/solvers/clp_lp.h"

@@ -345,3 +345,40 @@ def test_rank_speaks_python():
     assert ranking["format"] == "battles"
     with pytest.raises(ValueError, match="unknown role 'judge'"):
         nlhf.rank(battles, columns={"judge": "x"}, as_frame=False)
+
+
+def test_solve_batch_matches_nlhf_batch_on_the_same_npy_file(tmp_path):
+    games = tmp_path / "games.npy"
+    subprocess.run([CLI, "generate", "random", "--n", "7", "--count", "30", "--seed", "4", "--out", str(games)],
+                   check=True, capture_output=True)
+    out = subprocess.run([CLI, "batch", str(games), "--tol", "1e-10"], check=True, capture_output=True, text=True)
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    P = np.load(games, mmap_mode="r")  # read where it lies
+    answers = nlhf.solve_batch(P, tol=1e-10)
+    assert answers["policy"].shape == (30, 7)
+    for k, line in enumerate(lines):
+        np.testing.assert_array_equal(answers["policy"][k], np.array(line["policy"]))
+        assert answers["duality_gap"][k] == line["duality_gap"]
+        assert answers["iterations"][k] == line["iterations"]
+        assert bool(answers["converged"][k]) == line["converged"]
+        assert answers["algorithm"][k] == line["algorithm"]
+    # Game by game, the same answers as nlhf.solve with the same settings; the certificate is independent.
+    for k in (0, 29):
+        single = nlhf.solve(np.array(P[k]), tol=1e-10, iters=20000)
+        np.testing.assert_array_equal(answers["policy"][k], single.policy)
+        assert nlhf.duality_gap(np.array(P[k]), answers["policy"][k]) <= 1e-10
+
+
+def test_solve_batch_names_the_bad_game_and_takes_any_dtype():
+    P = np.full((3, 2, 2), 0.5)
+    P[2, 0, 1] = 0.9
+    with pytest.raises(ValueError, match=r"P\[2\].*P \+ Pᵀ must equal 1"):
+        nlhf.solve_batch(P)
+    with pytest.raises(ValueError, match="3-D"):
+        nlhf.solve_batch(np.full((2, 2), 0.5))
+    P[2, 0, 1] = 0.5
+    as_float32 = nlhf.solve_batch(P.astype(np.float32).transpose(0, 2, 1))  # float32, not C order
+    assert as_float32["converged"].all()
+    np.testing.assert_allclose(as_float32["policy"].sum(axis=1), 1.0)
+    with pytest.raises(ValueError, match="unknown algorithm"):
+        nlhf.solve_batch(P, "nope")
