@@ -153,7 +153,9 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
   command.add_option("--time-limit", args.max_time_in_seconds, "Stop after this many seconds (0: no limit)")
       ->check(NonNegative());
   command.add_option("--init", args.init,
-                     "Initial policy: uniform, random (logits from --seed), or a JSON file of log-probabilities")
+                     "Initial policy: uniform, random (logits from --seed), exact (the equilibrium of the interior "
+                     "point method or PDHG, with a 1e-6 share of uniform mixed in; exact:SHARE for another share: "
+                     "OMWU warm-started), or a JSON file of log-probabilities")
       ->capture_default_str();
   command.add_option("--reference", args.reference,
                      "Reference policy pi_ref of the regularized methods: JSON log-probabilities (default uniform)");

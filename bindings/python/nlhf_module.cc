@@ -529,7 +529,9 @@ algo: a name from nlhf.algorithms(): omwu, mwu, mwu-avg, sppo, nash-md, online-i
     below 1000, pdhg from 1000 on (Result.algorithm_choice says why); omwu when eta or params are given.
 eta: step size (the method's default if None); params: other method parameters, e.g. {"beta": 0.1}.
 iters, tol: stop after iters iterations or when the duality gap is <= tol.
-init: "uniform", "random" (logits from seed), a path to a JSON file, or an array of log-probabilities.
+init: "uniform", "random" (logits from seed), "exact" or "exact:SHARE" (an exact solver's equilibrium with
+    SHARE, default 1e-6, of uniform mixed in: a warm start), a path to a JSON file, or an array of
+    log-probabilities.
 polish: finish on the iterate's settled support when that answer certifies (as the CLI does).
 symmetry_tol: allowed |P + P^T - 1| (default 1e-9; 1e-6 for float32 P, which is then made exactly
     complementary); symmetrize=True replaces P by (P + 1 - P^T)/2.

@@ -26,9 +26,15 @@ struct InitialPolicy {
     kUniform,  // every action 1/n
     kRandom,   // standard-normal logits drawn from `seed`
     kGiven,    // `log_policy` (normalized before use; may hold values like −5000)
+    // The equilibrium an exact solver finds (the interior point method below 1,000 actions for the smaller
+    // player, restarted PDHG from there or for operator games; certified), mixed with `exact_mixing` of the
+    // uniform policy: OMWU warm-started next to the answer, every log-probability finite (an action at
+    // probability 0 could never come back).
+    kExact,
   };
   Kind kind = Kind::kUniform;
   std::uint64_t seed = 0;
+  double exact_mixing = 1e-6;  // for kExact, in (0, 1]
   // For kGiven: one log-policy per player (one in self-play, row and column otherwise). A single
   // vector is used for both players of a square two-player game.
   PlayerVectors log_policy;

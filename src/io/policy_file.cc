@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "io/json_text.h"
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
@@ -61,6 +63,17 @@ PlayerVectors ReadLogPolicyFile(const std::string& path) {
 InitialPolicy ParseInitialPolicy(const std::string& spec, std::uint64_t seed) {
   if (spec == "uniform") return {.kind = InitialPolicy::Kind::kUniform, .seed = seed};
   if (spec == "random") return {.kind = InitialPolicy::Kind::kRandom, .seed = seed};
+  if (spec == "exact") return {.kind = InitialPolicy::Kind::kExact, .seed = seed};
+  if (spec.starts_with("exact:")) {
+    const std::string share = spec.substr(6);
+    double mixing = 0;
+    const auto [end, error] = std::from_chars(share.data(), share.data() + share.size(), mixing);
+    if (error != std::errc() || end != share.data() + share.size() || !(mixing > 0 && mixing <= 1)) {
+      throw InvalidArgument(fmt::format("--init {}: expected exact:SHARE with SHARE in (0, 1], the uniform policy's "
+                                        "share in the start (exact alone: 1e-6)", spec));
+    }
+    return {.kind = InitialPolicy::Kind::kExact, .seed = seed, .exact_mixing = mixing};
+  }
   return {.kind = InitialPolicy::Kind::kGiven, .seed = seed, .log_policy = ReadLogPolicyFile(spec)};
 }
 

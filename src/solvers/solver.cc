@@ -1,10 +1,12 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "nlhf/error.h"
 #include "nlhf/metrics.h"
+#include "nlhf/registry.h"
 #include "nlhf/solver.h"
 #include "solvers/iterate.h"
 #include "solvers/stopping_rules.h"
@@ -132,6 +134,28 @@ PlayerVectors GivenOrUniformLogPolicies(const ZeroSumGame& game, const PlayerVec
   return log_policy;
 }
 
+PlayerVectors ExactLogPolicies(const ZeroSumGame& game, double mixing) {
+  if (!(mixing > 0 && mixing <= 1)) {
+    throw InvalidArgument(fmt::format("initial policy 'exact:{}': the share of the uniform policy must be in (0, 1]",
+                                      mixing));
+  }
+  const int fewer = std::min(game.num_actions(0), game.num_actions(game.num_players() - 1));
+  const std::string algorithm = game.has_dense_payoff() && fewer < kDefaultPdhgActions ? "ipm" : "pdhg";
+  SolveOptions exact;
+  exact.gap_tolerance = 1e-9 * std::max(1.0, game.payoff_scale());
+  const SolveResult answer = SolveWith(algorithm, game, exact, {});
+  if (!answer.converged()) {
+    throw InvalidArgument(fmt::format("initial policy 'exact': {} did not certify an equilibrium to start from "
+                                      "(best gap {:.3g}, {})", algorithm, answer.duality_gap, answer.message));
+  }
+  PlayerVectors log_policy;
+  for (const Eigen::VectorXd& pi : answer.policy) {
+    const auto n = static_cast<double>(pi.size());
+    log_policy.push_back(((1 - mixing) * pi.array() + mixing / n).log().matrix());
+  }
+  return GivenOrUniformLogPolicies(game, log_policy, "initial policy");
+}
+
 PlayerVectors InitialLogPolicies(const ZeroSumGame& game, const InitialPolicy& initial) {
   switch (initial.kind) {
     case InitialPolicy::Kind::kUniform:
@@ -147,6 +171,8 @@ PlayerVectors InitialLogPolicies(const ZeroSumGame& game, const InitialPolicy& i
     case InitialPolicy::Kind::kGiven:
       if (initial.log_policy.empty()) throw InvalidArgument("initial policy: no log-probabilities given");
       return GivenOrUniformLogPolicies(game, initial.log_policy, "initial policy");
+    case InitialPolicy::Kind::kExact:
+      return ExactLogPolicies(game, initial.exact_mixing);
   }
   throw InvalidArgument("initial policy: unknown kind");
 }

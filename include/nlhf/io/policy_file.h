@@ -18,7 +18,9 @@ PlayerVectors ReadLogPolicyFile(const std::string& path);
 PlayerVectors ParseLogPolicyJson(std::string_view text, const std::string& path);
 
 // The starting point the command line's --init and Python's init= name: "uniform", "random" (logits
-// drawn from `seed`), or the path of a file of log-probabilities (read here).
+// drawn from `seed`), "exact" or "exact:SHARE" (an exact solver's equilibrium with SHARE, default 1e-6, of
+// the uniform policy mixed in: InitialPolicy::Kind::kExact), or the path of a file of log-probabilities
+// (read here).
 InitialPolicy ParseInitialPolicy(const std::string& spec, std::uint64_t seed);
 
 }  // namespace nlhf
