@@ -51,6 +51,21 @@ print(f"| {n} | {backend} | {us:.4g} | {loop:.4g} | {loop / us:.1f}x |")' "$n" "
     done
   done
 fi
+# Many small games: `nlhf batch` (whole process: reading, solving, writing the answers) beside the NumPy
+# batched loop (the loop alone) at equal iterations, from JSON Lines and from one (games, n, n) .npy array.
+batch_dir=$(mktemp -d)
+"$nlhf" generate random --n 10 --count 20000 --seed 1 --out "$batch_dir/games.jsonl" 2> /dev/null
+"$nlhf" generate random --n 10 --count 20000 --seed 1 --out "$batch_dir/games.npy" 2> /dev/null
+printf '\n| 20,000 games of n = 10 | nlhf batch .npy s | nlhf batch .jsonl s | NumPy loop s | speed-up (.npy, .jsonl) |\n|---|---|---|---|---|\n'
+seconds() { local TIMEFORMAT=%R; { time "$@" > /dev/null 2>&1; } 2>&1; }  # bash's own timer: wall seconds
+for iters in 200 1000; do
+  npy=$(seconds "$nlhf" batch "$batch_dir/games.npy" --no-polish --iters "$iters" --tol 0 --out "$batch_dir/r.jsonl")
+  jsonl=$(seconds "$nlhf" batch "$batch_dir/games.jsonl" --no-polish --iters "$iters" --tol 0 --out "$batch_dir/r.jsonl")
+  loop=$(/usr/bin/python3 "$(dirname "$0")/bench_batch_numpy.py" "$batch_dir/games.npy" "$iters" 0 | sed 's/.*seconds \([0-9.]*\).*/\1/')
+  /usr/bin/python3 -c 'import sys; i, a, b, c = sys.argv[1], *map(float, sys.argv[2:]); print(f"| {i} plain OMWU iterations | {a:.2f} | {b:.2f} | {c:.2f} | {c / a:.1f}x, {c / b:.1f}x |")' \
+    "$iters" "$npy" "$jsonl" "$loop"
+done
+rm -rf "$batch_dir"
 # The exact solvers on the same random preference games (seed 0), gaps recomputed from each answer; HiGHS
 # (SciPy's linprog) beside them where Debian's python3-scipy is installed (apt-get install python3-scipy).
 printf '\n| n | solver | seconds | recomputed gap |\n|---|---|---|---|\n'
