@@ -188,7 +188,6 @@ TEST_F(Cli, TrainGameFilesAreReadWithTheHardenedReaders) {
   ExpectUsageError("train --game big.jsonl --iters 1", {"big.jsonl:1:24:", "too large for a double"});
 }
 
-// Contexts with features, from a JSON Lines file, trained by one shared network.
 // Contexts from one (contexts, n, n) .npy array train as the same games from JSON Lines do.
 TEST_F(Cli, TrainReadsContextsFromANpyArrayAsFromJsonLines) {
   ASSERT_EQ(Nlhf("generate random --n 6 --count 4 --seed 2 --out contexts.jsonl").exit_code, 0);
@@ -208,6 +207,7 @@ TEST_F(Cli, TrainReadsContextsFromANpyArrayAsFromJsonLines) {
   EXPECT_EQ(text.Json()["mean_gap"], binary.Json()["mean_gap"]);
 }
 
+// Contexts with features, from a JSON Lines file, trained by one shared network.
 TEST_F(Cli, TrainReadsContextsWithFeatures) {
   Write("contexts.jsonl",
         "{\"context\": \"a\", \"preferences\": [[0.5, 0.9, 0.2], [0.1, 0.5, 0.9], [0.8, 0.1, 0.5]], \"features\": [1, 0]}\n"
