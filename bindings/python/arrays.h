@@ -18,19 +18,27 @@ namespace py = pybind11;
 
 // A 2-D NumPy array of any real dtype, order and strides, as an Eigen matrix. `single_precision` tells
 // whether it was float32.
-inline Eigen::MatrixXd ToMatrix(const py::handle& given, const char* what, bool* single_precision = nullptr) {
+// `given` as a NumPy array of `ndim` dimensions holding real numbers (a PyTorch tensor — which NumPy refuses
+// while it requires grad, or while it lives on a GPU — by its values); `shape` says what is expected in
+// the message ("2-D").
+inline py::array RealArray(const py::handle& given, const char* what, py::ssize_t ndim, const std::string& shape) {
   py::object object = py::reinterpret_borrow<py::object>(given);
-  // A PyTorch tensor (which NumPy refuses while it requires grad, or while it lives on a GPU): its values.
   if (py::hasattr(object, "detach") && py::hasattr(object, "cpu")) object = object.attr("detach")().attr("cpu")().attr("numpy")();
   py::array array = py::array::ensure(object);
-  if (!array) throw InvalidArgument(fmt::format("{} must be a 2-D NumPy array (or convertible to one)", what));
-  if (array.ndim() != 2) {
-    throw InvalidArgument(fmt::format("{} must be 2-D, got {} dimension(s)", what, array.ndim()));
+  if (!array) throw InvalidArgument(fmt::format("{} must be a {} NumPy array (or convertible to one)", what, shape));
+  if (array.ndim() != ndim) {
+    throw InvalidArgument(fmt::format("{} must be {}, got {} dimension(s)", what, shape, array.ndim()));
   }
   const py::dtype dtype = array.dtype();
   if (dtype.kind() != 'f' && dtype.kind() != 'i' && dtype.kind() != 'u' && dtype.kind() != 'b') {
     throw InvalidArgument(fmt::format("{} must hold real numbers, got dtype {}", what, static_cast<std::string>(py::str(static_cast<const py::handle&>(dtype)))));
   }
+  return array;
+}
+
+inline Eigen::MatrixXd ToMatrix(const py::handle& given, const char* what, bool* single_precision = nullptr) {
+  py::array array = RealArray(given, what, 2, "2-D");
+  const py::dtype dtype = array.dtype();
   if (!dtype.is(py::dtype::of<double>()) && !dtype.is(py::dtype::of<float>())) {
     array = py::array_t<double, py::array::forcecast>::ensure(array);
   }

@@ -204,17 +204,7 @@ Result Solve(const py::handle& matrix, const std::optional<std::string>& algo, s
 // file (SolveBatch), each game with its own certificate; the answers as arrays indexed like the input.
 py::dict SolveBatchArrays(const py::handle& games, const std::optional<std::string>& algo, std::optional<double> eta,
                           const std::map<std::string, double>& params, std::int64_t iters, double tol, bool polish) {
-  py::object object = py::reinterpret_borrow<py::object>(games);
-  if (py::hasattr(object, "detach") && py::hasattr(object, "cpu")) object = object.attr("detach")().attr("cpu")().attr("numpy")();
-  py::array given = py::array::ensure(object);
-  if (!given || given.ndim() != 3) {
-    throw InvalidArgument(fmt::format("P must be a 3-D array of games (B, n, n), got {} dimension(s)",
-                                      given ? given.ndim() : 0));
-  }
-  const char kind = given.dtype().kind();
-  if (kind != 'f' && kind != 'i' && kind != 'u' && kind != 'b') {
-    throw InvalidArgument("P must hold real numbers");
-  }
+  const py::array given = RealArray(games, "P", 3, "a 3-D array of games (B, n, n)");
   // float64 in C order is read where it lies (np.load(..., mmap_mode="r") included); anything else once copied.
   const auto array = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(given);
   const auto count = static_cast<std::size_t>(array.shape(0));

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <string_view>
@@ -158,33 +157,12 @@ std::vector<BatchGame> ParseEgpoText(std::string_view text, const std::string& p
 
 std::vector<BatchGame> ParseNpyBatch(std::string_view bytes, const std::string& path) {
   const NpyArray array = ParseNpyStack(bytes, path);
-  const auto rows = static_cast<Eigen::Index>(array.rows), columns = static_cast<Eigen::Index>(array.columns);
-  // Native byte order, C order, aligned (numpy pads the header to 64 bytes): each game is viewed in place
-  // and copied (and widened) in one pass; otherwise entry by entry.
-  const std::size_t alignment = array.is_double ? alignof(double) : alignof(float);
-  const bool in_place = !array.swap && !array.fortran_order &&
-                        reinterpret_cast<std::uintptr_t>(array.data) % alignment == 0;
   std::vector<BatchGame> games(array.count);
 #pragma omp parallel for schedule(static)
   for (size_t k = 0; k < array.count; ++k) {
-    BatchGame& game = games[k];
-    game.context = std::to_string(k);
-    game.where = fmt::format("{}[{}]", path, k);
-    const auto view = [&]<typename T>(T) {
-      using RowMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-      const T* first = reinterpret_cast<const T*>(array.data) + k * array.rows * array.columns;
-      game.preferences = Eigen::Map<const RowMajor>(first, rows, columns).template cast<double>();
-    };
-    if (in_place && array.is_double) {
-      view(double{});
-    } else if (in_place) {
-      view(float{});
-    } else {
-      game.preferences.resize(rows, columns);
-      for (Eigen::Index i = 0; i < rows; ++i) {
-        for (Eigen::Index j = 0; j < columns; ++j) game.preferences(i, j) = array.At(k, i, j);
-      }
-    }
+    games[k].context = std::to_string(k);
+    games[k].where = fmt::format("{}[{}]", path, k);
+    games[k].preferences = array.Matrix(k);
   }
   return games;
 }
@@ -199,13 +177,10 @@ std::string FormatNpyBatchGame(const Eigen::MatrixXd& preferences) {
 
 std::vector<BatchGame> ReadBatchFile(const std::string& path) {
   const std::string extension = std::filesystem::path(path).extension().string();
-  if (extension == ".npy") {
-    const MappedFile file(path);
-    return ParseNpyBatch(file.bytes(), path);
-  }
-  // Parsed where it lies, without a copy (a batch may be hundreds of megabytes), less a byte-order mark.
+  // Parsed where it lies, without a copy (a batch may be hundreds of megabytes).
   const MappedFile file(path);
-  std::string_view text = file.bytes();
+  if (extension == ".npy") return ParseNpyBatch(file.bytes(), path);
+  std::string_view text = file.bytes();  // less a byte-order mark
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   if (extension == ".jsonl" || extension == ".ndjson") return ParseJsonLines(text, path);
   return ParseEgpoText(text, path);

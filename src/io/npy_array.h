@@ -24,6 +24,9 @@ struct NpyArray {
   // Entry (i, j) of matrix `game`.
   double At(std::size_t game, std::size_t i, std::size_t j) const;
   double At(std::size_t i, std::size_t j) const { return At(0, i, j); }
+  // Matrix `game` as doubles: copied in one pass where the data can be viewed in place (native byte order,
+  // aligned), else entry by entry.
+  Eigen::MatrixXd Matrix(std::size_t game) const;
 };
 
 // A 2-D array. Throws ParseError naming `path` and the rule broken (magic string, version, dtype, order,

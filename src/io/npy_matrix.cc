@@ -157,8 +157,9 @@ NpyHeader ReadNpyHeader(std::string_view bytes, const std::string& path) {
                                  Shown(order)));
   }
   result.fortran_order = order == "True";
-  result.shape_text = Shown(HeaderValue(header, "shape", path));
-  result.shape = ParseShape(HeaderValue(header, "shape", path), path);
+  const std::string_view shape = HeaderValue(header, "shape", path);
+  result.shape_text = Shown(shape);
+  result.shape = ParseShape(shape, path);
   result.data = bytes.substr(data_offset);
   return result;
 }
@@ -216,37 +217,41 @@ NpyArray ParseNpyStack(std::string_view bytes, const std::string& path) {
   return CheckedArray(header, header.shape[0], header.shape[1], header.shape[2], path);
 }
 
+Eigen::MatrixXd NpyArray::Matrix(std::size_t game) const {
+  const auto n_rows = static_cast<Eigen::Index>(rows), n_columns = static_cast<Eigen::Index>(columns);
+  // Native byte order at an aligned address (numpy pads the header to 64 bytes): the data is viewed in
+  // place and copied (and widened) in one pass — in C order a block, in Fortran order a strided view (game k's
+  // (i, j) at k + count·(i + rows·j)); otherwise entry by entry.
+  const auto view = [&]<typename T>(T) -> Eigen::MatrixXd {
+    using RowMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    using ColumnMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
+    const T* first = reinterpret_cast<const T*>(data);
+    if (fortran_order) {
+      using Strides = Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>;
+      const auto stride = static_cast<Eigen::Index>(count);
+      return Eigen::Map<const ColumnMajor, 0, Strides>(first + game, n_rows, n_columns,
+                                                       Strides(stride * n_rows, stride))
+          .template cast<double>();
+    }
+    return Eigen::Map<const RowMajor>(first + game * rows * columns, n_rows, n_columns).template cast<double>();
+  };
+  const std::size_t alignment = is_double ? alignof(double) : alignof(float);
+  if (!swap && reinterpret_cast<std::uintptr_t>(data) % alignment == 0) {
+    return is_double ? view(double{}) : view(float{});
+  }
+  Eigen::MatrixXd values(n_rows, n_columns);
+  for (Eigen::Index i = 0; i < n_rows; ++i) {
+    for (Eigen::Index j = 0; j < n_columns; ++j) values(i, j) = At(game, i, j);
+  }
+  return values;
+}
+
 MatrixFile ParseNpyMatrix(std::string_view bytes, const std::string& path) {
   const NpyArray array = ParseNpyArray(bytes, path);
   MatrixFile result;
   result.source.path = path;
   result.single_precision = !array.is_double;
-  const auto rows = static_cast<Eigen::Index>(array.rows), columns = static_cast<Eigen::Index>(array.columns);
-  // Native byte order at an aligned address (numpy pads the header to 64 bytes): the data is viewed in
-  // place and copied (and widened) in one pass; otherwise entry by entry.
-  const auto view = [&]<typename T>(T) {
-    using RowMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    using ColumnMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
-    const T* data = reinterpret_cast<const T*>(array.data);
-    if (array.fortran_order) {
-      result.values = Eigen::Map<const ColumnMajor>(data, rows, columns).template cast<double>();
-    } else {
-      result.values = Eigen::Map<const RowMajor>(data, rows, columns).template cast<double>();
-    }
-  };
-  const std::size_t alignment = array.is_double ? alignof(double) : alignof(float);
-  if (!array.swap && reinterpret_cast<std::uintptr_t>(array.data) % alignment == 0) {
-    if (array.is_double) {
-      view(double{});
-    } else {
-      view(float{});
-    }
-    return result;
-  }
-  result.values.resize(rows, columns);
-  for (Eigen::Index i = 0; i < rows; ++i) {
-    for (Eigen::Index j = 0; j < columns; ++j) result.values(i, j) = array.At(i, j);
-  }
+  result.values = array.Matrix(0);
   return result;
 }
 

@@ -139,8 +139,9 @@ PlayerVectors ExactLogPolicies(const ZeroSumGame& game, double mixing) {
     throw InvalidArgument(fmt::format("initial policy 'exact:{}': the share of the uniform policy must be in (0, 1]",
                                       mixing));
   }
-  const int fewer = std::min(game.num_actions(0), game.num_actions(game.num_players() - 1));
-  const std::string algorithm = game.has_dense_payoff() && fewer < kDefaultPdhgActions ? "ipm" : "pdhg";
+  // The default's exact solver for this size: the interior point method where the default would run OMWU.
+  std::string algorithm = DefaultAlgorithm(game).name;
+  if (algorithm == "omwu") algorithm = "ipm";
   SolveOptions exact;
   exact.gap_tolerance = 1e-9 * std::max(1.0, game.payoff_scale());
   const SolveResult answer = SolveWith(algorithm, game, exact, {});
