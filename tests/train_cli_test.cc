@@ -91,6 +91,42 @@ TEST_F(Cli, TrainTakesAReferencePolicy) {
   ExpectUsageError(run + " --reference short.json", {"2 log-probabilities for 9 responses"});
 }
 
+// An experiment file with a neural policy (nlhf run) trains as `nlhf train` does with the same settings:
+// the same final gap, with exact feedback and with sampled feedback at the default learning rate.
+TEST_F(Cli, RunWithANeuralPolicyEqualsTrain) {
+  Write("neural.yaml",
+        "policy: mlp\niterations: 60\nseeds: [2]\nreference: {normal_logits: 4}\nfigures: false\n"
+        "games:\n  - {generate: planted, n: 9, seed: 2}\n"
+        "methods:\n  - {algo: mmd, params: {beta: 0.2, lr: 0.5}}\n  - {algo: omwu, eta: 0.7}\n");
+  const CommandRun run = Nlhf("run neural.yaml --out exp");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto final_gap = [&](const std::string& id) {
+    return nlohmann::json::parse(ReadWholeFile((dir_ / "exp" / "runs" / (id + ".json")).string()))["final_gap"].get<double>();
+  };
+  const std::string train = "train --generate planted --n 9 --seed 2 --policy mlp --iters 60 --reference normal:4 --json";
+  const CommandRun mmd = Nlhf(train + " --algo mmd --beta 0.2 --lr 0.5");
+  ASSERT_EQ(mmd.exit_code, 0) << mmd.err;
+  EXPECT_NEAR(final_gap("r0000"), mmd.Json()["mean_gap"].get<double>(), 1e-12);
+  const CommandRun omwu = Nlhf(train + " --algo omwu --eta 0.7");
+  ASSERT_EQ(omwu.exit_code, 0) << omwu.err;
+  EXPECT_NEAR(final_gap("r0001"), omwu.Json()["mean_gap"].get<double>(), 1e-12);
+  EXPECT_NE(final_gap("r0000"), final_gap("r0001"));
+
+  Write("sampled.yaml",
+        "policy: mlp\ntrain: {feedback: sampled, samples: 20}\niterations: 40\nseeds: [2]\nfigures: false\n"
+        "games:\n  - {generate: random, n: 8, seed: 2}\nmethods:\n  - algo: omwu\n");
+  ASSERT_EQ(Nlhf("run sampled.yaml --out sampled").exit_code, 0);
+  const CommandRun sampled = Nlhf("train --generate random --n 8 --seed 2 --policy mlp --iters 40 --feedback sampled "
+                                  "--samples 20 --algo omwu --json");
+  ASSERT_EQ(sampled.exit_code, 0) << sampled.err;
+  const double experiment_gap = nlohmann::json::parse(
+      ReadWholeFile((dir_ / "sampled" / "runs" / "r0000.json").string()))["final_gap"].get<double>();
+  EXPECT_NEAR(experiment_gap, sampled.Json()["mean_gap"].get<double>(), 1e-12);
+  // An unknown neural method is named with its line.
+  Write("bad.yaml", "policy: mlp\ngames:\n  - {generate: random, n: 4}\nmethods:\n  - algo: omwu\n  - algo: lp\n");
+  ExpectUsageError("run bad.yaml --out bad", {"bad.yaml:6:5", "lp"});
+}
+
 // --seeds N runs the same training with seeds seed..seed+N-1 on the same game: each run equals the run
 // made alone with that --seed; the median is theirs; the trace holds every run under a seed column.
 TEST_F(Cli, TrainSeedsRunsEachSeedAsAlone) {

@@ -9,6 +9,7 @@
 #include "nlhf/error.h"
 #include "nlhf/experiments/experiment.h"
 #include "nlhf/io/atomic_file.h"
+#include "neural_plugin.h"
 
 namespace nlhf::cli {
 
@@ -22,10 +23,11 @@ void SetupRun(CLI::App& command, RunArgs& args) {
   command.add_flag("--resume", args.resume,
                    "Keep the runs an earlier invocation finished into the same folder with the same settings");
   command.add_flag("--dry-run", args.dry_run, "List the runs the grids expand to, and run nothing");
+  command.add_flag("--quick", args.quick, "Apply the file's quick: settings (fewer seeds and iterations) before any --set");
 }
 
 int RunRun(const RunArgs& args) {
-  const Experiment experiment = ParseExperiment(ReadTextFile(args.file), args.file, args.overrides);
+  const Experiment experiment = ParseExperiment(ReadTextFile(args.file), args.file, args.overrides, args.quick);
   const size_t runs = experiment.games.size() * experiment.methods.size() * experiment.seeds.size();
   const std::string out = args.out.empty() ? "results/" + experiment.name : args.out;
   if (args.dry_run) {
@@ -39,6 +41,7 @@ int RunRun(const RunArgs& args) {
   RunExperimentOptions options;
   options.jobs = args.jobs;
   options.resume = args.resume;
+  if (experiment.neural_run()) options.neural = ExperimentNeuralRunner();
   if (ProgressWanted()) {
     options.progress = [](int done, int total) {
       std::cerr << fmt::format("\r\033[Krun {}/{}", done, total) << (done == total ? "\n" : "") << std::flush;

@@ -63,6 +63,7 @@ struct RunArgs {
   int jobs = 1;
   bool resume = false;
   bool dry_run = false;
+  bool quick = false;
 };
 void SetupRun(CLI::App& command, RunArgs& args);
 int RunRun(const RunArgs& args);
@@ -109,6 +110,8 @@ struct ReproduceArgs {
   bool quick = false;
   std::string out = "nlhf-reproduce";
   int seeds = 0;
+  int jobs = 0;
+  bool list = false;
 };
 void SetupReproduce(CLI::App& command, ReproduceArgs& args);
 int RunReproduce(const ReproduceArgs& args, const std::string& command_line);

@@ -7,6 +7,8 @@
 #include <charconv>
 #include <cmath>
 #include <iostream>
+#include <mutex>
+#include <optional>
 #include <sstream>
 #include <string_view>
 
@@ -17,7 +19,6 @@
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/gnuplot.h"
 #include "nlhf/io/policy_file.h"
-#include "nlhf/neural/neural_figure.h"
 #include "nlhf/neural/train_json.h"
 #include "nlhf/neural/trainer.h"
 
@@ -192,14 +193,60 @@ int RunTrainWithTorch(const TrainArgs& args) {
 }
 
 
-void NeuralFigurePanels(bool quick, int seeds, const std::function<void(const std::string&)>& progress,
-                        std::vector<std::pair<std::string, MethodPanel>>* panels) {
-  neural::NeuralFigureOptions figure;
-  figure.seeds = seeds;
-  figure.exact_iterations = quick ? 3000 : 20000;
-  figure.sampled_iterations = quick ? 3000 : 6000;
-  figure.progress = progress;
-  for (neural::NeuralPanel& p : neural::RunNeuralFigure(figure)) panels->emplace_back(p.key, std::move(p.panel));
+// One run of an experiment file with a neural policy: the games from the file's game (generated with
+// settings.contexts contexts, or read), the method's parameters over the file's train: settings, a
+// trace every request.log_every iterations, stopped once the mean gap reaches request.stop_at.
+void ExperimentRun(const NeuralRunRequest& request, NeuralRunOutcome* outcome) {
+  // Runs go in parallel over --jobs threads, one LibTorch thread each (small networks: 1 is fastest).
+  static std::once_flag one_thread;
+  std::call_once(one_thread, [] { torch::set_num_threads(1); });
+  const ExperimentGame& game = *request.game;
+  const NeuralSettings& settings = request.settings;
+  const neural::TrainingGames games =
+      game.file.empty() ? neural::GenerateTrainingGames({.kind = game.generator, .n = game.n, .seed = game.seed, .delta = game.delta},
+                                                        settings.contexts)
+                        : neural::ReadTrainingGames(game.file, game.seed);
+  const ParameterValues& parameters = request.method->parameters;
+  const auto parameter = [&](const char* name) -> std::optional<double> {
+    const auto it = parameters.find(name);
+    return it == parameters.end() ? std::nullopt : std::optional<double>(it->second);
+  };
+  neural::TrainOptions options;
+  options.algorithm = request.method->algorithm;
+  options.policy.kind = neural::ParsePolicyKind(settings.policy);
+  options.policy.depth = settings.depth;
+  options.policy.hidden_width = settings.width;
+  options.iterations = request.iterations;
+  options.learning_rate = parameter("lr").value_or(
+      settings.learning_rate > 0 ? settings.learning_rate
+                                 : neural::DefaultLearningRate(options.policy.kind, settings.feedback == "sampled"));
+  options.step_size = parameter("step_size");
+  options.beta = parameter("beta");
+  options.samples = static_cast<int>(parameter("samples").value_or(settings.samples));
+  options.feedback = neural::ParseFeedbackKind(settings.feedback);
+  options.optimizer = neural::ParseOptimizerKind(settings.optimizer);
+  options.seed = request.seed;
+  options.log_every = request.log_every;
+  if (!request.reference.empty()) {
+    if (static_cast<int>(request.reference.size()) != games.num_responses()) {
+      throw InvalidArgument(fmt::format("the reference policy has {} entries; the game has {} responses",
+                                        request.reference.size(), games.num_responses()));
+    }
+    options.reference_log_policy = Eigen::Map<const Eigen::VectorXd>(request.reference.data(),
+                                                                     static_cast<Eigen::Index>(request.reference.size()));
+  }
+  if (const std::string invalid = options.Validate(); !invalid.empty()) throw InvalidArgument(invalid);
+  const double stop_at = request.stop_at;
+  const neural::TrainResult result = neural::Train(games, options, [stop_at](const neural::TrainRecord& r, std::int64_t) {
+    return !(stop_at > 0 && r.mean_gap <= stop_at);
+  });
+  for (const neural::TrainRecord& r : result.trace) outcome->trace.emplace_back(r.iteration, r.mean_gap);
+  outcome->trace_csv = neural::FormatTrainTraceCsv(result.trace);
+  outcome->iterations = result.iterations;
+  outcome->final_gap = result.mean_gap;
+  outcome->seconds = result.seconds;
+  outcome->termination = TerminationName(result.termination);
+  outcome->spec = result.algorithm;
 }
 
 std::string TorchVersion() {
@@ -212,7 +259,7 @@ std::string TorchVersion() {
 // The one symbol the binary looks up.
 extern "C" const nlhf::cli::NeuralPluginFunctions* NlhfNeuralPlugin() {
   static const nlhf::cli::NeuralPluginFunctions functions = {
-      nlhf::cli::kNeuralPluginVersion, &nlhf::cli::RunTrainWithTorch, &nlhf::cli::NeuralFigurePanels,
-      &nlhf::cli::TorchVersion};
+      nlhf::cli::kNeuralPluginVersion, &nlhf::cli::RunTrainWithTorch,
+      &nlhf::cli::TorchVersion, &nlhf::cli::ExperimentRun};
   return &functions;
 }

@@ -1,4 +1,4 @@
-// The LibTorch part of the command line (`nlhf train`, the neural figure of `nlhf reproduce`), loaded on
+// The LibTorch part of the command line (`nlhf train`, the neural experiment files of `nlhf run` and `nlhf reproduce`), loaded on
 // demand. Why a plugin: linking LibTorch into the binary made every command, `nlhf solve` included, pay
 // about 0.3 s at start-up (LibTorch registers its operators when it is loaded); loaded with dlopen only
 // by the commands that train, the rest start in milliseconds.
@@ -12,21 +12,25 @@
 
 #include "commands.h"
 #include "nlhf/experiments/comparison.h"
+#include "nlhf/experiments/experiment.h"
 #include "nlhf/io/gnuplot.h"
 
 namespace nlhf::cli {
 
 // Bumped when this table or the arguments it passes (TrainArgs) change, so that a stale module beside a
 // newer binary is refused, not called.
-inline constexpr int kNeuralPluginVersion = 2;
+inline constexpr int kNeuralPluginVersion = 3;
 
 struct NeuralPluginFunctions {
   int version;
   int (*run_train)(const TrainArgs& args);
-  void (*neural_figure_panels)(bool quick, int seeds, const std::function<void(const std::string&)>& progress,
-                               std::vector<std::pair<std::string, MethodPanel>>* panels);
   std::string (*torch_version)();
+  // One training run of an experiment file with a neural policy (nlhf run, nlhf reproduce).
+  void (*experiment_run)(const NeuralRunRequest& request, NeuralRunOutcome* outcome);
 };
+
+// The neural module's trainer for RunExperimentOptions::neural, or an empty function without the module.
+NeuralRunner ExperimentNeuralRunner();
 
 // True when the module is beside the binary and loads.
 bool NeuralPluginAvailable();

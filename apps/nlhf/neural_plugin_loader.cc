@@ -57,4 +57,13 @@ const NeuralPluginFunctions& NeuralPlugin() {
   return *loaded.functions;
 }
 
+NeuralRunner ExperimentNeuralRunner() {
+  if (!NeuralPluginAvailable()) return {};
+  return [](const NeuralRunRequest& request) {
+    NeuralRunOutcome outcome;
+    NeuralPlugin().experiment_run(request, &outcome);
+    return outcome;
+  };
+}
+
 }  // namespace nlhf::cli

@@ -4,7 +4,6 @@
 #define NLHF_NEURAL_H_
 
 #include "nlhf/nlhf.h"
-#include "nlhf/neural/neural_figure.h"
 #include "nlhf/neural/policy_network.h"
 #include "nlhf/neural/preference_oracle.h"
 #include "nlhf/neural/trainer.h"

@@ -1,6 +1,7 @@
 // Running an experiment: every (game, method, seed) run with its record and trace kept on disk as it
 // finishes (so --resume can skip it), then the tidy tables, the report and the figures.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <atomic>
@@ -29,6 +30,7 @@
 #include "nlhf/registry.h"
 #include "nlhf/solvers/equilibrium_set.h"
 #include "nlhf/io/trace_csv.h"
+#include "experiments/experiment_internal.h"
 #include "io/json_text.h"
 
 namespace nlhf {
@@ -43,7 +45,7 @@ ZeroSumGame LoadGame(const ExperimentGame& g) {
     return GameFromMatrix(std::move(file.values), {.payoff = g.payoff || file.is_payoff}, file.single_precision,
                           file.row_names, file.column_names, file.source);
   }
-  GeneratedGame generated = Generate({.kind = g.generator, .n = g.n, .seed = g.seed});
+  GeneratedGame generated = Generate({.kind = g.generator, .n = g.n, .seed = g.seed, .delta = g.delta});
   return GameFromMatrix(std::move(generated.matrix), {.payoff = generated.is_payoff}, false, generated.names);
 }
 
@@ -58,6 +60,16 @@ std::string RunConfig(const Experiment& e, const ExperimentGame& game, const Exp
                            {"seed", seed},             {"init", e.random_init ? "random" : "uniform"},
                            {"iterations", e.iterations}, {"trace_every", e.trace_every},
                            {"gap_levels", e.gap_levels}};
+  // Keys that an older record lacks only where they hold their defaults, so old records stay valid.
+  if (e.stop_at > 0) config["stop_at"] = e.stop_at;
+  if (!e.initial_logits.empty()) config["initial_logits"] = e.initial_logits;
+  if (e.trace_log_policy()) config["trace_log_policy"] = true;
+  if (game.delta != 0.01) config["delta"] = game.delta;
+  if (e.neural_run()) {
+    const NeuralSettings& n = e.neural;
+    config["neural"] = {{"policy", n.policy}, {"feedback", n.feedback}, {"optimizer", n.optimizer}, {"lr", n.learning_rate},
+                        {"samples", n.samples}, {"contexts", n.contexts}, {"depth", n.depth}, {"width", n.width}};
+  }
   return config.dump();
 }
 
@@ -103,23 +115,6 @@ std::optional<RunRecord> RecordFromJson(const std::string& text) {
   }
 }
 
-// The (iteration, gap) pairs of a trace CSV written by FormatTraceCsv.
-std::vector<std::pair<std::int64_t, double>> ReadTrace(const std::string& path) {
-  std::vector<std::pair<std::int64_t, double>> trace;
-  std::istringstream lines(ReadTextFile(path));
-  std::string line;
-  std::getline(lines, line);  // the header
-  while (std::getline(lines, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream fields(line);
-    std::string iteration, gap;
-    std::getline(fields, iteration, ',');
-    std::getline(fields, gap, ',');
-    trace.emplace_back(std::stoll(iteration), std::stod(gap));
-  }
-  return trace;
-}
-
 // log π_ref for `game` (empty: uniform): N(0, 1) logits normalized, one per player (the same seed's
 // draws, so a square game's players share one), or the file's.
 PlayerVectors ReferenceFor(const Experiment& e, const ZeroSumGame& game) {
@@ -130,17 +125,77 @@ PlayerVectors ReferenceFor(const Experiment& e, const ZeroSumGame& game) {
   return {draw(game.payoff().rows()), draw(game.payoff().cols())};
 }
 
+// The start given by init: {logits: [...]}, for every player; its size must be the game's.
+PlayerVectors GivenStart(const Experiment& e, const ExperimentGame& label, const ZeroSumGame& game) {
+  PlayerVectors start;
+  const Eigen::VectorXd logits = Eigen::Map<const Eigen::VectorXd>(e.initial_logits.data(),
+                                                                   static_cast<Eigen::Index>(e.initial_logits.size()));
+  for (int p = 0; p < (game.symmetric() ? 1 : 2); ++p) {
+    if (game.num_actions(p) != logits.size()) {
+      throw InvalidArgument(fmt::format("{}: init logits has {} entries, but the game '{}' has {} actions", e.source,
+                                        logits.size(), label.label, game.num_actions(p)));
+    }
+    start.push_back(logits);
+  }
+  return start;
+}
+
+// A neural run through the caller's trainer: the record from its trace (levels at the trace's resolution).
+void ExecuteNeural(const Experiment& e, const ExperimentGame& game, const ExperimentMethod& method,
+                   const NeuralRunner& train, const std::string& trace_path, RunRecord& r) {
+  if (!train) throw Unavailable(fmt::format("{}: policy '{}' needs the neural module (nlhf built with LibTorch)", e.source, e.neural.policy));
+  NeuralRunRequest request{.game = &game, .method = &method, .settings = e.neural,
+                           .iterations = method.iterations > 0 ? method.iterations : e.iterations,
+                           .seed = r.seed, .stop_at = e.stop_at};
+  request.log_every = e.trace_every > 0 ? e.trace_every : std::max<std::int64_t>(1, request.iterations / 300);
+  if (e.reference_normal) {
+    const Eigen::VectorXd reference = RandomLogPolicy(game.n, e.reference_seed);
+    request.reference.assign(reference.data(), reference.data() + reference.size());
+  } else if (!e.reference_file.empty()) {
+    const PlayerVectors reference = ReadLogPolicyFile(e.reference_file);
+    request.reference.assign(reference.front().data(), reference.front().data() + reference.front().size());
+  }
+  NeuralRunOutcome outcome;
+  try {
+    outcome = train(request);
+  } catch (const InvalidArgument& error) {
+    throw InvalidArgument(fmt::format("{}: {}", method.where, error.what()));
+  }
+  r.iterations_to.assign(e.gap_levels.size(), -1);
+  double best = kInfinity;
+  for (const auto& [iteration, gap] : outcome.trace) {
+    best = std::min(best, gap);
+    for (size_t k = 0; k < e.gap_levels.size(); ++k) {
+      if (r.iterations_to[k] < 0 && gap <= e.gap_levels[k]) r.iterations_to[k] = static_cast<double>(iteration);
+    }
+  }
+  r.iterations = outcome.iterations;
+  r.final_gap = outcome.final_gap;
+  r.best_gap = best;
+  r.initial_gap = outcome.trace.empty() ? std::numeric_limits<double>::quiet_NaN() : outcome.trace.front().second;
+  r.seconds = outcome.seconds;
+  r.termination = outcome.termination;
+  r.spec = outcome.spec;
+  r.diverged = !std::isfinite(r.final_gap) || r.final_gap > r.initial_gap;
+  WriteFileAtomically(trace_path, outcome.trace_csv);
+}
+
 // Runs `r`'s (game, method, seed), fills in what it measured and writes its trace to `trace_path`.
-void Execute(const Experiment& e, const ZeroSumGame& game, const ExperimentMethod& method, const std::string& trace_path,
-             RunRecord& r) {
+void Execute(const Experiment& e, const ExperimentGame& label, const ZeroSumGame& game, const ExperimentMethod& method,
+             const std::string& trace_path, RunRecord& r) {
   const AlgorithmSpec& algorithm = FindAlgorithm(method.algorithm);
   SolveOptions options;
   const std::int64_t iterations = method.iterations > 0 ? method.iterations : e.iterations;
   options.max_iterations = iterations;
-  options.gap_tolerance = 0;  // every run goes the full distance, as `nlhf compare`
+  // Every run goes the full distance, as `nlhf compare`, unless stop_at ends it at that gap.
+  options.gap_tolerance = e.stop_at;
   options.trace_interval = e.trace_every > 0 ? e.trace_every : std::max<std::int64_t>(1, iterations / 500);
+  options.trace_log_policy = e.trace_log_policy();
   options.reference_log_policy = ReferenceFor(e, game);
   if (e.random_init) options.initial = {.kind = InitialPolicy::Kind::kRandom, .seed = r.seed};
+  if (!e.initial_logits.empty()) {
+    options.initial = {.kind = InitialPolicy::Kind::kGiven, .log_policy = GivenStart(e, label, game)};
+  }
   r.iterations_to.assign(e.gap_levels.size(), -1);
   double best = kInfinity, initial = std::numeric_limits<double>::quiet_NaN();
   // Every iteration's gap is checked (not only the traced ones) for the levels and the best.
@@ -172,94 +227,6 @@ void Execute(const Experiment& e, const ZeroSumGame& game, const ExperimentMetho
 
 std::string Number(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string(); }
 
-// The median of the iterations at which the runs reached a level, never-reached counting as infinite.
-double MedianReached(const std::vector<const RunRecord*>& runs, size_t level) {
-  std::vector<double> values;
-  for (const RunRecord* r : runs) values.push_back(r->iterations_to[level] < 0 ? kInfinity : r->iterations_to[level]);
-  return Median(values);
-}
-
-// The q-quantile of `values` (linear interpolation between order statistics).
-double Quantile(std::vector<double> values, double q) {
-  std::sort(values.begin(), values.end());
-  const double position = q * static_cast<double>(values.size() - 1);
-  const size_t below = static_cast<size_t>(std::floor(position));
-  const size_t above = std::min(below + 1, values.size() - 1);
-  return values[below] + (position - static_cast<double>(below)) * (values[above] - values[below]);
-}
-
-constexpr int kBootstrapResamples = 1000;
-
-std::string BandName(Experiment::Band band) {
-  switch (band) {
-    case Experiment::Band::kMinMax:
-      return "min-max";
-    case Experiment::Band::kBootstrap:
-      return "bootstrap 95% CI of the median";
-    case Experiment::Band::kInterquartile:
-      break;
-  }
-  return "interquartile range";
-}
-
-// The 2.5% and 97.5% quantiles of the median over bootstrap resamples of `values` (`resamples`: index
-// vectors drawn once per curve, so that each resample is the same set of runs at every point).
-std::pair<double, double> BootstrapInterval(const std::vector<double>& values,
-                                            const std::vector<std::vector<size_t>>& resamples) {
-  std::vector<double> medians, drawn(values.size());
-  for (const std::vector<size_t>& resample : resamples) {
-    for (size_t k = 0; k < resample.size(); ++k) drawn[k] = values[resample[k]];
-    medians.push_back(Median(drawn));
-  }
-  return {Quantile(medians, 0.025), Quantile(medians, 0.975)};
-}
-
-// Median and a band (Experiment::Band) over the runs of one method on one game, on the traces' common
-// grid; a run that stopped early (an exact zero gap) holds its last value, so the median never covers fewer runs.
-PlotCurve Curve(const std::string& label, const std::vector<std::vector<std::pair<std::int64_t, double>>>& traces,
-                Experiment::Band band) {
-  // Seeded: the same experiment draws the same figure.
-  std::vector<std::vector<size_t>> resamples;
-  if (band == Experiment::Band::kBootstrap) {
-    Rng rng(0);
-    resamples.assign(kBootstrapResamples, std::vector<size_t>(traces.size()));
-    for (auto& resample : resamples) {
-      for (size_t& index : resample) {
-        index = std::min(traces.size() - 1, static_cast<size_t>(rng.Uniform() * static_cast<double>(traces.size())));
-      }
-    }
-  }
-  std::vector<std::int64_t> grid;
-  for (const auto& trace : traces) {
-    for (const auto& [iteration, gap] : trace) grid.push_back(iteration);
-  }
-  std::sort(grid.begin(), grid.end());
-  grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
-  PlotCurve curve{.label = label, .comment = label};
-  std::vector<size_t> at(traces.size(), 0);
-  for (const std::int64_t t : grid) {
-    std::vector<double> values;
-    for (size_t k = 0; k < traces.size(); ++k) {
-      const auto& trace = traces[k];
-      while (at[k] + 1 < trace.size() && trace[at[k] + 1].first <= t) ++at[k];
-      if (!trace.empty() && trace[at[k]].first <= t) values.push_back(trace[at[k]].second);
-    }
-    if (values.size() < traces.size()) continue;  // before some run's first record
-    curve.iterations.push_back(t);
-    curve.center.push_back(Median(values));
-    if (band == Experiment::Band::kBootstrap) {
-      const auto [low, high] = BootstrapInterval(values, resamples);
-      curve.low.push_back(low);
-      curve.high.push_back(high);
-    } else {
-      const bool minmax = band == Experiment::Band::kMinMax;
-      curve.low.push_back(Quantile(values, minmax ? 0.0 : 0.25));
-      curve.high.push_back(Quantile(values, minmax ? 1.0 : 0.75));
-    }
-  }
-  curve.emphasized = label.rfind("omwu", 0) == 0;
-  return curve;
-}
 
 // The figure's panels: one, or one per value of the chosen parameter (methods without it in every panel).
 std::vector<PlotPanel> Panels(const Experiment& e, const std::vector<PlotCurve>& curves) {
@@ -402,7 +369,12 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
       }
       try {
         RunRecord& r = result.runs[k];
-        Execute(e, games[r.game], e.methods[r.method], (out / "runs" / (r.id + ".csv")).string(), r);
+        const std::string trace = (out / "runs" / (r.id + ".csv")).string();
+        if (e.neural_run()) {
+          ExecuteNeural(e, e.games[r.game], e.methods[r.method], options.neural, trace, r);
+        } else {
+          Execute(e, e.games[r.game], games[r.game], e.methods[r.method], trace, r);
+        }
         WriteFileAtomically((out / "runs" / (r.id + ".seconds")).string(), fmt::format("{}\n", r.seconds));
         WriteFileAtomically((out / "runs" / (r.id + ".json")).string(), RecordJson(r).dump(1) + "\n");
         const int count = ++finished;
@@ -435,54 +407,81 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
   }
   WriteFileAtomically((out / "runs.csv").string(), runs_csv);
 
-  // summary.csv and report.md: per game and method, over the seeds.
+  // The traces, read back once where a figure or a claim needs them.
+  std::vector<internal::RunTrace> traces;
+  if (e.figures || !e.claims.empty()) {
+    for (const RunRecord& r : result.runs) traces.push_back(internal::ReadRunTrace((out / "runs" / (r.id + ".csv")).string()));
+  }
+  const std::vector<internal::ExperimentGroup> groups = internal::GroupGames(e);
+
+  // summary.csv and report.md: per group (a game, or a family of games) and method, over games and seeds.
   std::string summary = "game,method,runs,median_final_gap,median_best_gap";
   for (double level : e.gap_levels) {
     summary += fmt::format(",median_iterations_to_{0},runs_reaching_{0}", LevelName(level));
   }
   summary += ",diverged\n";
   std::string report = fmt::format("# Experiment {}\n\nFrom `{}`: {} game(s), {} method configuration(s), {} seed(s), "
-                                   "{} iterations each ({} runs). Statistics are over seeds: medians, and how "
+                                   "{} iterations each ({} runs{}). Statistics are over seeds{}: medians, and how "
                                    "many runs reached each gap level (a run that never reached it counts as "
                                    "infinitely late, so a median can be \"never\" while some runs got there).\n",
                                    e.name, e.source, e.games.size(), e.methods.size(), e.seeds.size(), e.iterations,
-                                   result.runs.size());
+                                   result.runs.size(), e.stop_at > 0 ? fmt::format(", each stopped once its gap reached {:g}", e.stop_at) : "",
+                                   groups.size() < e.games.size() ? " and the games of each family" : "");
   std::vector<std::string> notes, verdicts;
   std::vector<GameAssumption> assumptions;
+  for (size_t g = 0; g < e.games.size(); ++g) assumptions.push_back(CheckAssumption(games[g]));
   nlohmann::json summary_json = nlohmann::json::array();
-  for (size_t g = 0; g < e.games.size(); ++g) {
-    assumptions.push_back(CheckAssumption(games[g]));
-    report += fmt::format("\n## {}\n\n{}\n\n| method | final gap | best gap |", e.games[g].label, assumptions[g].text);
+  std::vector<PlotPanel> game_panels;  // panels: game
+  for (size_t gi = 0; gi < groups.size(); ++gi) {
+    const internal::ExperimentGroup& group = groups[gi];
+    report += fmt::format("\n## {}\n\n", group.label);
+    if (group.games.size() == 1) {
+      report += assumptions[group.games.front()].text + "\n\n";
+    } else {
+      // A family: how many of its games meet the assumption.
+      int full = 0, undetermined = 0;
+      for (int g : group.games) {
+        const std::optional<bool>& f = assumptions[g].full_support;
+        full += f.value_or(false) ? 1 : 0;
+        undetermined += f.has_value() ? 0 : 1;
+      }
+      report += fmt::format("{} games ({} … {}). The analysis assumes a full-support equilibrium (then OMWU's last "
+                            "iterate converges linearly after a burn-in): {} of {} games have one{}{}.\n\n",
+                            group.games.size(), e.games[group.games.front()].label, e.games[group.games.back()].label, full,
+                            group.games.size(), undetermined > 0 ? fmt::format(", {} not determined", undetermined) : "",
+                            full == static_cast<int>(group.games.size()) ? ""
+                                : "; the others lie outside the assumption, where a linear last-iterate rate is not guaranteed");
+    }
+    report += "| method | final gap | best gap |";
     for (double level : e.gap_levels) report += fmt::format(" iterations to {} |", LevelName(level));
     report += " diverged |\n| --- | --- | --- |";
     for (size_t k = 0; k < e.gap_levels.size(); ++k) report += " --- |";
     report += " --- |\n";
     std::vector<PlotCurve> curves;
     for (size_t m = 0; m < e.methods.size(); ++m) {
-      std::vector<const RunRecord*> runs;
-      for (const RunRecord& r : result.runs) {
-        if (r.game == static_cast<int>(g) && r.method == static_cast<int>(m)) runs.push_back(&r);
-      }
+      const std::vector<internal::GroupRun> runs = internal::RunsOf(e, group, static_cast<int>(m), result.runs, traces);
       std::vector<double> finals, bests;
       int diverged = 0;
-      for (const RunRecord* r : runs) {
-        finals.push_back(r->final_gap);
-        bests.push_back(r->best_gap);
-        diverged += r->diverged ? 1 : 0;
+      for (const internal::GroupRun& r : runs) {
+        finals.push_back(r.record->final_gap);
+        bests.push_back(r.record->best_gap);
+        diverged += r.record->diverged ? 1 : 0;
       }
       const double final_gap = Median(finals), best_gap = Median(bests);
       const std::string& label = e.methods[m].label;
-      summary += fmt::format("{},{},{},{},{}", CsvField(e.games[g].label), CsvField(label), runs.size(),
+      summary += fmt::format("{},{},{},{},{}", CsvField(group.label), CsvField(label), runs.size(),
                              Number(final_gap), Number(best_gap));
       report += fmt::format("| {} | {:.3g} | {:.3g} |", label, final_gap, best_gap);
       nlohmann::json reached = nlohmann::json::object();
       for (size_t k = 0; k < e.gap_levels.size(); ++k) {
-        const double median = MedianReached(runs, k);
-        const std::string iterations = std::isfinite(median) ? fmt::format("{:g}", std::ceil(median)) : "";
+        std::vector<double> firsts;
         std::vector<std::string> missing;
-        for (const RunRecord* r : runs) {
-          if (r->iterations_to[k] < 0) missing.push_back(fmt::format("seed {}", r->seed));
+        for (const internal::GroupRun& r : runs) {
+          firsts.push_back(r.record->iterations_to[k] < 0 ? kInfinity : r.record->iterations_to[k]);
+          if (r.record->iterations_to[k] < 0) missing.push_back(r.who);
         }
+        const double median = Median(firsts);
+        const std::string iterations = std::isfinite(median) ? fmt::format("{:g}", std::ceil(median)) : "";
         const int reaching = static_cast<int>(runs.size() - missing.size());
         summary += fmt::format(",{},{}", iterations, reaching);
         report += fmt::format(" {} ({}/{} runs) |", iterations.empty() ? "never" : iterations, reaching, runs.size());
@@ -490,19 +489,18 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
             {"median_iterations", std::isfinite(median) ? nlohmann::json(std::ceil(median)) : nlohmann::json()},
             {"runs_reaching", reaching}};
         if (reaching > 0 && !missing.empty()) {
-          notes.push_back(fmt::format("{}, {}: {} of {} runs never reached a gap of {} ({})", e.games[g].label, label,
-                                      missing.size(), runs.size(), LevelName(e.gap_levels[k]),
-                                      fmt::join(missing, ", ")));
+          notes.push_back(fmt::format("{}, {}: {} of {} runs never reached a gap of {} ({})", group.label, label,
+                                      missing.size(), runs.size(), LevelName(e.gap_levels[k]), fmt::join(missing, ", ")));
         }
       }
       // The claim every last-iterate method makes: the gap reaches the finest level within the budget.
       if (!e.gap_levels.empty() && !runs.empty()) {
         const size_t finest = e.gap_levels.size() - 1;
         std::vector<std::string> failing;
-        for (const RunRecord* r : runs) {
-          if (r->iterations_to[finest] < 0) failing.push_back(fmt::format("{}", r->seed));
+        for (const internal::GroupRun& r : runs) {
+          if (r.record->iterations_to[finest] < 0) failing.push_back(r.who);
         }
-        const std::string claim = fmt::format("{}, {}: the gap reaches {} within the budget", e.games[g].label, label,
+        const std::string claim = fmt::format("{}, {}: the gap reaches {} within the budget", group.label, label,
                                               LevelName(e.gap_levels[finest]));
         // A β-regularized method converges to the regularized equilibrium, whose gap here stays above 0.
         const std::string expected = e.methods[m].parameters.count("beta") > 0
@@ -513,39 +511,80 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
         } else if (failing.size() == runs.size()) {
           verdicts.push_back(fmt::format("{}: fails in all {} runs{}", claim, runs.size(), expected));
         } else {
-          verdicts.push_back(fmt::format("{}: holds in {} of {} runs, fails in {} (seed{} {}){}", claim,
+          verdicts.push_back(fmt::format("{}: holds in {} of {} runs, fails in {} ({}){}", claim,
                                          runs.size() - failing.size(), runs.size(), failing.size(),
-                                         failing.size() > 1 ? "s" : "", fmt::join(failing, ", "), expected));
+                                         fmt::join(failing, ", "), expected));
         }
       }
       summary += fmt::format(",{}\n", diverged);
-      summary_json.push_back({{"game", e.games[g].label}, {"method", label}, {"runs", runs.size()},
+      summary_json.push_back({{"game", group.label}, {"method", label}, {"runs", runs.size()},
                               {"median_final_gap", internal::NumberOrNull(final_gap)},
                               {"median_best_gap", internal::NumberOrNull(best_gap)}, {"levels", reached},
                               {"diverged", diverged}});
       report += fmt::format(" {} |\n", diverged);
       if (diverged > 0) {
         notes.push_back(fmt::format("{}, {}: {} of {} runs diverged (the gap ended above where it started)",
-                                    e.games[g].label, label, diverged, runs.size()));
+                                    group.label, label, diverged, runs.size()));
       }
-      if (e.figures) {
-        std::vector<std::vector<std::pair<std::int64_t, double>>> traces;
-        for (const RunRecord* r : runs) traces.push_back(ReadTrace((out / "runs" / (r->id + ".csv")).string()));
+      if (e.figures && e.figure_kind == FigureKind::kCurves) {
+        std::vector<const internal::RunTrace*> run_traces;
+        for (const internal::GroupRun& r : runs) run_traces.push_back(r.trace);
         // The legend names every parameter as run (defaults included: step sizes scale with each game).
-        curves.push_back(Curve(runs.empty() ? label : runs.front()->spec, traces, e.band));
+        curves.push_back(internal::MedianCurve(runs.empty() ? label : runs.front().record->spec, run_traces, e.band));
       }
     }
-    if (e.figures) {
-      const std::string png = fmt::format("figure_game{}.png", g);
-      try {
-        const GapFigure figure{.title = fmt::format("{}: median over {} seed(s), band: {}", e.games[g].label,
-                                                    e.seeds.size(), BandName(e.band)),
+    if (!e.figures) continue;
+    const std::string png = groups.size() == e.games.size() ? fmt::format("figure_game{}.png", gi)
+                                                            : fmt::format("figure_group{}.png", gi);
+    try {
+      if (e.figure_kind == FigureKind::kCurves && e.panel_parameter == "game") {
+        game_panels.push_back({group.label, curves});
+      } else if (e.figure_kind == FigureKind::kCurves) {
+        const GapFigure figure{.title = fmt::format("{}: median over {} run(s), band: {}", group.label,
+                                                    group.games.size() * e.seeds.size(), internal::BandName(e.band)),
                                .log_x = e.log_x};
         PlotGapPanels(Panels(e, curves), figure, (out / png).string());
-        report += fmt::format("\n![{}]({})\n", e.games[g].label, png);
-      } catch (const Unavailable& unavailable) {
-        notes.push_back(fmt::format("no figure for {}: {}", e.games[g].label, unavailable.what()));
+        report += fmt::format("\n![{}]({})\n", group.label, png);
+      } else if (e.figure_kind == FigureKind::kLogPolicy) {
+        const std::vector<internal::GroupRun> first = internal::RunsOf(e, group, 0, result.runs, traces);
+        if (!first.empty()) {
+          internal::DrawLogPolicyFigure(e, fmt::format("{}, {}, {}", group.label, first.front().record->spec, first.front().who),
+                                        *first.front().trace, (out / png).string());
+          report += fmt::format("\n![{}]({})\n", group.label, png);
+        }
       }
+    } catch (const Unavailable& unavailable) {
+      notes.push_back(fmt::format("no figure for {}: {}", group.label, unavailable.what()));
+    }
+  }
+  // The figures that cover every group at once.
+  if (e.figures) {
+    try {
+      if (!game_panels.empty()) {
+        PlotGapPanels(game_panels,
+                      {.title = fmt::format("{}: median over each group's runs, band: {}", e.name, internal::BandName(e.band)),
+                       .log_x = e.log_x},
+                      (out / "figure.png").string());
+        report += "\n![all groups](figure.png)\n";
+      } else if (e.figure_kind == FigureKind::kFinalGap || e.figure_kind == FigureKind::kIterations) {
+        internal::DrawParameterFigure(e, groups, result.runs, (out / "figure.png").string());
+        report += "\n![against the parameter](figure.png)\n";
+      }
+    } catch (const Unavailable& unavailable) {
+      notes.push_back(fmt::format("no figure: {}", unavailable.what()));
+    }
+  }
+  for (const ExperimentClaim& claim : e.claims) {
+    for (const internal::ExperimentGroup& group : groups) {
+      for (ClaimVerdict& verdict : internal::JudgeClaim(e, claim, group, result.runs, traces)) {
+        result.claims.push_back(std::move(verdict));
+      }
+    }
+  }
+  if (!result.claims.empty()) {
+    report += "\n## Claims\n\nEach judged on the medians of its group and counted run by run.\n\n";
+    for (const ClaimVerdict& v : result.claims) {
+      report += FormatClaimVerdict(v);
     }
   }
   if (!verdicts.empty()) {
@@ -569,7 +608,7 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
     const ExperimentGame& game = e.games[g];
     const std::optional<bool>& full = assumptions[g].full_support;
     games_json.push_back({{"label", game.label}, {"file", game.file}, {"generator", game.generator}, {"n", game.n},
-                          {"seed", game.seed},
+                          {"seed", game.seed}, {"family", game.family},
                           {"full_support_equilibrium", full ? nlohmann::json(*full) : nlohmann::json()}});
   }
   for (const ExperimentMethod& m : e.methods) {

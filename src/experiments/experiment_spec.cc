@@ -113,6 +113,31 @@ class Reader {
     return values;
   }
 
+  // An integer axis: a value, a list, or a range "A..B" (both included).
+  std::vector<std::int64_t> IntegerAxis(const YAML::Node& node, const std::string& key, std::int64_t minimum) const {
+    if (node.IsScalar()) {
+      const std::string text = node.Scalar();
+      if (const size_t dots = text.find(".."); dots != std::string::npos) {
+        std::int64_t first = 0, last = 0;
+        try {
+          size_t used_first = 0, used_last = 0;
+          first = std::stoll(text.substr(0, dots), &used_first);
+          last = std::stoll(text.substr(dots + 2), &used_last);
+          if (used_first != dots || used_last != text.size() - dots - 2) throw std::invalid_argument(text);
+        } catch (const std::exception&) {
+          Fail(node, fmt::format("'{}' = '{}': a range is two integers, A..B", key, text));
+        }
+        if (first < minimum) Fail(node, fmt::format("'{}' = {}. Violated constraint: {} >= {}", key, first, key, minimum));
+        if (last < first) Fail(node, fmt::format("'{}' = {}: an empty range (B < A)", key, text));
+        if (static_cast<double>(last - first) >= kMaxRuns) Fail(node, fmt::format("'{}' = {}: more than {:g} values", key, text, kMaxRuns));
+        std::vector<std::int64_t> values;
+        for (std::int64_t v = first; v <= last; ++v) values.push_back(v);
+        return values;
+      }
+    }
+    return Axis<std::int64_t>(node, key, [&](const YAML::Node& v) { return Integer(v, key, minimum); });
+  }
+
   static std::string Show(const YAML::Node& node) {
     if (node.IsScalar()) return node.Scalar();
     YAML::Emitter out;
@@ -138,48 +163,32 @@ void TagOverride(YAML::Node node, size_t index) {
   }
 }
 
-void ApplyOverride(YAML::Node& root, const std::string& text, size_t index) {
-  const size_t equals = text.find('=');
-  if (equals == std::string::npos || equals == 0) {
-    throw InvalidArgument(fmt::format("--set {}: expected KEY=VALUE, e.g. iterations=500 or methods.0.eta=0.5", text));
-  }
-  std::vector<std::string> path;
-  for (size_t start = 0; start <= equals;) {
-    const size_t dot = std::min(text.find('.', start), equals);
-    path.push_back(text.substr(start, dot - start));
-    start = dot + 1;
-  }
-  YAML::Node value;
-  try {
-    value = YAML::Load(text.substr(equals + 1));
-  } catch (const YAML::Exception& e) {
-    throw InvalidArgument(fmt::format("--set {}: the value is not YAML: {}", text, e.msg));
-  }
-  TagOverride(value, index);
+// Sets the value at a dotted path ("methods.0.eta") of `root`; `what` names the change in messages.
+void SetPath(YAML::Node& root, const std::vector<std::string>& path, const YAML::Node& value, const std::string& what) {
   // A list entry's position from its path part.
   const auto position_in = [&](const YAML::Node& list, const std::string& part) {
     size_t position = 0;
     try {
       position = std::stoul(part);
     } catch (const std::exception&) {
-      throw InvalidArgument(fmt::format("--set {}: '{}' is a list; index it by number", text, part));
+      throw InvalidArgument(fmt::format("{}: '{}' is a list; index it by number", what, part));
     }
     if (position >= list.size()) {
-      throw InvalidArgument(fmt::format("--set {}: index {} is past the list's {} entries", text, position, list.size()));
+      throw InvalidArgument(fmt::format("{}: index {} is past the list's {} entries", what, position, list.size()));
     }
     return position;
   };
   YAML::Node node;
   node.reset(root);
   for (size_t k = 0; k + 1 < path.size(); ++k) {
-    if (path[k].empty()) throw InvalidArgument(fmt::format("--set {}: an empty key in the path", text));
+    if (path[k].empty()) throw InvalidArgument(fmt::format("{}: an empty key in the path", what));
     YAML::Node next;
     if (node.IsSequence()) {
       next.reset(node[position_in(node, path[k])]);
     } else if (node.IsMap() && node[path[k]]) {
       next.reset(node[path[k]]);
     } else {
-      throw InvalidArgument(fmt::format("--set {}: no '{}' to set a key in", text, path[k]));
+      throw InvalidArgument(fmt::format("{}: no '{}' to set a key in", what, path[k]));
     }
     node.reset(next);
   }
@@ -190,8 +199,48 @@ void ApplyOverride(YAML::Node& root, const std::string& text, size_t index) {
   }
 }
 
+std::vector<std::string> DottedPath(const std::string& key) {
+  std::vector<std::string> path;
+  for (size_t start = 0; start <= key.size();) {
+    const size_t dot = std::min(key.find('.', start), key.size());
+    path.push_back(key.substr(start, dot - start));
+    start = dot + 1;
+  }
+  return path;
+}
+
+void ApplyOverride(YAML::Node& root, const std::string& text, size_t index) {
+  const size_t equals = text.find('=');
+  if (equals == std::string::npos || equals == 0) {
+    throw InvalidArgument(fmt::format("--set {}: expected KEY=VALUE, e.g. iterations=500 or methods.0.eta=0.5", text));
+  }
+  YAML::Node value;
+  try {
+    value = YAML::Load(text.substr(equals + 1));
+  } catch (const YAML::Exception& e) {
+    throw InvalidArgument(fmt::format("--set {}: the value is not YAML: {}", text, e.msg));
+  }
+  TagOverride(value, index);
+  SetPath(root, DottedPath(text.substr(0, equals)), value, "--set " + text);
+}
+
+// The file's quick: mapping (dotted keys to values), applied by --quick before any --set.
+void ApplyQuick(const Reader& reader, YAML::Node& root) {
+  const YAML::Node quick = root["quick"];
+  if (!quick.IsMap()) reader.Fail(quick, "'quick' must be a mapping of keys (dotted paths) to values");
+  for (const auto& entry : quick) {
+    if (!entry.first.IsScalar()) reader.Fail(entry.first, "a key of quick must be a dotted path, e.g. iterations");
+    try {
+      SetPath(root, DottedPath(entry.first.Scalar()), entry.second, reader.Where(entry.first) + ": quick " + entry.first.Scalar());
+    } catch (const InvalidArgument& e) {
+      throw InvalidArgument(e.what());
+    }
+  }
+}
+
 std::vector<ExperimentGame> ReadGame(const Reader& reader, const YAML::Node& game) {
-  reader.CheckKeys(game, "a game", {"name", "file", "payoff", "generate", "n", "seed", "delta"});
+  reader.CheckKeys(game, "a game", {"name", "file", "payoff", "generate", "n", "seed", "delta", "family"});
+  const std::string family = game["family"] ? reader.String(game["family"], "family") : "";
   const bool has_file = static_cast<bool>(game["file"]), has_generator = static_cast<bool>(game["generate"]);
   if (has_file == has_generator) reader.Fail(game, "a game needs exactly one of 'file' and 'generate'");
   const std::string name = game["name"] ? reader.String(game["name"], "name") : "";
@@ -200,6 +249,7 @@ std::vector<ExperimentGame> ReadGame(const Reader& reader, const YAML::Node& gam
   for (const char* key : {"n", "seed", "delta"}) {
     if (game[key] && game[key].IsSequence()) product *= static_cast<double>(game[key].size());
   }
+  // (a range's size is bounded where it is read)
   if (product > kMaxRuns) reader.Fail(game, fmt::format("this game's grid has {:g} games; at most {:g}", product, kMaxRuns));
   if (has_file) {
     for (const char* key : {"n", "seed", "delta"}) {
@@ -209,6 +259,7 @@ std::vector<ExperimentGame> ReadGame(const Reader& reader, const YAML::Node& gam
     g.file = reader.File(game["file"], "file");
     g.payoff = game["payoff"] ? reader.Boolean(game["payoff"], "payoff") : false;
     g.label = name.empty() ? std::filesystem::path(g.file).stem().string() : name;
+    g.family = family;
     games.push_back(g);
     return games;
   }
@@ -218,12 +269,9 @@ std::vector<ExperimentGame> ReadGame(const Reader& reader, const YAML::Node& gam
   if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
     reader.Fail(game["generate"], fmt::format("unknown generator '{}'; known: {}", kind, fmt::join(kinds, ", ")));
   }
-  const std::vector<std::int64_t> ns =
-      game["n"] ? reader.Axis<std::int64_t>(game["n"], "n", [&](const YAML::Node& v) { return reader.Integer(v, "n", 2); })
-                : std::vector<std::int64_t>{10};
+  const std::vector<std::int64_t> ns = game["n"] ? reader.IntegerAxis(game["n"], "n", 2) : std::vector<std::int64_t>{10};
   const std::vector<std::int64_t> seeds =
-      game["seed"] ? reader.Axis<std::int64_t>(game["seed"], "seed", [&](const YAML::Node& v) { return reader.Integer(v, "seed", 0); })
-                   : std::vector<std::int64_t>{0};
+      game["seed"] ? reader.IntegerAxis(game["seed"], "seed", 0) : std::vector<std::int64_t>{0};
   const std::vector<double> deltas =
       game["delta"] ? reader.Axis<double>(game["delta"], "delta", [&](const YAML::Node& v) { return reader.Number(v, "delta"); })
                     : std::vector<double>{0.01};
@@ -234,12 +282,14 @@ std::vector<ExperimentGame> ReadGame(const Reader& reader, const YAML::Node& gam
         g.generator = kind;
         g.n = static_cast<int>(n);
         g.seed = static_cast<std::uint64_t>(seed);
+        g.delta = delta;
         try {
           g.label = GeneratorDescription({.kind = kind, .n = g.n, .seed = g.seed, .delta = delta});
         } catch (const InvalidArgument& e) {
           reader.Fail(game, e.what());
         }
         if (!name.empty()) g.label = name + " " + g.label;
+        g.family = family;
         games.push_back(g);
       }
     }
@@ -247,14 +297,20 @@ std::vector<ExperimentGame> ReadGame(const Reader& reader, const YAML::Node& gam
   return games;
 }
 
-std::vector<ExperimentMethod> ReadMethod(const Reader& reader, const YAML::Node& method) {
+// The parameters a neural method takes in a file (the trainer checks the method's name and β's use).
+const std::vector<std::string> kNeuralParameters = {"step_size", "beta", "lr", "samples"};
+
+std::vector<ExperimentMethod> ReadMethod(const Reader& reader, const YAML::Node& method, bool neural) {
   reader.CheckKeys(method, "a method", {"algo", "eta", "params", "iterations"});
-  if (!method["algo"]) reader.Fail(method, "a method needs 'algo' (see `nlhf algorithms`)");
+  if (!method["algo"]) reader.Fail(method, "a method needs 'algo' (see `nlhf algorithms`, or `nlhf train --help` for a neural policy)");
   const AlgorithmSpec* algorithm = nullptr;
-  try {
-    algorithm = &FindAlgorithm(reader.String(method["algo"], "algo"));
-  } catch (const InvalidArgument& e) {
-    reader.Fail(method["algo"], e.what());
+  const std::string algo = reader.String(method["algo"], "algo");
+  if (!neural) {
+    try {
+      algorithm = &FindAlgorithm(algo);
+    } catch (const InvalidArgument& e) {
+      reader.Fail(method["algo"], e.what());
+    }
   }
   // Axes in the order given: (parameter, its values, where it was written).
   std::vector<std::tuple<std::string, std::vector<double>, YAML::Node>> axes;
@@ -270,14 +326,18 @@ std::vector<ExperimentMethod> ReadMethod(const Reader& reader, const YAML::Node&
     if (!params.IsMap()) reader.Fail(params, "'params' must be a mapping of parameter names to values or lists");
     for (const auto& entry : params) {
       if (!entry.first.IsScalar()) reader.Fail(entry.first, "a parameter's name must be a plain name");
-      add(entry.first.as<std::string>(), entry.second);
+      const std::string name = entry.first.as<std::string>();
+      if (neural && std::find(kNeuralParameters.begin(), kNeuralParameters.end(), name) == kNeuralParameters.end()) {
+        reader.Fail(entry.first, fmt::format("unknown parameter '{}' of a neural method (known: eta, beta, lr, samples)", name));
+      }
+      add(name == "eta" ? "step_size" : name, entry.second);
     }
   }
   double product = 1;
   for (const auto& [name, values, where] : axes) product *= static_cast<double>(values.size());
   if (product > kMaxRuns) reader.Fail(method, fmt::format("this method's grid has {:g} configurations; at most {:g}", product, kMaxRuns));
   const std::int64_t iterations = method["iterations"] ? reader.Integer(method["iterations"], "iterations", 1) : 0;
-  std::vector<ExperimentMethod> methods = {{algorithm->name, {}, iterations, ""}};
+  std::vector<ExperimentMethod> methods = {{neural ? algo : algorithm->name, {}, iterations, "", reader.Where(method)}};
   for (const auto& [name, values, where] : axes) {
     std::vector<ExperimentMethod> grown;
     for (const ExperimentMethod& m : methods) {
@@ -290,12 +350,28 @@ std::vector<ExperimentMethod> ReadMethod(const Reader& reader, const YAML::Node&
     methods = std::move(grown);
   }
   for (ExperimentMethod& m : methods) {
+    std::vector<std::pair<std::string, double>> shown;
+    if (neural) {
+      for (const auto& [name, value] : m.parameters) {
+        if (name == "samples" && (value < 1 || value != std::floor(value) || value > 1e9)) {
+          reader.Fail(method, fmt::format("samples = {:g}. Violated constraint: a whole number >= 1", value));
+        }
+        if (name != "samples" && !(value > 0) && !(name == "beta" && value == 0)) {
+          reader.Fail(method, fmt::format("{} = {:g}. Violated constraint: {} > 0", name, value, name));
+        }
+      }
+      for (const std::string& name : kNeuralParameters) {
+        if (const auto it = m.parameters.find(name); it != m.parameters.end()) shown.emplace_back(it->first, it->second);
+      }
+      m.label = shown.empty() ? m.algorithm : FormatSpec(m.algorithm, shown);
+      if (m.iterations > 0) m.label += fmt::format(" x{}", m.iterations);
+      continue;
+    }
     try {
       ResolveParameters(*algorithm, m.parameters);
     } catch (const InvalidArgument& e) {
       reader.Fail(method, e.what());
     }
-    std::vector<std::pair<std::string, double>> shown;
     for (const ParameterSpec& spec : algorithm->parameters) {  // the registry's order
       if (const auto it = m.parameters.find(spec.name); it != m.parameters.end()) shown.emplace_back(it->first, it->second);
     }
@@ -305,7 +381,113 @@ std::vector<ExperimentMethod> ReadMethod(const Reader& reader, const YAML::Node&
   return methods;
 }
 
-Experiment ReadExperiment(const std::string& yaml, const std::string& path, const std::vector<std::string>& overrides) {
+ExperimentClaim ReadClaim(const Reader& reader, const YAML::Node& node) {
+  using Kind = ExperimentClaim::Kind;
+  // The key that names the claim's kind, and the other keys each kind takes.
+  const std::vector<std::tuple<std::string, Kind, std::vector<std::string>>> kinds = {
+      {"ends_below", Kind::kEndsBelow, {"than", "factor"}},
+      {"linear_rate", Kind::kLinearRate, {}},
+      {"converges", Kind::kConverges, {"factor"}},
+      {"stays_above", Kind::kStaysAbove, {"level"}},
+      {"grows_with", Kind::kGrowsWith, {"methods"}},
+      {"log_probability", Kind::kLogProbability, {"action", "dips_below", "ends_above"}},
+  };
+  if (!node.IsMap()) reader.Fail(node, "a claim must be a mapping, e.g. {ends_below: omwu, than: [nash-md]}");
+  ExperimentClaim claim;
+  claim.where = reader.Where(node);
+  const std::vector<std::string>* extra = nullptr;
+  std::string kind_key;
+  for (const auto& [key, kind, keys] : kinds) {
+    if (!node[key]) continue;
+    if (extra != nullptr) reader.Fail(node, fmt::format("a claim has one kind; this one has '{}' and '{}'", kind_key, key));
+    claim.kind = kind;
+    extra = &keys;
+    kind_key = key;
+  }
+  if (extra == nullptr) {
+    reader.Fail(node, "a claim needs one of ends_below, linear_rate, converges, stays_above, grows_with, log_probability");
+  }
+  std::vector<std::string> known = *extra;
+  known.push_back(kind_key);
+  reader.CheckKeys(node, "a " + kind_key + " claim", known);
+  const std::string subject = reader.String(node[kind_key], kind_key);
+  if (claim.kind == Kind::kGrowsWith) {
+    claim.parameter = subject == "eta" ? "step_size" : subject;
+  } else {
+    claim.method = subject;
+  }
+  const auto names = [&](const char* key) {
+    if (!node[key]) reader.Fail(node, fmt::format("a {} claim needs '{}'", kind_key, key));
+    std::vector<std::string> list = reader.Axis<std::string>(node[key], key, [&](const YAML::Node& v) { return reader.String(v, key); });
+    return list;
+  };
+  switch (claim.kind) {
+    case Kind::kEndsBelow:
+      claim.others = names("than");
+      if (node["factor"]) claim.factor = reader.Number(node["factor"], "factor");
+      break;
+    case Kind::kConverges:
+      claim.factor = node["factor"] ? reader.Number(node["factor"], "factor") : 10;
+      break;
+    case Kind::kStaysAbove:
+      if (!node["level"]) reader.Fail(node, "a stays_above claim needs 'level'");
+      claim.level = reader.Number(node["level"], "level");
+      break;
+    case Kind::kGrowsWith:
+      claim.others = names("methods");
+      break;
+    case Kind::kLogProbability:
+      for (const char* key : {"dips_below", "ends_above"}) {
+        if (!node[key]) reader.Fail(node, fmt::format("a log_probability claim needs '{}'", key));
+      }
+      claim.action = node["action"] ? static_cast<int>(reader.Integer(node["action"], "action", 0)) : 0;
+      claim.dips_below = reader.Number(node["dips_below"], "dips_below");
+      claim.ends_above = reader.Number(node["ends_above"], "ends_above");
+      break;
+    case Kind::kLinearRate:
+      break;
+  }
+  if (claim.factor <= 0) reader.Fail(node["factor"], fmt::format("factor = {:g}. Violated constraint: factor > 0", claim.factor));
+  return claim;
+}
+
+void ReadNeural(const Reader& reader, const YAML::Node& root, NeuralSettings& neural) {
+  const std::string policy = reader.String(root["policy"], "policy");
+  if (policy != "mlp" && policy != "contextual" && policy != "tabular") {
+    reader.Fail(root["policy"], fmt::format("policy '{}': expected mlp, contextual or tabular (a network of logits); "
+                                            "leave it out for the tabular solvers", policy));
+  }
+  neural.policy = policy;
+  const YAML::Node train = root["train"];
+  if (!train) return;
+  reader.CheckKeys(train, "train", {"feedback", "optimizer", "lr", "samples", "contexts", "depth", "width"});
+  if (train["feedback"]) {
+    neural.feedback = reader.String(train["feedback"], "feedback");
+    if (neural.feedback != "exact" && neural.feedback != "sampled") {
+      reader.Fail(train["feedback"], fmt::format("feedback '{}': expected exact or sampled", neural.feedback));
+    }
+  }
+  if (train["optimizer"]) {
+    neural.optimizer = reader.String(train["optimizer"], "optimizer");
+    if (neural.optimizer != "sgd" && neural.optimizer != "adam") {
+      reader.Fail(train["optimizer"], fmt::format("optimizer '{}': expected sgd or adam", neural.optimizer));
+    }
+  }
+  if (train["lr"]) {
+    neural.learning_rate = reader.Number(train["lr"], "lr");
+    if (!(neural.learning_rate > 0)) reader.Fail(train["lr"], fmt::format("lr = {:g}. Violated constraint: lr > 0", neural.learning_rate));
+  }
+  if (train["samples"]) neural.samples = static_cast<int>(reader.Integer(train["samples"], "samples", 1));
+  if (train["contexts"]) neural.contexts = static_cast<int>(reader.Integer(train["contexts"], "contexts", 1));
+  if (train["depth"]) neural.depth = static_cast<int>(reader.Integer(train["depth"], "depth", 1));
+  if (train["width"]) neural.width = static_cast<int>(reader.Integer(train["width"], "width", 1));
+  for (const char* key : {"samples", "contexts", "depth", "width"}) {
+    if (train[key] && reader.Integer(train[key], key, 1) > 100000) reader.Fail(train[key], fmt::format("'{}' above 100,000", key));
+  }
+}
+
+Experiment ReadExperiment(const std::string& yaml, const std::string& path, const std::vector<std::string>& overrides,
+                          bool quick) {
   const Reader reader(path, overrides);
   YAML::Node root;
   try {
@@ -314,16 +496,24 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
     throw InvalidArgument(fmt::format("{}:{}:{}: not valid YAML: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
   if (!root.IsMap()) throw InvalidArgument(fmt::format("{}: an experiment is a YAML mapping (games:, methods:, ...)", path));
+  if (quick && root["quick"]) ApplyQuick(reader, root);
   for (size_t k = 0; k < overrides.size(); ++k) ApplyOverride(root, overrides[k], k);
   reader.CheckKeys(root, "the experiment",
                    {"name", "games", "methods", "seeds", "init", "iterations", "trace_every", "gap_levels", "figures",
-                    "figure", "reference"});
+                    "figure", "reference", "stop_at", "claims", "quick", "policy", "train"});
+  if (root["quick"] && !root["quick"].IsMap()) reader.Fail(root["quick"], "'quick' must be a mapping of keys (dotted paths) to values");
+  if (root["train"] && !root["policy"]) reader.Fail(root["train"], "'train' applies to neural policies: add 'policy: mlp' (or contextual, tabular)");
 
   Experiment e;
   e.source = path;
   e.name = root["name"] ? reader.String(root["name"], "name") : std::filesystem::path(path).stem().string();
   if (root["iterations"]) e.iterations = reader.Integer(root["iterations"], "iterations", 1);
   if (root["trace_every"]) e.trace_every = reader.Integer(root["trace_every"], "trace_every", 0);
+  if (root["stop_at"]) {
+    e.stop_at = reader.Number(root["stop_at"], "stop_at");
+    if (e.stop_at < 0) reader.Fail(root["stop_at"], fmt::format("stop_at = {:g}. Violated constraint: stop_at >= 0", e.stop_at));
+  }
+  if (root["policy"]) ReadNeural(reader, root, e.neural);
   if (root["figures"]) e.figures = reader.Boolean(root["figures"], "figures");
   if (const YAML::Node reference = root["reference"]) {
     if (reference.IsScalar()) {
@@ -343,7 +533,30 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
   }
   const YAML::Node figure = root["figure"];
   if (figure) {
-    reader.CheckKeys(figure, "figure", {"x", "band", "panels"});
+    reader.CheckKeys(figure, "figure", {"kind", "x", "band", "panels", "over"});
+    if (const YAML::Node kind = figure["kind"]) {
+      const std::string name = reader.String(kind, "kind");
+      if (name == "curves") {
+        e.figure_kind = FigureKind::kCurves;
+      } else if (name == "final_gap") {
+        e.figure_kind = FigureKind::kFinalGap;
+      } else if (name == "iterations") {
+        e.figure_kind = FigureKind::kIterations;
+      } else if (name == "log_policy") {
+        e.figure_kind = FigureKind::kLogPolicy;
+      } else {
+        reader.Fail(kind, fmt::format("kind '{}': expected curves, final_gap, iterations or log_policy", name));
+      }
+    }
+    const bool against_parameter = e.figure_kind == FigureKind::kFinalGap || e.figure_kind == FigureKind::kIterations;
+    if (figure["over"]) {
+      if (!against_parameter) reader.Fail(figure["over"], "'over' applies to kind: final_gap and kind: iterations");
+      e.figure_over = reader.String(figure["over"], "over");
+      if (e.figure_over == "eta") e.figure_over = "step_size";
+    } else if (against_parameter) {
+      reader.Fail(figure, "kind: final_gap and kind: iterations need 'over: PARAMETER' (the x axis), e.g. over: beta");
+    }
+    if (figure["panels"] && e.figure_kind != FigureKind::kCurves) reader.Fail(figure["panels"], "'panels' applies to kind: curves");
     if (const YAML::Node x = figure["x"]) {
       const std::string scale = reader.String(x, "x");
       if (scale != "linear" && scale != "log") reader.Fail(x, fmt::format("x '{}': expected linear or log", scale));
@@ -364,9 +577,18 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
     if (figure["panels"]) e.panel_parameter = reader.String(figure["panels"], "panels");
   }
   if (const YAML::Node init = root["init"]) {
-    const std::string kind = reader.String(init, "init");
-    if (kind != "uniform" && kind != "random") reader.Fail(init, fmt::format("init '{}': expected uniform or random", kind));
-    e.random_init = kind == "random";
+    if (init.IsMap()) {
+      reader.CheckKeys(init, "init", {"logits"});
+      if (!init["logits"]) reader.Fail(init, "init: expected uniform, random or {logits: [...]}");
+      e.initial_logits = reader.Axis<double>(init["logits"], "logits", [&](const YAML::Node& v) { return reader.Number(v, "logits"); });
+      if (e.initial_logits.size() < 2) reader.Fail(init["logits"], "init logits: one log-weight per action, at least 2");
+    } else {
+      const std::string kind = reader.String(init, "init");
+      if (kind != "uniform" && kind != "random") {
+        reader.Fail(init, fmt::format("init '{}': expected uniform, random or {{logits: [...]}}", kind));
+      }
+      e.random_init = kind == "random";
+    }
   }
   if (const YAML::Node levels = root["gap_levels"]) {
     e.gap_levels = reader.Axis<double>(levels, "gap_levels", [&](const YAML::Node& v) {
@@ -390,7 +612,7 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
       e.seeds.clear();
       for (std::int64_t k = 0; k < count; ++k) e.seeds.push_back(static_cast<std::uint64_t>(k));
     }
-    if (e.seeds.size() > 1 && !e.random_init) {
+    if (e.seeds.size() > 1 && !e.random_init && !e.neural_run()) {
       reader.Fail(seeds, fmt::format("{} seeds from the uniform start repeat one run: add 'init: random', or vary "
                                      "the games' seeds instead", e.seeds.size()));
     }
@@ -407,19 +629,48 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
   }
   std::map<std::pair<std::string, ParameterValues>, std::string> listed;  // method → where it was listed
   for (const YAML::Node& method : methods) {
-    for (ExperimentMethod& m : ReadMethod(reader, method)) {
+    for (ExperimentMethod& m : ReadMethod(reader, method, e.neural_run())) {
       const auto [it, inserted] = listed.try_emplace({m.algorithm, m.parameters}, reader.Where(method));
       if (!inserted) reader.Fail(method, fmt::format("{} is already listed (at {}): its runs would repeat", m.label, it->second));
       e.methods.push_back(std::move(m));
       if (static_cast<double>(e.methods.size()) > kMaxRuns) reader.Fail(method, fmt::format("more than {:g} methods", kMaxRuns));
     }
   }
-  if (!e.panel_parameter.empty()) {
+  if (!e.panel_parameter.empty() && e.panel_parameter != "game") {
     const std::string name = e.panel_parameter == "eta" ? "step_size" : e.panel_parameter;
     e.panel_parameter = name;
     if (std::none_of(e.methods.begin(), e.methods.end(), [&](const ExperimentMethod& m) { return m.parameters.count(name) > 0; })) {
       reader.Fail(figure["panels"], fmt::format("panels: no method sets '{}', so there is nothing to split by", name));
     }
+  }
+  const auto sets = [&](const std::string& parameter) {
+    return std::any_of(e.methods.begin(), e.methods.end(), [&](const ExperimentMethod& m) { return m.parameters.count(parameter) > 0; });
+  };
+  if (!e.figure_over.empty() && !sets(e.figure_over)) {
+    reader.Fail(figure["over"], fmt::format("over: no method sets '{}', so there is no axis to draw", e.figure_over));
+  }
+  if (const YAML::Node claims = root["claims"]) {
+    if (!claims.IsSequence()) reader.Fail(claims, "'claims' must be a list");
+    for (const YAML::Node& node : claims) {
+      ExperimentClaim claim = ReadClaim(reader, node);
+      // Every method a claim names must be in the experiment.
+      const auto listed = [&](const std::string& name) {
+        return std::any_of(e.methods.begin(), e.methods.end(),
+                           [&](const ExperimentMethod& m) { return m.algorithm == name || m.label == name; });
+      };
+      std::vector<std::string> named = claim.others;
+      if (!claim.method.empty()) named.push_back(claim.method);
+      for (const std::string& name : named) {
+        if (!listed(name)) reader.Fail(node, fmt::format("the claim names '{}', which is not among the methods", name));
+      }
+      if (claim.kind == ExperimentClaim::Kind::kGrowsWith && !sets(claim.parameter)) {
+        reader.Fail(node, fmt::format("grows_with: no method sets '{}'", claim.parameter));
+      }
+      e.claims.push_back(std::move(claim));
+    }
+  }
+  if (e.neural_run() && (!e.initial_logits.empty() || e.random_init)) {
+    reader.Fail(root["init"], "init applies to the tabular solvers; a network's start is its seeded initial weights");
   }
   const double runs = static_cast<double>(e.games.size()) * static_cast<double>(e.methods.size()) *
                       static_cast<double>(e.seeds.size());
@@ -438,9 +689,15 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
 
 }  // namespace
 
-Experiment ParseExperiment(const std::string& yaml, const std::string& path, const std::vector<std::string>& overrides) {
+bool Experiment::trace_log_policy() const {
+  return figure_kind == FigureKind::kLogPolicy ||
+         std::any_of(claims.begin(), claims.end(), [](const ExperimentClaim& c) { return c.kind == ExperimentClaim::Kind::kLogProbability; });
+}
+
+Experiment ParseExperiment(const std::string& yaml, const std::string& path, const std::vector<std::string>& overrides,
+                           bool quick) {
   try {
-    return ReadExperiment(yaml, path, overrides);
+    return ReadExperiment(yaml, path, overrides, quick);
   } catch (const YAML::Exception& e) {  // a conversion the checks above did not foresee
     throw InvalidArgument(fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
   }

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "nlhf/error.h"
+#include "nlhf/experiments/comparison.h"
 #include "nlhf/generators.h"
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/matrix_file.h"
@@ -69,7 +70,7 @@ TEST(ExperimentFile, GridsExpandInTheOrderGiven) {
 TEST(ExperimentFile, MistakesNameTheLineColumnAndKey) {
   EXPECT_THAT(ErrorOf(Base() + "figure: {x: loglog}\n"), HasSubstr("exp.yaml:5:13: x 'loglog': expected linear or log"));
   EXPECT_THAT(ErrorOf(Base() + "figure: {panels: beta}\n"), HasSubstr("panels: no method sets 'beta'"));
-  EXPECT_THAT(ErrorOf(Base() + "figure: {colour: red}\n"), HasSubstr("unknown key 'colour' in figure (known: x, band, panels)"));
+  EXPECT_THAT(ErrorOf(Base() + "figure: {colour: red}\n"), HasSubstr("unknown key 'colour' in figure (known: kind, x, band, panels, over)"));
   EXPECT_THAT(ErrorOf(Base() + "itrations: 5\n"), HasSubstr("exp.yaml:5:1: unknown key 'itrations' in the experiment"));
   EXPECT_THAT(ErrorOf(Base() + "iterations: ten\n"), HasSubstr("exp.yaml:5:13: 'iterations' must be an integer, not 'ten'"));
   EXPECT_THAT(ErrorOf(Base() + "iterations: 0\n"), HasSubstr("'iterations' = 0. Violated constraint: iterations >= 1"));
@@ -90,6 +91,88 @@ TEST(ExperimentFile, MistakesNameTheLineColumnAndKey) {
   EXPECT_THAT(ErrorOf("games: [\n"), HasSubstr("not valid YAML"));
   EXPECT_THAT(ErrorOf("games:\n  - generate: random\n  - generate: random\nmethods:\n  - algo: omwu\n"),
               HasSubstr("two games are both 'random(n=10, seed=0)'"));
+}
+
+// Ranges, families, stop_at, a given start, quick:, figure kinds, claims and neural policies: read as
+// written, and their mistakes named with their lines.
+TEST(ExperimentFile, RangesFamiliesStartsQuickFiguresClaimsAndPolicies) {
+  const std::string yaml =
+      "iterations: 1000\nstop_at: 1e-8\ninit: {logits: [-50, 0, 0]}\n"
+      "games:\n  - {generate: random, n: 3, seed: 2..4, family: small}\n"
+      "methods:\n  - {algo: omwu, eta: [1, 2]}\n  - {algo: nash-md, params: {beta: [0.01, 0.1], eta: 0.5}}\n"
+      "figure: {kind: final_gap, over: beta}\n"
+      "claims:\n  - {ends_below: omwu, than: [nash-md], factor: 2}\n  - {grows_with: beta, methods: [nash-md]}\n"
+      "  - {log_probability: omwu, action: 0, dips_below: -40, ends_above: -5}\n"
+      "quick: {iterations: 10, games.0.seed: 7..8}\n";
+  const Experiment e = ParseExperiment(yaml, "exp.yaml");
+  ASSERT_EQ(e.games.size(), 3u);
+  EXPECT_EQ(e.games[0].label, "random(n=3, seed=2)");
+  EXPECT_EQ(e.games[2].seed, 4u);
+  EXPECT_EQ(e.games[1].family, "small");
+  EXPECT_EQ(e.stop_at, 1e-8);
+  EXPECT_EQ(e.initial_logits, (std::vector<double>{-50, 0, 0}));
+  EXPECT_EQ(e.figure_kind, FigureKind::kFinalGap);
+  EXPECT_EQ(e.figure_over, "beta");
+  EXPECT_EQ(e.methods[3].label, "nash-md(step_size=0.5,beta=0.1)");  // eta inside params is the step size too
+  ASSERT_EQ(e.claims.size(), 3u);
+  EXPECT_EQ(e.claims[0].kind, ExperimentClaim::Kind::kEndsBelow);
+  EXPECT_EQ(e.claims[0].factor, 2);
+  EXPECT_EQ(e.claims[1].parameter, "beta");
+  EXPECT_EQ(e.claims[2].dips_below, -40);
+  EXPECT_TRUE(e.trace_log_policy());
+  EXPECT_EQ(e.iterations, 1000);  // quick: applies only when asked
+  const Experiment quick = ParseExperiment(yaml, "exp.yaml", {"iterations=20"}, true);
+  EXPECT_EQ(quick.iterations, 20);  // --set after quick:
+  EXPECT_EQ(quick.games[0].seed, 7u);
+  EXPECT_EQ(quick.games.size(), 2u);
+
+  const std::string game = "games:\n  - generate: random\n";
+  EXPECT_THAT(ErrorOf("games:\n  - {generate: random, seed: 4..2}\nmethods:\n  - algo: omwu\n"),
+              HasSubstr("exp.yaml:2:30: 'seed' = 4..2: an empty range (B < A)"));
+  EXPECT_THAT(ErrorOf("games:\n  - {generate: random, seed: 1..x}\nmethods:\n  - algo: omwu\n"),
+              HasSubstr("a range is two integers, A..B"));
+  EXPECT_THAT(ErrorOf(Base() + "stop_at: -1\n"), HasSubstr("exp.yaml:5:10: stop_at = -1. Violated constraint: stop_at >= 0"));
+  EXPECT_THAT(ErrorOf(Base() + "init: {logits: [1]}\n"), HasSubstr("one log-weight per action, at least 2"));
+  EXPECT_THAT(ErrorOf(Base() + "init: {start: 1}\n"), HasSubstr("unknown key 'start' in init"));
+  EXPECT_THAT(ErrorOf(Base() + "quick: 5\n"), HasSubstr("exp.yaml:5:8: 'quick' must be a mapping"));
+  EXPECT_THAT([&] {
+    try {
+      ParseExperiment(Base() + "quick: {methods.4.eta: 1}\n", "exp.yaml", {}, true);
+    } catch (const InvalidArgument& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  }(), HasSubstr("exp.yaml:5:9: quick methods.4.eta: index 4 is past the list's 1 entries"));
+  EXPECT_THAT(ErrorOf(Base() + "figure: {kind: final_gap}\n"), HasSubstr("need 'over: PARAMETER'"));
+  EXPECT_THAT(ErrorOf(Base() + "figure: {kind: final_gap, over: beta}\n"), HasSubstr("over: no method sets 'beta'"));
+  EXPECT_THAT(ErrorOf(Base() + "figure: {kind: pie}\n"), HasSubstr("kind 'pie': expected curves"));
+  EXPECT_THAT(ErrorOf(Base() + "figure: {over: eta}\n"), HasSubstr("'over' applies to kind: final_gap"));
+  EXPECT_THAT(ErrorOf(Base() + "claims:\n  - {ends_below: omwu, than: [mwu]}\n"),
+              HasSubstr("exp.yaml:6:5: the claim names 'mwu', which is not among the methods"));
+  EXPECT_THAT(ErrorOf(Base() + "claims:\n  - {ends_below: omwu}\n"), HasSubstr("a ends_below claim needs 'than'"));
+  EXPECT_THAT(ErrorOf(Base() + "claims:\n  - {linear_rate: omwu, converges: omwu}\n"), HasSubstr("a claim has one kind"));
+  EXPECT_THAT(ErrorOf(Base() + "claims:\n  - {faster: omwu}\n"), HasSubstr("a claim needs one of ends_below"));
+  EXPECT_THAT(ErrorOf(Base() + "claims:\n  - {linear_rate: omwu, factor: 2}\n"), HasSubstr("unknown key 'factor' in a linear_rate claim"));
+  EXPECT_THAT(ErrorOf(Base() + "claims:\n  - {converges: omwu, factor: 0}\n"), HasSubstr("factor = 0. Violated constraint: factor > 0"));
+  EXPECT_THAT(ErrorOf(Base() + "claims:\n  - {grows_with: beta, methods: [omwu]}\n"), HasSubstr("grows_with: no method sets 'beta'"));
+  // Neural policies: their own parameter names, train: only with a policy, no tabular start.
+  EXPECT_THAT(ErrorOf(Base() + "policy: cnn\n"), HasSubstr("exp.yaml:5:9: policy 'cnn': expected mlp, contextual or tabular"));
+  EXPECT_THAT(ErrorOf(Base() + "train: {lr: 0.1}\n"), HasSubstr("'train' applies to neural policies"));
+  EXPECT_THAT(ErrorOf(Base() + "policy: mlp\ntrain: {lr: -1}\n"), HasSubstr("lr = -1. Violated constraint: lr > 0"));
+  EXPECT_THAT(ErrorOf(Base() + "policy: mlp\ntrain: {feedback: noisy}\n"), HasSubstr("feedback 'noisy': expected exact or sampled"));
+  EXPECT_THAT(ErrorOf(Base() + "    params: {gamma: 1}\npolicy: mlp\n"),
+              HasSubstr("exp.yaml:5:14: unknown parameter 'gamma' of a neural method (known: eta, beta, lr, samples)"));
+  EXPECT_THAT(ErrorOf(Base() + "    params: {samples: 0.5}\npolicy: mlp\n"), HasSubstr("samples = 0.5. Violated constraint"));
+  EXPECT_THAT(ErrorOf(Base() + "policy: mlp\ninit: random\n"), HasSubstr("init applies to the tabular solvers"));
+  const Experiment neural = ParseExperiment(Base() + "    params: {lr: [0.1, 1], beta: 0}\n  - algo: ipo-md\npolicy: mlp\n"
+                                            "train: {feedback: sampled, samples: 20, contexts: 4}\nseeds: 2\n",
+                                            "exp.yaml");
+  EXPECT_TRUE(neural.neural_run());
+  EXPECT_EQ(neural.neural.feedback, "sampled");
+  EXPECT_EQ(neural.neural.contexts, 4);
+  ASSERT_EQ(neural.methods.size(), 3u);  // a neural method is not looked up among the tabular solvers
+  EXPECT_EQ(neural.methods[1].label, "omwu(beta=0,lr=1)");
+  EXPECT_EQ(neural.seeds.size(), 2u);  // seeds vary the network's initial weights
 }
 
 TEST(ExperimentFile, SetChangesValuesAndItsMistakesNameIt) {
@@ -287,6 +370,128 @@ TEST_F(ExperimentRun, ReferencePolicyAndPerMethodBudgets) {
   }
   EXPECT_THAT(ErrorOf(Base() + "reference: {normal_logits: 1, file: x.json}\n"), HasSubstr("give one of"));
   EXPECT_THAT(ErrorOf(Base() + "reference: gaussian\n"), HasSubstr("exp.yaml:5:12: reference: expected uniform"));
+}
+
+// A family pools its games: one summary row per method over games × seeds, and each claim's verdict
+// counted run by run as computed here from the records themselves.
+TEST_F(ExperimentRun, FamiliesPoolTheirGamesAndClaimsCountEveryRun) {
+  const Experiment e = ParseExperiment(
+      "iterations: 600\ninit: random\nseeds: 2\nfigures: false\ngap_levels: [1e-2, 1e-6]\n"
+      "games:\n  - {generate: random, n: 8, seed: 0..2, family: random}\n  - {generate: planted, n: 7, seed: 1}\n"
+      "methods:\n  - {algo: omwu, eta: 2}\n  - {algo: mwu, eta: 0.3}\n"
+      "claims:\n  - {ends_below: omwu, than: [mwu], factor: 100}\n  - {converges: mwu, factor: 3}\n"
+      "  - {stays_above: omwu, level: 1e-3}\n",
+      "exp.yaml");
+  const ExperimentResult result = RunExperiment(e, dir_.string(), {});
+  ASSERT_EQ(result.runs.size(), 4u * 2u * 2u);
+  // Two groups (the family, the planted game) × three claims.
+  ASSERT_EQ(result.claims.size(), 6u);
+  const auto final_gap = [&](int game, int method, std::uint64_t seed) {
+    for (const RunRecord& r : result.runs) {
+      if (r.game == game && r.method == method && r.seed == seed) return r;
+    }
+    ADD_FAILURE() << "no run";
+    return RunRecord{};
+  };
+  const std::vector<std::vector<int>> groups = {{0, 1, 2}, {3}};
+  for (size_t g = 0; g < groups.size(); ++g) {
+    int below = 0, converged = 0, above = 0, runs = 0;
+    std::vector<double> omwu_finals, mwu_finals;
+    for (int game : groups[g]) {
+      for (std::uint64_t seed : {0u, 1u}) {
+        const RunRecord omwu = final_gap(game, 0, seed), mwu = final_gap(game, 1, seed);
+        ++runs;
+        below += omwu.final_gap * 100 < mwu.final_gap ? 1 : 0;
+        converged += mwu.final_gap <= mwu.initial_gap / 3 ? 1 : 0;
+        above += omwu.final_gap > 1e-3 ? 1 : 0;
+        omwu_finals.push_back(omwu.final_gap);
+        mwu_finals.push_back(mwu.final_gap);
+      }
+    }
+    // Claims come in file order, each over the groups in order.
+    const ClaimVerdict& ends_below = result.claims[0 * 2 + g];
+    const ClaimVerdict& converges = result.claims[1 * 2 + g];
+    const ClaimVerdict& stays_above = result.claims[2 * 2 + g];
+    EXPECT_EQ(ends_below.runs, runs);
+    EXPECT_EQ(ends_below.failing_runs, runs - below) << ends_below.text;
+    EXPECT_EQ(converges.failing_runs, runs - converged) << converges.text;
+    EXPECT_EQ(stays_above.failing_runs, runs - above) << stays_above.text;
+    EXPECT_EQ(ends_below.supported, Median(omwu_finals) * 100 < Median(mwu_finals));
+    EXPECT_EQ(static_cast<int>(ends_below.failing.size()), ends_below.failing_runs);
+  }
+  EXPECT_THAT(result.claims[4].text, HasSubstr("random: omwu(step_size=2) does not converge"));
+  EXPECT_FALSE(result.claims[4].supported);  // OMWU does converge on these games
+  const std::string report = ReadTextFile((dir_ / "report.md").string());
+  testing::ExpectMarkdownTablesRender(report);
+  EXPECT_THAT(report, HasSubstr("## random\n\n3 games (random(n=8, seed=0) … random(n=8, seed=2))"));
+  EXPECT_THAT(report, HasSubstr("- **not supported** — random: omwu(step_size=2) does not converge"));
+  // summary.csv: one row per group and method, over 6 and 2 runs.
+  const std::string summary = ReadTextFile((dir_ / "summary.csv").string());
+  EXPECT_THAT(summary, HasSubstr("\nrandom,omwu(step_size=2),6,"));
+  EXPECT_THAT(summary, HasSubstr("\n\"planted(n=7, seed=1)\",omwu(step_size=2),2,"));
+}
+
+// stop_at ends a run at that gap and init: {logits} starts it there: the run equals the solve made
+// directly; the traced log-policy carries the log_probability claim, and the marginal figure's table is
+// the trace.
+TEST_F(ExperimentRun, StopAtAndAGivenStartEqualTheDirectSolve) {
+  const Experiment e = ParseExperiment(
+      "iterations: 100000\nstop_at: 1e-8\ntrace_every: 50\ngap_levels: [1e-8]\n"
+      "init: {logits: [-300, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]}\n"
+      "games:\n  - {generate: planted, n: 11, seed: 1}\nmethods:\n  - {algo: omwu, eta: 2}\n"
+      "figure: {kind: log_policy}\nclaims:\n  - {log_probability: omwu, dips_below: -250, ends_above: -8}\n",
+      "exp.yaml");
+  const ExperimentResult result = RunExperiment(e, dir_.string(), {});
+  const ZeroSumGame game = GameFromMatrix(Generate({.kind = "planted", .n = 11, .seed = 1}).matrix, {}, false);
+  SolveOptions options;
+  options.max_iterations = 100000;
+  options.gap_tolerance = 1e-8;
+  options.trace_interval = 50;
+  options.trace_log_policy = true;
+  Eigen::VectorXd start = Eigen::VectorXd::Zero(11);
+  start[0] = -300;
+  options.initial = {.kind = InitialPolicy::Kind::kGiven, .log_policy = {start}};
+  const SolveResult direct = SolveWith("omwu", game, options, {{"step_size", 2.0}});
+  ASSERT_TRUE(direct.converged());
+  const RunRecord& r = result.runs.at(0);
+  EXPECT_EQ(r.iterations, direct.iterations);
+  EXPECT_EQ(r.final_gap, direct.duality_gap);
+  EXPECT_EQ(r.termination, "converged");
+  double lowest = 0;
+  for (const TraceRecord& t : direct.trace) lowest = std::min(lowest, t.log_policy[0][0]);
+  const bool holds = lowest < -250 && direct.log_policy[0][0] > -8;
+  ASSERT_EQ(result.claims.size(), 1u);
+  EXPECT_EQ(result.claims[0].supported, holds);
+  EXPECT_EQ(result.claims[0].failing_runs, holds ? 0 : 1);
+  EXPECT_THAT(ReadTextFile((dir_ / "figure_game0.csv").string()), HasSubstr("iteration,duality_gap,log_pi_0,"));
+  // A start of the wrong size is refused when the run is made, naming the game.
+  const Experiment wrong = ParseExperiment(Base() + "init: {logits: [0, 1]}\niterations: 5\n", "exp.yaml");
+  EXPECT_THROW_WITH(RunExperiment(wrong, (dir_ / "wrong").string(), {}), InvalidArgument,
+                    "init logits has 2 entries, but the game 'soccer' has");
+}
+
+// kind: final_gap over beta: the figure's table holds each configuration's median final gap, the
+// summary's, and a method without β as a level.
+TEST_F(ExperimentRun, ParameterFigureTableHoldsTheSummaryMedians) {
+  const Experiment e = ParseExperiment(
+      "iterations: 2000\ngames:\n  - {generate: planted, n: 6, seed: 0..1, family: planted}\n"
+      "methods:\n  - {algo: mmd, eta: 0.5, params: {beta: [0.02, 0.2]}}\n  - algo: omwu\n"
+      "figure: {kind: final_gap, over: beta}\nclaims:\n  - {grows_with: beta, methods: [mmd]}\n",
+      "exp.yaml");
+  const ExperimentResult result = RunExperiment(e, dir_.string(), {});
+  const std::string table = ReadTextFile((dir_ / "figure.csv").string());
+  for (int m = 0; m < 2; ++m) {
+    std::vector<double> finals;
+    for (const RunRecord& r : result.runs) {
+      if (r.method == m) finals.push_back(r.final_gap);
+    }
+    const double beta = e.methods[m].parameters.at("beta");
+    EXPECT_THAT(table, HasSubstr(fmt::format("\n{:.17g},{:.17g}\n", beta, Median(finals)))) << beta;
+  }
+  EXPECT_THAT(table, HasSubstr("# mmd(eta=0.5)"));
+  ASSERT_EQ(result.claims.size(), 1u);
+  EXPECT_TRUE(result.claims[0].supported) << result.claims[0].text;  // the plateau grows with β
+  EXPECT_EQ(result.claims[0].runs, 2);
 }
 
 TEST_F(ExperimentRun, RefusesAFolderThatIsNotAnExperiments) {

@@ -1,7 +1,8 @@
-// `nlhf reproduce`: the tabular experiments of arXiv 2512.24818 and the evidence for its claims,
-// from seeds, with figures (gnuplot), the data behind them as CSV, and a report. The neural panels
-// (fig2_neural) come from the caller (ReproduceOptions::neural_panels), since this library does not link
-// LibTorch; without them the report says the neural figure was not run.
+// `nlhf reproduce`: the experiments of arXiv 2512.24818 and the evidence for its claims, from seeds. The
+// reproduction is a set of experiment files (experiments/reproduce/*.yaml in the repository, carried by
+// the library) run by the engine of `nlhf run` (experiment.h): each writes its folder of runs, tables,
+// figures and claims; report.md gathers them with every claim's verdict. The neural files need the
+// caller's trainer (ReproduceOptions::neural): this library does not link LibTorch.
 #ifndef NLHF_EXPERIMENTS_REPRODUCE_H_
 #define NLHF_EXPERIMENTS_REPRODUCE_H_
 
@@ -11,29 +12,30 @@
 #include <utility>
 #include <vector>
 
-#include "nlhf/experiments/comparison.h"
-#include "nlhf/io/gnuplot.h"
+#include "nlhf/experiments/experiment.h"
 
 namespace nlhf {
 
 struct ReproduceOptions {
-  std::string out = "nlhf-reproduce";  // folder for figures, CSVs and report.md, replaced as a unit (io/output_folder.h)
-  bool quick = false;                  // fewer seeds and iterations (seconds instead of a minute)
-  int seeds = 0;                       // games per family; 0: 3 (quick) or 10
+  std::string out = "nlhf-reproduce";  // one folder per experiment file and report.md, replaced as a unit (io/output_folder.h)
+  bool quick = false;                  // each file's quick: settings (seconds instead of minutes)
+  int seeds = 0;                       // games per family (seed: 1..seeds); 0: each file's own
+  int jobs = 0;                        // runs in parallel; 0: one per hardware thread
   std::string command_line;            // recorded in the report
   std::string versions;                // further library versions for the report, e.g. "LibTorch 1.13.0"
-  std::function<void(const std::string&)> progress;  // "fig2_tabular: random seed 2", ...
-  // Figure 2 with neural policies: (CSV family key, panel) pairs for (quick, seeds, progress); empty
-  // function: not built (nlhf without LibTorch). `nlhf reproduce` passes neural::RunNeuralFigure.
-  std::function<std::vector<std::pair<std::string, MethodPanel>>(bool, int, const std::function<void(const std::string&)>&)>
-      neural_panels;
+  std::function<void(const std::string&)> progress;  // "fig2_tabular: run 12/66", ...
+  NeuralRunner neural;                 // the neural files' trainer; empty: they are reported as not run
 };
 
 struct ReproduceSummary {
-  std::vector<std::string> files;  // written, relative to `out`
+  std::vector<std::string> experiments;  // the folders written (one per file run), relative to `out`
+  std::vector<std::string> skipped;      // files not run, with why
   double seconds = 0;
-  std::vector<std::pair<std::string, bool>> claims;  // each claim and whether these runs support it
+  std::vector<ClaimVerdict> claims;      // every file's claims, in order
 };
+
+// The reproduction's experiment files, (file name, YAML text), in name order.
+const std::vector<std::pair<std::string, std::string>>& ReproductionFiles();
 
 ReproduceSummary Reproduce(const ReproduceOptions& options);
 
