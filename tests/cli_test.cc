@@ -231,7 +231,7 @@ TEST_F(Cli, AlgorithmsListsEveryMethodWithItsParameters) {
   std::vector<std::string> names;
   for (const auto& a : out["algorithms"]) names.push_back(a["name"]);
   EXPECT_THAT(names, ::testing::IsSupersetOf({"omwu", "mwu", "mwu-avg", "lp"}));
-  EXPECT_THAT(Nlhf("algorithms").out, HasSubstr("step_size=1"));
+  EXPECT_THAT(Nlhf("algorithms").out, HasSubstr("eta=1"));
 }
 
 TEST_F(Cli, HelpExitsZero) {
@@ -265,14 +265,14 @@ TEST_F(Cli, CompareOnGeneratedGamesWithSeeds) {
                               "--param mmd:beta=0.2 --out g --json");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.Json()["seeds"], 3);
-  EXPECT_EQ(run.Json()["methods"][1]["spec"], "mmd(step_size=1,beta=0.2)");
+  EXPECT_EQ(run.Json()["methods"][1]["spec"], "mmd(eta=1,beta=0.2)");
   EXPECT_TRUE(fs::exists(dir_ / "g" / "traces" / "mmd_seed2.csv"));
   // η is the step size everywhere: --eta, and eta as a --param name.
   const CommandRun eta = Nlhf("compare --generate planted --n 5 --algos omwu,mmd --iters 50 --eta 0.5 "
                               "--param mmd:eta=0.25 --out e --json");
   ASSERT_EQ(eta.exit_code, 0) << eta.err;
-  EXPECT_EQ(eta.Json()["methods"][0]["spec"], "omwu(step_size=0.5)");
-  EXPECT_EQ(eta.Json()["methods"][1]["spec"], "mmd(step_size=0.25,beta=0.05)");
+  EXPECT_EQ(eta.Json()["methods"][0]["spec"], "omwu(eta=0.5)");
+  EXPECT_EQ(eta.Json()["methods"][1]["spec"], "mmd(eta=0.25,beta=0.05)");
 }
 
 TEST_F(Cli, CompareRejectsBadRequests) {
@@ -586,10 +586,19 @@ TEST_F(Cli, UnknownAlgorithmAndOption) {
 }
 
 TEST_F(Cli, OutOfRangeOptions) {
-  ExpectUsageError("solve " + Soccer() + " --eta -1", {"step_size = -1", "step_size > 0"});
+  ExpectUsageError("solve " + Soccer() + " --eta -1", {"eta = -1", "eta > 0"});
+  // The old spellings of eta still work, each with a note.
+  const CommandRun old_flag = Nlhf("solve " + Soccer() + " --algo omwu --step-size 0.5 --no-polish --iters 50 --json");
+  ASSERT_EQ(old_flag.exit_code, 0) << old_flag.err;
+  EXPECT_THAT(old_flag.err, HasSubstr("--step-size is deprecated; use --eta"));
+  EXPECT_EQ(old_flag.Json()["algorithm"], "omwu(eta=0.5)");
+  const CommandRun old_param = Nlhf("solve " + Soccer() + " --algo omwu --param step_size=0.5 --no-polish --iters 50 --json");
+  ASSERT_EQ(old_param.exit_code, 0) << old_param.err;
+  EXPECT_THAT(old_param.err, HasSubstr("'step_size' is deprecated; the parameter is now 'eta'"));
+  EXPECT_EQ(old_param.Json()["duality_gap"], old_flag.Json()["duality_gap"]);
   ExpectUsageError("solve " + Soccer() + " --iters -3", {"--iters"});
   ExpectUsageError("solve " + Soccer() + " --tol abc", {"--tol"});
-  ExpectUsageError("solve " + Soccer() + " --algo lp --eta 1", {"lp has no parameter 'step_size'"});
+  ExpectUsageError("solve " + Soccer() + " --algo lp --eta 1", {"lp has no parameter 'eta'"});
   ExpectUsageError("solve " + Soccer() + " --param step_size", {"NAME=NUMBER"});
   ExpectUsageError("generate random --n 0", {"--n"});
   ExpectUsageError("generate hard2x2 --delta 0.9", {"0 < delta < 0.5"});

@@ -178,10 +178,10 @@ TEST_F(Hardening, PayoffScaledDefaultStepConverges) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const nlohmann::json r = run.Json();
   EXPECT_TRUE(r["converged"].get<bool>()) << run.out;
-  EXPECT_THAT(r["algorithm"].get<std::string>(), HasSubstr("step_size=0.05"));
+  EXPECT_THAT(r["algorithm"].get<std::string>(), HasSubstr("eta=0.05"));
   // Given explicitly, the step is used as given.
   const nlohmann::json given = Nlhf("solve rps10.json --no-polish --iters 10 --eta 1 --json").Json();
-  EXPECT_THAT(given["algorithm"].get<std::string>(), HasSubstr("step_size=1)"));
+  EXPECT_THAT(given["algorithm"].get<std::string>(), HasSubstr("eta=1)"));
 }
 
 }  // namespace

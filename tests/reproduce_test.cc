@@ -21,7 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// One CSV line's fields (RFC 4180 quotes: labels such as "mmd(step_size=0.5,beta=0.1)" hold commas).
+// One CSV line's fields (RFC 4180 quotes: labels such as "mmd(eta=0.5,beta=0.1)" hold commas).
 std::vector<std::string> Fields(const std::string& line) {
   std::vector<std::string> fields(1);
   bool quoted = false;
@@ -58,6 +58,9 @@ std::vector<std::map<std::string, std::string>> ReadRows(const fs::path& path) {
   return rows;
 }
 
+// strtod, not stod: subnormal gaps (1e-320) are values.
+double Number(const std::string& text) { return std::strtod(text.c_str(), nullptr); }
+
 // Least-squares rate exp(slope) of log(gap) on iteration, from the first gap at or below 1e-3 down to
 // 1e-12, over a trace CSV (iteration, gap as its first two columns); NaN with fewer than 5 points.
 double LinearRate(const fs::path& trace) {
@@ -65,7 +68,7 @@ double LinearRate(const fs::path& trace) {
   int count = 0;
   bool burnt_in = false;
   for (const auto& row : ReadRows(trace)) {
-    const double t = std::stod(row.at("iteration")), gap = std::stod(row.at("duality_gap"));
+    const double t = Number(row.at("iteration")), gap = Number(row.at("duality_gap"));
     burnt_in = burnt_in || gap <= 1e-3;
     if (!burnt_in || gap < 1e-12 || !(gap > 0)) continue;
     sx += t, sy += std::log(gap), sxx += t * t, sxy += t * std::log(gap), ++count;
@@ -73,7 +76,6 @@ double LinearRate(const fs::path& trace) {
   return count < 5 ? NAN : std::exp((count * sxy - sx * sy) / (count * sxx - sx * sx));
 }
 
-double Number(const std::string& text) { return std::stod(text); }
 
 class Reproduce : public ::testing::Test {
  protected:
@@ -202,7 +204,7 @@ TEST_F(Reproduce, OmwuEndsBelowEveryRegularizedMethodAndConvergesLinearlyAfterBu
 // The bias figure's table: each regularized method's median final gap grows with β.
 TEST_F(Reproduce, RegularizedPlateausGrowWithBeta) {
   std::map<std::string, std::vector<std::pair<double, double>>> by_method;
-  const std::regex label(R"(^([a-z-]+)\(step_size=0\.5,beta=([0-9.]+)\)$)");
+  const std::regex label(R"(^([a-z-]+)\(eta=0\.5,beta=([0-9.]+)\)$)");
   for (const auto& [key, row] : Summary("fig_bias")) {
     std::smatch m;
     if (!std::regex_match(key.second, m, label)) continue;
@@ -248,10 +250,10 @@ TEST_F(Reproduce, StepSizeTableHasEveryEtaAndTheCycleConverges) {
   const auto summary = Summary("fig_stepsize");
   for (const char* family : {"random", "planted", "cyclic3"}) {
     for (const char* eta : {"0.25", "0.5", "1", "1.5", "2", "2.5", "3"}) {
-      EXPECT_TRUE(summary.count({family, fmt::format("omwu(step_size={})", eta)})) << family << " " << eta;
+      EXPECT_TRUE(summary.count({family, fmt::format("omwu(eta={})", eta)})) << family << " " << eta;
     }
   }
-  EXPECT_EQ(summary.at({"cyclic3", "omwu(step_size=2)"}).at("runs_reaching_1e-08"), "1");
+  EXPECT_EQ(summary.at({"cyclic3", "omwu(eta=2)"}).at("runs_reaching_1e-08"), "1");
 }
 
 #ifdef NLHF_EXPECT_NEURAL

@@ -167,7 +167,7 @@ TEST_F(Cli, TrainRejectsBadInput) {
   ExpectUsageError("train --game nan_feature.jsonl", {"nan_feature.jsonl:1", "\"features\"[1]", "finite number"});
   ExpectUsageError("train --generate rps --resume nowhere", {"--resume nowhere", "checkpoint.pt"});
   ExpectUsageError("train --generate rps --algo omwu --beta 0.1", {"omwu takes no beta"});
-  ExpectUsageError("train --generate rps --algo nash-md --eta 2 --beta 1", {"step_size·beta <= 1"});
+  ExpectUsageError("train --generate rps --algo nash-md --eta 2 --beta 1", {"eta·beta <= 1"});
   ExpectUsageError("train --generate rps --lr 0", {"learning_rate"});
   ExpectUsageError("train --generate rps --backend fused --optimizer adam", {"fused", "plain SGD"});
   ExpectUsageError("train --generate rps --device cuda", {"--device cuda"});

@@ -55,11 +55,15 @@ ParameterAssignment ParseParameterAssignment(const std::string& text) {
     }
   }
   if (!parsed) {
-    throw InvalidArgument(fmt::format("--param '{}': expected [ALGO:]NAME=NUMBER, e.g. --param step_size=0.5 or "
+    throw InvalidArgument(fmt::format("--param '{}': expected [ALGO:]NAME=NUMBER, e.g. --param eta=0.5 or "
                                       "--param nash-md:beta=0.1", text));
   }
-  // η is the step size everywhere (--eta, eta: in experiment files, eta= in Python).
-  assignment.name = name == "eta" ? "step_size" : name;
+  // η is `eta` everywhere (--eta, eta: in experiment files, eta= in Python); its old name still works.
+  assignment.name = name;
+  if (const std::string current = DeprecatedParameterName(name); !current.empty()) {
+    std::cerr << fmt::format("nlhf: note: --param {}: '{}' is deprecated; the parameter is now '{}'\n", text, name, current);
+    assignment.name = current;
+  }
   return assignment;
 }
 

@@ -6,6 +6,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cstdint>
+#include <iostream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -64,6 +65,17 @@ CLI::Option* AddPositive(CLI::App& command, const std::string& name, T& value, c
 template <typename T>
 CLI::Option* AddNonNegative(CLI::App& command, const std::string& name, T& value, const std::string& description) {
   return RefuseOutOfRange<T>(command.add_option(name, value, description), 0)->check(NonNegative())->capture_default_str();
+}
+
+// An option's old spelling: hidden from --help, still read into `value`, with a note on stderr naming the
+// current one (e.g. --step-size, now --eta).
+template <typename T>
+void AddDeprecatedAlias(CLI::App& command, const std::string& old_name, const std::string& current, T& value) {
+  command.add_option(old_name, value)
+      ->group("")
+      ->each([old_name, current](const std::string&) {
+        std::cerr << "nlhf: note: " << old_name << " is deprecated; use " << current << "\n";
+      });
 }
 
 struct LoadedGame {

@@ -21,7 +21,8 @@ void SetupBatch(CLI::App& command, BatchArgs& args) {
   command.add_option("--algo,-a", args.algorithm,
                      "Solver (see 'nlhf algorithms'); default: chosen by each game's size as 'nlhf solve' does "
                      "(OMWU below 200 actions; OMWU whenever --eta is given), said in each line's algorithm_choice");
-  command.add_option("--eta,--step-size", args.step_size, "Step size η (default: the method's)");
+  command.add_option("--eta", args.step_size, "Step size η (default: the method's)");
+  AddDeprecatedAlias(command, "--step-size", "--eta", args.step_size);
   AddNonNegative(command, "--iters", args.max_iterations, "Maximum iterations per game");
   AddNonNegative(command, "--tol", args.gap_tolerance, "Stop a game when its duality gap is <= this");
   command.add_flag("--polish,!--no-polish", args.polish, "Finish on the settled support when that certifies (default on)");
@@ -38,7 +39,7 @@ int RunBatch(const BatchArgs& args) {
   std::vector<BatchGame> games = ReadBatchFile(args.file);
   BatchSolveOptions options;
   options.algorithm = args.algorithm;
-  if (args.step_size) options.parameters["step_size"] = *args.step_size;
+  if (args.step_size) options.parameters["eta"] = *args.step_size;
   options.solve.max_iterations = args.max_iterations;
   options.solve.gap_tolerance = args.gap_tolerance;
   options.solve.polish = args.polish;

@@ -53,8 +53,7 @@ void SetupCompare(CLI::App& command, CompareArgs& args) {
       ->capture_default_str();
   command.add_option("--eta", args.eta, "Step size η of every method that has one (as solve's and train's --eta)");
   command.add_option("--param", args.parameters,
-                     "[ALGO:]NAME=VALUE, e.g. beta=0.1 (every method with a beta) or nash-md:beta=0.1 (repeatable; "
-                     "eta is step_size)");
+                     "[ALGO:]NAME=VALUE, e.g. beta=0.1 (every method with a beta) or nash-md:beta=0.1 (repeatable)");
   command.add_option("--reference", args.reference,
                      "Reference policy pi_ref of the regularized methods: JSON log-probabilities (default uniform)");
   command.add_option("--out", args.out, "Output folder: summary.json, traces/*.csv, gap.png")->capture_default_str();
@@ -81,7 +80,7 @@ int RunCompare(const CompareArgs& args, const std::string& command_line) {
     if (!(*args.eta > 0) || !std::isfinite(*args.eta)) {
       throw InvalidArgument(fmt::format("--eta {}: the step size must be a positive number", *args.eta));
     }
-    options.common_parameters["step_size"] = *args.eta;
+    options.common_parameters["eta"] = *args.eta;
   }
   if (!args.file.empty() && !options.random_initial_policy && options.seeds > 1) {
     throw InvalidArgument(fmt::format("compare: --seeds {} on one game from a uniform start repeats the same run; "

@@ -35,7 +35,7 @@ ParameterValues ParseParameters(const SolveArgs& args, const std::string& algori
     }
     values[assignment.name] = assignment.value;
   }
-  if (args.step_size) values["step_size"] = *args.step_size;
+  if (args.step_size) values["eta"] = *args.step_size;
   return values;
 }
 
@@ -146,7 +146,8 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
                                  "below {}, pdhg from {} on (the choice is printed); omwu when --eta or --param is given",
                                  kDefaultInteriorPointActions, kDefaultPdhgActions, kDefaultPdhgActions))
       ->check(CLI::IsMember(AlgorithmNames()));
-  command.add_option("--eta,--step-size", args.step_size, "Step size η of iterative methods (default: the method's)");
+  command.add_option("--eta", args.step_size, "Step size η of iterative methods (default: the method's)");
+  AddDeprecatedAlias(command, "--step-size", "--eta", args.step_size);
   command.add_option("--param", args.parameters, "A method parameter NAME=VALUE (repeatable)");
   AddNonNegative(command, "--iters", args.max_iterations, "Maximum number of iterations");
   AddNonNegative(command, "--tol", args.gap_tolerance, "Stop when the duality gap is <= this");

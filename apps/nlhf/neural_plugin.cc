@@ -220,7 +220,7 @@ void ExperimentRun(const NeuralRunRequest& request, NeuralRunOutcome* outcome) {
   options.learning_rate = parameter("lr").value_or(
       settings.learning_rate > 0 ? settings.learning_rate
                                  : neural::DefaultLearningRate(options.policy.kind, settings.feedback == "sampled"));
-  options.step_size = parameter("step_size");
+  options.step_size = parameter("eta");
   options.beta = parameter("beta");
   options.samples = static_cast<int>(parameter("samples").value_or(settings.samples));
   options.feedback = neural::ParseFeedbackKind(settings.feedback);

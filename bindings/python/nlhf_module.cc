@@ -22,6 +22,17 @@ namespace py = pybind11;
 namespace nlhf::python {
 namespace {
 
+// params= with old parameter names (step_size, now eta) still works, with a DeprecationWarning.
+ParameterValues CurrentParameters(const std::map<std::string, double>& params) {
+  for (const auto& [name, value] : params) {
+    if (const std::string current = DeprecatedParameterName(name); !current.empty()) {
+      const std::string message = fmt::format("params['{}'] is deprecated; the parameter is now '{}' (or eta=)", name, current);
+      if (PyErr_WarnEx(PyExc_DeprecationWarning, message.c_str(), 1) != 0) throw py::error_already_set();
+    }
+  }
+  return WithCurrentNames(ParameterValues(params.begin(), params.end()));
+}
+
 // One vector, or a sequence of two (row, column).
 PlayerVectors ToPlayerVectors(const py::handle& object, const char* what) {
   if (py::isinstance<py::list>(object) || py::isinstance<py::tuple>(object)) {
@@ -180,8 +191,8 @@ Result Solve(const py::handle& matrix, const std::optional<std::string>& algo, s
                        .log_policy = ToPlayerVectors(init, "init (log-probabilities)")};
   }
   if (!reference.is_none()) options.reference_log_policy = ToPlayerVectors(reference, "reference (log-probabilities)");
-  ParameterValues values(params.begin(), params.end());
-  if (eta) values["step_size"] = *eta;
+  ParameterValues values = CurrentParameters(params);
+  if (eta) values["eta"] = *eta;
   // As the command line: by size when no algorithm is named, OMWU when only its parameters are.
   std::string algorithm = algo.value_or(""), choice;
   if (!algo) {
@@ -212,8 +223,8 @@ py::dict SolveBatchArrays(const py::handle& games, const std::optional<std::stri
   if (count == 0 || rows == 0 || columns == 0) throw InvalidArgument("P must hold at least one game of at least one response");
   BatchSolveOptions options;
   options.algorithm = algo.value_or("");
-  options.parameters = ParameterValues(params.begin(), params.end());
-  if (eta) options.parameters["step_size"] = *eta;
+  options.parameters = CurrentParameters(params);
+  if (eta) options.parameters["eta"] = *eta;
   options.solve.max_iterations = iters;
   options.solve.gap_tolerance = tol;
   options.solve.polish = polish;

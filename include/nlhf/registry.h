@@ -18,7 +18,7 @@ namespace nlhf {
 
 // A numeric parameter of one method, with the interval it must lie in.
 struct ParameterSpec {
-  std::string name;  // snake_case, e.g. "step_size"
+  std::string name;  // snake_case, e.g. "eta", "inner_steps"
   double default_value = 0;
   std::string doc;   // one line, with the math symbol: "η: ..."
   double minimum = -std::numeric_limits<double>::infinity();
@@ -42,14 +42,14 @@ struct AlgorithmSpec {
   // operator (ZeroSumGame::FromSkewOperator). The iterative methods run on any game.
   bool needs_dense_payoff = false;
   // A constraint between parameters, checked after each one's own: empty when satisfied, otherwise
-  // "step_size·beta = 2. Violated constraint: step_size·beta <= 1". Null when there is none.
+  // "eta·beta = 2. Violated constraint: eta·beta <= 1". Null when there is none.
   std::function<std::string(const ParameterValues&)> check;
   // Solves `game` with fully resolved parameters (every spec present and valid).
   std::function<SolveResult(const ZeroSumGame&, const SolveOptions&, const ParameterValues&)> solve;
 };
 
 // The constraint the regularized mirror steps share, tabular and neural: ηβ <= 1 keeps the weight
-// (1 − ηβ) on log π_t non-negative. Empty when {"step_size", "beta"} satisfy it, else the violation.
+// (1 − ηβ) on log π_t non-negative. Empty when {"eta", "beta"} satisfy it, else the violation.
 std::string StepTimesBetaAtMostOne(const ParameterValues& values);
 
 // Every registered algorithm, in the order `nlhf algorithms` lists them.
@@ -59,16 +59,23 @@ const std::vector<AlgorithmSpec>& Algorithms();
 const AlgorithmSpec& FindAlgorithm(std::string_view name);
 
 // Defaults completed by `given`, each value checked against its spec. Throws InvalidArgument such as
-// "omwu: step_size = -1. Violated constraint: step_size > 0" or "lp has no parameter 'step_size'".
+// "omwu: eta = -1. Violated constraint: eta > 0" or "lp has no parameter 'eta'". The step size is `eta`
+// everywhere (command line, experiment files, Python); `step_size`, its name before, is still read as
+// `eta` (DeprecatedParameterName).
 ParameterValues ResolveParameters(const AlgorithmSpec& algorithm, const ParameterValues& given);
 
-// "omwu(step_size=0.5)": the algorithm and every parameter value, replayable.
+// The current name of a parameter given by an old one ("step_size" → "eta"), or "" when `name` is current.
+std::string DeprecatedParameterName(std::string_view name);
+// `given` with old names replaced by current ones; InvalidArgument when both spellings are given.
+ParameterValues WithCurrentNames(const ParameterValues& given);
+
+// "omwu(eta=0.5)": the algorithm and every parameter value, replayable.
 std::string SpecString(const AlgorithmSpec& algorithm, const ParameterValues& values);
 // The same format for any name and values in the given order (the neural methods' specs).
 std::string FormatSpec(std::string_view name, const std::vector<std::pair<std::string, double>>& values);
 
 // `given` completed with the payoff-scaled defaults of `game` (ParameterSpec::scales_with_payoff).
-ParameterValues ScaledDefaults(const AlgorithmSpec& algorithm, const ZeroSumGame& game, ParameterValues given);
+ParameterValues ScaledDefaults(const AlgorithmSpec& algorithm, const ZeroSumGame& game, const ParameterValues& given);
 
 // The algorithm run when none is named (`nlhf solve`, `nlhf rank`, `nlhf batch`, Python's nlhf.solve):
 // OMWU, the paper's method, on games of fewer than kDefaultInteriorPointActions actions per player, where

@@ -112,7 +112,7 @@ struct TraceRecord {
 };
 
 struct SolveResult {
-  std::string algorithm;  // replayable spec, e.g. "omwu(step_size=1)"
+  std::string algorithm;  // replayable spec, e.g. "omwu(eta=1)"
   Termination termination = Termination::kNotRun;
   std::string message;    // the test that stopped it, with values: "gap 9.7e-10 <= 1e-09"
   std::int64_t iterations = -1;
@@ -129,7 +129,7 @@ struct SolveResult {
   std::vector<TraceRecord> trace;
 
   bool converged() const { return termination == Termination::kConverged; }
-  // One line: "omwu(step_size=1): converged after 412 iterations, duality gap 8.1e-10 (gap 8.1e-10 <= 1e-09)".
+  // One line: "omwu(eta=1): converged after 412 iterations, duality gap 8.1e-10 (gap 8.1e-10 <= 1e-09)".
   std::string BriefReport() const;
 };
 

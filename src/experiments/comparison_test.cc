@@ -68,8 +68,8 @@ TEST(Comparison, CommonParametersApplyWhereTheyExistAndBadOnesFailFirst) {
   options.iterations = 10;
   options.common_parameters = {{"beta", 0.2}};
   const auto methods = RunComparison([](int) { return testing::SelfPlay(Cyclic3()); }, options);
-  EXPECT_EQ(methods[0].spec, "omwu(step_size=1)");
-  EXPECT_EQ(methods[1].spec, "mmd(step_size=1,beta=0.2)");
+  EXPECT_EQ(methods[0].spec, "omwu(eta=1)");
+  EXPECT_EQ(methods[1].spec, "mmd(eta=1,beta=0.2)");
   options.parameters["nash-md"] = {{"beta", 0.1}};
   EXPECT_THROW_WITH(RunComparison([](int) { return testing::SelfPlay(Cyclic3()); }, options), InvalidArgument,
                     "'nash-md', which is not being compared");

@@ -90,8 +90,7 @@ std::vector<ClaimVerdict> JudgeClaim(const Experiment& e, const ExperimentClaim&
       for (size_t k = 0; k < configurations.size(); ++k) {
         points.push_back(fmt::format("{:g}: {}", configurations[k].first, Number(medians[k])));
       }
-      const std::string name = claim.parameter == "step_size" ? "eta" : claim.parameter;
-      verdict.text = fmt::format("{}: {}'s final gap grows with {} (medians {})", group.label, algorithm, name,
+      verdict.text = fmt::format("{}: {}'s final gap grows with {} (medians {})", group.label, algorithm, claim.parameter,
                                  fmt::join(points, ", "));
       if (!by_value.empty()) {
         Count(verdict, by_value.front(), [&](const GroupRun& first) {

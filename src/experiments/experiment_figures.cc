@@ -25,8 +25,6 @@ std::string Quoted(const std::string& text) {
   return quoted + "'";
 }
 
-std::string ParameterName(const std::string& name) { return name == "step_size" ? "eta" : name; }
-
 }  // namespace
 
 void DrawParameterFigure(const Experiment& e, const std::vector<ExperimentGroup>& groups,
@@ -67,7 +65,7 @@ void DrawParameterFigure(const Experiment& e, const std::vector<ExperimentGroup>
       }
       std::vector<std::pair<std::string, double>> others;
       for (const auto& [name, value] : method.parameters) {
-        if (name != e.figure_over) others.emplace_back(ParameterName(name), value);
+        if (name != e.figure_over) others.emplace_back(name, value);
       }
       const std::string title = prefix + (others.empty() ? method.algorithm : FormatSpec(method.algorithm, others));
       const auto [line, inserted] = line_of.try_emplace(title, lines.size());
@@ -77,7 +75,7 @@ void DrawParameterFigure(const Experiment& e, const std::vector<ExperimentGroup>
   }
   const std::filesystem::path path(png);
   const std::string csv_name = path.stem().string() + ".csv";
-  const std::string over = ParameterName(e.figure_over);
+  const std::string& over = e.figure_over;
   const std::string what = iterations ? fmt::format("median iterations to gap {:g}", e.gap_levels[finest]) : "median final gap";
   std::string csv = fmt::format("# {} against {}; one block per line (gnuplot index), missing: never reached\n", what, over);
   std::string plot;

@@ -239,7 +239,7 @@ std::vector<PlotPanel> Panels(const Experiment& e, const std::vector<PlotCurve>&
   values.erase(std::unique(values.begin(), values.end()), values.end());
   std::vector<PlotPanel> panels;
   for (const double value : values) {
-    PlotPanel panel{fmt::format("{} = {:g}", e.panel_parameter == "step_size" ? "eta" : e.panel_parameter, value), {}};
+    PlotPanel panel{fmt::format("{} = {:g}", e.panel_parameter, value), {}};
     for (size_t m = 0; m < e.methods.size(); ++m) {
       const auto it = e.methods[m].parameters.find(e.panel_parameter);
       if (it == e.methods[m].parameters.end() || it->second == value) panel.curves.push_back(curves[m]);

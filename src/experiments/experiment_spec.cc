@@ -298,7 +298,7 @@ std::vector<ExperimentGame> ReadGame(const Reader& reader, const YAML::Node& gam
 }
 
 // The parameters a neural method takes in a file (the trainer checks the method's name and β's use).
-const std::vector<std::string> kNeuralParameters = {"step_size", "beta", "lr", "samples"};
+const std::vector<std::string> kNeuralParameters = {"eta", "beta", "lr", "samples"};
 
 std::vector<ExperimentMethod> ReadMethod(const Reader& reader, const YAML::Node& method, bool neural) {
   reader.CheckKeys(method, "a method", {"algo", "eta", "params", "iterations"});
@@ -316,12 +316,12 @@ std::vector<ExperimentMethod> ReadMethod(const Reader& reader, const YAML::Node&
   std::vector<std::tuple<std::string, std::vector<double>, YAML::Node>> axes;
   const auto add = [&](const std::string& name, const YAML::Node& node) {
     for (const auto& [existing, values, where] : axes) {
-      if (existing == name) reader.Fail(node, fmt::format("'{}' is given twice (eta is step_size)", name));
+      if (existing == name) reader.Fail(node, fmt::format("'{}' is given twice (step_size is eta's old name)", name));
     }
     axes.emplace_back(name, reader.Axis<double>(node, name, [&](const YAML::Node& v) { return reader.Number(v, name); }),
                       node);
   };
-  if (method["eta"]) add("step_size", method["eta"]);
+  if (method["eta"]) add("eta", method["eta"]);
   if (const YAML::Node params = method["params"]) {
     if (!params.IsMap()) reader.Fail(params, "'params' must be a mapping of parameter names to values or lists");
     for (const auto& entry : params) {
@@ -330,7 +330,9 @@ std::vector<ExperimentMethod> ReadMethod(const Reader& reader, const YAML::Node&
       if (neural && std::find(kNeuralParameters.begin(), kNeuralParameters.end(), name) == kNeuralParameters.end()) {
         reader.Fail(entry.first, fmt::format("unknown parameter '{}' of a neural method (known: eta, beta, lr, samples)", name));
       }
-      add(name == "eta" ? "step_size" : name, entry.second);
+      // step_size, eta's old name, is still read (DeprecatedParameterName).
+      const std::string current = DeprecatedParameterName(name);
+      add(current.empty() ? name : current, entry.second);
     }
   }
   double product = 1;
@@ -412,7 +414,7 @@ ExperimentClaim ReadClaim(const Reader& reader, const YAML::Node& node) {
   reader.CheckKeys(node, "a " + kind_key + " claim", known);
   const std::string subject = reader.String(node[kind_key], kind_key);
   if (claim.kind == Kind::kGrowsWith) {
-    claim.parameter = subject == "eta" ? "step_size" : subject;
+    claim.parameter = DeprecatedParameterName(subject).empty() ? subject : DeprecatedParameterName(subject);
   } else {
     claim.method = subject;
   }
@@ -552,7 +554,7 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
     if (figure["over"]) {
       if (!against_parameter) reader.Fail(figure["over"], "'over' applies to kind: final_gap and kind: iterations");
       e.figure_over = reader.String(figure["over"], "over");
-      if (e.figure_over == "eta") e.figure_over = "step_size";
+      if (!DeprecatedParameterName(e.figure_over).empty()) e.figure_over = DeprecatedParameterName(e.figure_over);
     } else if (against_parameter) {
       reader.Fail(figure, "kind: final_gap and kind: iterations need 'over: PARAMETER' (the x axis), e.g. over: beta");
     }
@@ -637,7 +639,8 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
     }
   }
   if (!e.panel_parameter.empty() && e.panel_parameter != "game") {
-    const std::string name = e.panel_parameter == "eta" ? "step_size" : e.panel_parameter;
+    const std::string name = DeprecatedParameterName(e.panel_parameter).empty() ? e.panel_parameter
+                                                                                 : DeprecatedParameterName(e.panel_parameter);
     e.panel_parameter = name;
     if (std::none_of(e.methods.begin(), e.methods.end(), [&](const ExperimentMethod& m) { return m.parameters.count(name) > 0; })) {
       reader.Fail(figure["panels"], fmt::format("panels: no method sets '{}', so there is nothing to split by", name));

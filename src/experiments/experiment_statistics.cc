@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <sstream>
 
@@ -75,11 +76,13 @@ RunTrace ReadRunTrace(const std::string& path) {
     std::vector<std::string> values;
     for (std::string field; std::getline(fields, field, ',');) values.push_back(field);
     if (values.size() < 2) continue;
-    trace.iterations.push_back(std::stoll(values[0]));
-    trace.gaps.push_back(std::stod(values[1]));
+    // strtod, not stod: a subnormal gap (1e-320, reached by exact methods) is a value, not an error.
+    const auto number = [](const std::string& text) { return std::strtod(text.c_str(), nullptr); };
+    trace.iterations.push_back(std::strtoll(values[0].c_str(), nullptr, 10));
+    trace.gaps.push_back(number(values[1]));
     if (!policy_columns.empty()) {
       std::vector<double> log_policy;
-      for (size_t column : policy_columns) log_policy.push_back(column < values.size() ? std::stod(values[column]) : NAN);
+      for (size_t column : policy_columns) log_policy.push_back(column < values.size() ? number(values[column]) : NAN);
       trace.log_policy.push_back(std::move(log_policy));
     }
   }

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "experiments/experiment_internal.h"
 #include "nlhf/error.h"
 #include "nlhf/experiments/comparison.h"
 #include "nlhf/generators.h"
@@ -57,14 +58,14 @@ TEST(ExperimentFile, GridsExpandInTheOrderGiven) {
   EXPECT_EQ(e.games[2].label, "random(n=12, seed=0)");
   EXPECT_EQ(e.games[4].label, "soccer");
   ASSERT_EQ(e.methods.size(), 5u);
-  EXPECT_EQ(e.methods[0].label, "omwu(step_size=0.5)");  // eta is the step size, as --eta
-  EXPECT_EQ(e.methods[2].label, "omwu(step_size=2)");
-  EXPECT_EQ(e.methods[3].label, "nash-md(step_size=0.5,beta=0.01)");
+  EXPECT_EQ(e.methods[0].label, "omwu(eta=0.5)");  // eta is the step size, as --eta
+  EXPECT_EQ(e.methods[2].label, "omwu(eta=2)");
+  EXPECT_EQ(e.methods[3].label, "nash-md(eta=0.5,beta=0.01)");
   EXPECT_EQ(e.methods[4].parameters.at("beta"), 0.1);
   const Experiment drawn = ParseExperiment(Base() + "    eta: [1, 2]\nfigure: {x: log, band: minmax, panels: eta}\n", "exp.yaml");
   EXPECT_TRUE(drawn.log_x);
   EXPECT_EQ(drawn.band, Experiment::Band::kMinMax);
-  EXPECT_EQ(drawn.panel_parameter, "step_size");
+  EXPECT_EQ(drawn.panel_parameter, "eta");
 }
 
 TEST(ExperimentFile, MistakesNameTheLineColumnAndKey) {
@@ -75,7 +76,7 @@ TEST(ExperimentFile, MistakesNameTheLineColumnAndKey) {
   EXPECT_THAT(ErrorOf(Base() + "iterations: ten\n"), HasSubstr("exp.yaml:5:13: 'iterations' must be an integer, not 'ten'"));
   EXPECT_THAT(ErrorOf(Base() + "iterations: 0\n"), HasSubstr("'iterations' = 0. Violated constraint: iterations >= 1"));
   EXPECT_THAT(ErrorOf(Base() + "    eta: -1\n"), HasSubstr("exp.yaml:4:5"));
-  EXPECT_THAT(ErrorOf(Base() + "    eta: -1\n"), HasSubstr("step_size > 0"));
+  EXPECT_THAT(ErrorOf(Base() + "    eta: -1\n"), HasSubstr("eta > 0"));
   EXPECT_THAT(ErrorOf(Base() + "    params: {beta: 0.1}\n"), HasSubstr("omwu has no parameter 'beta'"));
   EXPECT_THAT(ErrorOf(Base() + "  - algo: omwuu\n"), HasSubstr("exp.yaml:5:11: unknown algorithm 'omwuu'"));
   EXPECT_THAT(ErrorOf(Base() + "  - algo: omwu\n"), HasSubstr("exp.yaml:5:5: omwu is already listed (at exp.yaml:4:5)"));
@@ -113,7 +114,7 @@ TEST(ExperimentFile, RangesFamiliesStartsQuickFiguresClaimsAndPolicies) {
   EXPECT_EQ(e.initial_logits, (std::vector<double>{-50, 0, 0}));
   EXPECT_EQ(e.figure_kind, FigureKind::kFinalGap);
   EXPECT_EQ(e.figure_over, "beta");
-  EXPECT_EQ(e.methods[3].label, "nash-md(step_size=0.5,beta=0.1)");  // eta inside params is the step size too
+  EXPECT_EQ(e.methods[3].label, "nash-md(eta=0.5,beta=0.1)");  // eta inside params is the step size too
   ASSERT_EQ(e.claims.size(), 3u);
   EXPECT_EQ(e.claims[0].kind, ExperimentClaim::Kind::kEndsBelow);
   EXPECT_EQ(e.claims[0].factor, 2);
@@ -180,7 +181,7 @@ TEST(ExperimentFile, SetChangesValuesAndItsMistakesNameIt) {
                                        {"iterations=7", "methods.0.eta=[0.1, 0.2]"});
   EXPECT_EQ(e.iterations, 7);
   ASSERT_EQ(e.methods.size(), 2u);
-  EXPECT_EQ(e.methods[1].label, "omwu(step_size=0.2)");
+  EXPECT_EQ(e.methods[1].label, "omwu(eta=0.2)");
   EXPECT_THAT(ErrorOf(Base(), {"iterations=many"}), HasSubstr("--set iterations=many: 'iterations' must be an integer"));
   EXPECT_THAT(ErrorOf(Base(), {"methods.3.eta=1"}), HasSubstr("--set methods.3.eta=1: index 3 is past the list"));
   EXPECT_THAT(ErrorOf(Base(), {"iterations"}), HasSubstr("expected KEY=VALUE"));
@@ -267,7 +268,7 @@ TEST_F(ExperimentRun, RunsEqualTheSameSolvesMadeDirectly) {
     EXPECT_TRUE(std::filesystem::exists(dir_ / file)) << file;
   }
   const std::string report = ReadTextFile((dir_ / "report.md").string());
-  EXPECT_THAT(report, HasSubstr("| omwu(step_size=2) |"));
+  EXPECT_THAT(report, HasSubstr("| omwu(eta=2) |"));
   testing::ExpectMarkdownTablesRender(report);
 }
 
@@ -353,7 +354,7 @@ TEST_F(ExperimentRun, ReferencePolicyAndPerMethodBudgets) {
                                        "methods:\n  - {algo: mmd, eta: 0.1, params: {beta: 0.1}, iterations: 300}\n"
                                        "  - {algo: nash-md, params: {beta: 0.05}}\n",
                                        "exp.yaml");
-  EXPECT_EQ(e.methods[0].label, "mmd(step_size=0.1,beta=0.1) x300");
+  EXPECT_EQ(e.methods[0].label, "mmd(eta=0.1,beta=0.1) x300");
   const ExperimentResult result = RunExperiment(e, dir_.string(), {});
   const ZeroSumGame game = GameFromMatrix(Generate({.kind = "random", .n = 6, .seed = 0}).matrix, {}, false);
   Rng rng(7);
@@ -419,16 +420,16 @@ TEST_F(ExperimentRun, FamiliesPoolTheirGamesAndClaimsCountEveryRun) {
     EXPECT_EQ(ends_below.supported, Median(omwu_finals) * 100 < Median(mwu_finals));
     EXPECT_EQ(static_cast<int>(ends_below.failing.size()), ends_below.failing_runs);
   }
-  EXPECT_THAT(result.claims[4].text, HasSubstr("random: omwu(step_size=2) does not converge"));
+  EXPECT_THAT(result.claims[4].text, HasSubstr("random: omwu(eta=2) does not converge"));
   EXPECT_FALSE(result.claims[4].supported);  // OMWU does converge on these games
   const std::string report = ReadTextFile((dir_ / "report.md").string());
   testing::ExpectMarkdownTablesRender(report);
   EXPECT_THAT(report, HasSubstr("## random\n\n3 games (random(n=8, seed=0) … random(n=8, seed=2))"));
-  EXPECT_THAT(report, HasSubstr("- **not supported** — random: omwu(step_size=2) does not converge"));
+  EXPECT_THAT(report, HasSubstr("- **not supported** — random: omwu(eta=2) does not converge"));
   // summary.csv: one row per group and method, over 6 and 2 runs.
   const std::string summary = ReadTextFile((dir_ / "summary.csv").string());
-  EXPECT_THAT(summary, HasSubstr("\nrandom,omwu(step_size=2),6,"));
-  EXPECT_THAT(summary, HasSubstr("\n\"planted(n=7, seed=1)\",omwu(step_size=2),2,"));
+  EXPECT_THAT(summary, HasSubstr("\nrandom,omwu(eta=2),6,"));
+  EXPECT_THAT(summary, HasSubstr("\n\"planted(n=7, seed=1)\",omwu(eta=2),2,"));
 }
 
 // stop_at ends a run at that gap and init: {logits} starts it there: the run equals the solve made
@@ -451,7 +452,7 @@ TEST_F(ExperimentRun, StopAtAndAGivenStartEqualTheDirectSolve) {
   Eigen::VectorXd start = Eigen::VectorXd::Zero(11);
   start[0] = -300;
   options.initial = {.kind = InitialPolicy::Kind::kGiven, .log_policy = {start}};
-  const SolveResult direct = SolveWith("omwu", game, options, {{"step_size", 2.0}});
+  const SolveResult direct = SolveWith("omwu", game, options, {{"eta", 2.0}});
   ASSERT_TRUE(direct.converged());
   const RunRecord& r = result.runs.at(0);
   EXPECT_EQ(r.iterations, direct.iterations);
@@ -492,6 +493,22 @@ TEST_F(ExperimentRun, ParameterFigureTableHoldsTheSummaryMedians) {
   ASSERT_EQ(result.claims.size(), 1u);
   EXPECT_TRUE(result.claims[0].supported) << result.claims[0].text;  // the plateau grows with β
   EXPECT_EQ(result.claims[0].runs, 2);
+}
+
+// Found by the full reproduction: a trace holding a subnormal gap (1e-320) made std::stod throw
+// out_of_range, ending the run with "error: stod".
+TEST_F(ExperimentRun, TracesWithSubnormalGapsAreReadBack) {
+  std::filesystem::create_directories(dir_);
+  const std::string path = (dir_ / "trace.csv").string();
+  WriteFileAtomically(path, "iteration,duality_gap,regularized_gap,log_pi_0,log_pi_1\n0,0.5,nan,-0.7,-0.7\n"
+                            "10,1e-320,nan,-1e-310,-800\n20,0,nan,-0,-inf\n");
+  const internal::RunTrace trace = internal::ReadRunTrace(path);
+  EXPECT_EQ(trace.iterations, (std::vector<std::int64_t>{0, 10, 20}));
+  EXPECT_EQ(trace.gaps[1], 1e-320);
+  EXPECT_EQ(trace.gaps[2], 0.0);
+  ASSERT_EQ(trace.log_policy.size(), 3u);
+  EXPECT_EQ(trace.log_policy[1][1], -800);
+  EXPECT_TRUE(std::isinf(trace.log_policy[2][1]));
 }
 
 TEST_F(ExperimentRun, RefusesAFolderThatIsNotAnExperiments) {
@@ -538,8 +555,8 @@ TEST_F(ExperimentRun, ReportStatesAssumptionsAndVerdictsWhoseCountsAddUp) {
       EXPECT_THAT(verdicts, HasSubstr(claim + expected)) << claim;
     }
   }
-  EXPECT_THAT(verdicts, HasSubstr("random(n=10, seed=0), omwu(step_size=2): the gap reaches 1e-09 within the budget: holds in all 4 runs"));
-  EXPECT_THAT(verdicts, HasSubstr("mwu(step_size=0.1): the gap reaches 1e-09 within the budget: fails in all 4 runs"));
+  EXPECT_THAT(verdicts, HasSubstr("random(n=10, seed=0), omwu(eta=2): the gap reaches 1e-09 within the budget: holds in all 4 runs"));
+  EXPECT_THAT(verdicts, HasSubstr("mwu(eta=0.1): the gap reaches 1e-09 within the budget: fails in all 4 runs"));
 
   if (std::filesystem::exists(dir_ / "figure_game0.dat")) {
     const std::string data = ReadTextFile((dir_ / "figure_game0.dat").string());

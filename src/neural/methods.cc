@@ -20,7 +20,7 @@ NeuralMethod Method(std::string name, std::string summary, TargetRule rule, Loss
                       std::move(tabular_counterpart)};
   if (!method.tabular_counterpart.empty()) {
     for (const ParameterSpec& spec : FindAlgorithm(method.tabular_counterpart).parameters) {
-      if (spec.name == "step_size") method.default_step_size = spec.default_value;
+      if (spec.name == "eta") method.default_step_size = spec.default_value;
       if (spec.name == "beta") method.default_beta = spec.default_value;
     }
   }

@@ -42,7 +42,7 @@ TEST(NeuralTabular, EveryMethodTracesItsTabularSolver) {
     SCOPED_TRACE(method.name);
     TrainOptions options = Options(method.name, 60);
     options.step_size = 0.7;
-    ParameterValues parameters = {{"step_size", 0.7}};
+    ParameterValues parameters = {{"eta", 0.7}};
     if (method.regularized) {
       options.beta = 0.1;
       parameters["beta"] = 0.1;
@@ -92,7 +92,7 @@ TEST(NeuralTabular, RegularizedMethodsTraceTheirSolverWithAReferencePolicy) {
       solve_options.trace_interval = 1;
       solve_options.reference_log_policy = {reference};
       const SolveResult solved =
-          SolveWith(method.tabular_counterpart, game, solve_options, {{"step_size", 0.7}, {"beta", 0.3}});
+          SolveWith(method.tabular_counterpart, game, solve_options, {{"eta", 0.7}, {"beta", 0.3}});
       ASSERT_EQ(trained.trace.size(), solved.trace.size());
       for (size_t t = 0; t < solved.trace.size(); ++t) {
         ASSERT_NEAR(trained.trace[t].mean_gap, solved.trace[t].duality_gap, 1e-9) << "iteration " << t;
@@ -118,7 +118,7 @@ TEST(NeuralTabular, LearningRateMultipliesTheStepSize) {
   options.learning_rate = 0.25;
   options.step_size = 2.0;
   const TrainResult trained = Train(games, options);
-  const SolveResult solved = SolveWith("omwu", game, testing::PlainOptions(20, 0), {{"step_size", 0.5}});
+  const SolveResult solved = SolveWith("omwu", game, testing::PlainOptions(20, 0), {{"eta", 0.5}});
   for (int a = 0; a < 5; ++a) EXPECT_NEAR(trained.policy(0, a), solved.policy[0](a), 1e-12);
 }
 
@@ -352,7 +352,7 @@ TEST(NeuralOptions, RejectsBadOptions) {
   options = Options("nash-md", 1);
   options.step_size = 2;
   options.beta = 1;
-  EXPECT_THROW_WITH(Train(games, options), InvalidArgument, "step_size·beta <= 1");
+  EXPECT_THROW_WITH(Train(games, options), InvalidArgument, "eta·beta <= 1");
   options = Options("omwu", 1);
   options.learning_rate = -1;
   EXPECT_THROW_WITH(Train(games, options), InvalidArgument, "learning_rate");

@@ -113,8 +113,8 @@ class TrainingRun {
   }
 
   std::string AlgorithmSpec() const {
-    if (!method_.regularized) return FormatSpec(method_.name, {{"step_size", eta_}});
-    return FormatSpec(method_.name, {{"step_size", eta_}, {"beta", beta_}});
+    if (!method_.regularized) return FormatSpec(method_.name, {{"eta", eta_}});
+    return FormatSpec(method_.name, {{"eta", eta_}, {"beta", beta_}});
   }
 
   TrainResult Run(const TrainCallback& callback) {
@@ -298,7 +298,7 @@ std::string TrainOptions::Validate() const {
     return fmt::format("learning_rate = {}. Violated constraint: 0 < learning_rate < inf", learning_rate);
   }
   if (step_size && (!(*step_size > 0) || !std::isfinite(*step_size))) {
-    return fmt::format("step_size = {}. Violated constraint: 0 < step_size < inf", *step_size);
+    return fmt::format("eta = {}. Violated constraint: 0 < eta < inf", *step_size);
   }
   if (beta && (!(*beta >= 0) || !std::isfinite(*beta))) {
     return fmt::format("beta = {}. Violated constraint: 0 <= beta < inf", *beta);
@@ -317,7 +317,7 @@ std::string TrainOptions::Validate() const {
   if (beta && !method.regularized) return fmt::format("{} takes no beta (it is not regularized)", algorithm);
   const double eta = step_size.value_or(method.default_step_size);
   const double b = method.regularized ? beta.value_or(method.default_beta) : 0.0;
-  if (const std::string problem = StepTimesBetaAtMostOne({{"step_size", eta}, {"beta", b}}); !problem.empty()) {
+  if (const std::string problem = StepTimesBetaAtMostOne({{"eta", eta}, {"beta", b}}); !problem.empty()) {
     return fmt::format("{} (for {})", problem, algorithm);
   }
   return policy.Validate();

@@ -84,8 +84,8 @@ TEST(RegretMatchingPlus, AverageGapShrinksOnRockPaperScissorsAndCyclic3) {
 
 TEST(Sppo, IsMwuWithItsOwnStepSize) {
   const ZeroSumGame game = testing::SoccerGame();
-  const SolveResult sppo = SolveWith("sppo", game, PlainOptions(50, 0.0), {{"step_size", 0.3}});
-  const SolveResult mwu = SolveWith("mwu", game, PlainOptions(50, 0.0), {{"step_size", 0.3}});
+  const SolveResult sppo = SolveWith("sppo", game, PlainOptions(50, 0.0), {{"eta", 0.3}});
+  const SolveResult mwu = SolveWith("mwu", game, PlainOptions(50, 0.0), {{"eta", 0.3}});
   EXPECT_EQ(sppo.policy[0], mwu.policy[0]);
 }
 

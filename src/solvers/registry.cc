@@ -28,7 +28,7 @@ namespace {
 // The defaults come from each method's options struct (solvers/*.h), their one home; sppo states its own
 // (it runs MwuMethod with SPPO's step).
 ParameterSpec StepSize(double default_value) {
-  return {.name = "step_size",
+  return {.name = "eta",
           .default_value = default_value,
           .doc = "η: multiplier of the payoff vector in the log-space update (the default is divided by "
                  "2·max|A| on games whose max|A| exceeds 1/2)",
@@ -64,13 +64,13 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       // there). Measurements in docs/solver-options.md.
       .parameters = {StepSize(OmwuOptions{}.step_size)},
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
-        if (!game.symmetric()) return Run<OmwuMethod>(game, options, OmwuOptions{.step_size = v.at("step_size")});
+        if (!game.symmetric()) return Run<OmwuMethod>(game, options, OmwuOptions{.step_size = v.at("eta")});
         if (const SkewPayoffOperator* payoff = game.skew_operator()) {
-          return SolveOmwuFused(game, *payoff, v.at("step_size"), options);
+          return SolveOmwuFused(game, *payoff, v.at("eta"), options);
         }
         const int n = game.num_actions(0);
         const SkewOperator payoff(game.payoff(), options.storage, options.layout.value_or(DefaultLayout(n)));
-        return SolveOmwuFused(game, payoff, v.at("step_size"), options);
+        return SolveOmwuFused(game, payoff, v.at("eta"), options);
       },
   });
   algorithms.push_back({
@@ -79,7 +79,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .reference = "Freund & Schapire 1999",
       .parameters = {StepSize(MwuOptions{}.step_size)},
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
-        return Run<MwuMethod>(game, options, MwuOptions{.step_size = v.at("step_size")});
+        return Run<MwuMethod>(game, options, MwuOptions{.step_size = v.at("eta")});
       },
   });
   algorithms.push_back({
@@ -88,7 +88,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .reference = "Freund & Schapire 1999",
       .parameters = {StepSize(MwuOptions{}.step_size)},
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
-        return Run<MwuMethod>(game, options, MwuOptions{.step_size = v.at("step_size"), .return_average = true});
+        return Run<MwuMethod>(game, options, MwuOptions{.step_size = v.at("eta"), .return_average = true});
       },
   });
   algorithms.push_back({
@@ -97,7 +97,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .reference = "Wu et al. 2024, Self-play preference optimization",
       .parameters = {StepSize(1.0)},
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
-        return Run<MwuMethod>(game, options, MwuOptions{.step_size = v.at("step_size")});
+        return Run<MwuMethod>(game, options, MwuOptions{.step_size = v.at("eta")});
       },
   });
   algorithms.push_back({
@@ -108,7 +108,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .check = StepTimesBetaAtMostOne,
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
         return Run<NashMdMethod>(game, options,
-                                 NashMdOptions{.step_size = v.at("step_size"),
+                                 NashMdOptions{.step_size = v.at("eta"),
                                                .beta = v.at("beta"),
                                                .reference_log_policy = options.reference_log_policy});
       },
@@ -121,7 +121,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .check = StepTimesBetaAtMostOne,
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
         return Run<OnlineIpoMethod>(game, options,
-                                    OnlineIpoOptions{.step_size = v.at("step_size"),
+                                    OnlineIpoOptions{.step_size = v.at("eta"),
                                                      .beta = v.at("beta"),
                                                      .reference_log_policy = options.reference_log_policy});
       },
@@ -133,7 +133,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .parameters = {StepSize(MmdOptions{}.step_size), Beta(MmdOptions{}.beta)},
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
         return Run<MmdMethod>(game, options,
-                              MmdOptions{.step_size = v.at("step_size"),
+                              MmdOptions{.step_size = v.at("eta"),
                                          .beta = v.at("beta"),
                                          .reference_log_policy = options.reference_log_policy});
       },
@@ -148,7 +148,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
         return Run<ExtragradientMethod>(
             game, options,
-            ExtragradientOptions{.step_size = v.at("step_size"),
+            ExtragradientOptions{.step_size = v.at("eta"),
                                  .beta = v.at("beta"),
                                  .reference_log_policy = options.reference_log_policy});
       },
@@ -167,7 +167,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
         return Run<ProxPointMethod>(
             game, options,
-            ProxPointOptions{.step_size = v.at("step_size"), .inner_steps = static_cast<int>(v.at("inner_steps"))});
+            ProxPointOptions{.step_size = v.at("eta"), .inner_steps = static_cast<int>(v.at("inner_steps"))});
       },
   });
   algorithms.push_back({
@@ -177,7 +177,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       // η = 0.1: Euclidean steps are stable for η < 1/(2‖A‖₂); η = 0.5 already cycles on planted n = 10.
       .parameters = {StepSize(OgdaOptions{}.step_size)},
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
-        return Run<OgdaMethod>(game, options, OgdaOptions{.step_size = v.at("step_size")});
+        return Run<OgdaMethod>(game, options, OgdaOptions{.step_size = v.at("eta")});
       },
   });
   algorithms.push_back({
@@ -261,9 +261,9 @@ std::string FormatValue(double value) { return fmt::format("{:g}", value); }
 }  // namespace
 
 std::string StepTimesBetaAtMostOne(const ParameterValues& values) {
-  const double product = values.at("step_size") * values.at("beta");
+  const double product = values.at("eta") * values.at("beta");
   if (product <= 1) return "";
-  return fmt::format("step_size·beta = {:g}. Violated constraint: step_size·beta <= 1", product);
+  return fmt::format("eta·beta = {:g}. Violated constraint: eta·beta <= 1", product);
 }
 
 const std::vector<AlgorithmSpec>& Algorithms() {
@@ -280,7 +280,23 @@ const AlgorithmSpec& FindAlgorithm(std::string_view name) {
   throw InvalidArgument(fmt::format("unknown algorithm '{}'; known: {}", name, fmt::join(names, ", ")));
 }
 
-ParameterValues ResolveParameters(const AlgorithmSpec& algorithm, const ParameterValues& given) {
+std::string DeprecatedParameterName(std::string_view name) { return name == "step_size" ? "eta" : ""; }
+
+ParameterValues WithCurrentNames(const ParameterValues& given) {
+  ParameterValues current;
+  for (const auto& [name, value] : given) {
+    const std::string renamed = DeprecatedParameterName(name);
+    if (!renamed.empty() && given.contains(renamed)) {
+      throw InvalidArgument(fmt::format("both '{}' and '{}' are given: '{}' is the old name of '{}'; give '{}' only",
+                                        name, renamed, name, renamed, renamed));
+    }
+    current[renamed.empty() ? name : renamed] = value;
+  }
+  return current;
+}
+
+ParameterValues ResolveParameters(const AlgorithmSpec& algorithm, const ParameterValues& old_or_current) {
+  const ParameterValues given = WithCurrentNames(old_or_current);
   for (const auto& [name, value] : given) {
     bool known = false;
     for (const auto& spec : algorithm.parameters) known = known || spec.name == name;
@@ -320,7 +336,8 @@ ParameterValues ResolveParameters(const AlgorithmSpec& algorithm, const Paramete
   return values;
 }
 
-ParameterValues ScaledDefaults(const AlgorithmSpec& algorithm, const ZeroSumGame& game, ParameterValues given) {
+ParameterValues ScaledDefaults(const AlgorithmSpec& algorithm, const ZeroSumGame& game, const ParameterValues& old_or_current) {
+  ParameterValues given = WithCurrentNames(old_or_current);
   const bool needed = std::any_of(algorithm.parameters.begin(), algorithm.parameters.end(),
                                   [&](const ParameterSpec& spec) { return spec.scales_with_payoff && !given.contains(spec.name); });
   const double scale = needed ? game.payoff_scale() : 0.0;

@@ -17,21 +17,33 @@ TEST(Registry, UnknownAlgorithmListsTheKnownOnes) {
 
 TEST(Registry, ParametersAreCompletedWithDefaultsAndChecked) {
   const AlgorithmSpec& omwu = FindAlgorithm("omwu");
-  EXPECT_EQ(ResolveParameters(omwu, {}).at("step_size"), 1.0);
-  EXPECT_EQ(ResolveParameters(omwu, {{"step_size", 0.5}}).at("step_size"), 0.5);
-  EXPECT_THROW_WITH(ResolveParameters(omwu, {{"step_size", -1}}), InvalidArgument,
-                    "omwu: step_size = -1. Violated constraint: step_size > 0");
+  EXPECT_EQ(ResolveParameters(omwu, {}).at("eta"), 1.0);
+  EXPECT_EQ(ResolveParameters(omwu, {{"eta", 0.5}}).at("eta"), 0.5);
+  EXPECT_THROW_WITH(ResolveParameters(omwu, {{"eta", -1}}), InvalidArgument,
+                    "omwu: eta = -1. Violated constraint: eta > 0");
   EXPECT_THROW_WITH(ResolveParameters(omwu, {{"beta", 1}}), InvalidArgument, "omwu has no parameter 'beta'");
-  EXPECT_THROW_WITH(ResolveParameters(FindAlgorithm("lp"), {{"step_size", 1}}), InvalidArgument,
-                    "lp has no parameter 'step_size'", "none");
+  EXPECT_THROW_WITH(ResolveParameters(FindAlgorithm("lp"), {{"eta", 1}}), InvalidArgument,
+                    "lp has no parameter 'eta'", "none");
+}
+
+// The step size is `eta` everywhere; its old name `step_size` is still read as eta, never both at once.
+TEST(Registry, TheOldNameOfEtaIsStillRead) {
+  const AlgorithmSpec& omwu = FindAlgorithm("omwu");
+  EXPECT_EQ(DeprecatedParameterName("step_size"), "eta");
+  EXPECT_EQ(DeprecatedParameterName("eta"), "");
+  EXPECT_EQ(ResolveParameters(omwu, {{"step_size", 0.5}}).at("eta"), 0.5);
+  EXPECT_THROW_WITH(ResolveParameters(omwu, {{"step_size", 0.5}, {"eta", 1}}), InvalidArgument,
+                    "both 'step_size' and 'eta' are given");
+  const SolveResult old_name = SolveWith("omwu", testing::SelfPlay(Cyclic3()), testing::PlainOptions(10), {{"step_size", 0.25}});
+  EXPECT_EQ(old_name.algorithm, "omwu(eta=0.25)");
 }
 
 TEST(Registry, SpecStringIsReplayable) {
   const AlgorithmSpec& omwu = FindAlgorithm("omwu");
-  EXPECT_EQ(SpecString(omwu, ResolveParameters(omwu, {{"step_size", 0.25}})), "omwu(step_size=0.25)");
+  EXPECT_EQ(SpecString(omwu, ResolveParameters(omwu, {{"eta", 0.25}})), "omwu(eta=0.25)");
   const SolveResult result = SolveWith("omwu", testing::SelfPlay(Cyclic3()), testing::PlainOptions(10),
-                                       {{"step_size", 0.25}});
-  EXPECT_EQ(result.algorithm, "omwu(step_size=0.25)");
+                                       {{"eta", 0.25}});
+  EXPECT_EQ(result.algorithm, "omwu(eta=0.25)");
 }
 
 // The default by size: OMWU on small games, the interior point method while the smaller player's size

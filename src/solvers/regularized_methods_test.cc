@@ -116,7 +116,7 @@ TEST(RegularizedMethods, NashMdFixedPointApproachesTheRegularizedEquilibriumAsTh
   for (double eta : {0.8, 0.08, 0.008}) {
     const SolveResult result =
         SolveWith("nash-md", game, PlainOptions(static_cast<std::int64_t>(4000 / eta), 0.0),
-                  {{"beta", 0.05}, {"step_size", eta}});
+                  {{"beta", 0.05}, {"eta", eta}});
     residuals.push_back(FixedPointResidual(game, result.policy[0], 0.05, Eigen::VectorXd::Constant(10, 0.1)));
   }
   EXPECT_GT(residuals[0], 1e-3) << "a constant step leaves a bias";
@@ -151,8 +151,8 @@ TEST(RegularizedMethods, OriginalGapPlateausAboveZeroAndGrowsWithBeta) {
 }
 
 TEST(RegularizedMethods, StepTimesBetaAboveOneIsRejected) {
-  EXPECT_THROW_WITH(ResolveParameters(FindAlgorithm("nash-md"), {{"step_size", 10}, {"beta", 0.5}}),
-                    InvalidArgument, "nash-md: step_size·beta = 5. Violated constraint: step_size·beta <= 1");
+  EXPECT_THROW_WITH(ResolveParameters(FindAlgorithm("nash-md"), {{"eta", 10}, {"beta", 0.5}}),
+                    InvalidArgument, "nash-md: eta·beta = 5. Violated constraint: eta·beta <= 1");
   EXPECT_THROW_WITH(ResolveParameters(FindAlgorithm("mmd"), {{"beta", 0}}), InvalidArgument, "beta > 0");
   EXPECT_NO_THROW(ResolveParameters(FindAlgorithm("egpo"), {{"beta", 0}}));
 }

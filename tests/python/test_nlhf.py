@@ -119,12 +119,21 @@ def test_matrix_messages_count_from_zero_as_numpy_does():
 
 def test_bad_options_raise_value_error():
     P = np.loadtxt(SOCCER)
-    with pytest.raises(ValueError, match="step_size > 0"):
+    with pytest.raises(ValueError, match="eta > 0"):
         nlhf.solve(P, eta=-1)
     with pytest.raises(ValueError, match="unknown algorithm 'nope'"):
         nlhf.solve(P, "nope")
     with pytest.raises(ValueError, match="lp has no parameter"):
-        nlhf.solve(P, "lp", params={"step_size": 1})
+        nlhf.solve(P, "lp", params={"eta": 1})
+
+
+def test_the_old_name_of_eta_still_works_with_a_deprecation_warning():
+    P = np.loadtxt(SOCCER)
+    with pytest.warns(DeprecationWarning, match="params\\['step_size'\\] is deprecated"):
+        old = nlhf.solve(P, "omwu", params={"step_size": 0.5}, iters=50, tol=0, polish=False)
+    new = nlhf.solve(P, "omwu", eta=0.5, iters=50, tol=0, polish=False)
+    assert old.algorithm == new.algorithm == "omwu(eta=0.5)"
+    assert old.duality_gap == new.duality_gap
     with pytest.raises(ValueError, match="log-probabilities"):
         nlhf.solve(P, init=np.zeros(3))
 
@@ -147,7 +156,7 @@ def test_algorithms_lists_every_registered_method():
     names = [a["name"] for a in nlhf.algorithms()]
     assert {"omwu", "mwu", "mwu-avg", "nash-md", "mmd", "egpo", "lp"} <= set(names)
     omwu = next(a for a in nlhf.algorithms() if a["name"] == "omwu")
-    assert omwu["parameters"][0]["name"] == "step_size"
+    assert omwu["parameters"][0]["name"] == "eta"
 
 
 def test_rank_from_a_path_matches_the_cli():

@@ -42,7 +42,7 @@ struct GapCurve {
 
 struct MethodSummary {
   std::string name;          // registry name
-  std::string spec;          // with parameters, e.g. "nash-md(step_size=1,beta=0.05)"
+  std::string spec;          // with parameters, e.g. "nash-md(eta=1,beta=0.05)"
   double final_gap = 0;      // median over seeds of the returned iterate's gap at the end
   double best_gap = 0;       // median over seeds of the smallest gap along the run
   double final_regularized_gap = std::numeric_limits<double>::quiet_NaN();  // median; NaN if no β

@@ -37,7 +37,7 @@ struct ExperimentMethod {
   std::string algorithm;
   ParameterValues parameters;
   std::int64_t iterations = 0;  // this method's own budget (0: the experiment's)
-  std::string label;  // "omwu(step_size=0.1)": what was varied is visible in tables and legends
+  std::string label;  // "omwu(eta=0.1)": what was varied is visible in tables and legends
   std::string where;  // "file.yaml:12:5": where it was listed, for errors found later
 };
 
@@ -135,7 +135,7 @@ struct RunRecord {
   std::vector<double> iterations_to;  // per gap level: the first iteration at or below it; -1: never
   bool diverged = false;              // the gap ended non-finite or above where it started
   std::string termination;
-  std::string spec;                   // every parameter as run, e.g. "mwu(step_size=0.1)"
+  std::string spec;                   // every parameter as run, e.g. "mwu(eta=0.1)"
   std::string config;                 // what the run was, for --resume to recognise it
 };
 

@@ -83,7 +83,7 @@ struct TrainRecord {
 };
 
 struct TrainResult {
-  std::string algorithm;  // "omwu(step_size=1)"
+  std::string algorithm;  // "omwu(eta=1)"
   std::string network;    // PolicyNetwork::Describe()
   std::string backend;    // "fused" or "autograd": the path that ran
   Termination termination = Termination::kNotRun;

@@ -90,7 +90,7 @@ struct RankingResult {
   double bt_prior_sd = 0;         // RankOptions::bt_prior_sd, in Elo points
   std::vector<std::string> never_lost, never_won;
   double duality_gap = 0;                    // certificate of the equilibrium
-  std::string solver;                        // how it was found, e.g. "omwu(step_size=1), polished"
+  std::string solver;                        // how it was found, e.g. "omwu(eta=1), polished"
   std::optional<std::string> condorcet_winner;
   std::vector<std::string> top_cycle;        // the Smith set
   // The classical voting rules' orders, best first (nlhf/ranking/social_choice.h), over the weighted wins;
