@@ -40,6 +40,9 @@ EquilibriumSet FindEquilibriumSet(const Eigen::MatrixXd& a, const Eigen::VectorX
       Clp_chgObjCoefficients(model.get(), objective.data());
       objective[i] = 0;
       Clp_primal(model.get(), 0);  // from the previous program's basis
+      // A warm start can end "infeasible" on a polytope that is nearly one point (random n = 100, seed 9:
+      // candidate 5); solved again from scratch (with presolve) it is not.
+      if (Clp_status(model.get()) != 0) Clp_initialSolve(model.get());
       if (Clp_status(model.get()) != 0) {
         throw Error(fmt::format("CLP failed bounding candidate {}'s equilibrium probability (status {})", i + 1,
                                 Clp_status(model.get())));

@@ -10,6 +10,7 @@
 #include "nlhf/generators.h"
 #include "nlhf/metrics.h"
 #include "nlhf/registry.h"
+#include "nlhf/solvers/equilibrium_set.h"
 #include "testing.h"
 
 namespace nlhf {
@@ -59,10 +60,12 @@ void ExpectNoFalseClaim(const ZeroSumGame& game, const std::string& name, const 
   options.max_iterations = 20000;
   options.max_time_in_seconds = 20;
   const AlgorithmChoice choice = DefaultAlgorithm(game);
-  for (const std::string algorithm : {choice.name, std::string("omwu"), std::string("pdhg"), std::string("ipm"),
+  for (const std::string& algorithm : {choice.name, std::string("omwu"), std::string("pdhg"), std::string("ipm"),
                                       std::string("lp"), std::string("clp"), std::string("clp-barrier")}) {
     const SolveResult result = SolveWith(algorithm, game, options, {});
-    if (must_certify.contains(algorithm)) EXPECT_TRUE(result.converged()) << name << ", " << algorithm;
+    if (must_certify.contains(algorithm)) {
+      EXPECT_TRUE(result.converged()) << name << ", " << algorithm;
+    }
     const double recomputed = DualityGap(game, result.policy);
     EXPECT_EQ(result.duality_gap, recomputed) << name << ", " << algorithm;  // the certificate is this gap
     if (result.converged()) {
@@ -89,6 +92,28 @@ TEST(HardInput, NearlySingularSupportsAreCertifiedOrSaidNotToBe) {
   for (std::uint64_t seed : {1, 2, 3}) {
     ExpectNoFalseClaim(testing::SelfPlay(NearlyDuplicated(15, 3, seed)),
                        "nearly duplicated, seed " + std::to_string(seed), {"lp", "clp"});
+  }
+}
+
+// Found by the reproduction's assumption check: on random n = 100, seed 9, CLP's warm-started primal
+// simplex ended "infeasible" bounding candidate 5 over a polytope that is nearly one point. The bounds
+// must come back, contain the equilibrium found, and be zero for every action that does worse.
+TEST(EquilibriumSet, BoundsEveryCandidateOfANearlyPointPolytope) {
+  const ZeroSumGame game = GameFromMatrix(Generate({.kind = "random", .n = 100, .seed = 9}).matrix, {}, false);
+  SolveOptions options;
+  options.polish = true;
+  options.gap_tolerance = 1e-12 * game.payoff_scale();
+  options.support_threshold = 1e-9;
+  const SolveResult exact = SolveWith(DefaultAlgorithm(game).name, game, options);
+  ASSERT_TRUE(exact.converged());
+  const EquilibriumSet set = FindEquilibriumSet(game.payoff(), exact.policy[0], 1e-9);
+  const Eigen::VectorXd payoffs = game.payoff() * exact.policy[0];
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_LE(set.lowest[i], exact.policy[0][i] + 1e-7) << i;
+    EXPECT_GE(set.highest[i], exact.policy[0][i] - 1e-7) << i;
+    if (payoffs[i] < -1e-9) {
+      EXPECT_EQ(set.highest[i], 0.0) << i;
+    }
   }
 }
 
