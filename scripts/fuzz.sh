@@ -26,7 +26,7 @@ declare -A seeds=(
   [pairwise_fuzzer]="tests/data/ranking/pairwise.csv"
   [score_table_fuzzer]="tests/data/ranking/scores.tsv"
   [preflib_fuzzer]=""
-  [experiment_fuzzer]="experiments/quick.yaml")
+  [experiment_fuzzer]="experiments/quick.yaml experiments/beta_sweep.yaml experiments/egpo_settings_neural.yaml experiments/reproduce/fig2_tabular.yaml experiments/reproduce/fig_bias.yaml experiments/reproduce/fig_marginal.yaml experiments/reproduce/fig2_neural_sampled.yaml")
 
 harnesses=("$@")
 if [ ${#harnesses[@]} -eq 0 ]; then harnesses=("${!dict[@]}"); fi
