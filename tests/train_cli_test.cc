@@ -122,6 +122,18 @@ TEST_F(Cli, RunWithANeuralPolicyEqualsTrain) {
   const double experiment_gap = nlohmann::json::parse(
       ReadWholeFile((dir_ / "sampled" / "runs" / "r0000.json").string()))["final_gap"].get<double>();
   EXPECT_NEAR(experiment_gap, sampled.Json()["mean_gap"].get<double>(), 1e-12);
+  // A batch of contexts (a .jsonl file, which is not one matrix) trains as `nlhf train --game` does.
+  Write("contexts.jsonl", "{\"preferences\": [[0.5, 0.7, 0.2], [0.3, 0.5, 0.6], [0.8, 0.4, 0.5]]}\n"
+                          "{\"preferences\": [[0.5, 0.1, 0.9], [0.9, 0.5, 0.3], [0.1, 0.7, 0.5]]}\n");
+  Write("contexts.yaml", "policy: contextual\niterations: 100\nfigures: false\ngames:\n  - file: contexts.jsonl\n"
+                         "methods:\n  - algo: omwu\n");
+  const CommandRun batch = Nlhf("run contexts.yaml --out contexts");
+  ASSERT_EQ(batch.exit_code, 0) << batch.err;
+  const CommandRun trained = Nlhf("train --game contexts.jsonl --policy contextual --iters 100 --algo omwu --json");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_NEAR(nlohmann::json::parse(ReadWholeFile((dir_ / "contexts" / "runs" / "r0000.json").string()))["final_gap"].get<double>(),
+              trained.Json()["mean_gap"].get<double>(), 1e-12);
+  EXPECT_THAT(ReadWholeFile((dir_ / "contexts" / "report.md").string()), HasSubstr("A batch of contexts"));
   // An unknown neural method is named with its line.
   Write("bad.yaml", "policy: mlp\ngames:\n  - {generate: random, n: 4}\nmethods:\n  - algo: omwu\n  - algo: lp\n");
   ExpectUsageError("run bad.yaml --out bad", {"bad.yaml:6:5", "lp"});

@@ -328,8 +328,20 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
   PrepareFolder(out, options.resume);
   if (e.figures) CheckFigurePath((out / "figure.png").string());
 
-  std::vector<ZeroSumGame> games;
-  for (const ExperimentGame& g : e.games) games.push_back(LoadGame(g));
+  // The games as matrices, for the tabular runs and the assumption check. A neural run's file may be a
+  // batch of contexts (.jsonl, .npy stack), which the trainer reads itself: no matrix then.
+  std::vector<std::optional<ZeroSumGame>> games;
+  for (const ExperimentGame& g : e.games) {
+    if (!e.neural_run() || g.file.empty()) {
+      games.push_back(LoadGame(g));
+      continue;
+    }
+    try {
+      games.push_back(LoadGame(g));
+    } catch (const Error&) {
+      games.push_back(std::nullopt);
+    }
+  }
 
   // The runs in expansion order (game, then method, then seed), each recognised from an earlier
   // invocation's record where --resume allows.
@@ -380,7 +392,7 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
         if (e.neural_run()) {
           ExecuteNeural(e, e.games[r.game], e.methods[r.method], options.neural, trace, r);
         } else {
-          Execute(e, e.games[r.game], games[r.game], e.methods[r.method], trace, r);
+          Execute(e, e.games[r.game], *games[r.game], e.methods[r.method], trace, r);
         }
         WriteFileAtomically((out / "runs" / (r.id + ".seconds")).string(), fmt::format("{}\n", r.seconds));
         WriteFileAtomically((out / "runs" / (r.id + ".json")).string(), RecordJson(r).dump(1) + "\n");
@@ -436,7 +448,11 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
                                    groups.size() < e.games.size() ? " and the games of each family" : "");
   std::vector<std::string> notes, verdicts;
   std::vector<GameAssumption> assumptions;
-  for (size_t g = 0; g < e.games.size(); ++g) assumptions.push_back(CheckAssumption(games[g]));
+  for (size_t g = 0; g < e.games.size(); ++g) {
+    assumptions.push_back(games[g] ? CheckAssumption(*games[g])
+                                   : GameAssumption{.text = "A batch of contexts: the analysis' assumption (a full-support "
+                                                            "equilibrium) is checked for single games only."});
+  }
   nlohmann::json summary_json = nlohmann::json::array();
   std::vector<PlotPanel> game_panels;  // panels: game
   for (size_t gi = 0; gi < groups.size(); ++gi) {
