@@ -419,6 +419,11 @@ TEST_F(ExperimentRun, FamiliesPoolTheirGamesAndClaimsCountEveryRun) {
   const std::string report = ReadTextFile((dir_ / "report.md").string());
   testing::ExpectMarkdownTablesRender(report);
   EXPECT_THAT(report, HasSubstr("## random\n\n3 games (random(n=8, seed=0) … random(n=8, seed=2))"));
+  // Each game's equilibrium set says whether it has a full-support equilibrium (random games: none).
+  EXPECT_THAT(report, HasSubstr("0 of 3 games have one; 3 have none, outside the assumption"));
+  const nlohmann::json manifest = nlohmann::json::parse(ReadTextFile((dir_ / "experiment.json").string()));
+  for (int g = 0; g < 3; ++g) EXPECT_EQ(manifest["games"][g]["full_support_equilibrium"], false) << g;
+  EXPECT_EQ(manifest["games"][3]["full_support_equilibrium"], true);  // planted, odd size
   EXPECT_THAT(report, HasSubstr("- **not supported** — random: omwu(eta=2) does not converge"));
   // summary.csv: one row per group and method, over 6 and 2 runs.
   const std::string summary = ReadTextFile((dir_ / "summary.csv").string());
