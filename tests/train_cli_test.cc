@@ -125,8 +125,8 @@ TEST_F(Cli, RunWithANeuralPolicyEqualsTrain) {
   // A batch of contexts (a .jsonl file, which is not one matrix) trains as `nlhf train --game` does.
   Write("contexts.jsonl", "{\"preferences\": [[0.5, 0.7, 0.2], [0.3, 0.5, 0.6], [0.8, 0.4, 0.5]]}\n"
                           "{\"preferences\": [[0.5, 0.1, 0.9], [0.9, 0.5, 0.3], [0.1, 0.7, 0.5]]}\n");
-  Write("contexts.yaml", "policy: contextual\niterations: 100\nfigures: false\ngames:\n  - file: contexts.jsonl\n"
-                         "methods:\n  - algo: omwu\n");
+  Write("contexts.yaml", "policy: contextual\niterations: 100\nfigures: false\nreference: {normal_logits: 4}\n"
+                         "games:\n  - file: contexts.jsonl\nmethods:\n  - algo: omwu\n  - {algo: mmd, params: {beta: 0.2}}\n");
   const CommandRun batch = Nlhf("run contexts.yaml --out contexts");
   ASSERT_EQ(batch.exit_code, 0) << batch.err;
   const CommandRun trained = Nlhf("train --game contexts.jsonl --policy contextual --iters 100 --algo omwu --json");
@@ -134,6 +134,12 @@ TEST_F(Cli, RunWithANeuralPolicyEqualsTrain) {
   EXPECT_NEAR(nlohmann::json::parse(ReadWholeFile((dir_ / "contexts" / "runs" / "r0000.json").string()))["final_gap"].get<double>(),
               trained.Json()["mean_gap"].get<double>(), 1e-12);
   EXPECT_THAT(ReadWholeFile((dir_ / "contexts" / "report.md").string()), HasSubstr("A batch of contexts"));
+  // The N(0, 1) reference is drawn over the file's responses, as train's normal:SEED.
+  const CommandRun regularized = Nlhf("train --game contexts.jsonl --policy contextual --iters 100 --algo mmd --beta 0.2 "
+                                      "--reference normal:4 --json");
+  ASSERT_EQ(regularized.exit_code, 0) << regularized.err;
+  EXPECT_NEAR(nlohmann::json::parse(ReadWholeFile((dir_ / "contexts" / "runs" / "r0001.json").string()))["final_gap"].get<double>(),
+              regularized.Json()["mean_gap"].get<double>(), 1e-12);
   // An unknown neural method is named with its line.
   Write("bad.yaml", "policy: mlp\ngames:\n  - {generate: random, n: 4}\nmethods:\n  - algo: omwu\n  - algo: lp\n");
   ExpectUsageError("run bad.yaml --out bad", {"bad.yaml:6:5", "lp"});

@@ -227,7 +227,9 @@ void ExperimentRun(const NeuralRunRequest& request, NeuralRunOutcome* outcome) {
   options.optimizer = neural::ParseOptimizerKind(settings.optimizer);
   options.seed = request.seed;
   options.log_every = request.log_every;
-  if (!request.reference.empty()) {
+  if (request.reference_normal_seed) {
+    options.reference_log_policy = RandomLogPolicy(games.num_responses(), *request.reference_normal_seed);
+  } else if (!request.reference.empty()) {
     if (static_cast<int>(request.reference.size()) != games.num_responses()) {
       throw InvalidArgument(fmt::format("the reference policy has {} entries; the game has {} responses",
                                         request.reference.size(), games.num_responses()));

@@ -149,8 +149,7 @@ void ExecuteNeural(const Experiment& e, const ExperimentGame& game, const Experi
                            .seed = r.seed, .stop_at = e.stop_at};
   request.log_every = e.trace_every > 0 ? e.trace_every : std::max<std::int64_t>(1, request.iterations / 300);
   if (e.reference_normal) {
-    const Eigen::VectorXd reference = RandomLogPolicy(game.n, e.reference_seed);
-    request.reference.assign(reference.data(), reference.data() + reference.size());
+    request.reference_normal_seed = e.reference_seed;  // drawn by the trainer, which knows n (a file's too)
   } else if (!e.reference_file.empty()) {
     const PlayerVectors reference = ReadLogPolicyFile(e.reference_file);
     request.reference.assign(reference.front().data(), reference.front().data() + reference.front().size());

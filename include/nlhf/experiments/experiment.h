@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -147,7 +148,8 @@ struct NeuralRunRequest {
   NeuralSettings settings;
   std::int64_t iterations = 0, log_every = 1;
   std::uint64_t seed = 0;          // the network's initial weights and every sampled comparison
-  std::vector<double> reference;   // log π_ref (empty: uniform)
+  std::vector<double> reference;   // log π_ref from a file (empty: uniform, or drawn as below)
+  std::optional<std::uint64_t> reference_normal_seed;  // N(0, 1) logits over the game's responses (RandomLogPolicy)
   double stop_at = 0;
 };
 struct NeuralRunOutcome {
