@@ -66,6 +66,8 @@ ParameterValues ResolveParameters(const AlgorithmSpec& algorithm, const Paramete
 
 // The current name of a parameter given by an old one ("step_size" → "eta"), or "" when `name` is current.
 std::string DeprecatedParameterName(std::string_view name);
+// `name` under its current name: "step_size" → "eta", any other name as it is.
+std::string CurrentParameterName(std::string_view name);
 // `given` with old names replaced by current ones; InvalidArgument when both spellings are given.
 ParameterValues WithCurrentNames(const ParameterValues& given);
 

@@ -16,16 +16,6 @@
 #include "nlhf/registry.h"
 
 namespace nlhf::internal {
-namespace {
-
-// A gnuplot single-quoted string.
-std::string Quoted(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-  return quoted + "'";
-}
-
-}  // namespace
 
 void DrawParameterFigure(const Experiment& e, const std::vector<ExperimentGroup>& groups,
                          const std::vector<RunRecord>& runs, const std::string& png) {
@@ -89,12 +79,12 @@ void DrawParameterFigure(const Experiment& e, const std::vector<ExperimentGroup>
       x_high = std::max(x_high, x);
     }
     plot += fmt::format("{}{} index {} using 1:2 with linespoints lw 2 pt 7 title {}", k > 0 ? ", " : "",
-                        Quoted(csv_name), k, Quoted(lines[k].title));
+                        GnuplotQuoted(csv_name), k, GnuplotQuoted(lines[k].title));
   }
   for (const Line& level : levels) {
     const double y = level.points.front().second;
     if (!std::isfinite(y)) continue;
-    plot += fmt::format(", {:.17g} with lines dt 2 lw 3 title {}", std::max(y, 1e-16), Quoted(level.title + " (no " + over + ")"));
+    plot += fmt::format(", {:.17g} with lines dt 2 lw 3 title {}", std::max(y, 1e-16), GnuplotQuoted(level.title + " (no " + over + ")"));
   }
   WriteFileAtomically((path.parent_path() / csv_name).string(), csv);
   const bool log_x = x_low > 0 && x_high >= 10 * x_low;
@@ -110,8 +100,8 @@ void DrawParameterFigure(const Experiment& e, const std::vector<ExperimentGroup>
                             "{}{}set logscale y\nset format y '10^{{%L}}'\nset grid\nset key top left noenhanced\n"
                             "set title {} noenhanced\nset xlabel {}\nset ylabel {}\nplot {}\n",
                             log_x ? "set logscale x\n" : "", x_range,
-                            Quoted(fmt::format("{}: {} against {}, each point over {} run(s)", e.name, what, over, runs_per_point)),
-                            Quoted(over), Quoted(what), plot),
+                            GnuplotQuoted(fmt::format("{}: {} against {}, each point over {} run(s)", e.name, what, over, runs_per_point)),
+                            GnuplotQuoted(over), GnuplotQuoted(what), plot),
                 png);
 }
 
@@ -122,32 +112,27 @@ void DrawLogPolicyFigure(const Experiment& e, const std::string& title, const Ru
   std::string csv = "iteration,duality_gap";
   for (size_t a = 0; a < actions; ++a) csv += fmt::format(",log_pi_{}", a);
   csv += "\n";
-  double lowest = 0;
+  // The lowest finite log-probability sets the axis; the action that falls lowest is drawn in red.
+  double lowest = 0, deepest_value = 0;
+  size_t deepest = 0;
   for (size_t k = 0; k < trace.iterations.size(); ++k) {
     csv += fmt::format("{},{:.17g}", trace.iterations[k], trace.gaps[k]);
     for (size_t a = 0; a < actions; ++a) {
       const double l = k < trace.log_policy.size() && a < trace.log_policy[k].size() ? trace.log_policy[k][a] : NAN;
       csv += fmt::format(",{:.17g}", l);
       if (std::isfinite(l)) lowest = std::min(lowest, l);
+      if (l < deepest_value) deepest_value = l, deepest = a;
     }
     csv += "\n";
   }
   WriteFileAtomically((path.parent_path() / csv_name).string(), csv);
-  // The action that falls lowest is drawn in red, the others in grey.
-  size_t deepest = 0;
-  double deepest_value = 0;
-  for (const auto& point : trace.log_policy) {
-    for (size_t a = 0; a < point.size(); ++a) {
-      if (point[a] < deepest_value) deepest_value = point[a], deepest = a;
-    }
-  }
   std::string lines;
   for (size_t a = 0; a < actions; ++a) {
     const bool red = a == deepest;
-    lines += fmt::format("{} using 1:{} with lines lw {} lc rgb '{}' title {} axes x1y1, ", Quoted(csv_name), a + 3,
+    lines += fmt::format("{} using 1:{} with lines lw {} lc rgb '{}' title {} axes x1y1, ", GnuplotQuoted(csv_name), a + 3,
                          red ? 3 : 1.2, red ? "#d62728" : "#9e9e9e",
-                         red ? Quoted(fmt::format("log π(action {})", a))
-                             : (a == (deepest == 0 ? 1u : 0u) ? Quoted("log π(other actions)") : "''"));
+                         red ? GnuplotQuoted(fmt::format("log π(action {})", a))
+                             : (a == (deepest == 0 ? 1u : 0u) ? GnuplotQuoted("log π(other actions)") : "''"));
   }
   RenderGnuplot(fmt::format("set terminal pngcairo size 1400,800 enhanced font 'DejaVu Sans,13'\n"
                             "set datafile separator ','\nset key autotitle columnhead\n"
@@ -155,8 +140,8 @@ void DrawLogPolicyFigure(const Experiment& e, const std::string& title, const Ru
                             "set y2label 'duality gap'\nset logscale y2\nset format y2 '10^{{%L}}'\nset y2tics\n"
                             "set ytics nomirror\nset yrange [{:.17g}:{:.17g}]\nset grid\nset key bottom right noenhanced\n"
                             "plot {}{} using 1:2 with lines lw 2.5 lc rgb '#1f77b4' title 'duality gap (right axis)' axes x1y2\n",
-                            Quoted(fmt::format("{}: {}", e.name, title)), lowest * 1.04 - 1, 0.05 * std::max(1.0, -lowest),
-                            lines, Quoted(csv_name)),
+                            GnuplotQuoted(fmt::format("{}: {}", e.name, title)), lowest * 1.04 - 1, 0.05 * std::max(1.0, -lowest),
+                            lines, GnuplotQuoted(csv_name)),
                 png);
 }
 

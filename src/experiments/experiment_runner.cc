@@ -334,13 +334,10 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
   // batch of contexts (.jsonl, .npy stack), which the trainer reads itself: no matrix then.
   std::vector<std::optional<ZeroSumGame>> games;
   for (const ExperimentGame& g : e.games) {
-    if (!e.neural_run() || g.file.empty()) {
-      games.push_back(LoadGame(g));
-      continue;
-    }
     try {
       games.push_back(LoadGame(g));
     } catch (const Error&) {
+      if (!e.neural_run() || g.file.empty()) throw;
       games.push_back(std::nullopt);
     }
   }

@@ -225,16 +225,11 @@ void ApplyOverride(YAML::Node& root, const std::string& text, size_t index) {
 }
 
 // The file's quick: mapping (dotted keys to values), applied by --quick before any --set.
+// (ReadExperiment has checked that it is a mapping.)
 void ApplyQuick(const Reader& reader, YAML::Node& root) {
-  const YAML::Node quick = root["quick"];
-  if (!quick.IsMap()) reader.Fail(quick, "'quick' must be a mapping of keys (dotted paths) to values");
-  for (const auto& entry : quick) {
+  for (const auto& entry : root["quick"]) {
     if (!entry.first.IsScalar()) reader.Fail(entry.first, "a key of quick must be a dotted path, e.g. iterations");
-    try {
-      SetPath(root, DottedPath(entry.first.Scalar()), entry.second, reader.Where(entry.first) + ": quick " + entry.first.Scalar());
-    } catch (const InvalidArgument& e) {
-      throw InvalidArgument(e.what());
-    }
+    SetPath(root, DottedPath(entry.first.Scalar()), entry.second, reader.Where(entry.first) + ": quick " + entry.first.Scalar());
   }
 }
 
@@ -330,9 +325,7 @@ std::vector<ExperimentMethod> ReadMethod(const Reader& reader, const YAML::Node&
       if (neural && std::find(kNeuralParameters.begin(), kNeuralParameters.end(), name) == kNeuralParameters.end()) {
         reader.Fail(entry.first, fmt::format("unknown parameter '{}' of a neural method (known: eta, beta, lr, samples)", name));
       }
-      // step_size, eta's old name, is still read (DeprecatedParameterName).
-      const std::string current = DeprecatedParameterName(name);
-      add(current.empty() ? name : current, entry.second);
+      add(CurrentParameterName(name), entry.second);  // step_size, eta's old name, is still read
     }
   }
   double product = 1;
@@ -414,14 +407,13 @@ ExperimentClaim ReadClaim(const Reader& reader, const YAML::Node& node) {
   reader.CheckKeys(node, "a " + kind_key + " claim", known);
   const std::string subject = reader.String(node[kind_key], kind_key);
   if (claim.kind == Kind::kGrowsWith) {
-    claim.parameter = DeprecatedParameterName(subject).empty() ? subject : DeprecatedParameterName(subject);
+    claim.parameter = CurrentParameterName(subject);
   } else {
     claim.method = subject;
   }
   const auto names = [&](const char* key) {
     if (!node[key]) reader.Fail(node, fmt::format("a {} claim needs '{}'", kind_key, key));
-    std::vector<std::string> list = reader.Axis<std::string>(node[key], key, [&](const YAML::Node& v) { return reader.String(v, key); });
-    return list;
+    return reader.Axis<std::string>(node[key], key, [&](const YAML::Node& v) { return reader.String(v, key); });
   };
   switch (claim.kind) {
     case Kind::kEndsBelow:
@@ -479,12 +471,12 @@ void ReadNeural(const Reader& reader, const YAML::Node& root, NeuralSettings& ne
     neural.learning_rate = reader.Number(train["lr"], "lr");
     if (!(neural.learning_rate > 0)) reader.Fail(train["lr"], fmt::format("lr = {:g}. Violated constraint: lr > 0", neural.learning_rate));
   }
-  if (train["samples"]) neural.samples = static_cast<int>(reader.Integer(train["samples"], "samples", 1));
-  if (train["contexts"]) neural.contexts = static_cast<int>(reader.Integer(train["contexts"], "contexts", 1));
-  if (train["depth"]) neural.depth = static_cast<int>(reader.Integer(train["depth"], "depth", 1));
-  if (train["width"]) neural.width = static_cast<int>(reader.Integer(train["width"], "width", 1));
-  for (const char* key : {"samples", "contexts", "depth", "width"}) {
-    if (train[key] && reader.Integer(train[key], key, 1) > 100000) reader.Fail(train[key], fmt::format("'{}' above 100,000", key));
+  for (const auto& [key, field] : {std::pair{"samples", &neural.samples}, std::pair{"contexts", &neural.contexts},
+                                    std::pair{"depth", &neural.depth}, std::pair{"width", &neural.width}}) {
+    if (!train[key]) continue;
+    const std::int64_t value = reader.Integer(train[key], key, 1);
+    if (value > 100000) reader.Fail(train[key], fmt::format("'{}' above 100,000", key));
+    *field = static_cast<int>(value);
   }
 }
 
@@ -498,12 +490,12 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
     throw InvalidArgument(fmt::format("{}:{}:{}: not valid YAML: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
   if (!root.IsMap()) throw InvalidArgument(fmt::format("{}: an experiment is a YAML mapping (games:, methods:, ...)", path));
+  if (root["quick"] && !root["quick"].IsMap()) reader.Fail(root["quick"], "'quick' must be a mapping of keys (dotted paths) to values");
   if (quick && root["quick"]) ApplyQuick(reader, root);
   for (size_t k = 0; k < overrides.size(); ++k) ApplyOverride(root, overrides[k], k);
   reader.CheckKeys(root, "the experiment",
                    {"name", "games", "methods", "seeds", "init", "iterations", "trace_every", "gap_levels", "figures",
                     "figure", "reference", "stop_at", "claims", "quick", "policy", "train"});
-  if (root["quick"] && !root["quick"].IsMap()) reader.Fail(root["quick"], "'quick' must be a mapping of keys (dotted paths) to values");
   if (root["train"] && !root["policy"]) reader.Fail(root["train"], "'train' applies to neural policies: add 'policy: mlp' (or contextual, tabular)");
 
   Experiment e;
@@ -553,8 +545,7 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
     const bool against_parameter = e.figure_kind == FigureKind::kFinalGap || e.figure_kind == FigureKind::kIterations;
     if (figure["over"]) {
       if (!against_parameter) reader.Fail(figure["over"], "'over' applies to kind: final_gap and kind: iterations");
-      e.figure_over = reader.String(figure["over"], "over");
-      if (!DeprecatedParameterName(e.figure_over).empty()) e.figure_over = DeprecatedParameterName(e.figure_over);
+      e.figure_over = CurrentParameterName(reader.String(figure["over"], "over"));
     } else if (against_parameter) {
       reader.Fail(figure, "kind: final_gap and kind: iterations need 'over: PARAMETER' (the x axis), e.g. over: beta");
     }
@@ -638,17 +629,15 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
       if (static_cast<double>(e.methods.size()) > kMaxRuns) reader.Fail(method, fmt::format("more than {:g} methods", kMaxRuns));
     }
   }
-  if (!e.panel_parameter.empty() && e.panel_parameter != "game") {
-    const std::string name = DeprecatedParameterName(e.panel_parameter).empty() ? e.panel_parameter
-                                                                                 : DeprecatedParameterName(e.panel_parameter);
-    e.panel_parameter = name;
-    if (std::none_of(e.methods.begin(), e.methods.end(), [&](const ExperimentMethod& m) { return m.parameters.count(name) > 0; })) {
-      reader.Fail(figure["panels"], fmt::format("panels: no method sets '{}', so there is nothing to split by", name));
-    }
-  }
   const auto sets = [&](const std::string& parameter) {
     return std::any_of(e.methods.begin(), e.methods.end(), [&](const ExperimentMethod& m) { return m.parameters.count(parameter) > 0; });
   };
+  if (!e.panel_parameter.empty() && e.panel_parameter != "game") {
+    e.panel_parameter = CurrentParameterName(e.panel_parameter);
+    if (!sets(e.panel_parameter)) {
+      reader.Fail(figure["panels"], fmt::format("panels: no method sets '{}', so there is nothing to split by", e.panel_parameter));
+    }
+  }
   if (!e.figure_over.empty() && !sets(e.figure_over)) {
     reader.Fail(figure["over"], fmt::format("over: no method sets '{}', so there is no axis to draw", e.figure_over));
   }

@@ -21,13 +21,6 @@ namespace fs = std::filesystem;
 constexpr const char* kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
                                    "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#000000", "#aec7e8"};
 
-// A gnuplot string literal: single quotes, with ' doubled.
-std::string Quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
 // A POSIX shell word: single quotes, with ' written as '\''.
 std::string ShellQuoted(const std::string& text) {
   std::string out = "'";
@@ -54,13 +47,19 @@ void RunGnuplot(const std::string& script_path, const std::string& output_path) 
   const fs::path script = fs::absolute(script_path);
   const std::string command =
       fmt::format("cd {} && gnuplot -e {} {} 2> {}", ShellQuoted(script.parent_path().string()),
-                  ShellQuoted("set output " + Quoted(fs::absolute(output_path).string())),
+                  ShellQuoted("set output " + GnuplotQuoted(fs::absolute(output_path).string())),
                   ShellQuoted(script.filename().string()), ShellQuoted(fs::absolute(errors).string()));
   const int status = std::system(command.c_str());
   std::string message;
   if (status != 0) message = ReadWholeFile(errors);
   std::remove(errors.c_str());
   if (status != 0) throw Error(fmt::format("gnuplot failed on {}: {}", script_path, message));
+}
+
+std::string GnuplotQuoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
 }
 
 void RenderGnuplot(const std::string& script_body, const std::string& png_path) {
@@ -94,9 +93,9 @@ void PlotGapPanels(const std::vector<PlotPanel>& panels, const GapFigure& figure
       "set terminal pngcairo size {},{} enhanced font 'DejaVu Sans,13'\n"
       "set logscale y\nset format y '10^{{%L}}'\nset xlabel 'iteration'\nset ylabel {}\n"
       "set grid xtics ytics mytics lc rgb '#dddddd'\nset yrange [{}:*]\nset key outside right top spacing 1.1\n",
-      panels.size() > 1 ? 2000 : 1280, 800, Quoted(figure.y_label), figure.floor / 2);
+      panels.size() > 1 ? 2000 : 1280, 800, GnuplotQuoted(figure.y_label), figure.floor / 2);
   if (figure.log_x) body += "set logscale x\nset xrange [1:*]\n";
-  if (panels.size() > 1) body += fmt::format("set multiplot layout 1,{} title {} noenhanced\n", panels.size(), Quoted(figure.title));
+  if (panels.size() > 1) body += fmt::format("set multiplot layout 1,{} title {} noenhanced\n", panels.size(), GnuplotQuoted(figure.title));
   int block = 0;
   for (const PlotPanel& panel : panels) {
     const std::vector<PlotCurve>& curves = panel.curves;
@@ -121,10 +120,10 @@ void PlotGapPanels(const std::vector<PlotPanel>& panels, const GapFigure& figure
       const char* color = kColors[i % std::size(kColors)];
       plot += fmt::format("{}{} index {} using 1:3:4 with filledcurves lc rgb '{}' fs transparent solid 0.10 "
                           "noborder notitle, \\\n  '' index {} using 1:2 with lines lw {} lc rgb '{}' title {} noenhanced",
-                          k == 0 ? "plot " : ", \\\n  ", Quoted(data.filename().string()), first_block + i, color,
-                          first_block + i, c.emphasized ? 3.5 : 1.8, color, Quoted(c.label));
+                          k == 0 ? "plot " : ", \\\n  ", GnuplotQuoted(data.filename().string()), first_block + i, color,
+                          first_block + i, c.emphasized ? 3.5 : 1.8, color, GnuplotQuoted(c.label));
     }
-    body += fmt::format("set title {} noenhanced\n{}\n", Quoted(panels.size() > 1 ? panel.title : figure.title), plot);
+    body += fmt::format("set title {} noenhanced\n{}\n", GnuplotQuoted(panels.size() > 1 ? panel.title : figure.title), plot);
   }
   if (panels.size() > 1) body += "unset multiplot\n";
   WriteFileAtomically(data.string(), table);

@@ -282,15 +282,20 @@ const AlgorithmSpec& FindAlgorithm(std::string_view name) {
 
 std::string DeprecatedParameterName(std::string_view name) { return name == "step_size" ? "eta" : ""; }
 
+std::string CurrentParameterName(std::string_view name) {
+  std::string current = DeprecatedParameterName(name);
+  return current.empty() ? std::string(name) : current;
+}
+
 ParameterValues WithCurrentNames(const ParameterValues& given) {
   ParameterValues current;
   for (const auto& [name, value] : given) {
-    const std::string renamed = DeprecatedParameterName(name);
-    if (!renamed.empty() && given.contains(renamed)) {
+    const std::string renamed = CurrentParameterName(name);
+    if (renamed != name && given.contains(renamed)) {
       throw InvalidArgument(fmt::format("both '{}' and '{}' are given: '{}' is the old name of '{}'; give '{}' only",
                                         name, renamed, name, renamed, renamed));
     }
-    current[renamed.empty() ? name : renamed] = value;
+    current[renamed] = value;
   }
   return current;
 }

@@ -41,6 +41,9 @@ void RenderGnuplot(const std::string& script_body, const std::string& png_path);
 // line per curve with its shaded band. Throws Unavailable when gnuplot is missing and Error when it fails.
 void PlotGapCurves(const std::vector<PlotCurve>& curves, const GapFigure& figure, const std::string& png_path);
 
+// A gnuplot string literal: single quotes, with ' doubled (titles and file names in scripts).
+std::string GnuplotQuoted(const std::string& text);
+
 // Throws InvalidArgument when `png_path` names a device or pipe (a figure's data and script go beside it).
 void CheckFigurePath(const std::string& png_path);
 
