@@ -15,16 +15,6 @@
 
 namespace nlhf::cli {
 
-LoadedGame LoadGame(const std::string& path, const MatrixGameOptions& options) {
-  MatrixFile file = ReadMatrixFile(path);
-  MatrixGameOptions reading = options;
-  reading.payoff = options.payoff || file.is_payoff;  // or the file says so (a JSON "payoff" key)
-  double projection_change = 0;
-  ZeroSumGame game = GameFromMatrix(std::move(file.values), reading, file.single_precision, file.row_names,
-                                    file.column_names, file.source, &projection_change);
-  return {std::move(game), projection_change};
-}
-
 void AddGameFileFlags(CLI::App& command, MatrixGameOptions& options) {
   command.add_flag("--symmetrize", options.symmetrize, "Accept any P: replace it by (P + 1 - P^T)/2 and report how far it moved");
   command.add_option("--symmetry-tol", options.symmetry_tolerance,

@@ -78,17 +78,8 @@ void AddDeprecatedAlias(CLI::App& command, const std::string& old_name, const st
       });
 }
 
-struct LoadedGame {
-  ZeroSumGame game;
-  // Largest entry change made by the complementary projection (P + 1 − Pᵀ)/2 that every accepted
-  // preference matrix goes through (nlhf/game.h); with --symmetrize it may be large.
-  double projection_change = 0;
-};
-
-// Reads `path` as a preference matrix (or a payoff matrix with --payoff or a JSON "payoff" key).
-// How to read a game file is MatrixGameOptions (nlhf/game.h): --payoff, --symmetrize, --symmetry-tol
-// (solve and compare).
-LoadedGame LoadGame(const std::string& path, const MatrixGameOptions& options);
+// How to read a game file (ReadGameFile, nlhf/io/matrix_file.h) is MatrixGameOptions (nlhf/game.h): --payoff,
+// --symmetrize, --symmetry-tol (solve and compare).
 void AddGameFileFlags(CLI::App& command, MatrixGameOptions& options);
 
 // "--param [ALGO:]NAME=VALUE" → (algorithm or "", name, value); throws InvalidArgument otherwise.

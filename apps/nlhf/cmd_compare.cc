@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "nlhf/io/matrix_file.h"
 #include "nlhf/error.h"
 #include "nlhf/experiments/comparison.h"
 #include "nlhf/generators.h"
@@ -94,7 +95,7 @@ int RunCompare(const CompareArgs& args, const std::string& command_line) {
   }
 
   std::optional<ZeroSumGame> file_game;
-  if (!args.file.empty()) file_game = LoadGame(args.file, args.game_file).game;
+  if (!args.file.empty()) file_game = ReadGameFile(args.file, args.game_file).game;
   const auto game_for_seed = [&](int seed) {
     if (file_game) return *file_game;
     const GeneratedGame generated =

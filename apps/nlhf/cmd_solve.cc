@@ -39,7 +39,7 @@ ParameterValues ParseParameters(const SolveArgs& args, const std::string& algori
   return values;
 }
 
-LoadedGame LoadOperatorGame(const SolveArgs& args) {
+GameFile LoadOperatorGame(const SolveArgs& args) {
   if (FormatFromPath(args.file) != MatrixFormat::kNpy) {
     throw InvalidArgument(fmt::format("--matrix-free reads .npy files only, got '{}'", args.file));
   }
@@ -48,7 +48,7 @@ LoadedGame LoadOperatorGame(const SolveArgs& args) {
   return {std::move(file.game), file.projection_change};
 }
 
-nlohmann::json ResultJson(const ZeroSumGame& game, const SolveResult& result, const LoadedGame& loaded,
+nlohmann::json ResultJson(const ZeroSumGame& game, const SolveResult& result, const GameFile& loaded,
                           const SolveArgs& args, const std::string& choice) {
   nlohmann::json out = SolveResultJson(game, result);
   if (!choice.empty()) out["algorithm_choice"] = choice;
@@ -96,7 +96,7 @@ void PrintPolicyTable(const std::string& title, const std::vector<std::string>& 
   }
 }
 
-void PrintSummary(const ZeroSumGame& game, const SolveResult& result, const LoadedGame& loaded,
+void PrintSummary(const ZeroSumGame& game, const SolveResult& result, const GameFile& loaded,
                   const SolveArgs& args) {
   if (game.symmetric()) {
     std::cout << fmt::format("{}: preference game with {} responses\n", args.file, game.num_actions(0));
@@ -186,7 +186,7 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
 
 int RunSolve(const SolveArgs& args) {
   if (!args.trace_path.empty()) CheckOutputFile("--trace", args.trace_path);
-  const LoadedGame loaded = args.matrix_free ? LoadOperatorGame(args) : LoadGame(args.file, args.game_file);
+  const GameFile loaded = args.matrix_free ? LoadOperatorGame(args) : ReadGameFile(args.file, args.game_file);
   const ZeroSumGame& game = loaded.game;
   SolveOptions options;
   options.max_iterations = args.max_iterations;

@@ -69,8 +69,9 @@ class PreferenceGame {
   double projection_change() const { return projection_change_; }
   // One name per response: the given ones, or "0", "1", ... when none were given.
   const std::vector<std::string>& names() const { return names_; }
-  // A = P − 1/2.
-  Eigen::MatrixXd Payoff() const;
+  // A = P − 1/2 (from a game about to be dropped, computed in place of P).
+  Eigen::MatrixXd Payoff() const&;
+  Eigen::MatrixXd Payoff() &&;
 
  private:
   Eigen::MatrixXd preferences_;
@@ -118,11 +119,21 @@ class SkewPayoffOperator {
 class ZeroSumGame {
  public:
   static ZeroSumGame FromPreferences(const PreferenceGame& game);
+  static ZeroSumGame FromPreferences(PreferenceGame&& game);  // takes over the game's matrix
   // Any finite, non-empty m×n matrix; throws InvalidArgument naming a non-finite entry.
   static ZeroSumGame FromPayoff(Eigen::MatrixXd payoff,
                                 std::vector<std::string> row_names = {},
                                 std::vector<std::string> column_names = {},
                                 const MatrixSource& source = {});
+  // The preference game of an n×n matrix P held row by row (`rows[i·n + j]` = P[i][j], e.g. a float64 C-order
+  // .npy file where it lies), built in one pass: each pair checked and projected as PreferenceGame does and
+  // written straight into A = P − 1/2, the same numbers GameFromMatrix gives. Empty when P breaks a rule
+  // (an entry outside [0, 1] or not a number, a pair off by more than `tolerance`): take GameFromMatrix
+  // then, whose message names the entry.
+  static std::optional<ZeroSumGame> FromPreferenceRows(const double* rows, int n, double tolerance,
+                                                       std::vector<std::string> names = {},
+                                                       const MatrixSource& source = {},
+                                                       double* projection_change = nullptr);
   // A preference game held only as its skew operator: every iterative method and the certificate run on
   // it through products; what needs the dense matrix (the LP and interior point solvers, polishing) is
   // refused or skipped. `names` is empty or holds one name per response.

@@ -21,7 +21,7 @@
 #include "nlhf/io/policy_file.h"
 #include "nlhf/io/result_json.h"
 #include "nlhf/io/trace_csv.h"
-#include "nlhf/kernels/huge_page_allocator.h"
+#include "nlhf/huge_pages.h"
 #include "nlhf/kernels/skew_operator.h"
 #include "nlhf/log_space_average.h"
 #include "nlhf/metrics.h"

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 
+#include "io/npy_array.h"
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/mapped_file.h"
@@ -34,6 +36,39 @@ MatrixFormat FormatFromPath(const std::string& path) {
   if (extension == ".json") return MatrixFormat::kJson;
   if (extension == ".npy") return MatrixFormat::kNpy;
   return MatrixFormat::kText;
+}
+
+namespace {
+
+GameFile GameFromMatrixFile(MatrixFile file, const MatrixGameOptions& options) {
+  MatrixGameOptions reading = options;
+  reading.payoff = options.payoff || file.is_payoff;
+  double projection_change = 0;
+  ZeroSumGame game = GameFromMatrix(std::move(file.values), reading, file.single_precision,
+                                    std::move(file.row_names), std::move(file.column_names), file.source,
+                                    &projection_change);
+  return {std::move(game), projection_change};
+}
+
+}  // namespace
+
+GameFile ReadGameFile(const std::string& path, const MatrixGameOptions& options) {
+  if (FormatFromPath(path) != MatrixFormat::kNpy || options.payoff) {
+    return GameFromMatrixFile(ReadMatrixFile(path), options);
+  }
+  const MappedFile mapped(path);
+  const NpyArray array = ParseNpyArray(mapped.bytes(), path);
+  const bool in_place = array.is_double && !array.swap && !array.fortran_order && array.rows == array.columns &&
+                        reinterpret_cast<std::uintptr_t>(array.data) % alignof(double) == 0;
+  if (in_place) {
+    double projection_change = 0;
+    const double tolerance = SymmetryTolerance(options.symmetrize, options.symmetry_tolerance, false);
+    std::optional<ZeroSumGame> game =
+        ZeroSumGame::FromPreferenceRows(reinterpret_cast<const double*>(array.data), static_cast<int>(array.rows),
+                                        tolerance, {}, MatrixSource{.path = path}, &projection_change);
+    if (game) return {std::move(*game), projection_change};
+  }
+  return GameFromMatrixFile(ParseNpyMatrix(mapped.bytes(), path), options);  // whose errors name the entry
 }
 
 MatrixFile ReadMatrixFile(const std::string& path) {

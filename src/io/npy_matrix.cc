@@ -13,9 +13,11 @@
 #include <utility>
 #include <vector>
 
-#include "nlhf/error.h"
+#include "core/tiles.h"
 #include "io/npy_array.h"
+#include "nlhf/error.h"
 #include "nlhf/io/matrix_file.h"
+#include "nlhf/huge_pages.h"
 
 namespace nlhf {
 namespace {
@@ -219,30 +221,38 @@ NpyArray ParseNpyStack(std::string_view bytes, const std::string& path) {
 
 Eigen::MatrixXd NpyArray::Matrix(std::size_t game) const {
   const auto n_rows = static_cast<Eigen::Index>(rows), n_columns = static_cast<Eigen::Index>(columns);
-  // Native byte order at an aligned address (numpy pads the header to 64 bytes): the data is viewed in
-  // place and copied (and widened) in one pass — in C order a block, in Fortran order a strided view (game k's
-  // (i, j) at k + count·(i + rows·j)); otherwise entry by entry.
-  const auto view = [&]<typename T>(T) -> Eigen::MatrixXd {
-    using RowMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    using ColumnMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
+  Eigen::MatrixXd values(n_rows, n_columns);
+  PrepareLargeArray(values.data(), static_cast<std::size_t>(values.size()) * sizeof(double));
+  // Native byte order at an aligned address (numpy pads the header to 64 bytes): the data is read in place
+  // and copied (and widened) in one pass — from C order tile by tile into Eigen's column order, from Fortran
+  // order as a strided view (game k's (i, j) at k + count·(i + rows·j)); otherwise entry by entry.
+  const auto copy = [&]<typename T>(T) {
     const T* first = reinterpret_cast<const T*>(data);
     if (fortran_order) {
+      using ColumnMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
       using Strides = Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>;
       const auto stride = static_cast<Eigen::Index>(count);
-      return Eigen::Map<const ColumnMajor, 0, Strides>(first + game, n_rows, n_columns,
-                                                       Strides(stride * n_rows, stride))
-          .template cast<double>();
+      values = Eigen::Map<const ColumnMajor, 0, Strides>(first + game, n_rows, n_columns,
+                                                         Strides(stride * n_rows, stride))
+                   .template cast<double>();
+      return;
     }
-    return Eigen::Map<const RowMajor>(first + game * rows * columns, n_rows, n_columns).template cast<double>();
+    const T* matrix = first + game * rows * columns;
+    tiles::ForEachEntryByColumns(n_rows, n_columns, [&](Eigen::Index i, Eigen::Index j) {
+      values(i, j) = static_cast<double>(matrix[i * n_columns + j]);
+    });
   };
   const std::size_t alignment = is_double ? alignof(double) : alignof(float);
   if (!swap && reinterpret_cast<std::uintptr_t>(data) % alignment == 0) {
-    return is_double ? view(double{}) : view(float{});
+    if (is_double) {
+      copy(double{});
+    } else {
+      copy(float{});
+    }
+    return values;
   }
-  Eigen::MatrixXd values(n_rows, n_columns);
-  for (Eigen::Index i = 0; i < n_rows; ++i) {
-    for (Eigen::Index j = 0; j < n_columns; ++j) values(i, j) = At(game, i, j);
-  }
+  tiles::ForEachEntryByColumns(n_rows, n_columns,
+                               [&](Eigen::Index i, Eigen::Index j) { values(i, j) = At(game, i, j); });
   return values;
 }
 

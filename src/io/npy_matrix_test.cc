@@ -1,4 +1,10 @@
+#include <gmock/gmock.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 #include "nlhf/error.h"
 #include "nlhf/io/matrix_file.h"
@@ -72,6 +78,85 @@ TEST(NpyMatrix, WriterOutputReadsBack) {
   m.values = Eigen::MatrixXd::Random(5, 3);
   EXPECT_EQ(ParseNpyMatrix(FormatNpyMatrix(m), "m.npy").values, m.values);
   EXPECT_EQ(FormatNpyMatrix(m).find('\n') % 64, 63u) << "header padded to a multiple of 64 bytes";
+}
+
+// A preference matrix over n responses with pairs that sum to 1 exactly, pairs off by up to `noise`, and
+// (noise > 0) a diagonal off 1/2 by as much: every branch of the projection, on tiles of every shape.
+Eigen::MatrixXd NoisyPreferences(int n, double noise, unsigned seed) {
+  std::srand(seed);
+  Eigen::MatrixXd p = 0.5 * (Eigen::MatrixXd::Random(n, n).array() + 1.0);
+  for (int i = 0; i < n; ++i) {
+    p(i, i) = 0.5 + 0.5 * noise * Eigen::MatrixXd::Random(1, 1)(0, 0);
+    for (int j = i + 1; j < n; ++j) {
+      const double off = (i + j) % 3 == 0 ? 0.0 : noise * (p(j, i) - 0.5);
+      p(j, i) = std::clamp(1.0 - p(i, j) + off, 0.0, 1.0);
+    }
+  }
+  return p;
+}
+
+GameFile GameThroughTheGeneralReader(const std::string& path, const MatrixGameOptions& options) {
+  MatrixFile file = ReadMatrixFile(path);
+  double change = 0;
+  ZeroSumGame game = GameFromMatrix(std::move(file.values), options, file.single_precision, {}, {}, file.source,
+                                    &change);
+  return {std::move(game), change};
+}
+
+TEST(ReadGameFile, ReadsAFloat64NpyInOnePassToTheNumbersOfTheGeneralReader) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "nlhf_read_game_file";
+  std::filesystem::create_directories(dir);
+  struct Case {
+    int n;
+    double noise;
+    MatrixGameOptions options;
+  };
+  // 150 = two full 64-wide tiles and a ragged one; the noise within, at, and (symmetrized) beyond tolerance.
+  for (const Case& c : {Case{150, 0.0, {}}, Case{150, 3e-10, {}}, Case{150, 0.2, {.symmetrize = true}},
+                        Case{1, 0.0, {}}, Case{65, 1e-12, {.symmetry_tolerance = 1e-12}}}) {
+    MatrixFile file;
+    file.values = NoisyPreferences(c.n, c.noise, static_cast<unsigned>(c.n));
+    const std::string path = (dir / "p.npy").string();
+    WriteMatrixFile(path, file);
+    const GameFile fast = ReadGameFile(path, c.options);
+    const GameFile general = GameThroughTheGeneralReader(path, c.options);
+    SCOPED_TRACE(::testing::Message() << "n = " << c.n << ", noise " << c.noise);
+    EXPECT_TRUE(fast.game.payoff() == general.game.payoff()) << "bit for bit";
+    EXPECT_EQ(fast.projection_change, general.projection_change);
+    if (c.noise > 0) EXPECT_GT(fast.projection_change, 0);
+    EXPECT_EQ(fast.game.payoff_scale(), general.game.payoff_scale());
+    EXPECT_EQ(fast.game.action_names(0), general.game.action_names(0));
+    EXPECT_EQ(fast.game.action_names(1), general.game.action_names(0));
+  }
+}
+
+TEST(ReadGameFile, AMatrixThatBreaksARuleGetsTheGeneralReadersMessage) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "nlhf_read_game_file_bad";
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "bad.npy").string();
+  const auto refused = [&](int i, int j, double value, const std::vector<std::string>& expected) {
+    MatrixFile file;
+    file.values = NoisyPreferences(150, 0.0, 7);
+    file.values(i, j) = value;
+    WriteMatrixFile(path, file);
+    try {
+      ReadGameFile(path, {});
+      ADD_FAILURE() << "P(" << i << ", " << j << ") = " << value << " accepted";
+    } catch (const InvalidArgument& error) {
+      for (const std::string& part : expected) EXPECT_THAT(error.what(), ::testing::HasSubstr(part));
+    }
+  };
+  // In the last, ragged tile; on the diagonal; in the first tile; below the diagonal.
+  refused(149, 3, std::nan(""), {"bad.npy: row 150, column 4", "not finite"});
+  refused(140, 140, 0.75, {"P[141][141] + P[141][141]", "must equal 1"});
+  refused(0, 1, 1.5, {"row 1, column 2", "not a probability"});
+  refused(100, 20, -0.25, {"row 101, column 21", "not a probability"});
+  refused(2, 120, 0.0, {"P[3][121] + P[121][3]", "must equal 1"});
+  // A payoff file is read as a matrix, whatever its entries.
+  MatrixFile file;
+  file.values = Eigen::MatrixXd::Constant(3, 3, 7.0);
+  WriteMatrixFile(path, file);
+  EXPECT_EQ(ReadGameFile(path, {.payoff = true}).game.payoff(), file.values);
 }
 
 }  // namespace

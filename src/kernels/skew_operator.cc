@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/tiles.h"
 #include "nlhf/error.h"
 
 namespace nlhf {
@@ -183,14 +184,12 @@ SkewOperator::SkewOperator(const Eigen::MatrixXd& payoff, Storage storage, Layou
     throw InvalidArgument(fmt::format("a skew payoff operator needs a square matrix, got {}×{}", payoff.rows(),
                                       payoff.cols()));
   }
-  for (int i = 0; i < n_; ++i) {
-    for (int j = i + 1; j < n_; ++j) {
-      // The skew part ½(A − Aᵀ): exactly A for a valid preference matrix.
-      const double value = 0.5 * (payoff(i, j) - payoff(j, i));
-      Set(i, j, value);
-      if (layout_ == Layout::kDense) Set(j, i, -value);
-    }
-  }
+  tiles::ForEachUpperPair(n_, [&](int i, int j) {
+    // The skew part ½(A − Aᵀ): exactly A for a valid preference matrix.
+    const double value = 0.5 * (payoff(i, j) - payoff(j, i));
+    Set(i, j, value);
+    if (layout_ == Layout::kDense) Set(j, i, -value);
+  });
 }
 
 std::size_t SkewOperator::RowOffset(int i) const {

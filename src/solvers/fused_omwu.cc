@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "nlhf/error.h"
+#include "nlhf/kernels/skew_operator.h"
 #include "solvers/iterate.h"
 #include "solvers/small_omwu.h"
 
@@ -102,6 +103,16 @@ SolveResult SolveOmwuFused(const ZeroSumGame& game, const SkewPayoffOperator& pa
     throw InvalidArgument("fused OMWU needs a symmetric game and a payoff operator of the same size");
   }
   const internal::StoppingRules rules(options);
+  const std::unique_ptr<FusedOmwu> omwu = FusedOmwu::Create(payoff, step_size, InitialLogPolicies(game, options.initial)[0]);
+  FusedOmwuIterate iterate(*omwu);
+  return internal::RunIterations(game, iterate, options, rules);
+}
+
+SolveResult SolveOmwuFused(const ZeroSumGame& game, double step_size, const SolveOptions& options) {
+  if (const SkewPayoffOperator* payoff = game.skew_operator()) return SolveOmwuFused(game, *payoff, step_size, options);
+  if (!game.symmetric()) throw InvalidArgument("fused OMWU needs a symmetric game");
+  const internal::StoppingRules rules(options);
+  const SkewOperator payoff(game.payoff(), options.storage, options.layout.value_or(DefaultLayout(game.num_actions(0))));
   const std::unique_ptr<FusedOmwu> omwu = FusedOmwu::Create(payoff, step_size, InitialLogPolicies(game, options.initial)[0]);
   FusedOmwuIterate iterate(*omwu);
   return internal::RunIterations(game, iterate, options, rules);

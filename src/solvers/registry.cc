@@ -65,12 +65,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
       .parameters = {StepSize(OmwuOptions{}.step_size)},
       .solve = [](const ZeroSumGame& game, const SolveOptions& options, const Values& v) {
         if (!game.symmetric()) return Run<OmwuMethod>(game, options, OmwuOptions{.step_size = v.at("eta")});
-        if (const SkewPayoffOperator* payoff = game.skew_operator()) {
-          return SolveOmwuFused(game, *payoff, v.at("eta"), options);
-        }
-        const int n = game.num_actions(0);
-        const SkewOperator payoff(game.payoff(), options.storage, options.layout.value_or(DefaultLayout(n)));
-        return SolveOmwuFused(game, payoff, v.at("eta"), options);
+        return SolveOmwuFused(game, v.at("eta"), options);
       },
   });
   algorithms.push_back({

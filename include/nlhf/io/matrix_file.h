@@ -34,6 +34,16 @@ struct MatrixFile {
 // Reads and parses `path`; throws ParseError (content) or InvalidArgument (cannot open).
 MatrixFile ReadMatrixFile(const std::string& path);
 
+// The game `path` states, with the numbers and the errors GameFromMatrix gives on ReadMatrixFile's matrix
+// (a JSON file's "payoff" key makes it a payoff game), and the projection's largest change. A float64
+// C-order .npy preference matrix is checked and made into its payoff in one pass over the mapped file
+// (ZeroSumGame::FromPreferenceRows), without an intermediate copy.
+struct GameFile {
+  ZeroSumGame game;
+  double projection_change = 0;
+};
+GameFile ReadGameFile(const std::string& path, const MatrixGameOptions& options);
+
 // Parsers over contents already in memory; `path` only labels the messages.
 //
 // Text: one row per line, entries separated by whitespace and/or commas, `#` starts a comment, blank

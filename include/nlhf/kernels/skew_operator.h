@@ -19,7 +19,7 @@
 
 #include "nlhf/enum_names.h"
 #include "nlhf/game.h"
-#include "nlhf/kernels/huge_page_allocator.h"
+#include "nlhf/huge_pages.h"
 
 namespace nlhf {
 

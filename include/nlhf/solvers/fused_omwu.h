@@ -46,6 +46,9 @@ class FusedOmwu {
 // certificate in the original game, while the iterations read `payoff` (an operator for the same A).
 SolveResult SolveOmwuFused(const ZeroSumGame& game, const SkewPayoffOperator& payoff, double step_size,
                            const SolveOptions& options);
+// The same on the game's own operator, or (a dense game) on one built from its payoff in options.storage and
+// options.layout; the solve's clock (its seconds, its time limit) counts that build, as PDHG's does.
+SolveResult SolveOmwuFused(const ZeroSumGame& game, double step_size, const SolveOptions& options);
 
 }  // namespace nlhf
 
