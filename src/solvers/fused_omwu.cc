@@ -1,6 +1,7 @@
 #include "nlhf/solvers/fused_omwu.h"
 
 #include <cmath>
+#include <optional>
 
 #include "nlhf/error.h"
 #include "nlhf/kernels/skew_operator.h"
@@ -112,8 +113,31 @@ SolveResult SolveOmwuFused(const ZeroSumGame& game, double step_size, const Solv
   if (const SkewPayoffOperator* payoff = game.skew_operator()) return SolveOmwuFused(game, *payoff, step_size, options);
   if (!game.symmetric()) throw InvalidArgument("fused OMWU needs a symmetric game");
   const internal::StoppingRules rules(options);
-  const SkewOperator payoff(game.payoff(), options.storage, options.layout.value_or(DefaultLayout(game.num_actions(0))));
-  const std::unique_ptr<FusedOmwu> omwu = FusedOmwu::Create(payoff, step_size, InitialLogPolicies(game, options.initial)[0]);
+  const int n = game.num_actions(0);
+  const Eigen::VectorXd initial = InitialLogPolicies(game, options.initial)[0];
+  // A small game's state lives on the stack: in a batch of small games a heap allocation (an aligned one) per
+  // game cost more than the iterations.
+  std::optional<internal::SmallOmwu> small;
+  std::optional<SkewOperator> payoff;  // outlives the iterations that read it
+  std::unique_ptr<FusedOmwu> large;
+  if (n <= FusedOmwu::kSmall && step_size <= FusedOmwu::kMaxSmallStep) {
+    // The entries an operator would hold (its skew part, rounded to its storage), without building one.
+    const Eigen::MatrixXd& a = game.payoff();
+    Eigen::MatrixXd skew = Eigen::MatrixXd::Zero(n, n);
+    for (int j = 0; j < n; ++j) {
+      for (int i = 0; i < j; ++i) {
+        double value = 0.5 * (a(i, j) - a(j, i));
+        if (options.storage == Storage::kF32) value = static_cast<float>(value);
+        skew(i, j) = value;
+        skew(j, i) = -value;
+      }
+    }
+    small.emplace(skew, step_size, initial);
+  } else {
+    payoff.emplace(game.payoff(), options.storage, options.layout.value_or(DefaultLayout(n)));
+    large = FusedOmwu::Create(*payoff, step_size, initial);
+  }
+  FusedOmwu* omwu = small ? static_cast<FusedOmwu*>(&*small) : large.get();
   FusedOmwuIterate iterate(*omwu);
   return internal::RunIterations(game, iterate, options, rules);
 }
