@@ -78,7 +78,9 @@ MatrixFile ReadMatrixFile(const std::string& path) {
     case MatrixFormat::kJson:
       return ParseJsonMatrix(ReadTextFile(path), path);
     case MatrixFormat::kText: {
-      const std::string bytes = ReadTextFile(path);
+      const MappedFile file(path);  // a large matrix's text is read where it lies, not copied into a string
+      std::string_view bytes = file.bytes();
+      if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);  // a byte-order mark, as ReadTextFile
       const std::string content = SniffContent(bytes);
       if (content != "text") {
         throw ParseError(fmt::format("{}: the content looks like {}, not matrix text: give the file the "

@@ -2,12 +2,15 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <sstream>
 #include <vector>
 
+#include "core/tiles.h"
 #include "nlhf/error.h"
+#include "nlhf/huge_pages.h"
 #include "nlhf/io/matrix_file.h"
 
 namespace nlhf {
@@ -44,7 +47,11 @@ bool ParseDouble(std::string_view text, double& value) {
 MatrixFile ParseTextMatrix(std::string_view text, const std::string& path) {
   MatrixFile result;
   result.source.path = path;
-  std::vector<std::vector<double>> rows;
+  // Every row's entries one after another (row-major), so that a large matrix is one growing buffer rather
+  // than one allocation per row; copied into Eigen's column order tile by tile at the end.
+  std::vector<double> entries;
+  std::vector<double> row;
+  std::size_t row_count = 0, row_length = 0;
   int line_number = 0;
   int first_data_line = 0;
   size_t position = 0;
@@ -59,7 +66,7 @@ MatrixFile ParseTextMatrix(std::string_view text, const std::string& path) {
     if (tokens.empty()) continue;
 
     double value = 0;
-    const bool is_header = rows.empty() && result.row_names.empty() && !ParseDouble(tokens[0].text, value);
+    const bool is_header = row_count == 0 && result.row_names.empty() && !ParseDouble(tokens[0].text, value);
     if (is_header) {
       for (const Token& token : tokens) {
         if (ParseDouble(token.text, value)) {
@@ -71,7 +78,7 @@ MatrixFile ParseTextMatrix(std::string_view text, const std::string& path) {
       }
       continue;
     }
-    std::vector<double> row;
+    row.clear();
     for (const Token& token : tokens) {
       if (!ParseDouble(token.text, value)) {
         throw ParseError(fmt::format("{}:{}:{}: '{}' is not a number", path, line_number, token.column,
@@ -79,24 +86,34 @@ MatrixFile ParseTextMatrix(std::string_view text, const std::string& path) {
       }
       row.push_back(value);
     }
-    if (!rows.empty() && row.size() != rows.front().size()) {
+    if (row_count > 0 && row.size() != row_length) {
       throw ParseError(fmt::format("{}:{}: row {} has {} entries but row 1 (line {}) has {}: every row must "
                                    "have the same length",
-                                   path, line_number, rows.size() + 1, row.size(), first_data_line,
-                                   rows.front().size()));
+                                   path, line_number, row_count + 1, row.size(), first_data_line, row_length));
     }
-    if (rows.empty()) first_data_line = line_number;
-    rows.push_back(std::move(row));
+    if (row_count == 0) {
+      first_data_line = line_number;
+      row_length = row.size();
+      // A square matrix, the usual case, in one allocation; never more entries than the text could hold (each
+      // takes a character and a separator).
+      entries.reserve(std::min(row_length * row_length, text.size() / 2 + 1));
+    }
+    entries.insert(entries.end(), row.begin(), row.end());
+    ++row_count;
     result.source.row_lines.push_back(line_number);
   }
-  if (rows.empty()) throw ParseError(fmt::format("{}: no matrix rows found (the file is empty or all comments)", path));
-  result.values.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows[0].size()));
-  for (size_t i = 0; i < rows.size(); ++i) {
-    for (size_t j = 0; j < rows[i].size(); ++j) result.values(i, j) = rows[i][j];
+  if (row_count == 0) {
+    throw ParseError(fmt::format("{}: no matrix rows found (the file is empty or all comments)", path));
   }
-  if (!result.row_names.empty() && result.row_names.size() != rows[0].size()) {
+  const auto rows = static_cast<Eigen::Index>(row_count), columns = static_cast<Eigen::Index>(row_length);
+  result.values.resize(rows, columns);
+  PrepareLargeArray(result.values.data(), entries.size() * sizeof(double));
+  tiles::ForEachEntryByColumns(rows, columns, [&](Eigen::Index i, Eigen::Index j) {
+    result.values(i, j) = entries[static_cast<std::size_t>(i * columns + j)];
+  });
+  if (!result.row_names.empty() && result.row_names.size() != row_length) {
     throw ParseError(fmt::format("{}: the header names {} responses but rows have {} entries", path,
-                                 result.row_names.size(), rows[0].size()));
+                                 result.row_names.size(), row_length));
   }
   return result;
 }
