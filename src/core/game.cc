@@ -55,8 +55,8 @@ double ProductRoundingBound(int n, double max_abs) {
 // One pass over the pairs, tile by tile (core/tiles.h): whether every entry is a probability and every pair
 // (the diagonal included) sums to 1 within `tolerance`, and whether the matrix is already exactly
 // complementary (then symmetrizing would change nothing). NaN fails every comparison and so is refused too.
-// The loop keeps two running values and no early exit, so that it compiles to straight-line code: 1,000² in
-// under a millisecond, where checking entry by entry with a message ready took 4 ms.
+// The loop keeps two running values and no early exit, so that it compiles to straight-line code; only a
+// matrix it refuses is searched entry by entry, for the message.
 struct PreferenceScan {
   bool accepted = true;
   bool complementary = true;
@@ -74,6 +74,17 @@ PreferenceScan ScanPreferences(const Eigen::MatrixXd& p, double tolerance) {
   for (Eigen::Index i = 0; i < n; ++i) visit(data[i * n + i], data[i * n + i]);
   tiles::ForEachUpperPair(n, [&](Eigen::Index i, Eigen::Index j) { visit(data[i + j * n], data[j + i * n]); });
   return {.accepted = !outside && departure <= tolerance, .complementary = departure == 0};
+}
+
+// The complementary projection of one pair (Symmetrize's rule): a pair that already sums to 1 in floating
+// point is kept bit for bit, any other moves to 1/2 ± (P[i][j] − P[j][i])/2. Returns how far it moved.
+double ProjectPair(double& upper, double& lower) {
+  if (upper + lower == 1.0) return 0;
+  const double half_difference = 0.5 * (upper - lower);
+  const double moved = std::max(std::abs(0.5 + half_difference - upper), std::abs(0.5 - half_difference - lower));
+  upper = 0.5 + half_difference;
+  lower = 0.5 - half_difference;
+  return moved;
 }
 
 }  // namespace
@@ -203,13 +214,7 @@ double Symmetrize(Eigen::MatrixXd& preferences) {
     preferences(i, i) = 0.5;
   }
   tiles::ForEachUpperPair(preferences.rows(), [&](Eigen::Index i, Eigen::Index j) {
-    double& upper = preferences(i, j);
-    double& lower = preferences(j, i);
-    if (upper + lower == 1.0) return;
-    const double half_difference = 0.5 * (upper - lower);
-    moved = std::max({moved, std::abs(0.5 + half_difference - upper), std::abs(0.5 - half_difference - lower)});
-    upper = 0.5 + half_difference;
-    lower = 0.5 - half_difference;
+    moved = std::max(moved, ProjectPair(preferences(i, j), preferences(j, i)));
   });
   return moved;
 }
@@ -266,17 +271,11 @@ std::optional<ZeroSumGame> ZeroSumGame::FromPreferenceRows(const double* rows, i
     moved = std::max(moved, std::abs(p - 0.5));
     payoff(i, i) = 0.0;  // the projection's 1/2, minus 1/2
   }
-  // Symmetrize and PreferenceGame::Payoff pair by pair: a pair summing to 1 is kept as it is, any other moves
-  // to 1/2 ± (P[i][j] − P[j][i])/2; then 1/2 is subtracted.
+  // Symmetrize and PreferenceGame::Payoff, pair by pair: the pair projected, then 1/2 subtracted.
   tiles::ForEachUpperPair(size, [&](Eigen::Index i, Eigen::Index j) {
     double upper = rows[i * size + j], lower = rows[j * size + i];
     broken |= !probability(upper) | !probability(lower) | !(std::abs(upper + lower - 1.0) <= tolerance);
-    if (upper + lower != 1.0) {
-      const double half_difference = 0.5 * (upper - lower);
-      moved = std::max({moved, std::abs(0.5 + half_difference - upper), std::abs(0.5 - half_difference - lower)});
-      upper = 0.5 + half_difference;
-      lower = 0.5 - half_difference;
-    }
+    moved = std::max(moved, ProjectPair(upper, lower));
     payoff(i, j) = upper - 0.5;
     payoff(j, i) = lower - 0.5;
   });
