@@ -53,7 +53,7 @@ std::string DumpLine(const nlohmann::json& line) {
 int RunBatch(const BatchArgs& args) {
   const auto start = std::chrono::steady_clock::now();
   if (!args.out.empty()) CheckOutputFile("--out", args.out);
-  std::vector<BatchGame> games = ReadBatchFile(args.file);
+  BatchFile games(args.file);
   BatchSolveOptions options;
   options.algorithm = args.algorithm;
   if (args.step_size) options.parameters["eta"] = *args.step_size;
@@ -61,18 +61,21 @@ int RunBatch(const BatchArgs& args) {
   options.solve.gap_tolerance = args.gap_tolerance;
   options.solve.polish = args.polish;
   std::vector<std::string> lines(games.size());
+  std::vector<std::string> contexts(games.size());
   std::vector<char> certified(games.size(), 0);
   SolveBatch(
       games.size(),
       [&](size_t k) {
-        return PreferenceGame(std::move(games[k].preferences), games[k].responses, {}, {.path = games[k].where});
+        BatchGame game = games.Take(k);
+        contexts[k] = std::move(game.context);
+        return PreferenceGame(std::move(game.preferences), std::move(game.responses), {}, {.path = game.where});
       },
       options,
       [&](const BatchAnswer& answer) {
         certified[answer.index] = answer.result.converged() ? 1 : 0;
         nlohmann::json line = SolveResultJson(answer.game, answer.result);
         if (answer.choice) line["algorithm_choice"] = answer.choice->Describe();
-        line["context"] = games[answer.index].context;
+        line["context"] = contexts[answer.index];
         lines[answer.index] = DumpLine(line);
       });
   size_t count = 0;

@@ -155,15 +155,23 @@ std::vector<BatchGame> ParseEgpoText(std::string_view text, const std::string& p
   return games;
 }
 
+namespace {
+
+BatchGame NpyBatchGame(const NpyArray& array, const std::string& path, std::size_t k) {
+  BatchGame game;
+  game.context = std::to_string(k);
+  game.where = fmt::format("{}[{}]", path, k);
+  game.preferences = array.Matrix(k);
+  return game;
+}
+
+}  // namespace
+
 std::vector<BatchGame> ParseNpyBatch(std::string_view bytes, const std::string& path) {
   const NpyArray array = ParseNpyStack(bytes, path);
   std::vector<BatchGame> games(array.count);
 #pragma omp parallel for schedule(static)
-  for (size_t k = 0; k < array.count; ++k) {
-    games[k].context = std::to_string(k);
-    games[k].where = fmt::format("{}[{}]", path, k);
-    games[k].preferences = array.Matrix(k);
-  }
+  for (size_t k = 0; k < array.count; ++k) games[k] = NpyBatchGame(array, path, k);
   return games;
 }
 
@@ -173,6 +181,29 @@ std::string FormatNpyBatchHeader(std::size_t count, std::size_t n) {
 
 std::string FormatNpyBatchGame(const Eigen::MatrixXd& preferences) {
   return internal::FormatNpyEntries(preferences);
+}
+
+struct BatchFile::Npy {
+  explicit Npy(const std::string& file) : path(file), mapped(file), array(ParseNpyStack(mapped.bytes(), file)) {}
+  std::string path;
+  MappedFile mapped;
+  NpyArray array;  // points into `mapped`
+};
+
+BatchFile::BatchFile(const std::string& path) {
+  if (std::filesystem::path(path).extension() == ".npy") {
+    npy_ = std::make_unique<Npy>(path);
+  } else {
+    games_ = ReadBatchFile(path);
+  }
+}
+
+BatchFile::~BatchFile() = default;
+
+std::size_t BatchFile::size() const { return npy_ ? npy_->array.count : games_.size(); }
+
+BatchGame BatchFile::Take(std::size_t k) {
+  return npy_ ? NpyBatchGame(npy_->array, npy_->path, k) : std::move(games_[k]);
 }
 
 std::vector<BatchGame> ReadBatchFile(const std::string& path) {

@@ -3,10 +3,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "io/npy_array.h"
 #include "nlhf/error.h"
+#include "nlhf/io/atomic_file.h"
 #include "nlhf/io/matrix_file.h"
 #include "testing.h"
 
@@ -117,6 +121,39 @@ TEST(ParseNpyBatch, ReadsWhatFormatNpyBatchWritesAndOneMatrixAsOneGame) {
   const std::string four_d = internal::FormatNpyHeader("(1, 1, 1, 1)") + std::string(8, '\0');
   EXPECT_THROW_WITH(ParseNpyBatch(four_d, "g.npy"), ParseError, "must be 3-D (games, n, n)");
   EXPECT_THROW_WITH(ParseNpyBatch(FormatNpyBatchHeader(0, 2), "g.npy"), ParseError, "a batch needs 1 to 2147483647 games");
+}
+
+// A batch file opened to be taken game by game gives what reading it whole gives: a .npy file's games made
+// from the mapping (in any order, from several threads), a JSON Lines file's as parsed.
+TEST(BatchFile, TakesEachGameAsReadingTheWholeFileGivesIt) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "nlhf_batch_file";
+  std::filesystem::create_directories(dir);
+  std::string npy = FormatNpyBatchHeader(40, 3);
+  for (int k = 0; k < 40; ++k) {
+    Eigen::MatrixXd p(3, 3);
+    const double a = 0.5 + 0.01 * k;
+    p << 0.5, a, 0.25, 1 - a, 0.5, 0.75, 0.75, 0.25, 0.5;
+    npy += FormatNpyBatchGame(p);
+  }
+  const std::string jsonl = "{\"preferences\": [[0.5, 0.1], [0.9, 0.5]], \"context\": \"q1\", \"responses\": [\"a\", \"b\"]}\n"
+                            "{\"preferences\": [[0.5, 0.7], [0.3, 0.5]]}\n";
+  for (const auto& [name, content] : {std::pair{std::string("games.npy"), npy}, std::pair{std::string("games.jsonl"), jsonl}}) {
+    const std::string path = (dir / name).string();
+    WriteFileAtomically(path, content);
+    const std::vector<BatchGame> whole = ReadBatchFile(path);
+    BatchFile file(path);
+    ASSERT_EQ(file.size(), whole.size()) << name;
+    std::vector<BatchGame> taken(file.size());
+#pragma omp parallel for schedule(dynamic, 1)
+    for (std::size_t k = 0; k < file.size(); ++k) taken[file.size() - 1 - k] = file.Take(file.size() - 1 - k);
+    for (std::size_t k = 0; k < whole.size(); ++k) {
+      EXPECT_EQ(taken[k].preferences, whole[k].preferences) << name << " game " << k;
+      EXPECT_EQ(taken[k].context, whole[k].context);
+      EXPECT_EQ(taken[k].where, whole[k].where);
+      EXPECT_EQ(taken[k].responses, whole[k].responses);
+    }
+  }
+  EXPECT_THROW_WITH(BatchFile((dir / "missing.npy").string()), InvalidArgument, "missing.npy");
 }
 
 }  // namespace
