@@ -52,11 +52,17 @@ double ProductRoundingBound(int n, double max_abs) {
   return 2 * 1.01 * static_cast<double>(n) * kUnitRoundoff * max_abs;
 }
 
-// One pass over the pairs, tile by tile (core/tiles.h): whether every entry is a probability and every pair
-// (the diagonal included) sums to 1 within `tolerance`, and whether the matrix is already exactly
-// complementary (then symmetrizing would change nothing). NaN fails every comparison and so is refused too.
-// The loop keeps two running values and no early exit, so that it compiles to straight-line code; only a
-// matrix it refuses is searched entry by entry, for the message.
+// The rule every accepted pair (a diagonal entry paired with itself too) obeys: both entries probabilities,
+// their sum 1 within `tolerance`. NaN fails every comparison and so breaks it. Written without branches so
+// that the passes below stay straight-line code.
+bool PairAccepted(double upper, double lower, double tolerance) {
+  const auto probability = [](double value) { return value >= 0 && value <= 1; };
+  return probability(upper) & probability(lower) & (std::abs(upper + lower - 1.0) <= tolerance);
+}
+
+// One pass over the pairs, tile by tile (core/tiles.h): whether every pair is accepted, and whether the
+// matrix is already exactly complementary (then symmetrizing would change nothing). Only a matrix it refuses
+// is searched entry by entry, for the message.
 struct PreferenceScan {
   bool accepted = true;
   bool complementary = true;
@@ -65,15 +71,14 @@ struct PreferenceScan {
 PreferenceScan ScanPreferences(const Eigen::MatrixXd& p, double tolerance) {
   const Eigen::Index n = p.rows();
   const double* data = p.data();
-  bool outside = false;    // some entry is not in [0, 1] (or is NaN)
-  double departure = 0;    // max |P[i][j] + P[j][i] − 1|
+  PreferenceScan scan;
   const auto visit = [&](double upper, double lower) {
-    outside |= !(upper >= 0) | !(upper <= 1) | !(lower >= 0) | !(lower <= 1);
-    departure = std::max(departure, std::abs(upper + lower - 1.0));
+    scan.accepted &= PairAccepted(upper, lower, tolerance);
+    scan.complementary &= upper + lower == 1.0;
   };
   for (Eigen::Index i = 0; i < n; ++i) visit(data[i * n + i], data[i * n + i]);
   tiles::ForEachUpperPair(n, [&](Eigen::Index i, Eigen::Index j) { visit(data[i + j * n], data[j + i * n]); });
-  return {.accepted = !outside && departure <= tolerance, .complementary = departure == 0};
+  return scan;
 }
 
 // The complementary projection of one pair (Symmetrize's rule): a pair that already sums to 1 in floating
@@ -262,19 +267,18 @@ std::optional<ZeroSumGame> ZeroSumGame::FromPreferenceRows(const double* rows, i
   const auto size = static_cast<Eigen::Index>(n);
   Eigen::MatrixXd payoff(size, size);
   PrepareLargeArray(payoff.data(), static_cast<std::size_t>(payoff.size()) * sizeof(double));
-  const auto probability = [](double value) { return value >= 0 && value <= 1; };
   bool broken = false;  // accumulated without an early exit: the loop stays straight-line code
   double moved = 0;
   for (Eigen::Index i = 0; i < size; ++i) {
     const double p = rows[i * size + i];
-    broken |= !probability(p) | !(std::abs(2 * p - 1.0) <= tolerance);
+    broken |= !PairAccepted(p, p, tolerance);
     moved = std::max(moved, std::abs(p - 0.5));
     payoff(i, i) = 0.0;  // the projection's 1/2, minus 1/2
   }
   // Symmetrize and PreferenceGame::Payoff, pair by pair: the pair projected, then 1/2 subtracted.
   tiles::ForEachUpperPair(size, [&](Eigen::Index i, Eigen::Index j) {
     double upper = rows[i * size + j], lower = rows[j * size + i];
-    broken |= !probability(upper) | !probability(lower) | !(std::abs(upper + lower - 1.0) <= tolerance);
+    broken |= !PairAccepted(upper, lower, tolerance);
     moved = std::max(moved, ProjectPair(upper, lower));
     payoff(i, j) = upper - 0.5;
     payoff(j, i) = lower - 0.5;

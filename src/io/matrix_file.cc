@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdint>
 #include <filesystem>
 
 #include "io/npy_array.h"
@@ -58,9 +57,7 @@ GameFile ReadGameFile(const std::string& path, const MatrixGameOptions& options)
   }
   const MappedFile mapped(path);
   const NpyArray array = ParseNpyArray(mapped.bytes(), path);
-  const bool in_place = array.is_double && !array.swap && !array.fortran_order && array.rows == array.columns &&
-                        reinterpret_cast<std::uintptr_t>(array.data) % alignof(double) == 0;
-  if (in_place) {
+  if (array.is_double && array.readable_in_place() && !array.fortran_order && array.rows == array.columns) {
     double projection_change = 0;
     const double tolerance = SymmetryTolerance(options.symmetrize, options.symmetry_tolerance, false);
     std::optional<ZeroSumGame> game =

@@ -21,6 +21,9 @@ struct NpyArray {
   bool fortran_order = false;
   const char* data = nullptr;         // count·rows·columns entries, exactly the bytes after the header
 
+  // Native byte order at an aligned address (numpy pads the header to 64 bytes): the data can be read as
+  // an array of its dtype where it lies.
+  bool readable_in_place() const;
   // Entry (i, j) of matrix `game`.
   double At(std::size_t game, std::size_t i, std::size_t j) const;
   double At(std::size_t i, std::size_t j) const { return At(0, i, j); }

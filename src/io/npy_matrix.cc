@@ -219,12 +219,16 @@ NpyArray ParseNpyStack(std::string_view bytes, const std::string& path) {
   return CheckedArray(header, header.shape[0], header.shape[1], header.shape[2], path);
 }
 
+bool NpyArray::readable_in_place() const {
+  const std::size_t alignment = is_double ? alignof(double) : alignof(float);
+  return !swap && reinterpret_cast<std::uintptr_t>(data) % alignment == 0;
+}
+
 Eigen::MatrixXd NpyArray::Matrix(std::size_t game) const {
   const auto n_rows = static_cast<Eigen::Index>(rows), n_columns = static_cast<Eigen::Index>(columns);
   Eigen::MatrixXd values(n_rows, n_columns);
   PrepareLargeArray(values.data(), static_cast<std::size_t>(values.size()) * sizeof(double));
-  // Native byte order at an aligned address (numpy pads the header to 64 bytes): the data is read in place
-  // and copied (and widened) in one pass — from C order tile by tile into Eigen's column order, from Fortran
+  // Readable in place: the data is copied (and widened) in one pass — from C order tile by tile into Eigen's column order, from Fortran
   // order as a strided view (game k's (i, j) at k + count·(i + rows·j)); otherwise entry by entry.
   const auto copy = [&]<typename T>(T) {
     const T* first = reinterpret_cast<const T*>(data);
@@ -242,8 +246,7 @@ Eigen::MatrixXd NpyArray::Matrix(std::size_t game) const {
       values(i, j) = static_cast<double>(matrix[i * n_columns + j]);
     });
   };
-  const std::size_t alignment = is_double ? alignof(double) : alignof(float);
-  if (!swap && reinterpret_cast<std::uintptr_t>(data) % alignment == 0) {
+  if (readable_in_place()) {
     if (is_double) {
       copy(double{});
     } else {

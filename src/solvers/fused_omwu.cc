@@ -84,7 +84,7 @@ class FusedOmwuIterate final : public internal::Iterate {
 std::unique_ptr<FusedOmwu> FusedOmwu::Create(const SkewPayoffOperator& payoff, double step_size,
                                              const Eigen::VectorXd& log_policy) {
   const int n = payoff.n();
-  if (n > kSmall || step_size > kMaxSmallStep) return std::make_unique<OperatorOmwu>(payoff, step_size, log_policy);
+  if (!RunsSmall(n, step_size)) return std::make_unique<OperatorOmwu>(payoff, step_size, log_policy);
   // The columns of A, read through the operator itself (A e_j), so every layout and storage gives the
   // same game: f32 entries are exact in double, so the small path computes what the f32 kernels do
   // (f32 storage, double arithmetic); at this size the matrix lives in registers whatever its storage.
@@ -120,7 +120,7 @@ SolveResult SolveOmwuFused(const ZeroSumGame& game, double step_size, const Solv
   std::optional<internal::SmallOmwu> small;
   std::optional<SkewOperator> payoff;  // outlives the iterations that read it
   std::unique_ptr<FusedOmwu> large;
-  if (n <= FusedOmwu::kSmall && step_size <= FusedOmwu::kMaxSmallStep) {
+  if (FusedOmwu::RunsSmall(n, step_size)) {
     // The entries an operator would hold (its skew part, rounded to its storage), without building one.
     const Eigen::MatrixXd& a = game.payoff();
     Eigen::MatrixXd skew = Eigen::MatrixXd::Zero(n, n);

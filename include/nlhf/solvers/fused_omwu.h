@@ -24,6 +24,8 @@ class FusedOmwu {
   static constexpr int kSmall = 16;
   // The small path skips the max-shift before exp, which is safe while η·1.5 stays far from exp's range.
   static constexpr double kMaxSmallStep = 100;
+  // Whether a game of n responses at this step size takes the small path.
+  static bool RunsSmall(int n, double step_size) { return n <= kSmall && step_size <= kMaxSmallStep; }
 
   // Starts at `log_policy` (normalized) and computes its payoffs y_0 = Aπ_0 (g_{−1} = g_0). `payoff`
   // must outlive the result.
