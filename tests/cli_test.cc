@@ -465,6 +465,51 @@ TEST_F(Cli, BatchReadsANpyArrayOfGamesAsItReadsJsonLines) {
   ExpectUsageError("batch short.npy", {"short.npy", "holds 32 bytes but shape (3, 2, 2)"});
 }
 
+// A large batch is solved and written in blocks (8,192 games each): the lines written to a file are those
+// printed, in input order, and a bad game in a later block still leaves no output file behind.
+TEST_F(Cli, BatchWritesLargeBatchesInOrderAndWholeOrNotAtAll) {
+  constexpr int kGames = 20'000;  // three blocks, the last one partial
+  std::string games = FormatNpyBatchHeader(kGames, 2), with_bad_game = games;
+  for (int k = 0; k < kGames; ++k) {
+    const double p = (k % 101) / 100.0;  // game k's equilibrium is pure unless p = 1/2
+    Eigen::MatrixXd preferences(2, 2);
+    preferences << 0.5, p, 1 - p, 0.5;
+    games += FormatNpyBatchGame(preferences);
+    if (k == 17'000) preferences(0, 1) = 0.9;  // no longer complementary
+    with_bad_game += FormatNpyBatchGame(preferences);
+  }
+  Write("games.npy", games);
+  const CommandRun printed = Nlhf("batch games.npy --tol 1e-10");
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  ASSERT_EQ(Nlhf("batch games.npy --tol 1e-10 --out r.jsonl").exit_code, 0);
+  EXPECT_EQ(Read("r.jsonl"), printed.out);
+  std::istringstream lines(printed.out);
+  int count = 0;
+  for (std::string line; std::getline(lines, line); ++count) {
+    const json game = json::parse(line);
+    ASSERT_EQ(game["context"], std::to_string(count));
+    const double p = (count % 101) / 100.0;
+    EXPECT_NEAR(game["policy"][0].get<double>(), p > 0.5 ? 1.0 : p < 0.5 ? 0.0 : 0.5, 1e-9) << line;
+  }
+  EXPECT_EQ(count, kGames);
+  const CommandRun whole = Nlhf("batch games.npy --tol 1e-10 --json --out all.json");
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  const json all = json::parse(Read("all.json"));
+  EXPECT_EQ(all["games"], kGames);
+  EXPECT_EQ(all["certified"], kGames);
+  ASSERT_EQ(all["results"].size(), static_cast<size_t>(kGames));
+  EXPECT_EQ(all["results"][kGames - 1], json::parse(printed.out.substr(printed.out.rfind('\n', printed.out.size() - 2) + 1)));
+
+  Write("bad.npy", with_bad_game);
+  Write("previous.jsonl", "kept\n");
+  ExpectUsageError("batch bad.npy --out previous.jsonl", {"bad.npy[17000]", "P + Pᵀ must equal 1"});
+  EXPECT_EQ(Read("previous.jsonl"), "kept\n");
+  ExpectUsageError("batch bad.npy --out fresh.jsonl", {"bad.npy[17000]"});
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    EXPECT_EQ(entry.path().filename().string().find("fresh.jsonl"), std::string::npos) << entry.path();
+  }
+}
+
 TEST_F(Cli, BatchRejectsMalformedGamesNamingTheLine) {
   Write("g.jsonl", "{\"preferences\": [[0.5, 0.5], [0.5, 0.5]]}\n{\"preferences\": [[0.5, 0.9], [0.5, 0.5]]}\n");
   ExpectUsageError("batch g.jsonl", {"g.jsonl:2", "P + Pᵀ must equal 1"});

@@ -2,9 +2,12 @@
 // its own certificate (with --json, one JSON object holding them all in "results").
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "commands.h"
 #include "nlhf/error.h"
@@ -35,18 +38,22 @@ void SetupBatch(CLI::App& command, BatchArgs& args) {
 
 namespace {
 
-// `line.dump()`, written into one buffer per thread that keeps its size, then copied once at its exact length:
-// dump() grows a fresh string from empty, five reallocations for a typical answer, which cost more than
-// solving a small game (a quarter of a 100,000-game batch at 200 iterations). The serializer is the one
-// dump() itself runs (nlohmann/json.hpp, basic_json::dump), so the bytes are the same.
-std::string DumpLine(const nlohmann::json& line) {
-  static thread_local std::string buffer;
-  buffer.clear();
-  nlohmann::detail::serializer<nlohmann::json> serializer(nlohmann::detail::output_adapter<char, std::string>(buffer),
+// `line.dump()` written into `text`, which keeps its capacity from the last line it held: dump() grows a
+// fresh string from empty, five reallocations for a typical answer, which cost more than solving a small
+// game (a quarter of a 100,000-game batch at 200 iterations). The serializer is the one dump() itself runs
+// (nlohmann/json.hpp, basic_json::dump), so the bytes are the same.
+void DumpLineInto(const nlohmann::json& line, std::string& text) {
+  text.clear();
+  nlohmann::detail::serializer<nlohmann::json> serializer(nlohmann::detail::output_adapter<char, std::string>(text),
                                                           ' ');
   serializer.dump(line, false, false, 0);
-  return buffer;
 }
+
+// Games are solved in blocks whose lines are handed on before the next block starts, so that the line
+// buffers are reused: holding all 100,000 answers of a batch (51 MB of lines, then copied into one more
+// string) cost more in fresh memory, on a machine where touching a new page costs ~10 µs, than solving
+// the games at 200 iterations each. Large enough that the wait for a block's last game is negligible.
+constexpr std::size_t kBlockGames = 8192;
 
 }  // namespace
 
@@ -60,44 +67,63 @@ int RunBatch(const BatchArgs& args) {
   options.solve.max_iterations = args.max_iterations;
   options.solve.gap_tolerance = args.gap_tolerance;
   options.solve.polish = args.polish;
-  std::vector<std::string> lines(games.size());
-  std::vector<std::string> contexts(games.size());
-  std::vector<char> certified(games.size(), 0);
-  SolveBatch(
-      games.size(),
-      [&](size_t k) {
-        BatchGame game = games.Take(k);
-        contexts[k] = std::move(game.context);
-        return PreferenceGame(std::move(game.preferences), std::move(game.responses), {}, {.path = game.where});
-      },
-      options,
-      [&](const BatchAnswer& answer) {
-        certified[answer.index] = answer.result.converged() ? 1 : 0;
-        nlohmann::json line = SolveResultJson(answer.game, answer.result);
-        if (answer.choice) line["algorithm_choice"] = answer.choice->Describe();
-        line["context"] = contexts[answer.index];
-        lines[answer.index] = DumpLine(line);
-      });
-  size_t count = 0;
-  for (char c : certified) count += c;
-  // Sized once: appending 100,000 lines to a growing string copied it again and again.
-  size_t total_size = 256;
-  for (const std::string& line : lines) total_size += line.size() + 2;
-  std::string output;
-  output.reserve(total_size);
-  if (args.common.json) {
-    // One JSON object, as --json promises everywhere: the per-game objects become its "results" array.
-    output += fmt::format("{{\"file\":{},\"games\":{},\"certified\":{},\"gap_tolerance\":{},\"results\":[",
-                         nlohmann::json(args.file).dump(), games.size(), count, nlohmann::json(args.gap_tolerance).dump());
-    for (size_t k = 0; k < lines.size(); ++k) output.append(k == 0 ? "" : ",\n").append(lines[k]);
-    output += "]}\n";
-  } else {
-    for (const std::string& line : lines) output.append(line).push_back('\n');
+  // JSON lines to a file are written block by block into its temporary file; the --json object (whose
+  // head holds the count of certified games) and standard output (where a failing game must leave nothing
+  // printed) are assembled whole first.
+  const bool stream_to_file = !args.out.empty() && !args.common.json;
+  std::optional<AtomicFileWriter> file;
+  if (stream_to_file) file.emplace(args.out);
+  std::string output, block_text;
+  std::vector<std::string> lines(std::min(kBlockGames, games.size()));
+  std::vector<std::string> contexts(lines.size());
+  std::vector<char> certified(lines.size(), 0);
+  std::size_t count = 0;
+  for (std::size_t first = 0; first < games.size(); first += kBlockGames) {
+    const std::size_t block = std::min(kBlockGames, games.size() - first);
+    SolveBatch(
+        block,
+        [&](std::size_t k) {
+          BatchGame game = games.Take(first + k);
+          contexts[k] = std::move(game.context);
+          return PreferenceGame(std::move(game.preferences), std::move(game.responses), {}, {.path = game.where});
+        },
+        options,
+        [&](const BatchAnswer& answer) {
+          certified[answer.index] = answer.result.converged() ? 1 : 0;
+          nlohmann::json line = SolveResultJson(answer.game, answer.result);
+          if (answer.choice) line["algorithm_choice"] = answer.choice->Describe();
+          line["context"] = std::move(contexts[answer.index]);
+          DumpLineInto(line, lines[answer.index]);
+        });
+    std::string& text = stream_to_file ? block_text : output;
+    for (std::size_t k = 0; k < block; ++k) {
+      count += certified[k];
+      if (args.common.json) {
+        text.append(first + k == 0 ? "" : ",\n").append(lines[k]);
+      } else {
+        text.append(lines[k]).push_back('\n');
+      }
+    }
+    if (file) {
+      file->Write(block_text);
+      block_text.clear();
+    }
   }
-  if (args.out.empty()) {
-    std::cout << output << std::flush;
+  if (file) {
+    file->Commit();
   } else {
-    WriteFileAtomically(args.out, output);
+    if (args.common.json) {
+      // One JSON object, as --json promises everywhere: the per-game objects become its "results" array.
+      output = fmt::format("{{\"file\":{},\"games\":{},\"certified\":{},\"gap_tolerance\":{},\"results\":[",
+                           nlohmann::json(args.file).dump(), games.size(), count,
+                           nlohmann::json(args.gap_tolerance).dump()) +
+               output + "]}\n";
+    }
+    if (args.out.empty()) {
+      std::cout << output << std::flush;
+    } else {
+      WriteFileAtomically(args.out, output);
+    }
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cerr << fmt::format("nlhf: {} games, {} certified to gap <= {:g} ({:.2f}%), in {:.2f} s\n", games.size(), count,

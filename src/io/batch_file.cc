@@ -203,7 +203,9 @@ BatchFile::~BatchFile() = default;
 std::size_t BatchFile::size() const { return npy_ ? npy_->array.count : games_.size(); }
 
 BatchGame BatchFile::Take(std::size_t k) {
-  return npy_ ? NpyBatchGame(npy_->array, npy_->path, k) : std::move(games_[k]);
+  if (!npy_) return std::move(games_[k]);
+  npy_->array.Prefetch(k + 1);  // threads take consecutive games (batch_solve.cc): the next is likely this thread's
+  return NpyBatchGame(npy_->array, npy_->path, k);
 }
 
 std::vector<BatchGame> ReadBatchFile(const std::string& path) {

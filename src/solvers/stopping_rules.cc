@@ -9,7 +9,9 @@
 namespace nlhf::internal {
 
 StoppingRules::StoppingRules(const SolveOptions& options)
-    : options_(options), start_(std::chrono::steady_clock::now()) {
+    : options_(options),
+      timed_(std::isfinite(options.max_time_in_seconds)),
+      start_(std::chrono::steady_clock::now()) {
   if (const std::string problem = options.Validate(); !problem.empty()) throw InvalidArgument(problem);
 }
 
@@ -17,7 +19,7 @@ double StoppingRules::Elapsed() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
-std::optional<Verdict> StoppingRules::CheckGap(std::int64_t t, double gap, bool finite) const {
+std::optional<Verdict> StoppingRules::GapVerdict(std::int64_t t, double gap, bool finite) const {
   if (!std::isfinite(gap) || !finite) {
     return Verdict{Termination::kNumericalFailure,
                    fmt::format("non-finite policy or duality gap ({}) at iteration {}", gap, t)};
@@ -28,12 +30,12 @@ std::optional<Verdict> StoppingRules::CheckGap(std::int64_t t, double gap, bool 
   return std::nullopt;
 }
 
-std::optional<Verdict> StoppingRules::CheckBudget(std::int64_t t, double gap) const {
+std::optional<Verdict> StoppingRules::BudgetVerdict(std::int64_t t, double gap) const {
   if (t >= options_.max_iterations) {
     return Verdict{Termination::kMaxIterations, fmt::format("iteration limit {} reached with gap {:.3g} > {:.3g}",
                                                             options_.max_iterations, gap, options_.gap_tolerance)};
   }
-  if (std::isfinite(options_.max_time_in_seconds) && Elapsed() > options_.max_time_in_seconds) {
+  if (timed_ && Elapsed() > options_.max_time_in_seconds) {
     return Verdict{Termination::kTimeLimit, fmt::format("time limit {:g} s reached with gap {:.3g} > {:.3g}",
                                                         options_.max_time_in_seconds, gap, options_.gap_tolerance)};
   }
