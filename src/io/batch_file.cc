@@ -71,13 +71,34 @@ BatchGame internal::ParseBatchLine(std::string_view line, int line_number, const
   return {context, matrix.values, matrix.row_names, where, std::move(features)};
 }
 
-std::vector<BatchGame> ParseJsonLines(std::string_view text, const std::string& path) {
-  // No comments: '#' may stand inside a JSON string.
-  const std::vector<std::pair<int, std::string_view>> lines = NonBlankLines(text, " \t\r").lines;
+namespace {
+
+using JsonLine = std::pair<int, std::string_view>;  // (1-based line number, content)
+
+// The games' lines of a JSON Lines text: the non-blank ones (no comments: '#' may stand inside a JSON string).
+std::vector<JsonLine> JsonLinesOf(std::string_view text, const std::string& path) {
+  std::vector<JsonLine> lines = NonBlankLines(text, " \t\r").lines;
   if (lines.empty()) throw ParseError(fmt::format("{}: no games (one JSON object per line)", path));
-  // Lines are independent: they are parsed in parallel, each by simdjson where it has the common shape
-  // (io/batch_line_fast.h) and otherwise by the general reader, whose messages name the line; the first
-  // bad line is reported, as a serial reader would.
+  return lines;
+}
+
+// One line, part of `text`, by simdjson where it has the common shape (io/batch_line_fast.h), otherwise
+// by the general reader, whose messages name the line.
+BatchGame ReadJsonLine(std::string_view text, const JsonLine& line, const std::string& path,
+                       internal::FastBatchLineReader& fast_reader) {
+  BatchGame game;
+  if (!fast_reader.Read(text, line.second, line.first, path, game)) {
+    game = internal::ParseBatchLine(line.second, line.first, path);
+  }
+  return game;
+}
+
+}  // namespace
+
+std::vector<BatchGame> ParseJsonLines(std::string_view text, const std::string& path) {
+  const std::vector<JsonLine> lines = JsonLinesOf(text, path);
+  // Lines are independent: they are parsed in parallel; the first bad line is reported, as a serial
+  // reader would.
   std::vector<BatchGame> games(lines.size());
   std::vector<std::exception_ptr> errors(lines.size());
 #pragma omp parallel
@@ -85,11 +106,8 @@ std::vector<BatchGame> ParseJsonLines(std::string_view text, const std::string& 
     internal::FastBatchLineReader fast_reader;
 #pragma omp for schedule(dynamic, 256)
     for (size_t k = 0; k < lines.size(); ++k) {
-      const auto& [line_number, line] = lines[k];
       try {  // exceptions must not leave an OpenMP region
-        if (!fast_reader.Read(text, line, line_number, path, games[k])) {
-          games[k] = internal::ParseBatchLine(line, line_number, path);
-        }
+        games[k] = ReadJsonLine(text, lines[k], path, fast_reader);
       } catch (...) {
         errors[k] = std::current_exception();
       }
@@ -183,6 +201,26 @@ std::string FormatNpyBatchGame(const Eigen::MatrixXd& preferences) {
   return internal::FormatNpyEntries(preferences);
 }
 
+namespace {
+
+enum class BatchFormat { kNpy, kJsonLines, kEgpo };
+
+BatchFormat FormatOf(const std::string& path) {
+  const std::string extension = std::filesystem::path(path).extension().string();
+  if (extension == ".npy") return BatchFormat::kNpy;
+  if (extension == ".jsonl" || extension == ".ndjson") return BatchFormat::kJsonLines;
+  return BatchFormat::kEgpo;
+}
+
+// A text file's bytes less a byte-order mark.
+std::string_view TextOf(const MappedFile& file) {
+  std::string_view text = file.bytes();
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  return text;
+}
+
+}  // namespace
+
 struct BatchFile::Npy {
   explicit Npy(const std::string& file) : path(file), mapped(file), array(ParseNpyStack(mapped.bytes(), file)) {}
   std::string path;
@@ -190,33 +228,48 @@ struct BatchFile::Npy {
   NpyArray array;  // points into `mapped`
 };
 
+struct BatchFile::JsonLines {
+  explicit JsonLines(const std::string& file) : path(file), mapped(file), lines(JsonLinesOf(TextOf(mapped), file)) {}
+  std::string path;
+  MappedFile mapped;
+  std::vector<JsonLine> lines;  // point into `mapped`
+};
+
 BatchFile::BatchFile(const std::string& path) {
-  if (std::filesystem::path(path).extension() == ".npy") {
-    npy_ = std::make_unique<Npy>(path);
-  } else {
-    games_ = ReadBatchFile(path);
+  switch (FormatOf(path)) {
+    case BatchFormat::kNpy: npy_ = std::make_unique<Npy>(path); break;
+    case BatchFormat::kJsonLines: json_lines_ = std::make_unique<JsonLines>(path); break;
+    case BatchFormat::kEgpo: games_ = ReadBatchFile(path); break;
   }
 }
 
 BatchFile::~BatchFile() = default;
 
-std::size_t BatchFile::size() const { return npy_ ? npy_->array.count : games_.size(); }
+std::size_t BatchFile::size() const {
+  return npy_ ? npy_->array.count : json_lines_ ? json_lines_->lines.size() : games_.size();
+}
 
 BatchGame BatchFile::Take(std::size_t k) {
-  if (!npy_) return std::move(games_[k]);
-  npy_->array.Prefetch(k + 1);  // threads take consecutive games (batch_solve.cc): the next is likely this thread's
-  return NpyBatchGame(npy_->array, npy_->path, k);
+  if (npy_) {
+    npy_->array.Prefetch(k + 1);  // threads take consecutive games (batch_solve.cc): the next is likely this thread's
+    return NpyBatchGame(npy_->array, npy_->path, k);
+  }
+  if (json_lines_) {
+    static thread_local internal::FastBatchLineReader fast_reader;  // its parser's buffers, kept between lines
+    return ReadJsonLine(TextOf(json_lines_->mapped), json_lines_->lines[k], json_lines_->path, fast_reader);
+  }
+  return std::move(games_[k]);
 }
 
 std::vector<BatchGame> ReadBatchFile(const std::string& path) {
-  const std::string extension = std::filesystem::path(path).extension().string();
   // Parsed where it lies, without a copy (a batch may be hundreds of megabytes).
   const MappedFile file(path);
-  if (extension == ".npy") return ParseNpyBatch(file.bytes(), path);
-  std::string_view text = file.bytes();  // less a byte-order mark
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-  if (extension == ".jsonl" || extension == ".ndjson") return ParseJsonLines(text, path);
-  return ParseEgpoText(text, path);
+  switch (FormatOf(path)) {
+    case BatchFormat::kNpy: return ParseNpyBatch(file.bytes(), path);
+    case BatchFormat::kJsonLines: return ParseJsonLines(TextOf(file), path);
+    case BatchFormat::kEgpo: break;
+  }
+  return ParseEgpoText(TextOf(file), path);
 }
 
 }  // namespace nlhf

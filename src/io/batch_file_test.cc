@@ -135,8 +135,10 @@ TEST(BatchFile, TakesEachGameAsReadingTheWholeFileGivesIt) {
     p << 0.5, a, 0.25, 1 - a, 0.5, 0.75, 0.75, 0.25, 0.5;
     npy += FormatNpyBatchGame(p);
   }
-  const std::string jsonl = "{\"preferences\": [[0.5, 0.1], [0.9, 0.5]], \"context\": \"q1\", \"responses\": [\"a\", \"b\"]}\n"
-                            "{\"preferences\": [[0.5, 0.7], [0.3, 0.5]]}\n";
+  // A byte-order mark, a blank line, and a line with a key of its own (read by the general reader).
+  const std::string jsonl = "\xEF\xBB\xBF{\"preferences\": [[0.5, 0.1], [0.9, 0.5]], \"context\": \"q1\", \"responses\": [\"a\", \"b\"]}\n"
+                            "\n{\"preferences\": [[0.5, 0.7], [0.3, 0.5]]}\n"
+                            "{\"preferences\": [[0.5, 0.6], [0.4, 0.5]], \"note\": {\"by\": \"x\"}, \"features\": [1]}";
   for (const auto& [name, content] : {std::pair{std::string("games.npy"), npy}, std::pair{std::string("games.jsonl"), jsonl}}) {
     const std::string path = (dir / name).string();
     WriteFileAtomically(path, content);
@@ -151,8 +153,19 @@ TEST(BatchFile, TakesEachGameAsReadingTheWholeFileGivesIt) {
       EXPECT_EQ(taken[k].context, whole[k].context);
       EXPECT_EQ(taken[k].where, whole[k].where);
       EXPECT_EQ(taken[k].responses, whole[k].responses);
+      EXPECT_EQ(taken[k].features, whole[k].features);
     }
   }
+  // A JSON Lines file's bad line is found when its game is taken, named by its line as reading whole names it.
+  const std::string bad = (dir / "bad.jsonl").string();
+  WriteFileAtomically(bad, jsonl + "\n\n{\"preferences\": [[0.5, 0.5], [0.5]]}\n");
+  EXPECT_THROW_WITH(ReadBatchFile(bad), ParseError, "bad.jsonl:6");
+  BatchFile opened(bad);
+  ASSERT_EQ(opened.size(), 4u);
+  EXPECT_EQ(opened.Take(2).where, (dir / "bad.jsonl").string() + ":4");
+  EXPECT_THROW_WITH(opened.Take(3), ParseError, "bad.jsonl:6");
+  WriteFileAtomically(bad, "\n \n");
+  EXPECT_THROW_WITH(BatchFile{bad}, ParseError, "no games");
   EXPECT_THROW_WITH(BatchFile((dir / "missing.npy").string()), InvalidArgument, "missing.npy");
 }
 

@@ -36,9 +36,11 @@ std::vector<BatchGame> ParseJsonLines(std::string_view text, const std::string& 
 std::vector<BatchGame> ParseNpyBatch(std::string_view bytes, const std::string& path);
 std::vector<BatchGame> ParseEgpoText(std::string_view text, const std::string& path);
 
-// A batch file opened to be solved game by game. A .npy file's game k is made from the mapped file when it
-// is taken, in the thread that solves it: a large batch is not copied up front (100,000 games of n = 10 are
-// 80 MB of fresh memory, which cost more than reading them). Other formats are parsed whole on opening.
+// A batch file opened to be solved game by game. A .npy file's game k is made from the mapped file, a JSON
+// Lines file's from its line, when it is taken, in the thread that solves it: a large batch is neither
+// copied nor parsed up front (100,000 games of n = 10 are 80 MB of fresh memory, which cost more than
+// reading them, and parsing them first left the solving threads idle). Opening finds the lines; a bad
+// line throws from Take, as ReadBatchFile would for that line. EGPO text is parsed whole on opening.
 // Take(k) may run on several threads at once for different k, each k once.
 class BatchFile {
  public:
@@ -52,8 +54,10 @@ class BatchFile {
 
  private:
   struct Npy;
-  std::unique_ptr<Npy> npy_;     // a .npy file, mapped
-  std::vector<BatchGame> games_;  // any other, parsed
+  struct JsonLines;
+  std::unique_ptr<Npy> npy_;                // a .npy file, mapped
+  std::unique_ptr<JsonLines> json_lines_;  // a JSON Lines file, mapped, its lines found
+  std::vector<BatchGame> games_;           // EGPO text, parsed
 };
 
 // A batch written as one float64 .npy array (C order, NumPy's format 1.0), streamed game by game: the
