@@ -355,9 +355,19 @@ std::string FormatSpec(std::string_view name, const std::vector<std::pair<std::s
 }
 
 std::string SpecString(const AlgorithmSpec& algorithm, const ParameterValues& values) {
+  // A batch names the same method with the same values for each of its games: the name last made on this
+  // thread is reused (formatting it took longer than a small game's first dozen iterations).
+  thread_local const AlgorithmSpec* last_algorithm = nullptr;
+  thread_local std::string last_algorithm_name, last_name;
+  thread_local ParameterValues last_values;
+  if (&algorithm == last_algorithm && algorithm.name == last_algorithm_name && values == last_values) return last_name;
   std::vector<std::pair<std::string, double>> ordered;
   for (const auto& spec : algorithm.parameters) ordered.emplace_back(spec.name, values.at(spec.name));
-  return FormatSpec(algorithm.name, ordered);
+  last_name = FormatSpec(algorithm.name, ordered);
+  last_algorithm = &algorithm;
+  last_algorithm_name = algorithm.name;
+  last_values = values;
+  return last_name;
 }
 
 AlgorithmChoice DefaultAlgorithm(const ZeroSumGame& game, bool parameters_given) {
