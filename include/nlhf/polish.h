@@ -105,6 +105,9 @@ class Polisher {
   // when that fails and the iterate's `gap` has reached the schedule's crossover gap, CrossoverOnIterate.
   std::optional<PolishResult> TryAt(std::int64_t t, double gap, const std::function<PlayerVectors()>& probabilities);
 
+  // Updates from iteration t until the next at which TryAt may polish (the next multiple of the interval).
+  std::int64_t UpdatesUntilNextTry(std::int64_t t) const { return schedule_.interval - t % schedule_.interval; }
+
   // A last crossover, with the simplex, from where a method stopped before the schedule's gaps (it stalled).
   std::optional<PolishResult> Finish(const PlayerVectors& probabilities);
 

@@ -67,6 +67,9 @@ class FusedOmwuIterate final : public internal::Iterate {
  public:
   explicit FusedOmwuIterate(FusedOmwu& omwu) : omwu_(omwu) {}
   void Step() override { omwu_.Step(); }
+  std::int64_t StepWhileAbove(std::int64_t count, double gap_tolerance) override {
+    return omwu_.StepWhileAbove(count, gap_tolerance);  // OMWU never stalls
+  }
   double gap() const override { return omwu_.gap(); }
   bool finite() const override { return omwu_.finite(); }
   double min_log_probability() const override { return omwu_.min_log_probability(); }
@@ -80,6 +83,14 @@ class FusedOmwuIterate final : public internal::Iterate {
 };
 
 }  // namespace
+
+std::int64_t FusedOmwu::StepWhileAbove(std::int64_t count, double gap_tolerance) {
+  for (std::int64_t done = 1; done <= count; ++done) {
+    Step();
+    if (!internal::KeepsIterating(gap(), finite(), gap_tolerance)) return done;
+  }
+  return count;
+}
 
 std::unique_ptr<FusedOmwu> FusedOmwu::Create(const SkewPayoffOperator& payoff, double step_size,
                                              const Eigen::VectorXd& log_policy) {

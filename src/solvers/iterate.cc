@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "nlhf/metrics.h"
@@ -67,8 +68,16 @@ SolveResult RunIterations(const ZeroSumGame& game, Iterate& iterate, const Solve
       stop(std::move(*verdict));
       break;
     }
-    iterate.Step();
-    ++t;
+    // The updates until the next iteration at which a rule other than the gap's may hold, made in one
+    // call: the callback and the clock are asked after every update; a trace point, a polishing try and
+    // the iteration limit each end a stretch.
+    std::int64_t stretch = 1;
+    if (!options.callback && !rules.timed()) {
+      stretch = options.max_iterations - t;
+      if (tracing) stretch = std::min(stretch, options.trace_interval - t % options.trace_interval);
+      if (polisher) stretch = std::min(stretch, polisher->UpdatesUntilNextTry(t));
+    }
+    t += iterate.StepWhileAbove(stretch, options.gap_tolerance);
     if (tracing && t % options.trace_interval == 0) record();
   }
   if (tracing && result.trace.back().iteration != t) record();

@@ -5,6 +5,7 @@
 #ifndef NLHF_SRC_SOLVERS_ITERATE_H_
 #define NLHF_SRC_SOLVERS_ITERATE_H_
 
+#include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
@@ -20,6 +21,18 @@ class Iterate {
   virtual ~Iterate() = default;
   // One update, with whatever products the next gap() needs.
   virtual void Step() = 0;
+  // Up to `count` updates, ending after the first whose iterate the loop would stop at for itself (gap()
+  // not above `gap_tolerance` or not finite, finite() false, or stalled()); returns the updates made. The
+  // loop hands over the stretches where no other rule can hold (no callback, trace, polishing try or limit
+  // due), so that a method whose update takes a few dozen nanoseconds (a small game's OMWU) can run them
+  // with its state in registers; this default is the loop's own test after each Step.
+  virtual std::int64_t StepWhileAbove(std::int64_t count, double gap_tolerance) {
+    for (std::int64_t done = 1; done <= count; ++done) {
+      Step();
+      if (!KeepsIterating(gap(), finite(), gap_tolerance) || stalled()) return done;
+    }
+    return count;
+  }
   // Duality gap of the returned iterate, from the iterate's own products (the loop's stopping test;
   // the certificate is recomputed on the game at the end).
   virtual double gap() const = 0;

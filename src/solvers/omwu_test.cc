@@ -1,9 +1,12 @@
 #include "nlhf/solvers/omwu.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "nlhf/generators.h"
 #include "nlhf/metrics.h"
+#include "nlhf/registry.h"
 #include "nlhf/solvers/exact_lp.h"
 #include "testing.h"
 
@@ -126,6 +129,39 @@ TEST(Omwu, MatchesTheLpOnRandomGamesWithUniqueEquilibria) {
     const SolveResult result = Solve(game, method, PlainOptions(200000), "omwu");
     ASSERT_TRUE(result.converged()) << "seed " << seed << ": " << result.BriefReport();
     EXPECT_LT((result.policy[0] - SolveMaximinLp(game.payoff())).lpNorm<1>(), 1e-6) << "seed " << seed;
+  }
+}
+
+// The solve loop hands the fused small-game kernel stretches of updates between its checks (no callback, trace
+// point, polishing try or limit due); a callback makes it ask after every update. Both give the same solve,
+// bit for bit: stopping at the same iteration (a tolerance met inside a stretch, a polishing try, the limit),
+// with the same trace.
+TEST(Omwu, StretchesOfUpdatesSolveAsOneUpdateAtATime) {
+  const ZeroSumGame game = SelfPlay(RandomPreferences(10, 7));
+  for (const bool polish : {false, true}) {
+    for (const double tolerance : {0.0, 1e-4, 1e-9}) {
+      SolveOptions options;
+      options.max_iterations = 3000;
+      options.gap_tolerance = tolerance;
+      options.polish = polish;
+      options.trace_interval = 7;
+      const SolveResult stretches = SolveWith("omwu", game, options);
+      options.callback = [](const TraceRecord&) { return true; };
+      const SolveResult one_at_a_time = SolveWith("omwu", game, options);
+      const std::string where = fmt::format("polish {}, tolerance {}", polish, tolerance);
+      EXPECT_EQ(stretches.iterations, one_at_a_time.iterations) << where;
+      EXPECT_EQ(stretches.termination, one_at_a_time.termination) << where;
+      EXPECT_EQ(stretches.message, one_at_a_time.message) << where;
+      EXPECT_EQ(stretches.policy[0], one_at_a_time.policy[0]) << where;
+      EXPECT_EQ(stretches.duality_gap, one_at_a_time.duality_gap) << where;
+      ASSERT_EQ(stretches.trace.size(), one_at_a_time.trace.size()) << where;
+      for (size_t k = 0; k < stretches.trace.size(); ++k) {
+        EXPECT_EQ(stretches.trace[k].iteration, one_at_a_time.trace[k].iteration) << where;
+        EXPECT_EQ(stretches.trace[k].duality_gap, one_at_a_time.trace[k].duality_gap) << where;
+      }
+      // Between trace points: the tolerance was met inside a stretch.
+      if (tolerance == 1e-4 && !polish) EXPECT_NE(stretches.iterations % options.trace_interval, 0) << where;
+    }
   }
 }
 

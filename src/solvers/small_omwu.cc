@@ -27,8 +27,6 @@ Vector Multiply(const double* a_data, const double* x_data) {
   return (sums[0] + sums[1]) + (sums[2] + sums[3]);
 }
 
-}  // namespace
-
 void PortableSmallOmwuStep(SmallOmwuState& s) {
   VectorView log_weight(s.log_weight), weight(s.weight), payoffs(s.payoffs), previous_payoffs(s.previous_payoffs);
   log_weight.array() += s.step_size * (2.0 * payoffs.array() - previous_payoffs.array());
@@ -45,6 +43,16 @@ void PortableSmallOmwuStep(SmallOmwuState& s) {
   previous_payoffs = payoffs;
   payoffs = product * (1.0 / s.total);
   s.gap = 2 * payoffs.maxCoeff();  // padded payoffs are 0, and max_a (Aπ)_a >= πᵀAπ = 0
+}
+
+}  // namespace
+
+std::int64_t PortableSmallOmwuSteps(SmallOmwuState& s, std::int64_t count, double gap_tolerance) {
+  for (std::int64_t done = 1; done <= count; ++done) {
+    PortableSmallOmwuStep(s);
+    if (!KeepsIterating(s.gap, s.finite, gap_tolerance)) return done;
+  }
+  return count;
 }
 
 SmallOmwu::SmallOmwu(const Eigen::MatrixXd& a, double step_size, const Eigen::VectorXd& log_policy, bool portable) {
@@ -68,8 +76,8 @@ SmallOmwu::SmallOmwu(const Eigen::MatrixXd& a, double step_size, const Eigen::Ve
   s.gap = 2 * VectorView(s.payoffs).head(s.n).maxCoeff();
   // The AVX-512 exp covers ±707 around 0, with the drift bound above; beyond it (huge η·|A|, where
   // exp overflows anyway) the portable step reports the overflow.
-  step_ = portable || !(drift <= 300) ? nullptr : Avx512SmallOmwuStep(s.n);
-  if (step_ == nullptr) step_ = PortableSmallOmwuStep;
+  steps_ = portable || !(drift <= 300) ? nullptr : Avx512SmallOmwuSteps(s.n);
+  if (steps_ == nullptr) steps_ = PortableSmallOmwuSteps;
 }
 
 Eigen::VectorXd SmallOmwu::log_policy() const {

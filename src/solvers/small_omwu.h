@@ -9,16 +9,20 @@
 
 #include "nlhf/solvers/fused_omwu.h"
 #include "solvers/small_omwu_kernels.h"
+#include "solvers/stopping_rules.h"
 
 namespace nlhf::internal {
 
 class SmallOmwu final : public FusedOmwu {
  public:
   // `a`: the n × n payoff matrix (n <= kSmallOmwuMaxActions); `log_policy`: the normalized starting point.
-  // `portable` picks PortableSmallOmwuStep even where AVX-512 is available (for tests that compare them).
+  // `portable` picks PortableSmallOmwuSteps even where AVX-512 is available (for tests that compare them).
   SmallOmwu(const Eigen::MatrixXd& a, double step_size, const Eigen::VectorXd& log_policy, bool portable = false);
 
-  void Step() override { step_(state_); }
+  void Step() override { steps_(state_, 1, 0); }
+  std::int64_t StepWhileAbove(std::int64_t count, double gap_tolerance) override {
+    return steps_(state_, count, gap_tolerance);
+  }
 
   double gap() const override { return state_.gap; }
   bool finite() const override { return state_.finite; }
@@ -30,7 +34,7 @@ class SmallOmwu final : public FusedOmwu {
 
  private:
   SmallOmwuState state_;
-  SmallOmwuStep step_;
+  SmallOmwuSteps steps_;
 };
 
 }  // namespace nlhf::internal

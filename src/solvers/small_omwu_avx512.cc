@@ -1,4 +1,4 @@
-// PortableSmallOmwuStep written with AVX-512 intrinsics, specialized to the number of actions. Why not
+// PortableSmallOmwuSteps written with AVX-512 intrinsics, specialized to the number of actions. Why not
 // through Eigen: at n = 10 Eigen's vectorized exp (a rational approximation with a division) was half of
 // the iteration (measured: 51 ns per iteration, 25 ns with exp replaced by a constant-cost stand-in), and
 // the exp below needs a two-register table lookup (vpermt2pd) and exponent arithmetic that Eigen's public
@@ -6,7 +6,7 @@
 #include "solvers/small_omwu_kernels.h"
 
 // Compiled for AVX-512 whatever the build's target (a portable build, -DNLHF_NATIVE=OFF, still gets this
-// path on processors that have it; Avx512SmallOmwuStep asks the processor at run time). Only the code
+// path on processors that have it; Avx512SmallOmwuSteps asks the processor at run time). Only the code
 // below the target pragma is compiled for AVX-512, and it calls no inline function that other files
 // also instantiate (no Eigen, no std:: templates: memcpy, builtins), so the linker can never hand an
 // AVX-512 copy of a shared function to code running on a processor without it.
@@ -93,72 +93,94 @@ const Exp2Sixteenths& Exp2() {
 // Lane j mod 8 of `x`, in every lane.
 inline __m512d Broadcast(__m512d x, int j) { return _mm512_permutexvar_pd(_mm512_set1_epi64(j & 7), x); }
 
+// The state is loaded into registers once, updated there for all `count` updates, and stored once: a
+// stretch of updates then waits on no store and reload between them, nor on a call.
 template <int N>
-void Step(SmallOmwuState& s) {
+std::int64_t Steps(SmallOmwuState& s, std::int64_t count, double gap_tolerance) {
   constexpr int kHalves = (N + 7) / 8;  // registers of eight doubles per vector
-  double* log_weight = s.log_weight;
-  double* weight = s.weight;
-  double* payoffs = s.payoffs;
   const __m512d step = _mm512_set1_pd(s.step_size), twice_step = _mm512_set1_pd(2 * s.step_size);
   const __m512d scale = _mm512_set1_pd(kSixteenthsPerNat), twice_scaled_step = _mm512_set1_pd(2 * s.step_size * kSixteenthsPerNat);
-
-  // log_weight += η(2g − g'), as (log_weight − ηg') + 2η·g so that only the last step waits for g; exp's
-  // scaled input is computed beside it from the same operands rather than after it.
-  __m512d log_w[kHalves], scaled[kHalves];
-  for (int h = 0; h < kHalves; ++h) {
-    const __m512d before = _mm512_fnmadd_pd(_mm512_loadu_pd(s.previous_payoffs + 8 * h), step,
-                                            _mm512_loadu_pd(log_weight + 8 * h));
-    const __m512d g = _mm512_loadu_pd(payoffs + 8 * h);
-    log_w[h] = _mm512_fmadd_pd(g, twice_step, before);
-    scaled[h] = _mm512_fmadd_pd(g, twice_scaled_step, _mm512_mul_pd(before, scale));
-  }
-  if (++s.since_renormalized == s.renormalize_every) {
-    const double shift = __builtin_log(s.total);
-    for (int h = 0; h < kHalves; ++h) {
-      log_w[h] = _mm512_sub_pd(log_w[h], _mm512_set1_pd(shift));
-      scaled[h] = _mm512_sub_pd(scaled[h], _mm512_set1_pd(shift * kSixteenthsPerNat));
-    }
-    s.since_renormalized = 0;
-  }
-  std::memcpy(s.previous_weight, s.weight, sizeof s.weight);
-  s.previous_total = s.total;
-  std::memcpy(s.previous_payoffs, s.payoffs, sizeof s.payoffs);
-
   const Exp2Sixteenths& exp2 = Exp2();
-  __m512d w[kHalves];
+  __m512d log_w[kHalves], w[kHalves], previous_w[kHalves], payoffs[kHalves], previous_payoffs[kHalves];
   for (int h = 0; h < kHalves; ++h) {
-    _mm512_storeu_pd(log_weight + 8 * h, log_w[h]);
-    w[h] = exp2(scaled[h]);
-    _mm512_storeu_pd(weight + 8 * h, w[h]);
+    log_w[h] = _mm512_loadu_pd(s.log_weight + 8 * h);
+    w[h] = _mm512_loadu_pd(s.weight + 8 * h);
+    previous_w[h] = _mm512_loadu_pd(s.previous_weight + 8 * h);
+    payoffs[h] = _mm512_loadu_pd(s.payoffs + 8 * h);
+    previous_payoffs[h] = _mm512_loadu_pd(s.previous_payoffs + 8 * h);
   }
-  // y = A·w over the N real columns, four independent sums per register of rows.
-  __m512d sums[kHalves][4];
-  const double* a = s.a;
-  for (int j = 0; j < N; ++j) {
-    const __m512d wj = Broadcast(w[j / 8], j);
+  double total = s.total, previous_total = s.previous_total, gap = s.gap;
+  bool finite = s.finite;
+  int since_renormalized = s.since_renormalized;
+  std::int64_t done = 0;
+  while (done < count) {
+    ++done;
+    // log_weight += η(2g − g'), as (log_weight − ηg') + 2η·g so that only the last step waits for g; exp's
+    // scaled input is computed beside it from the same operands rather than after it.
+    __m512d scaled[kHalves];
     for (int h = 0; h < kHalves; ++h) {
-      const __m512d column = _mm512_loadu_pd(a + kSmallOmwuMaxActions * j + 8 * h);
-      sums[h][j & 3] = j < 4 ? _mm512_mul_pd(column, wj) : _mm512_fmadd_pd(column, wj, sums[h][j & 3]);
+      const __m512d before = _mm512_fnmadd_pd(previous_payoffs[h], step, log_w[h]);
+      log_w[h] = _mm512_fmadd_pd(payoffs[h], twice_step, before);
+      scaled[h] = _mm512_fmadd_pd(payoffs[h], twice_scaled_step, _mm512_mul_pd(before, scale));
     }
+    if (++since_renormalized == s.renormalize_every) {
+      const double shift = __builtin_log(total);
+      for (int h = 0; h < kHalves; ++h) {
+        log_w[h] = _mm512_sub_pd(log_w[h], _mm512_set1_pd(shift));
+        scaled[h] = _mm512_sub_pd(scaled[h], _mm512_set1_pd(shift * kSixteenthsPerNat));
+      }
+      since_renormalized = 0;
+    }
+    previous_total = total;
+    for (int h = 0; h < kHalves; ++h) {
+      previous_w[h] = w[h];
+      previous_payoffs[h] = payoffs[h];
+      w[h] = exp2(scaled[h]);
+    }
+    // y = A·w over the N real columns, four independent sums per register of rows.
+    __m512d sums[kHalves][4];
+    const double* a = s.a;
+    for (int j = 0; j < N; ++j) {
+      const __m512d wj = Broadcast(w[j / 8], j);
+      for (int h = 0; h < kHalves; ++h) {
+        const __m512d column = _mm512_loadu_pd(a + kSmallOmwuMaxActions * j + 8 * h);
+        sums[h][j & 3] = j < 4 ? _mm512_mul_pd(column, wj) : _mm512_fmadd_pd(column, wj, sums[h][j & 3]);
+      }
+    }
+    __m512d weights = w[0];
+    for (int h = 1; h < kHalves; ++h) weights = _mm512_add_pd(weights, w[h]);
+    total = _mm512_reduce_add_pd(weights);
+    finite = __builtin_isfinite(total) && total > 0;
+    const __m512d inverse_total = _mm512_set1_pd(1 / total);
+    __m512d maximum = _mm512_setzero_pd();  // padded payoffs are 0, and max_a (Aπ)_a >= πᵀAπ = 0
+    for (int h = 0; h < kHalves; ++h) {
+      __m512d y = sums[h][0];
+      if constexpr (N >= 4) {
+        y = _mm512_add_pd(_mm512_add_pd(sums[h][0], sums[h][1]), _mm512_add_pd(sums[h][2], sums[h][3]));
+      } else {
+        for (int k = 1; k < N; ++k) y = _mm512_add_pd(y, sums[h][k]);
+      }
+      payoffs[h] = _mm512_mul_pd(y, inverse_total);
+      maximum = _mm512_max_pd(maximum, payoffs[h]);
+    }
+    gap = 2 * _mm512_reduce_max_pd(maximum);
+    // KeepsIterating (solvers/stopping_rules.h), spelled out: an inline function of another file must not
+    // be compiled here (see the top of this file).
+    if (!(finite && __builtin_isfinite(gap) && gap > gap_tolerance)) break;
   }
-  __m512d total = w[0];
-  for (int h = 1; h < kHalves; ++h) total = _mm512_add_pd(total, w[h]);
-  s.total = _mm512_reduce_add_pd(total);
-  s.finite = __builtin_isfinite(s.total) && s.total > 0;
-  const __m512d inverse_total = _mm512_set1_pd(1 / s.total);
-  __m512d maximum = _mm512_setzero_pd();  // padded payoffs are 0, and max_a (Aπ)_a >= πᵀAπ = 0
   for (int h = 0; h < kHalves; ++h) {
-    __m512d y = sums[h][0];
-    if constexpr (N >= 4) {
-      y = _mm512_add_pd(_mm512_add_pd(sums[h][0], sums[h][1]), _mm512_add_pd(sums[h][2], sums[h][3]));
-    } else {
-      for (int k = 1; k < N; ++k) y = _mm512_add_pd(y, sums[h][k]);
-    }
-    const __m512d g = _mm512_mul_pd(y, inverse_total);
-    _mm512_storeu_pd(payoffs + 8 * h, g);
-    maximum = _mm512_max_pd(maximum, g);
+    _mm512_storeu_pd(s.log_weight + 8 * h, log_w[h]);
+    _mm512_storeu_pd(s.weight + 8 * h, w[h]);
+    _mm512_storeu_pd(s.previous_weight + 8 * h, previous_w[h]);
+    _mm512_storeu_pd(s.payoffs + 8 * h, payoffs[h]);
+    _mm512_storeu_pd(s.previous_payoffs + 8 * h, previous_payoffs[h]);
   }
-  s.gap = 2 * _mm512_reduce_max_pd(maximum);
+  s.total = total;
+  s.previous_total = previous_total;
+  s.gap = gap;
+  s.finite = finite;
+  s.since_renormalized = since_renormalized;
+  return done;
 }
 
 void Exp2SixteenthsOfArray(const double* x, double* y, int count) {
@@ -183,8 +205,8 @@ bool ProcessorHasAvx512() {
 }
 
 template <int... N>
-SmallOmwuStep StepFor(int n, std::integer_sequence<int, N...>) {
-  static constexpr SmallOmwuStep kSteps[] = {Step<N + 1>...};
+SmallOmwuSteps StepsFor(int n, std::integer_sequence<int, N...>) {
+  static constexpr SmallOmwuSteps kSteps[] = {Steps<N + 1>...};
   return kSteps[n - 1];
 }
 
@@ -196,9 +218,9 @@ bool Avx512Exp2Sixteenths(const double* x, double* y, int count) {
   return true;
 }
 
-SmallOmwuStep Avx512SmallOmwuStep(int n) {
+SmallOmwuSteps Avx512SmallOmwuSteps(int n) {
   if (n < 1 || n > kSmallOmwuMaxActions || !ProcessorHasAvx512()) return nullptr;
-  return StepFor(n, std::make_integer_sequence<int, kSmallOmwuMaxActions>());
+  return StepsFor(n, std::make_integer_sequence<int, kSmallOmwuMaxActions>());
 }
 
 }  // namespace nlhf::internal
@@ -208,7 +230,7 @@ SmallOmwuStep Avx512SmallOmwuStep(int n) {
 
 namespace nlhf::internal {
 bool Avx512Exp2Sixteenths(const double*, double*, int) { return false; }
-SmallOmwuStep Avx512SmallOmwuStep(int) { return nullptr; }
+SmallOmwuSteps Avx512SmallOmwuSteps(int) { return nullptr; }
 }  // namespace nlhf::internal
 
 #endif

@@ -4,6 +4,8 @@
 #ifndef NLHF_SRC_SOLVERS_SMALL_OMWU_KERNELS_H_
 #define NLHF_SRC_SOLVERS_SMALL_OMWU_KERNELS_H_
 
+#include <cstdint>
+
 namespace nlhf::internal {
 
 inline constexpr int kSmallOmwuMaxActions = 16;
@@ -31,18 +33,22 @@ struct SmallOmwuState {
   bool finite = true;
 };
 
-// One OMWU update of `state` followed by the product for the new iterate.
-using SmallOmwuStep = void (*)(SmallOmwuState&);
+// Up to `count` OMWU updates of `state`, each followed by the product for the new iterate, ending after the
+// first whose weights are not finite or whose gap is not finite or not above `gap_tolerance` (the solve
+// loop's own test, solvers/stopping_rules.h: KeepsIterating); returns the updates made. One update is
+// (state, 1, anything).
+using SmallOmwuSteps = std::int64_t (*)(SmallOmwuState& state, std::int64_t count, double gap_tolerance);
 
-// The update written with Eigen's fixed-size arrays: every machine.
-void PortableSmallOmwuStep(SmallOmwuState& state);
+// The updates written with Eigen's fixed-size arrays: every machine.
+std::int64_t PortableSmallOmwuSteps(SmallOmwuState& state, std::int64_t count, double gap_tolerance);
 
-// The same update written for AVX-512, specialized to n actions; nullptr where the processor lacks
-// AVX-512 (F and DQ) or the compiler cannot target it.
-SmallOmwuStep Avx512SmallOmwuStep(int n);
+// The same updates written for AVX-512, specialized to n actions, the state held in registers from the
+// first update to the last; nullptr where the processor lacks AVX-512 (F and DQ) or the compiler cannot
+// target it.
+SmallOmwuSteps Avx512SmallOmwuSteps(int n);
 
 // y_i = 2^(x_i/16), the exp of that step (whose inputs are log-weights in sixteenths of a binary
-// logarithm), for tests; false where Avx512SmallOmwuStep gives nullptr.
+// logarithm), for tests; false where Avx512SmallOmwuSteps gives nullptr.
 bool Avx512Exp2Sixteenths(const double* x, double* y, int count);
 
 }  // namespace nlhf::internal

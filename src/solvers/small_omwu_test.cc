@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
-#include <limits>
+#include <cstring>
 #include <iostream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -126,14 +128,14 @@ TEST(SmallOmwu, Avx512ExpIsAccurateToThreeUlpOverItsRange) {
 // for every size it is specialized to and step sizes up to the largest the small path takes, along
 // trajectories that pass the iterations where the normalizer's logarithm is subtracted.
 TEST(SmallOmwu, Avx512StepMatchesThePortableStep) {
-  if (Avx512SmallOmwuStep(10) == nullptr) GTEST_SKIP() << "this build has no AVX-512";
+  if (Avx512SmallOmwuSteps(10) == nullptr) GTEST_SKIP() << "this build has no AVX-512";
   for (int n = 1; n <= kSmallOmwuMaxActions; ++n) {
     for (double eta : {0.3, 2.0, 10.0, 100.0}) {
       SmallOmwu omwu(RandomSkew(n, 100 + n), eta, RandomLogPolicy(n, 200 + n), /*portable=*/true);
       for (int t = 1; t <= 100; ++t) {
         SmallOmwuState portable = omwu.state(), fastest = omwu.state();
-        PortableSmallOmwuStep(portable);
-        Avx512SmallOmwuStep(n)(fastest);
+        PortableSmallOmwuSteps(portable, 1, 0);
+        Avx512SmallOmwuSteps(n)(fastest, 1, 0);
         const std::string where = "n = " + std::to_string(n) + ", η = " + std::to_string(eta) + ", t = " + std::to_string(t);
         ASSERT_LT((View(portable.log_weight) - View(fastest.log_weight)).lpNorm<Eigen::Infinity>(), 1e-12) << where;
         ASSERT_TRUE(((View(fastest.weight) - View(portable.weight)).head(n).array().abs() <=
@@ -150,7 +152,7 @@ TEST(SmallOmwu, Avx512StepMatchesThePortableStep) {
 
 // And along whole trajectories, where the step is small enough that rounding is not amplified.
 TEST(SmallOmwu, Avx512TrajectoryMatchesThePortableOne) {
-  if (Avx512SmallOmwuStep(10) == nullptr) GTEST_SKIP() << "this build has no AVX-512";
+  if (Avx512SmallOmwuSteps(10) == nullptr) GTEST_SKIP() << "this build has no AVX-512";
   for (int n = 2; n <= kSmallOmwuMaxActions; ++n) {
     const Eigen::MatrixXd a = RandomSkew(n, 300 + n);
     const Eigen::VectorXd log_policy = RandomLogPolicy(n, 400 + n);
@@ -161,6 +163,49 @@ TEST(SmallOmwu, Avx512TrajectoryMatchesThePortableOne) {
     }
     EXPECT_LT((portable.policy() - fastest.policy()).lpNorm<Eigen::Infinity>(), 1e-11) << "n = " << n;
     EXPECT_NEAR(portable.gap(), fastest.gap(), 1e-12) << "n = " << n;
+  }
+}
+
+// Whether two states hold the same numbers, bit for bit.
+bool SameState(const SmallOmwuState& x, const SmallOmwuState& y) {
+  const auto same = [](const double* a, const double* b, int size) { return std::memcmp(a, b, size * sizeof(double)) == 0; };
+  constexpr int kSize = SmallOmwuState::kSize;
+  return same(x.log_weight, y.log_weight, kSize) && same(x.weight, y.weight, kSize) &&
+         same(x.previous_weight, y.previous_weight, kSize) && same(x.payoffs, y.payoffs, kSize) &&
+         same(x.previous_payoffs, y.previous_payoffs, kSize) && same(&x.total, &y.total, 1) &&
+         same(&x.previous_total, &y.previous_total, 1) && same(&x.gap, &y.gap, 1) && x.finite == y.finite &&
+         x.since_renormalized == y.since_renormalized;
+}
+
+// A stretch of updates made in one call (the state held in registers throughout, for AVX-512) is the same
+// updates made one by one, bit for bit, and it ends after the first update whose gap is at most the
+// tolerance, as the solve loop would.
+TEST(SmallOmwu, AStretchOfUpdatesIsThoseUpdatesOneByOne) {
+  std::vector<std::pair<std::string, SmallOmwuSteps>> kernels{{"portable", PortableSmallOmwuSteps}};
+  for (int n : {1, 3, 8, 10, 16}) {
+    if (SmallOmwuSteps avx512 = Avx512SmallOmwuSteps(n)) kernels.emplace_back("avx512", avx512);
+    for (const auto& [name, steps] : kernels) {
+      const std::string where = name + ", n = " + std::to_string(n);
+      const SmallOmwu start(RandomSkew(n, 500 + n), 1.5, RandomLogPolicy(n, 600 + n), /*portable=*/true);
+      SmallOmwuState stretch = start.state(), one_by_one = start.state();
+      ASSERT_EQ(steps(stretch, 137, -1), 137) << where;  // gaps are >= 0: no update meets -1
+      std::vector<double> gaps;
+      for (int t = 0; t < 137; ++t) {
+        steps(one_by_one, 1, 0);
+        gaps.push_back(one_by_one.gap);
+      }
+      EXPECT_TRUE(SameState(stretch, one_by_one)) << where;
+      if (n == 1) continue;  // a 1 × 1 game's gap is 0 from the start
+      // A tolerance first met at some update inside the stretch: the stretch ends there.
+      const double tolerance = *std::min_element(gaps.begin() + 20, gaps.begin() + 40);
+      const auto first_met = std::find_if(gaps.begin(), gaps.end(), [&](double gap) { return gap <= tolerance; });
+      const std::int64_t expected = first_met - gaps.begin() + 1;
+      SmallOmwuState stopped = start.state(), reference = start.state();
+      ASSERT_EQ(steps(stopped, 1000, tolerance), expected) << where;
+      for (std::int64_t t = 0; t < expected; ++t) steps(reference, 1, 0);
+      EXPECT_TRUE(SameState(stopped, reference)) << where;
+    }
+    kernels.resize(1);
   }
 }
 

@@ -19,6 +19,11 @@ struct Verdict {
   std::string message;  // the test that held, with values: "gap 9.7e-10 <= 1e-09"
 };
 
+// CheckGap's test for going on: a finite policy, and a finite gap above the tolerance.
+inline bool KeepsIterating(double gap, bool finite, double gap_tolerance) {
+  return finite && std::isfinite(gap) && gap > gap_tolerance;
+}
+
 class StoppingRules {
  public:
   // Throws InvalidArgument when options.Validate() fails; starts the clock.
@@ -29,9 +34,11 @@ class StoppingRules {
   // A non-finite policy or gap, then the gap tolerance. The common answer, go on, is decided inline: these
   // run once per iteration, and a small game's iteration takes ~30 ns.
   std::optional<Verdict> CheckGap(std::int64_t t, double gap, bool finite) const {
-    if (finite && std::isfinite(gap) && gap > options_.gap_tolerance) [[likely]] return std::nullopt;
+    if (KeepsIterating(gap, finite, options_.gap_tolerance)) [[likely]] return std::nullopt;
     return GapVerdict(t, gap, finite);
   }
+  // Whether the time limit is finite (then the clock is read after every iteration).
+  bool timed() const { return timed_; }
   // The iteration limit, then the time limit.
   std::optional<Verdict> CheckBudget(std::int64_t t, double gap) const {
     if (t < options_.max_iterations && !timed_) [[likely]] return std::nullopt;

@@ -8,6 +8,7 @@
 #ifndef NLHF_SOLVERS_FUSED_OMWU_H_
 #define NLHF_SOLVERS_FUSED_OMWU_H_
 
+#include <cstdint>
 #include <memory>
 
 #include "nlhf/kernels/skew_operator.h"
@@ -35,6 +36,9 @@ class FusedOmwu {
 
   // One OMWU update followed by the product for the new iterate.
   virtual void Step() = 0;
+  // Up to `count` updates, ending after the first whose gap() is not above `gap_tolerance` or not finite (or
+  // finite() false); returns the updates made. The solve loop's stretches between its other checks.
+  virtual std::int64_t StepWhileAbove(std::int64_t count, double gap_tolerance);
 
   virtual Eigen::VectorXd log_policy() const = 0;
   virtual Eigen::VectorXd policy() const = 0;
