@@ -51,19 +51,26 @@ print(f"| {n} | {backend} | {us:.4g} | {loop:.4g} | {loop / us:.1f}x |")' "$n" "
     done
   done
 fi
-# Many small games: `nlhf batch` (whole process: reading, solving, writing the answers) beside the NumPy
-# batched loop (the loop alone) at equal iterations, from JSON Lines and from one (games, n, n) .npy array.
+# Many small games: `nlhf batch` (whole process: reading, solving, writing the answers) and `nlhf.solve_batch`
+# (np.load and the solve, where the Python module is built: make python) beside the NumPy batched loop (the
+# loop alone) at equal iterations, from JSON Lines and from one (games, n, n) .npy array: 100,000 games, the
+# size of docs/benchmarks.md's tables (at 20,000 the fixed costs of a run weigh more).
 batch_dir=$(mktemp -d)
-"$nlhf" generate random --n 10 --count 20000 --seed 1 --out "$batch_dir/games.jsonl" 2> /dev/null
-"$nlhf" generate random --n 10 --count 20000 --seed 1 --out "$batch_dir/games.npy" 2> /dev/null
-printf '\n| 20,000 games of n = 10 | nlhf batch .npy s | nlhf batch .jsonl s | NumPy loop s | speed-up (.npy, .jsonl) |\n|---|---|---|---|---|\n'
+"$nlhf" generate random --n 10 --count 100000 --seed 1 --out "$batch_dir/games.jsonl" 2> /dev/null
+"$nlhf" generate random --n 10 --count 100000 --seed 1 --out "$batch_dir/games.npy" 2> /dev/null
+python_module=$(dirname "$nlhf")/python
+printf '\n| 100,000 games of n = 10 | nlhf batch .npy s | nlhf batch .jsonl s | nlhf.solve_batch s | NumPy loop s | speed-up (.npy, .jsonl, solve_batch) |\n|---|---|---|---|---|---|\n'
 seconds() { local TIMEFORMAT=%R; { time "$@" > /dev/null 2>&1; } 2>&1; }  # bash's own timer: wall seconds
 for iters in 200 1000; do
   npy=$(seconds "$nlhf" batch "$batch_dir/games.npy" --no-polish --iters "$iters" --tol 0 --out "$batch_dir/r.jsonl")
   jsonl=$(seconds "$nlhf" batch "$batch_dir/games.jsonl" --no-polish --iters "$iters" --tol 0 --out "$batch_dir/r.jsonl")
+  python=nan
+  if ls "$python_module"/nlhf.*.so > /dev/null 2>&1; then
+    python=$(PYTHONPATH="$python_module" /usr/bin/python3 "$(dirname "$0")/bench_batch_python.py" "$batch_dir/games.npy" "$iters")
+  fi
   loop=$(/usr/bin/python3 "$(dirname "$0")/bench_batch_numpy.py" "$batch_dir/games.npy" "$iters" 0 | sed 's/.*seconds \([0-9.]*\).*/\1/')
-  /usr/bin/python3 -c 'import sys; i, a, b, c = sys.argv[1], *map(float, sys.argv[2:]); print(f"| {i} plain OMWU iterations | {a:.2f} | {b:.2f} | {c:.2f} | {c / a:.1f}x, {c / b:.1f}x |")' \
-    "$iters" "$npy" "$jsonl" "$loop"
+  /usr/bin/python3 -c 'import sys; i, a, b, p, c = sys.argv[1], *map(float, sys.argv[2:]); print(f"| {i} plain OMWU iterations | {a:.2f} | {b:.2f} | {p:.2f} | {c:.2f} | {c / a:.1f}x, {c / b:.1f}x, {c / p:.1f}x |")' \
+    "$iters" "$npy" "$jsonl" "$python" "$loop"
 done
 rm -rf "$batch_dir"
 # The exact solvers on the same random preference games (seed 0), gaps recomputed from each answer; HiGHS
