@@ -235,6 +235,10 @@ py::dict SolveBatchArrays(const py::handle& games, const std::optional<std::stri
   py::array_t<std::int64_t> iterations(static_cast<py::ssize_t>(count));
   std::vector<std::string> algorithms(count);
   const double* data = array.data();
+  // Each page of the games and of the policies' array mapped in one call, not faulted in one at a time while
+  // the games are solved (~10 µs a fault on the machines measured; 100,000 games of n = 10 span 20,000 pages).
+  PrepareLargeInput(data, count * static_cast<std::size_t>(rows * columns) * sizeof(double));
+  PrepareLargeArray(policy.mutable_data(), count * static_cast<std::size_t>(rows) * sizeof(double));
   double* policy_out = policy.mutable_data();
   double* gap_out = gap.mutable_data();
   bool* converged_out = converged.mutable_data();
