@@ -38,21 +38,11 @@ void SetupBatch(CLI::App& command, BatchArgs& args) {
 
 namespace {
 
-// `line.dump()` written into `text`, which keeps its capacity from the last line it held: dump() grows a
-// fresh string from empty, five reallocations for a typical answer, which cost more than solving a small
-// game (a quarter of a 100,000-game batch at 200 iterations). The serializer is the one dump() itself runs
-// (nlohmann/json.hpp, basic_json::dump), so the bytes are the same.
-void DumpLineInto(const nlohmann::json& line, std::string& text) {
-  text.clear();
-  nlohmann::detail::serializer<nlohmann::json> serializer(nlohmann::detail::output_adapter<char, std::string>(text),
-                                                          ' ');
-  serializer.dump(line, false, false, 0);
-}
-
-// Games are solved in blocks whose lines are handed on before the next block starts, so that the line
-// buffers are reused: holding all 100,000 answers of a batch (51 MB of lines, then copied into one more
-// string) cost more in fresh memory, on a machine where touching a new page costs ~10 µs, than solving
-// the games at 200 iterations each. Large enough that the wait for a block's last game is negligible.
+// Games are solved in blocks whose lines (BatchAnswerLine, nlhf/io/result_json.h) are handed on before
+// the next block starts, so that the line buffers are reused: holding all 100,000 answers of a batch (51 MB
+// of lines, then copied into one more string) cost more in fresh memory, on a machine where touching a new
+// page costs ~10 µs, than solving the games at 200 iterations each. Large enough that the wait for a
+// block's last game is negligible.
 constexpr std::size_t kBlockGames = 8192;
 
 }  // namespace
@@ -90,10 +80,9 @@ int RunBatch(const BatchArgs& args) {
         options,
         [&](const BatchAnswer& answer) {
           certified[answer.index] = answer.result.converged() ? 1 : 0;
-          nlohmann::json line = SolveResultJson(answer.game, answer.result);
-          if (answer.choice) line["algorithm_choice"] = answer.choice->Describe();
-          line["context"] = std::move(contexts[answer.index]);
-          DumpLineInto(line, lines[answer.index]);
+          const std::string choice = answer.choice ? answer.choice->Describe() : std::string();
+          BatchAnswerLine(answer.game, answer.result, answer.choice ? &choice : nullptr, contexts[answer.index],
+                          lines[answer.index]);
         });
     std::string& text = stream_to_file ? block_text : output;
     for (std::size_t k = 0; k < block; ++k) {

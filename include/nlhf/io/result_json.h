@@ -5,6 +5,8 @@
 
 #include <Eigen/Dense>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "nlhf/game.h"
@@ -20,6 +22,14 @@ nlohmann::json ToJson(const std::vector<int>& v);
 // (β-methods only), converged, termination, polished, policy and support (of the row player in a
 // two-player game). `nlhf solve --json` adds the rest, `batch` the context.
 nlohmann::json SolveResultJson(const ZeroSumGame& game, const SolveResult& result);
+
+// `nlhf batch`'s line for one game, written into `line` (its capacity kept): SolveResultJson with the keys
+// "context" and, when the default chose the algorithm, "algorithm_choice" (`choice`, or null), dumped, the
+// same bytes. Written directly instead of through a nlohmann object: building and serializing one per game
+// (map nodes, allocations) took a sixth of a 100,000-game batch at 200 iterations. Numbers go through
+// nlohmann's own formatting (detail::to_chars, what dump() runs), strings that need escaping through dump().
+void BatchAnswerLine(const ZeroSumGame& game, const SolveResult& result, const std::string* choice,
+                     std::string_view context, std::string& line);
 
 }  // namespace nlhf
 
