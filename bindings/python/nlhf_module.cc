@@ -250,12 +250,8 @@ py::dict SolveBatchArrays(const py::handle& games, const std::optional<std::stri
         count,
         [&](std::size_t k) {
           const std::string name = fmt::format("P[{}]", k);
-          // Threads take consecutive games (batch_solve.cc): the next one's bytes are asked for now, so that
-          // they are in the cache when it is read (a mapped file's games are read cold: ~1 µs each at n = 10).
-          if (k + 1 < count && rows * columns * sizeof(double) <= 16 * 1024) {
-            const char* next = reinterpret_cast<const char*>(data + (k + 1) * rows * columns);
-            for (std::size_t byte = 0; byte < rows * columns * sizeof(double); byte += 64) __builtin_prefetch(next + byte);
-          }
+          // Threads take consecutive games (batch_solve.cc): the next one's bytes are asked for now.
+          if (k + 1 < count) PrefetchSmallArray(data + (k + 1) * rows * columns, rows * columns * sizeof(double));
           Eigen::MatrixXd values = Eigen::Map<const RowMajor>(data + k * rows * columns, rows, columns);
           return Reworded([&] { return PreferenceGame(std::move(values), {}, {}, {.path = name}); },
                           [&](const std::string& message) { return ArrayTerms(message, name); });

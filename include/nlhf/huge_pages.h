@@ -56,6 +56,16 @@ inline void PrepareLargeInput(const void* data, std::size_t bytes) {
 #endif
 }
 
+// Asks the processor to start loading a small array (at most 16 KiB; larger ones are left alone) into its
+// caches, cache line by cache line: a batch asks for game k + 1 this way while it solves game k. Read cold
+// from a mapped file, the ~13 cache lines of a 10 × 10 float64 game cost ~1 µs of memory latency.
+inline void PrefetchSmallArray(const void* data, std::size_t bytes) {
+  constexpr std::size_t kLargest = 16 * 1024, kCacheLine = 64;
+  if (bytes > kLargest) return;
+  const char* first = static_cast<const char*>(data);
+  for (std::size_t offset = 0; offset < bytes; offset += kCacheLine) __builtin_prefetch(first + offset);
+}
+
 // A std::allocator for such arrays; small ones take the ordinary allocator.
 template <typename T>
 class HugePageAllocator {

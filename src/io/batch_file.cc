@@ -229,10 +229,12 @@ struct BatchFile::Npy {
 };
 
 struct BatchFile::JsonLines {
-  explicit JsonLines(const std::string& file) : path(file), mapped(file), lines(JsonLinesOf(TextOf(mapped), file)) {}
+  explicit JsonLines(const std::string& file)
+      : path(file), mapped(file), text(TextOf(mapped)), lines(JsonLinesOf(text, file)) {}
   std::string path;
   MappedFile mapped;
-  std::vector<JsonLine> lines;  // point into `mapped`
+  std::string_view text;        // `mapped` less a byte-order mark
+  std::vector<JsonLine> lines;  // point into `text`
 };
 
 BatchFile::BatchFile(const std::string& path) {
@@ -256,7 +258,7 @@ BatchGame BatchFile::Take(std::size_t k) {
   }
   if (json_lines_) {
     static thread_local internal::FastBatchLineReader fast_reader;  // its parser's buffers, kept between lines
-    return ReadJsonLine(TextOf(json_lines_->mapped), json_lines_->lines[k], json_lines_->path, fast_reader);
+    return ReadJsonLine(json_lines_->text, json_lines_->lines[k], json_lines_->path, fast_reader);
   }
   return std::move(games_[k]);
 }

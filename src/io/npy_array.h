@@ -30,9 +30,8 @@ struct NpyArray {
   // Matrix `game` as doubles: copied in one pass where the data can be viewed in place (native byte order,
   // aligned), else entry by entry.
   Eigen::MatrixXd Matrix(std::size_t game) const;
-  // Asks the processor to start loading a small matrix `game` (C order, at most 16 KiB) into its caches: a
-  // batch takes game k + 1 this way while it solves game k. Read cold, the ~13 cache lines of a 10 × 10
-  // float64 game cost ~1 µs of memory latency, a tenth of solving it at 200 iterations.
+  // PrefetchSmallArray (nlhf/huge_pages.h) of matrix `game` in C order: a batch takes game k + 1 this way
+  // while it solves game k.
   void Prefetch(std::size_t game) const;
 };
 

@@ -260,11 +260,8 @@ Eigen::MatrixXd NpyArray::Matrix(std::size_t game) const {
 }
 
 void NpyArray::Prefetch(std::size_t game) const {
-  constexpr std::size_t kLargest = 16 * 1024, kCacheLine = 64;
   const std::size_t bytes = rows * columns * (is_double ? sizeof(double) : sizeof(float));
-  if (fortran_order || game >= count || bytes > kLargest) return;
-  const char* first = data + game * bytes;
-  for (std::size_t offset = 0; offset < bytes; offset += kCacheLine) __builtin_prefetch(first + offset);
+  if (!fortran_order && game < count) PrefetchSmallArray(data + game * bytes, bytes);
 }
 
 MatrixFile ParseNpyMatrix(std::string_view bytes, const std::string& path) {
