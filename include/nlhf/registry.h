@@ -46,6 +46,10 @@ struct AlgorithmSpec {
   std::function<std::string(const ParameterValues&)> check;
   // Solves `game` with fully resolved parameters (every spec present and valid).
   std::function<SolveResult(const ZeroSumGame&, const SolveOptions&, const ParameterValues&)> solve;
+  // Set for a method whose `solve` of a symmetric game is SolveOmwuFused (nlhf/solvers/fused_omwu.h) with
+  // this step size: a batch (SolveBatch) may then advance two small such games together in one kernel,
+  // with the results `solve` gives.
+  std::function<double(const ParameterValues&)> fused_omwu_step_size;
 };
 
 // The constraint the regularized mirror steps share, tabular and neural: ηβ <= 1 keeps the weight

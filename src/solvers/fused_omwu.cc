@@ -5,8 +5,10 @@
 
 #include "nlhf/error.h"
 #include "nlhf/kernels/skew_operator.h"
+#include "solvers/fused_omwu_iterate.h"
 #include "solvers/iterate.h"
 #include "solvers/small_omwu.h"
+#include "solvers/small_omwu_solve.h"
 
 namespace nlhf {
 
@@ -62,26 +64,6 @@ class OperatorOmwu final : public FusedOmwu {
   bool finite_ = true;
 };
 
-// FusedOmwu as the driver sees it: it keeps its own payoff vector, so the gap comes with each step.
-class FusedOmwuIterate final : public internal::Iterate {
- public:
-  explicit FusedOmwuIterate(FusedOmwu& omwu) : omwu_(omwu) {}
-  void Step() override { omwu_.Step(); }
-  std::int64_t StepWhileAbove(std::int64_t count, double gap_tolerance) override {
-    return omwu_.StepWhileAbove(count, gap_tolerance);  // OMWU never stalls
-  }
-  double gap() const override { return omwu_.gap(); }
-  bool finite() const override { return omwu_.finite(); }
-  double min_log_probability() const override { return omwu_.min_log_probability(); }
-  double l1_change() const override { return omwu_.l1_change(); }
-  PlayerVectors returned_probabilities() const override { return {omwu_.policy()}; }
-  PlayerVectors returned_log_policy() const override { return {omwu_.log_policy()}; }
-  PlayerVectors current_log_policy() const override { return {omwu_.log_policy()}; }
-
- private:
-  FusedOmwu& omwu_;
-};
-
 }  // namespace
 
 std::int64_t FusedOmwu::StepWhileAbove(std::int64_t count, double gap_tolerance) {
@@ -116,40 +98,24 @@ SolveResult SolveOmwuFused(const ZeroSumGame& game, const SkewPayoffOperator& pa
   }
   const internal::StoppingRules rules(options);
   const std::unique_ptr<FusedOmwu> omwu = FusedOmwu::Create(payoff, step_size, InitialLogPolicies(game, options.initial)[0]);
-  FusedOmwuIterate iterate(*omwu);
+  internal::FusedOmwuIterate iterate(*omwu);
   return internal::RunIterations(game, iterate, options, rules);
 }
 
 SolveResult SolveOmwuFused(const ZeroSumGame& game, double step_size, const SolveOptions& options) {
   if (const SkewPayoffOperator* payoff = game.skew_operator()) return SolveOmwuFused(game, *payoff, step_size, options);
   if (!game.symmetric()) throw InvalidArgument("fused OMWU needs a symmetric game");
-  const internal::StoppingRules rules(options);
-  const int n = game.num_actions(0);
-  const Eigen::VectorXd initial = InitialLogPolicies(game, options.initial)[0];
-  // A small game's state lives on the stack: in a batch of small games a heap allocation (an aligned one) per
-  // game cost more than the iterations.
-  std::optional<internal::SmallOmwu> small;
-  std::optional<SkewOperator> payoff;  // outlives the iterations that read it
-  std::unique_ptr<FusedOmwu> large;
-  if (FusedOmwu::RunsSmall(n, step_size)) {
-    // The entries an operator would hold (its skew part, rounded to its storage), without building one.
-    const Eigen::MatrixXd& a = game.payoff();
-    Eigen::MatrixXd skew = Eigen::MatrixXd::Zero(n, n);
-    for (int j = 0; j < n; ++j) {
-      for (int i = 0; i < j; ++i) {
-        double value = 0.5 * (a(i, j) - a(j, i));
-        if (options.storage == Storage::kF32) value = static_cast<float>(value);
-        skew(i, j) = value;
-        skew(j, i) = -value;
-      }
-    }
-    small.emplace(skew, step_size, initial);
-  } else {
-    payoff.emplace(game.payoff(), options.storage, options.layout.value_or(DefaultLayout(n)));
-    large = FusedOmwu::Create(*payoff, step_size, initial);
+  if (internal::SmallOmwuSolve::Applies(game, step_size)) {
+    // A small game's state lives on the stack: in a batch of small games a heap allocation (an aligned one)
+    // per game cost more than the iterations.
+    internal::SmallOmwuSolve solve(game, step_size, options);
+    while (const std::int64_t stretch = solve.NextStretch()) solve.Advance(stretch);
+    return solve.Finish();
   }
-  FusedOmwu* omwu = small ? static_cast<FusedOmwu*>(&*small) : large.get();
-  FusedOmwuIterate iterate(*omwu);
+  const internal::StoppingRules rules(options);
+  const SkewOperator payoff(game.payoff(), options.storage, options.layout.value_or(DefaultLayout(game.num_actions(0))));
+  const std::unique_ptr<FusedOmwu> omwu = FusedOmwu::Create(payoff, step_size, InitialLogPolicies(game, options.initial)[0]);
+  internal::FusedOmwuIterate iterate(*omwu);
   return internal::RunIterations(game, iterate, options, rules);
 }
 

@@ -58,11 +58,50 @@ class Iterate {
   virtual std::optional<std::string> stalled() const { return std::nullopt; }
 };
 
-// Runs `iterate` until a stopping rule holds: the callback, finiteness, the gap tolerance, polishing
-// (when due), the iteration and time limits, in that order. Records the trace, sets the answer (the
-// polished one, or the returned iterate) with its certificate recomputed on `game`, and confirms that
-// "converged" holds for that certificate. `rules` was made before the iterate (it validates the options
-// and starts the clock).
+// The solve loop, advanced by its caller: the rules are asked where a stretch of updates ends, and the
+// caller makes the updates in between. RunIterations drives one iterate with it; SolveBatch drives two small
+// games' loops and advances their iterates together in one kernel (solvers/small_omwu_solve.h).
+class IterationLoop {
+ public:
+  // `rules` was made before the iterate (it validates the options and starts the clock); `game`, `iterate`,
+  // `options` and `rules` must outlive the loop.
+  IterationLoop(const ZeroSumGame& game, Iterate& iterate, const SolveOptions& options, const StoppingRules& rules);
+  IterationLoop(const IterationLoop&) = delete;
+  IterationLoop& operator=(const IterationLoop&) = delete;
+
+  // The updates the iterate may make before the rules must be asked again (the iterate's StepWhileAbove
+  // with the gap tolerance, or the same updates made otherwise); 0 once a rule has stopped the solve. The
+  // rules, in order: the callback, finiteness, the gap tolerance, polishing (when due), the iteration and
+  // time limits. The callback and the clock are asked after every update; a trace point, a polishing try
+  // and the iteration limit each end a stretch.
+  std::int64_t NextStretch();
+  // The iterate made `updates` of the stretch NextStretch gave: all of them, or fewer when it stopped for
+  // itself (as StepWhileAbove ends) or its caller stopped it early; the rest of the stretch stays open.
+  void Advanced(std::int64_t updates);
+  // Once NextStretch gives 0: the trace, the answer (the polished one, or the returned iterate) with its
+  // certificate recomputed on `game`, and "converged" confirmed for that certificate.
+  SolveResult Finish();
+
+ private:
+  // Asks the rules at the current iteration; true when one stops the solve.
+  bool Stops();
+  void Record();
+
+  const ZeroSumGame& game_;
+  Iterate& iterate_;
+  const SolveOptions& options_;
+  const StoppingRules& rules_;
+  const bool tracing_;
+  std::optional<Polisher> polisher_;
+  std::optional<PolishResult> polished_;
+  SolveResult result_;
+  std::int64_t t_ = 0;
+  std::int64_t open_ = 0;  // updates left of the last stretch given
+  bool stopped_ = false;
+};
+
+// Runs `iterate` until a stopping rule holds (IterationLoop, each stretch made by the iterate's
+// StepWhileAbove) and returns the loop's answer.
 SolveResult RunIterations(const ZeroSumGame& game, Iterate& iterate, const SolveOptions& options,
                           const StoppingRules& rules);
 

@@ -67,6 +67,7 @@ std::vector<AlgorithmSpec> MakeAlgorithms() {
         if (!game.symmetric()) return Run<OmwuMethod>(game, options, OmwuOptions{.step_size = v.at("eta")});
         return SolveOmwuFused(game, v.at("eta"), options);
       },
+      .fused_omwu_step_size = [](const Values& v) { return v.at("eta"); },
   });
   algorithms.push_back({
       .name = "mwu",

@@ -31,6 +31,10 @@ class SmallOmwu final : public FusedOmwu {
   double min_log_probability() const override;
   double l1_change() const override;
   const SmallOmwuState& state() const { return state_; }
+  // For a kernel that advances several games' states at once (SmallOmwuSolve, SolveBatch).
+  SmallOmwuState& mutable_state() { return state_; }
+  // Whether the updates are the AVX-512 kernel's (else the portable one's).
+  bool runs_avx512() const { return steps_ != PortableSmallOmwuSteps; }
 
  private:
   SmallOmwuState state_;

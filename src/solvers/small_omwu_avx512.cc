@@ -93,65 +93,81 @@ const Exp2Sixteenths& Exp2() {
 // Lane j mod 8 of `x`, in every lane.
 inline __m512d Broadcast(__m512d x, int j) { return _mm512_permutexvar_pd(_mm512_set1_epi64(j & 7), x); }
 
-// The state is loaded into registers once, updated there for all `count` updates, and stored once: a
-// stretch of updates then waits on no store and reload between them, nor on a call.
+// One game's state in registers: loaded once, updated there for a whole stretch of updates, stored once,
+// so that a stretch waits on no store and reload between its updates, nor on a call.
 template <int N>
-std::int64_t Steps(SmallOmwuState& s, std::int64_t count, double gap_tolerance) {
-  constexpr int kHalves = (N + 7) / 8;  // registers of eight doubles per vector
-  const __m512d step = _mm512_set1_pd(s.step_size), twice_step = _mm512_set1_pd(2 * s.step_size);
-  const __m512d scale = _mm512_set1_pd(kSixteenthsPerNat), twice_scaled_step = _mm512_set1_pd(2 * s.step_size * kSixteenthsPerNat);
-  const Exp2Sixteenths& exp2 = Exp2();
-  __m512d log_w[kHalves], w[kHalves], previous_w[kHalves], payoffs[kHalves], previous_payoffs[kHalves];
-  for (int h = 0; h < kHalves; ++h) {
-    log_w[h] = _mm512_loadu_pd(s.log_weight + 8 * h);
-    w[h] = _mm512_loadu_pd(s.weight + 8 * h);
-    previous_w[h] = _mm512_loadu_pd(s.previous_weight + 8 * h);
-    payoffs[h] = _mm512_loadu_pd(s.payoffs + 8 * h);
-    previous_payoffs[h] = _mm512_loadu_pd(s.previous_payoffs + 8 * h);
+class Registers {
+ public:
+  explicit Registers(const SmallOmwuState& s)
+      : s_(s), step_(_mm512_set1_pd(s.step_size)), twice_step_(_mm512_set1_pd(2 * s.step_size)),
+        twice_scaled_step_(_mm512_set1_pd(2 * s.step_size * kSixteenthsPerNat)), total_(s.total),
+        previous_total_(s.previous_total), gap_(s.gap), finite_(s.finite), since_renormalized_(s.since_renormalized) {
+    for (int h = 0; h < kHalves; ++h) {
+      log_w_[h] = _mm512_loadu_pd(s.log_weight + 8 * h);
+      w_[h] = _mm512_loadu_pd(s.weight + 8 * h);
+      previous_w_[h] = _mm512_loadu_pd(s.previous_weight + 8 * h);
+      payoffs_[h] = _mm512_loadu_pd(s.payoffs + 8 * h);
+      previous_payoffs_[h] = _mm512_loadu_pd(s.previous_payoffs + 8 * h);
+    }
   }
-  double total = s.total, previous_total = s.previous_total, gap = s.gap;
-  bool finite = s.finite;
-  int since_renormalized = s.since_renormalized;
-  std::int64_t done = 0;
-  while (done < count) {
-    ++done;
+
+  void Store(SmallOmwuState& s) const {
+    for (int h = 0; h < kHalves; ++h) {
+      _mm512_storeu_pd(s.log_weight + 8 * h, log_w_[h]);
+      _mm512_storeu_pd(s.weight + 8 * h, w_[h]);
+      _mm512_storeu_pd(s.previous_weight + 8 * h, previous_w_[h]);
+      _mm512_storeu_pd(s.payoffs + 8 * h, payoffs_[h]);
+      _mm512_storeu_pd(s.previous_payoffs + 8 * h, previous_payoffs_[h]);
+    }
+    s.total = total_;
+    s.previous_total = previous_total_;
+    s.gap = gap_;
+    s.finite = finite_;
+    s.since_renormalized = since_renormalized_;
+  }
+
+  // One update and the product for the new iterate; whether the solve loop would go on from it
+  // (KeepsIterating, solvers/stopping_rules.h, spelled out: an inline function of another file must not be
+  // compiled here, see the top of this file).
+  [[gnu::always_inline]] bool Update(const Exp2Sixteenths& exp2, double gap_tolerance) {
+    const __m512d scale = _mm512_set1_pd(kSixteenthsPerNat);
     // log_weight += η(2g − g'), as (log_weight − ηg') + 2η·g so that only the last step waits for g; exp's
     // scaled input is computed beside it from the same operands rather than after it.
     __m512d scaled[kHalves];
     for (int h = 0; h < kHalves; ++h) {
-      const __m512d before = _mm512_fnmadd_pd(previous_payoffs[h], step, log_w[h]);
-      log_w[h] = _mm512_fmadd_pd(payoffs[h], twice_step, before);
-      scaled[h] = _mm512_fmadd_pd(payoffs[h], twice_scaled_step, _mm512_mul_pd(before, scale));
+      const __m512d before = _mm512_fnmadd_pd(previous_payoffs_[h], step_, log_w_[h]);
+      log_w_[h] = _mm512_fmadd_pd(payoffs_[h], twice_step_, before);
+      scaled[h] = _mm512_fmadd_pd(payoffs_[h], twice_scaled_step_, _mm512_mul_pd(before, scale));
     }
-    if (++since_renormalized == s.renormalize_every) {
-      const double shift = __builtin_log(total);
+    if (++since_renormalized_ == s_.renormalize_every) {
+      const double shift = __builtin_log(total_);
       for (int h = 0; h < kHalves; ++h) {
-        log_w[h] = _mm512_sub_pd(log_w[h], _mm512_set1_pd(shift));
+        log_w_[h] = _mm512_sub_pd(log_w_[h], _mm512_set1_pd(shift));
         scaled[h] = _mm512_sub_pd(scaled[h], _mm512_set1_pd(shift * kSixteenthsPerNat));
       }
-      since_renormalized = 0;
+      since_renormalized_ = 0;
     }
-    previous_total = total;
+    previous_total_ = total_;
     for (int h = 0; h < kHalves; ++h) {
-      previous_w[h] = w[h];
-      previous_payoffs[h] = payoffs[h];
-      w[h] = exp2(scaled[h]);
+      previous_w_[h] = w_[h];
+      previous_payoffs_[h] = payoffs_[h];
+      w_[h] = exp2(scaled[h]);
     }
     // y = A·w over the N real columns, four independent sums per register of rows.
     __m512d sums[kHalves][4];
-    const double* a = s.a;
+    const double* a = s_.a;
     for (int j = 0; j < N; ++j) {
-      const __m512d wj = Broadcast(w[j / 8], j);
+      const __m512d wj = Broadcast(w_[j / 8], j);
       for (int h = 0; h < kHalves; ++h) {
         const __m512d column = _mm512_loadu_pd(a + kSmallOmwuMaxActions * j + 8 * h);
         sums[h][j & 3] = j < 4 ? _mm512_mul_pd(column, wj) : _mm512_fmadd_pd(column, wj, sums[h][j & 3]);
       }
     }
-    __m512d weights = w[0];
-    for (int h = 1; h < kHalves; ++h) weights = _mm512_add_pd(weights, w[h]);
-    total = _mm512_reduce_add_pd(weights);
-    finite = __builtin_isfinite(total) && total > 0;
-    const __m512d inverse_total = _mm512_set1_pd(1 / total);
+    __m512d weights = w_[0];
+    for (int h = 1; h < kHalves; ++h) weights = _mm512_add_pd(weights, w_[h]);
+    total_ = _mm512_reduce_add_pd(weights);
+    finite_ = __builtin_isfinite(total_) && total_ > 0;
+    const __m512d inverse_total = _mm512_set1_pd(1 / total_);
     __m512d maximum = _mm512_setzero_pd();  // padded payoffs are 0, and max_a (Aπ)_a >= πᵀAπ = 0
     for (int h = 0; h < kHalves; ++h) {
       __m512d y = sums[h][0];
@@ -160,26 +176,51 @@ std::int64_t Steps(SmallOmwuState& s, std::int64_t count, double gap_tolerance) 
       } else {
         for (int k = 1; k < N; ++k) y = _mm512_add_pd(y, sums[h][k]);
       }
-      payoffs[h] = _mm512_mul_pd(y, inverse_total);
-      maximum = _mm512_max_pd(maximum, payoffs[h]);
+      payoffs_[h] = _mm512_mul_pd(y, inverse_total);
+      maximum = _mm512_max_pd(maximum, payoffs_[h]);
     }
-    gap = 2 * _mm512_reduce_max_pd(maximum);
-    // KeepsIterating (solvers/stopping_rules.h), spelled out: an inline function of another file must not
-    // be compiled here (see the top of this file).
-    if (!(finite && __builtin_isfinite(gap) && gap > gap_tolerance)) break;
+    gap_ = 2 * _mm512_reduce_max_pd(maximum);
+    return finite_ && __builtin_isfinite(gap_) && gap_ > gap_tolerance;
   }
-  for (int h = 0; h < kHalves; ++h) {
-    _mm512_storeu_pd(s.log_weight + 8 * h, log_w[h]);
-    _mm512_storeu_pd(s.weight + 8 * h, w[h]);
-    _mm512_storeu_pd(s.previous_weight + 8 * h, previous_w[h]);
-    _mm512_storeu_pd(s.payoffs + 8 * h, payoffs[h]);
-    _mm512_storeu_pd(s.previous_payoffs + 8 * h, previous_payoffs[h]);
+
+ private:
+  static constexpr int kHalves = (N + 7) / 8;  // registers of eight doubles per vector
+  const SmallOmwuState& s_;
+  const __m512d step_, twice_step_, twice_scaled_step_;
+  __m512d log_w_[kHalves], w_[kHalves], previous_w_[kHalves], payoffs_[kHalves], previous_payoffs_[kHalves];
+  double total_, previous_total_, gap_;
+  bool finite_;
+  int since_renormalized_;
+};
+
+template <int N>
+std::int64_t Steps(SmallOmwuState& s, std::int64_t count, double gap_tolerance) {
+  const Exp2Sixteenths& exp2 = Exp2();
+  Registers<N> game(s);
+  std::int64_t done = 0;
+  while (done < count) {
+    ++done;
+    if (!game.Update(exp2, gap_tolerance)) break;
   }
-  s.total = total;
-  s.previous_total = previous_total;
-  s.gap = gap;
-  s.finite = finite;
-  s.since_renormalized = since_renormalized;
+  game.Store(s);
+  return done;
+}
+
+// Two games' updates side by side: each update is a chain of dependent steps whose latency one game
+// leaves idle; the other game's independent chain fills it.
+template <int N>
+std::int64_t PairedSteps(SmallOmwuState& first, SmallOmwuState& second, std::int64_t count, double gap_tolerance) {
+  const Exp2Sixteenths& exp2 = Exp2();
+  Registers<N> one(first), two(second);
+  std::int64_t done = 0;
+  while (done < count) {
+    ++done;
+    const bool first_goes_on = one.Update(exp2, gap_tolerance);
+    const bool second_goes_on = two.Update(exp2, gap_tolerance);
+    if (!(first_goes_on && second_goes_on)) break;
+  }
+  one.Store(first);
+  two.Store(second);
   return done;
 }
 
@@ -210,6 +251,12 @@ SmallOmwuSteps StepsFor(int n, std::integer_sequence<int, N...>) {
   return kSteps[n - 1];
 }
 
+template <int... N>
+PairedSmallOmwuSteps PairedStepsFor(int n, std::integer_sequence<int, N...>) {
+  static constexpr PairedSmallOmwuSteps kSteps[] = {PairedSteps<N + 1>...};
+  return kSteps[n - 1];
+}
+
 }  // namespace
 
 bool Avx512Exp2Sixteenths(const double* x, double* y, int count) {
@@ -223,6 +270,11 @@ SmallOmwuSteps Avx512SmallOmwuSteps(int n) {
   return StepsFor(n, std::make_integer_sequence<int, kSmallOmwuMaxActions>());
 }
 
+PairedSmallOmwuSteps Avx512PairedSmallOmwuSteps(int n) {
+  if (n < 1 || n > kSmallOmwuMaxActions || !ProcessorHasAvx512()) return nullptr;
+  return PairedStepsFor(n, std::make_integer_sequence<int, kSmallOmwuMaxActions>());
+}
+
 }  // namespace nlhf::internal
 
 
@@ -231,6 +283,7 @@ SmallOmwuSteps Avx512SmallOmwuSteps(int n) {
 namespace nlhf::internal {
 bool Avx512Exp2Sixteenths(const double*, double*, int) { return false; }
 SmallOmwuSteps Avx512SmallOmwuSteps(int) { return nullptr; }
+PairedSmallOmwuSteps Avx512PairedSmallOmwuSteps(int) { return nullptr; }
 }  // namespace nlhf::internal
 
 #endif

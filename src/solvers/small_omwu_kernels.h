@@ -47,6 +47,14 @@ std::int64_t PortableSmallOmwuSteps(SmallOmwuState& state, std::int64_t count, d
 // target it.
 SmallOmwuSteps Avx512SmallOmwuSteps(int n);
 
+// Two games of the same n advanced together by the AVX-512 updates, in one loop so that the processor
+// overlaps their independent chains of dependent steps: up to `count` updates of each, ending after the
+// first at which either game stops (as SmallOmwuSteps ends); returns the updates made, the same for both.
+// Each game's updates are bit for bit those SmallOmwuSteps makes. nullptr where Avx512SmallOmwuSteps is.
+using PairedSmallOmwuSteps = std::int64_t (*)(SmallOmwuState& first, SmallOmwuState& second, std::int64_t count,
+                                              double gap_tolerance);
+PairedSmallOmwuSteps Avx512PairedSmallOmwuSteps(int n);
+
 // y_i = 2^(x_i/16), the exp of that step (whose inputs are log-weights in sixteenths of a binary
 // logarithm), for tests; false where Avx512SmallOmwuSteps gives nullptr.
 bool Avx512Exp2Sixteenths(const double* x, double* y, int count);

@@ -209,5 +209,51 @@ TEST(SmallOmwu, AStretchOfUpdatesIsThoseUpdatesOneByOne) {
   }
 }
 
+// Two games advanced by the paired kernel make each game's own updates, bit for bit, and the pair stops
+// after the first update at which either game meets the tolerance, whichever of the two it is.
+TEST(SmallOmwu, PairedUpdatesAreEachGamesOwnUpdates) {
+  if (Avx512PairedSmallOmwuSteps(10) == nullptr) GTEST_SKIP() << "this build has no AVX-512";
+  for (int n : {1, 2, 3, 8, 9, 10, 16}) {
+    const std::string where = "n = " + std::to_string(n);
+    const SmallOmwuSteps alone = Avx512SmallOmwuSteps(n);
+    const PairedSmallOmwuSteps paired = Avx512PairedSmallOmwuSteps(n);
+    // Step sizes that differ, so that the games renormalize on different updates.
+    const SmallOmwu first(RandomSkew(n, 700 + n), 1.0, RandomLogPolicy(n, 800 + n), /*portable=*/true);
+    const SmallOmwu second(RandomSkew(n, 900 + n), 2.5, RandomLogPolicy(n, 1000 + n), /*portable=*/true);
+    SmallOmwuState a = first.state(), b = second.state(), a_alone = first.state(), b_alone = second.state();
+    ASSERT_EQ(paired(a, b, 211, -1), 211) << where;
+    ASSERT_EQ(alone(a_alone, 211, -1), 211) << where;
+    ASSERT_EQ(alone(b_alone, 211, -1), 211) << where;
+    EXPECT_TRUE(SameState(a, a_alone)) << where;
+    EXPECT_TRUE(SameState(b, b_alone)) << where;
+    if (n == 1) continue;  // a 1 × 1 game's gap is 0 from the start
+    // A tolerance that the second game meets first, then one that the first meets first.
+    for (int stopper = 0; stopper < 2; ++stopper) {
+      std::vector<double> gaps[2];
+      SmallOmwuState trace[2] = {first.state(), second.state()};
+      for (int t = 0; t < 300; ++t) {
+        for (int g = 0; g < 2; ++g) {
+          alone(trace[g], 1, 0);
+          gaps[g].push_back(trace[g].gap);
+        }
+      }
+      // The lowest gap of the stopper over updates 30–60, if the other game stays above it there.
+      const double tolerance = *std::min_element(gaps[stopper].begin() + 30, gaps[stopper].begin() + 60);
+      const auto first_at_or_below = [&](const std::vector<double>& g) {
+        return std::find_if(g.begin(), g.end(), [&](double gap) { return gap <= tolerance; }) - g.begin() + 1;
+      };
+      const std::int64_t expected = std::min(first_at_or_below(gaps[0]), first_at_or_below(gaps[1]));
+      SmallOmwuState x = first.state(), y = second.state(), x_alone = first.state(), y_alone = second.state();
+      ASSERT_EQ(paired(x, y, 1000, tolerance), expected) << where << ", stopper " << stopper;
+      for (std::int64_t t = 0; t < expected; ++t) {
+        alone(x_alone, 1, 0);
+        alone(y_alone, 1, 0);
+      }
+      EXPECT_TRUE(SameState(x, x_alone)) << where;
+      EXPECT_TRUE(SameState(y, y_alone)) << where;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace nlhf::internal
