@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <filesystem>
@@ -76,8 +77,30 @@ namespace {
 using JsonLine = std::pair<int, std::string_view>;  // (1-based line number, content)
 
 // The games' lines of a JSON Lines text: the non-blank ones (no comments: '#' may stand inside a JSON string).
+// The non-blank lines of a JSON Lines text, found in parallel by byte ranges, each range starting after a
+// newline so that it holds whole lines, numbered as one pass over the text numbers them (the scan was a
+// tenth of a 100,000-game batch, on one thread).
 std::vector<JsonLine> JsonLinesOf(std::string_view text, const std::string& path) {
-  std::vector<JsonLine> lines = NonBlankLines(text, " \t\r").lines;
+  constexpr std::size_t kRangeBytes = 1 << 20;
+  const std::size_t ranges = std::clamp<std::size_t>(text.size() / kRangeBytes, 1, 64);
+  std::vector<std::size_t> starts(ranges + 1, text.size());
+  starts[0] = 0;
+  for (std::size_t r = 1; r < ranges; ++r) {
+    const std::size_t newline = text.find('\n', std::max(starts[r - 1], r * (text.size() / ranges)));
+    starts[r] = newline == std::string_view::npos ? text.size() : newline + 1;
+  }
+  std::vector<NumberedLines> found(ranges);
+#pragma omp parallel for schedule(static) if (ranges > 1)
+  for (std::size_t r = 0; r < ranges; ++r) found[r] = NonBlankLines(text.substr(starts[r], starts[r + 1] - starts[r]), " \t\r");
+  std::vector<JsonLine> lines;
+  std::size_t total = 0;
+  for (const NumberedLines& range : found) total += range.lines.size();
+  lines.reserve(total);
+  int lines_before = 0;
+  for (const NumberedLines& range : found) {
+    for (const auto& [number, line] : range.lines) lines.emplace_back(lines_before + number, line);
+    lines_before += range.count;
+  }
   if (lines.empty()) throw ParseError(fmt::format("{}: no games (one JSON object per line)", path));
   return lines;
 }

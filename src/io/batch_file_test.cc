@@ -41,6 +41,28 @@ TEST(ParseJsonLines, KeepsTheOrderOfTheFile) {
   }
 }
 
+// A file of several megabytes is scanned for its lines in byte ranges: the line numbers are those of one pass,
+// whatever falls at a range's edge (blank lines, Windows line ends, a last line without its newline).
+TEST(ParseJsonLines, NumbersTheLinesOfALargeFileAsOnePassWould) {
+  std::string text;
+  std::vector<int> numbers;
+  int number = 0;
+  for (int k = 0; text.size() < (5u << 20); ++k) {
+    const int blank_lines = k % 7 == 0 ? 1 + k % 3 : 0;
+    for (int b = 0; b < blank_lines; ++b) text += b % 2 == 0 ? "\n" : " \t\r\n";
+    number += blank_lines + 1;
+    numbers.push_back(number);
+    text += Line(k) + (k % 5 == 0 ? "\r\n" : "\n");
+  }
+  text.pop_back();  // the last line without its newline
+  const std::vector<BatchGame> games = ParseJsonLines(text, "big.jsonl");
+  ASSERT_EQ(games.size(), numbers.size());
+  for (std::size_t k = 0; k < games.size(); ++k) {
+    ASSERT_EQ(games[k].where, "big.jsonl:" + std::to_string(numbers[k])) << k;
+    ASSERT_EQ(games[k].context, "c" + std::to_string(k));
+  }
+}
+
 TEST(ParseJsonLines, ContextDefaultsToTheLineNumberAndFeaturesAreRead) {
   const std::vector<BatchGame> games = ParseJsonLines(
       "{\"preferences\": [[0.5]]}\n{\"context\": 7, \"preferences\": [[0.5]], \"features\": [1, -2.5]}\n", "g.jsonl");
