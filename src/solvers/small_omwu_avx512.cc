@@ -193,35 +193,52 @@ class Registers {
   int since_renormalized_;
 };
 
+// Up to `count` updates of `game`, ending after the first at which it stops; the updates made.
 template <int N>
-std::int64_t Steps(SmallOmwuState& s, std::int64_t count, double gap_tolerance) {
-  const Exp2Sixteenths& exp2 = Exp2();
-  Registers<N> game(s);
+[[gnu::always_inline]] inline std::int64_t UpdatesWhileAbove(Registers<N>& game, const Exp2Sixteenths& exp2,
+                                                             std::int64_t count, double gap_tolerance) {
   std::int64_t done = 0;
   while (done < count) {
     ++done;
     if (!game.Update(exp2, gap_tolerance)) break;
   }
+  return done;
+}
+
+template <int N>
+std::int64_t Steps(SmallOmwuState& s, std::int64_t count, double gap_tolerance) {
+  Registers<N> game(s);
+  const std::int64_t done = UpdatesWhileAbove(game, Exp2(), count, gap_tolerance);
   game.Store(s);
   return done;
 }
 
 // Two games' updates side by side: each update is a chain of dependent steps whose latency one game
-// leaves idle; the other game's independent chain fills it.
+// leaves idle; the other game's independent chain fills it. The longer stretch's rest runs alone.
 template <int N>
-std::int64_t PairedSteps(SmallOmwuState& first, SmallOmwuState& second, std::int64_t count, double gap_tolerance) {
+PairedUpdates PairedSteps(SmallOmwuState& first, SmallOmwuState& second, PairedUpdates counts, double gap_tolerance) {
   const Exp2Sixteenths& exp2 = Exp2();
   Registers<N> one(first), two(second);
-  std::int64_t done = 0;
-  while (done < count) {
-    ++done;
+  const std::int64_t both = counts.first < counts.second ? counts.first : counts.second;
+  PairedUpdates made{0, 0};
+  bool both_go_on = true;
+  while (made.first < both) {
+    ++made.first;
     const bool first_goes_on = one.Update(exp2, gap_tolerance);
     const bool second_goes_on = two.Update(exp2, gap_tolerance);
-    if (!(first_goes_on && second_goes_on)) break;
+    if (!(first_goes_on && second_goes_on)) {
+      both_go_on = false;
+      break;
+    }
+  }
+  made.second = made.first;
+  if (both_go_on) {
+    made.first += UpdatesWhileAbove(one, exp2, counts.first - made.first, gap_tolerance);
+    made.second += UpdatesWhileAbove(two, exp2, counts.second - made.second, gap_tolerance);
   }
   one.Store(first);
   two.Store(second);
-  return done;
+  return made;
 }
 
 void Exp2SixteenthsOfArray(const double* x, double* y, int count) {

@@ -48,11 +48,16 @@ std::int64_t PortableSmallOmwuSteps(SmallOmwuState& state, std::int64_t count, d
 SmallOmwuSteps Avx512SmallOmwuSteps(int n);
 
 // Two games of the same n advanced together by the AVX-512 updates, in one loop so that the processor
-// overlaps their independent chains of dependent steps: up to `count` updates of each, ending after the
-// first at which either game stops (as SmallOmwuSteps ends); returns the updates made, the same for both.
-// Each game's updates are bit for bit those SmallOmwuSteps makes. nullptr where Avx512SmallOmwuSteps is.
-using PairedSmallOmwuSteps = std::int64_t (*)(SmallOmwuState& first, SmallOmwuState& second, std::int64_t count,
-                                              double gap_tolerance);
+// overlaps their independent chains of dependent steps: up to `counts.first` updates of the first game and
+// `counts.second` of the second, each game's updates bit for bit those SmallOmwuSteps makes. While both have
+// updates left they go side by side, ending for both after the first update at which either stops (as
+// SmallOmwuSteps ends); then the longer stretch's rest runs alone. Returns the updates made of each.
+// nullptr where Avx512SmallOmwuSteps is.
+struct PairedUpdates {
+  std::int64_t first = 0, second = 0;
+};
+using PairedSmallOmwuSteps = PairedUpdates (*)(SmallOmwuState& first, SmallOmwuState& second, PairedUpdates counts,
+                                               double gap_tolerance);
 PairedSmallOmwuSteps Avx512PairedSmallOmwuSteps(int n);
 
 // y_i = 2^(x_i/16), the exp of that step (whose inputs are log-weights in sixteenths of a binary

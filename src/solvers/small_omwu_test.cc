@@ -220,12 +220,17 @@ TEST(SmallOmwu, PairedUpdatesAreEachGamesOwnUpdates) {
     // Step sizes that differ, so that the games renormalize on different updates.
     const SmallOmwu first(RandomSkew(n, 700 + n), 1.0, RandomLogPolicy(n, 800 + n), /*portable=*/true);
     const SmallOmwu second(RandomSkew(n, 900 + n), 2.5, RandomLogPolicy(n, 1000 + n), /*portable=*/true);
-    SmallOmwuState a = first.state(), b = second.state(), a_alone = first.state(), b_alone = second.state();
-    ASSERT_EQ(paired(a, b, 211, -1), 211) << where;
-    ASSERT_EQ(alone(a_alone, 211, -1), 211) << where;
-    ASSERT_EQ(alone(b_alone, 211, -1), 211) << where;
-    EXPECT_TRUE(SameState(a, a_alone)) << where;
-    EXPECT_TRUE(SameState(b, b_alone)) << where;
+    // Stretches of different lengths: side by side for the shorter, the longer's rest alone.
+    for (const PairedUpdates counts : {PairedUpdates{211, 211}, PairedUpdates{150, 211}, PairedUpdates{211, 7}}) {
+      SmallOmwuState a = first.state(), b = second.state(), a_alone = first.state(), b_alone = second.state();
+      const PairedUpdates made = paired(a, b, counts, -1);
+      EXPECT_EQ(made.first, counts.first) << where;
+      EXPECT_EQ(made.second, counts.second) << where;
+      ASSERT_EQ(alone(a_alone, counts.first, -1), counts.first) << where;
+      ASSERT_EQ(alone(b_alone, counts.second, -1), counts.second) << where;
+      EXPECT_TRUE(SameState(a, a_alone)) << where;
+      EXPECT_TRUE(SameState(b, b_alone)) << where;
+    }
     if (n == 1) continue;  // a 1 × 1 game's gap is 0 from the start
     // A tolerance that the second game meets first, then one that the first meets first.
     for (int stopper = 0; stopper < 2; ++stopper) {
@@ -244,13 +249,23 @@ TEST(SmallOmwu, PairedUpdatesAreEachGamesOwnUpdates) {
       };
       const std::int64_t expected = std::min(first_at_or_below(gaps[0]), first_at_or_below(gaps[1]));
       SmallOmwuState x = first.state(), y = second.state(), x_alone = first.state(), y_alone = second.state();
-      ASSERT_EQ(paired(x, y, 1000, tolerance), expected) << where << ", stopper " << stopper;
+      const PairedUpdates made = paired(x, y, {1000, 1000}, tolerance);
+      ASSERT_EQ(made.first, expected) << where << ", stopper " << stopper;
+      ASSERT_EQ(made.second, expected) << where << ", stopper " << stopper;
       for (std::int64_t t = 0; t < expected; ++t) {
         alone(x_alone, 1, 0);
         alone(y_alone, 1, 0);
       }
       EXPECT_TRUE(SameState(x, x_alone)) << where;
       EXPECT_TRUE(SameState(y, y_alone)) << where;
+      // The stopper alone after a short side-by-side stretch: its rest ends where the tolerance is met.
+      const std::int64_t stopper_alone = first_at_or_below(gaps[stopper]);
+      SmallOmwuState p = first.state(), q = second.state();
+      const PairedUpdates tail = stopper == 0 ? paired(p, q, {1000, 5}, tolerance) : paired(p, q, {5, 1000}, tolerance);
+      if (stopper_alone > 5 && first_at_or_below(gaps[1 - stopper]) > 5) {
+        EXPECT_EQ(stopper == 0 ? tail.first : tail.second, stopper_alone) << where;
+        EXPECT_EQ(stopper == 0 ? tail.second : tail.first, 5) << where;
+      }
     }
   }
 }
