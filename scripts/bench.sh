@@ -61,7 +61,7 @@ batch_dir=$(mktemp -d)
 python_module=$(dirname "$nlhf")/python
 printf '\n| 100,000 games of n = 10 | nlhf batch .npy s | nlhf batch .jsonl s | nlhf.solve_batch s | NumPy loop s | speed-up (.npy, .jsonl, solve_batch) |\n|---|---|---|---|---|---|\n'
 seconds() { local TIMEFORMAT=%R; { time "$@" > /dev/null 2>&1; } 2>&1; }  # bash's own timer: wall seconds
-for iters in 200 1000; do
+for iters in 200 500 1000; do
   npy=$(seconds "$nlhf" batch "$batch_dir/games.npy" --no-polish --iters "$iters" --tol 0 --out "$batch_dir/r.jsonl")
   jsonl=$(seconds "$nlhf" batch "$batch_dir/games.jsonl" --no-polish --iters "$iters" --tol 0 --out "$batch_dir/r.jsonl")
   python=nan

@@ -101,6 +101,7 @@ int RunBatch(const BatchArgs& args) {
         block_text.clear();
         for (std::size_t k = 0; k < block; ++k) block_text += block_lines[k];
         file->Write(block_text);
+        file->StartWriteback();
       });
       continue;
     }

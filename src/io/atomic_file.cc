@@ -114,6 +114,15 @@ void AtomicFileWriter::Write(std::string_view text) {
   }
 }
 
+void AtomicFileWriter::StartWriteback() {
+  if (temporary_.empty()) return;
+  if (std::fflush(file_) != 0) throw InvalidArgument(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
+#ifdef __linux__
+  // Advice only: whatever it does not start, Commit's fsync still writes.
+  sync_file_range(fileno(file_), 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+}
+
 void AtomicFileWriter::Commit() {
   std::FILE* file = std::exchange(file_, nullptr);
   if (!WriteAndClose(file, "", /*sync=*/!temporary_.empty())) {

@@ -27,7 +27,11 @@ class AtomicFileWriter {
   AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
 
   void Write(std::string_view text);  // InvalidArgument naming the path on a write error
-  void Commit();                      // flushes, syncs and renames into place
+  // Hands what was written so far to the system and asks it to start writing it to the device, without
+  // waiting: the sync in Commit then waits only for the rest (nlhf batch calls it after each block of lines,
+  // where the final sync of 51 MB had cost ~50 ms at the end of a run). Nothing for a device or pipe.
+  void StartWriteback();
+  void Commit();  // flushes, syncs and renames into place
 
  private:
   std::string path_;
