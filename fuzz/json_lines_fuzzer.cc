@@ -1,6 +1,7 @@
 // JSON Lines batches (`nlhf batch FILE.jsonl`): one game per line, parsed in parallel. Each line is also read
 // by both line readers on its own: whatever the simdjson fast path accepts, the general reader must accept
-// with the same game (io/batch_line_fast.h); a difference is a finding.
+// with the same game (io/batch_line_fast.h), and the lines found in parallel byte ranges must be those of one
+// pass; a difference is a finding.
 #include "fuzz_target.h"
 #include "io/batch_line_fast.h"
 #include "matrix_checks.h"
@@ -34,11 +35,20 @@ void CompareLineReaders(std::string_view text) {
   }
 }
 
+// The lines found in small byte ranges (in parallel) are those of one pass, with the same numbers.
+void CompareLineScans(std::string_view text) {
+  const auto one_pass = nlhf::internal::NonBlankJsonLines(text, text.size() + 1);
+  for (std::size_t range_bytes : {1, 3, 17}) {
+    if (nlhf::internal::NonBlankJsonLines(text, range_bytes) != one_pass) __builtin_trap();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   return nlhf::fuzz::Guard(data, size, [](std::string_view text) {
     CompareLineReaders(text);
+    CompareLineScans(text);
     for (const nlhf::BatchGame& game : nlhf::ParseJsonLines(text, "fuzz.jsonl")) {
       const nlhf::PreferenceGame preferences(game.preferences, game.responses);
       (void)preferences;

@@ -32,7 +32,9 @@ struct BatchAnswer {
 // run there, on the solving thread); `on_answer` is called once per game on the thread that solved it, in
 // no particular order, and must only touch what belongs to game k. Bad options throw before any game is
 // solved; otherwise every game is attempted and the error of the first failing game, in index order, is
-// thrown at the end (a bad line 17 is reported as line 17 whichever thread met it).
+// thrown at the end (a bad line 17 is reported as line 17 whichever thread met it). Each answer is the one
+// SolveWith gives the game alone, also where a thread advances two small fused-OMWU games at once (one
+// kernel for both, bit for bit each game's own updates).
 void SolveBatch(std::size_t count, const std::function<PreferenceGame(std::size_t)>& preferences,
                 const BatchSolveOptions& options, const std::function<void(const BatchAnswer&)>& on_answer);
 

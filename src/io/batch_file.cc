@@ -46,6 +46,30 @@ NumberedLines NonBlankLines(std::string_view text, std::string_view blank, char 
 
 }  // namespace
 
+std::vector<std::pair<int, std::string_view>> internal::NonBlankJsonLines(std::string_view text,
+                                                                         std::size_t range_bytes) {
+  const std::size_t ranges = std::clamp<std::size_t>(text.size() / std::max<std::size_t>(range_bytes, 1), 1, 64);
+  std::vector<std::size_t> starts(ranges + 1, text.size());
+  starts[0] = 0;
+  for (std::size_t r = 1; r < ranges; ++r) {
+    const std::size_t newline = text.find('\n', std::max(starts[r - 1], r * (text.size() / ranges)));
+    starts[r] = newline == std::string_view::npos ? text.size() : newline + 1;
+  }
+  std::vector<NumberedLines> found(ranges);
+#pragma omp parallel for schedule(static) if (ranges > 1)
+  for (std::size_t r = 0; r < ranges; ++r) found[r] = NonBlankLines(text.substr(starts[r], starts[r + 1] - starts[r]), " \t\r");
+  std::vector<std::pair<int, std::string_view>> lines;
+  std::size_t total = 0;
+  for (const NumberedLines& range : found) total += range.lines.size();
+  lines.reserve(total);
+  int lines_before = 0;
+  for (const NumberedLines& range : found) {
+    for (const auto& [number, line] : range.lines) lines.emplace_back(lines_before + number, line);
+    lines_before += range.count;
+  }
+  return lines;
+}
+
 BatchGame internal::ParseBatchLine(std::string_view line, int line_number, const std::string& path) {
   const std::string where = fmt::format("{}:{}", path, line_number);
   const nlohmann::json document = internal::ParseJsonDocument(line, path, static_cast<size_t>(line_number));
@@ -77,30 +101,8 @@ namespace {
 using JsonLine = std::pair<int, std::string_view>;  // (1-based line number, content)
 
 // The games' lines of a JSON Lines text: the non-blank ones (no comments: '#' may stand inside a JSON string).
-// The non-blank lines of a JSON Lines text, found in parallel by byte ranges, each range starting after a
-// newline so that it holds whole lines, numbered as one pass over the text numbers them (the scan was a
-// tenth of a 100,000-game batch, on one thread).
 std::vector<JsonLine> JsonLinesOf(std::string_view text, const std::string& path) {
-  constexpr std::size_t kRangeBytes = 1 << 20;
-  const std::size_t ranges = std::clamp<std::size_t>(text.size() / kRangeBytes, 1, 64);
-  std::vector<std::size_t> starts(ranges + 1, text.size());
-  starts[0] = 0;
-  for (std::size_t r = 1; r < ranges; ++r) {
-    const std::size_t newline = text.find('\n', std::max(starts[r - 1], r * (text.size() / ranges)));
-    starts[r] = newline == std::string_view::npos ? text.size() : newline + 1;
-  }
-  std::vector<NumberedLines> found(ranges);
-#pragma omp parallel for schedule(static) if (ranges > 1)
-  for (std::size_t r = 0; r < ranges; ++r) found[r] = NonBlankLines(text.substr(starts[r], starts[r + 1] - starts[r]), " \t\r");
-  std::vector<JsonLine> lines;
-  std::size_t total = 0;
-  for (const NumberedLines& range : found) total += range.lines.size();
-  lines.reserve(total);
-  int lines_before = 0;
-  for (const NumberedLines& range : found) {
-    for (const auto& [number, line] : range.lines) lines.emplace_back(lines_before + number, line);
-    lines_before += range.count;
-  }
+  std::vector<JsonLine> lines = internal::NonBlankJsonLines(text);
   if (lines.empty()) throw ParseError(fmt::format("{}: no games (one JSON object per line)", path));
   return lines;
 }

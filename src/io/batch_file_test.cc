@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "io/batch_line_fast.h"
 #include "io/npy_array.h"
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
@@ -61,6 +62,21 @@ TEST(ParseJsonLines, NumbersTheLinesOfALargeFileAsOnePassWould) {
     ASSERT_EQ(games[k].where, "big.jsonl:" + std::to_string(numbers[k])) << k;
     ASSERT_EQ(games[k].context, "c" + std::to_string(k));
   }
+}
+
+// Byte ranges of every small size, so that range edges fall everywhere: on newlines, inside lines, on blank
+// lines and inside a Windows line end.
+TEST(ParseJsonLines, LinesFoundInByteRangesAreThoseOfOnePass) {
+  const std::string text = "\n\n{\"a\":1}\r\n \t\n{\"b\":[1,\n2]}\n\r\n\n\nx\ny\r\n   z  \n\n{}";
+  const auto one_pass = internal::NonBlankJsonLines(text, text.size() + 1);
+  const std::vector<std::pair<int, std::string_view>> expected{
+      {3, "{\"a\":1}\r"}, {5, "{\"b\":[1,"}, {6, "2]}"}, {10, "x"}, {11, "y\r"}, {12, "   z  "}, {14, "{}"}};
+  EXPECT_EQ(one_pass, expected);
+  for (std::size_t range_bytes = 1; range_bytes <= text.size(); ++range_bytes) {
+    EXPECT_EQ(internal::NonBlankJsonLines(text, range_bytes), expected) << range_bytes << " bytes per range";
+  }
+  EXPECT_TRUE(internal::NonBlankJsonLines("", 1).empty());
+  EXPECT_TRUE(internal::NonBlankJsonLines("\n \r\n\t", 1).empty());
 }
 
 TEST(ParseJsonLines, ContextDefaultsToTheLineNumberAndFeaturesAreRead) {
