@@ -13,8 +13,8 @@
 
 #include <simdjson.h>
 
-#include <string>
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>

@@ -68,7 +68,8 @@ void AppendString(std::string& out, std::string_view text) {
 }
 
 void AppendKey(std::string& out, std::string_view key) {
-  out += out.size() == 1 ? "\"" : ",\"";
+  if (out.size() > 1) out += ',';  // after the opening brace, no comma
+  out += '"';
   out += key;
   out += "\":";
 }
@@ -78,7 +79,8 @@ void AppendKey(std::string& out, std::string_view key) {
 void BatchAnswerLine(const ZeroSumGame& game, const SolveResult& result, const std::string* choice,
                      std::string_view context, std::string& line) {
   // The keys in nlohmann's order (std::map: sorted), each written only where SolveResultJson writes it.
-  line.assign("{");
+  line.clear();  // not assign("{"): GCC 12 reports a false -Wrestrict there (its bug 105329)
+  line += '{';
   AppendKey(line, "algorithm");
   AppendString(line, result.algorithm);
   if (choice != nullptr) {

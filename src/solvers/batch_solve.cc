@@ -1,9 +1,11 @@
 #include "nlhf/batch_solve.h"
 
-#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <exception>
+#include <functional>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 

@@ -1,7 +1,6 @@
 #include "nlhf/solvers/fused_omwu.h"
 
 #include <cmath>
-#include <optional>
 
 #include "nlhf/error.h"
 #include "nlhf/kernels/skew_operator.h"

@@ -98,7 +98,7 @@ inline __m512d Broadcast(__m512d x, int j) { return _mm512_permutexvar_pd(_mm512
 template <int N>
 class Registers {
  public:
-  explicit Registers(const SmallOmwuState& s)
+  explicit Registers(SmallOmwuState& s)
       : s_(s), step_(_mm512_set1_pd(s.step_size)), twice_step_(_mm512_set1_pd(2 * s.step_size)),
         twice_scaled_step_(_mm512_set1_pd(2 * s.step_size * kSixteenthsPerNat)), total_(s.total),
         previous_total_(s.previous_total), gap_(s.gap), finite_(s.finite), since_renormalized_(s.since_renormalized) {
@@ -111,7 +111,9 @@ class Registers {
     }
   }
 
-  void Store(SmallOmwuState& s) const {
+  // Back into the state it was loaded from.
+  void Store() const {
+    SmallOmwuState& s = s_;
     for (int h = 0; h < kHalves; ++h) {
       _mm512_storeu_pd(s.log_weight + 8 * h, log_w_[h]);
       _mm512_storeu_pd(s.weight + 8 * h, w_[h]);
@@ -185,7 +187,7 @@ class Registers {
 
  private:
   static constexpr int kHalves = (N + 7) / 8;  // registers of eight doubles per vector
-  const SmallOmwuState& s_;
+  SmallOmwuState& s_;
   const __m512d step_, twice_step_, twice_scaled_step_;
   __m512d log_w_[kHalves], w_[kHalves], previous_w_[kHalves], payoffs_[kHalves], previous_payoffs_[kHalves];
   double total_, previous_total_, gap_;
@@ -209,7 +211,7 @@ template <int N>
 std::int64_t Steps(SmallOmwuState& s, std::int64_t count, double gap_tolerance) {
   Registers<N> game(s);
   const std::int64_t done = UpdatesWhileAbove(game, Exp2(), count, gap_tolerance);
-  game.Store(s);
+  game.Store();
   return done;
 }
 
@@ -236,8 +238,8 @@ PairedUpdates PairedSteps(SmallOmwuState& first, SmallOmwuState& second, PairedU
     made.first += UpdatesWhileAbove(one, exp2, counts.first - made.first, gap_tolerance);
     made.second += UpdatesWhileAbove(two, exp2, counts.second - made.second, gap_tolerance);
   }
-  one.Store(first);
-  two.Store(second);
+  one.Store();
+  two.Store();
   return made;
 }
 
