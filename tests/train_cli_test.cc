@@ -172,7 +172,7 @@ TEST_F(Cli, TrainSeedsRunsEachSeedAsAlone) {
 }
 
 TEST_F(Cli, TrainRejectsBadInput) {
-  ExpectUsageError("train --iters 10", {"--game FILE or --generate KIND"});
+  ExpectUsageError("train --iters 10", {"--game FILE, --generate KIND or --vocab V"});
   Write("bad.txt", "0.5 0.7\n0.2 0.5\n");
   ExpectUsageError("train --game bad.txt", {"bad.txt", "P + Pᵀ"});
   Write("mixed.jsonl", "{\"preferences\": [[0.5, 0.6], [0.4, 0.5]]}\n"
@@ -279,6 +279,50 @@ TEST_F(Cli, TrainReadsContextsWithFeatures) {
   EXPECT_GT(out["contexts"][1]["policy"][2].get<double>(), 0.9);
   EXPECT_LT(out["contexts"][0]["policy"][2].get<double>(), 0.5);
   EXPECT_LT(out["mean_gap"].get<double>(), 0.1);
+}
+
+}  // namespace
+}  // namespace nlhf
+
+namespace nlhf {
+namespace {
+
+// Sequence games from the command line: a transformer trained on a cyclic gpm oracle reports the exact gap
+// of its enumerated policy, the responses it favours (decoded), and the same numbers for the same seed; a
+// tabular policy on the same games traces `nlhf solve` on the enumerated matrix.
+TEST_F(Cli, TrainOnSequenceGamesReportsTheExactGapAndTheTopResponses) {
+  const std::string run = "train --vocab 3 --length 3 --prompts 2 --transitivity 0 --policy transformer --width 8 "
+                          "--iters 20 --log-every 5 --seed 4 --json";
+  const CommandRun first = Nlhf(run);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const auto out = first.Json();
+  EXPECT_EQ(out["gap_kind"], "exact");
+  EXPECT_EQ(out["sequences"]["responses"].size(), 40u);  // 1 + 3 + 9 + 27
+  EXPECT_EQ(out["sequences"]["prompts"].size(), 2u);
+  const auto& top = out["sequences"]["prompts"][0]["top_responses"];
+  ASSERT_EQ(top.size(), 10u);
+  EXPECT_GE(top[0]["probability"].get<double>(), top[9]["probability"].get<double>());
+  EXPECT_LT(out["min_log_probability"].get<double>(), 0.0);
+  EXPECT_EQ(Nlhf(run).Json()["mean_gap"], out["mean_gap"]);
+  const CommandRun text = Nlhf("train --vocab 3 --length 3 --policy transformer --width 8 --iters 5");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("exact, original game"));
+  EXPECT_THAT(text.out, HasSubstr("prompt "));
+}
+
+TEST_F(Cli, TrainRejectsBadSequenceOptions) {
+  ExpectUsageError("train --vocab 3 --length 0", {"--length", "from 1"});
+  ExpectUsageError("train --vocab 30 --length 4", {"837931 responses", "at most 65536"});
+  ExpectUsageError("train --generate rps --vocab 3", {"--vocab", "--generate"});
+  ExpectUsageError("train --game x.txt --vocab 3", {"--vocab", "--game"});
+  ExpectUsageError("train --policy transformer --iters 3 --n 4 --generate rps", {"--vocab"});
+  ExpectUsageError("train --vocab 3 --oracle table", {"--oracle table needs --oracle-file"});
+  ExpectUsageError("train --vocab 3 --oracle torchscript --oracle-file missing.pt", {"missing.pt", "cannot open"});
+  ExpectUsageError("train --vocab 3 --oracle-file x.pt", {"gpm oracle reads no file"});
+  ExpectUsageError("train --vocab 3 --transitivity 2", {"--transitivity"});
+  ExpectUsageError("train --vocab 2 --prompts 5 --prompt-length 2", {"only 4 distinct prompts"});
+  ExpectUsageError("train --vocab 3 --policy transformer --width 10 --heads 3", {"multiple of the heads"});
+  ExpectUsageError("train --transitivity 0.5 --generate rps", {"--transitivity", "--vocab"});
 }
 
 }  // namespace

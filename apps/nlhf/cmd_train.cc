@@ -39,15 +39,44 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
                                                                        DescribeGeneratorKinds())
                        ->check(CLI::IsMember(GeneratorKinds()));
   game->excludes(generate);
+  CLI::Option* vocab = AddPositive(command, "--vocab", args.vocab,
+                                   "Train on sequence games instead: responses are strings of at most --length "
+                                   "tokens over this many (plus an end token), preferences come from --oracle, "
+                                   "one game per prompt over every response (at most 65,536 of them: the exact "
+                                   "certificate enumerates them). See docs/neural.md");
+  vocab->excludes(game)->excludes(generate);
+  AddPositive(command, "--length", args.length, "Sequence games: most tokens in a response (T)")->needs(vocab);
+  AddPositive(command, "--prompts", args.prompts, "Sequence games: prompts (contexts), distinct seeded draws")->needs(vocab);
+  AddNonNegative(command, "--prompt-length", args.prompt_length, "Sequence games: tokens per prompt")->needs(vocab);
+  command.add_option("--oracle", args.oracle,
+                     "Sequence games: the judge. gpm (a seeded general preference model, cyclic for "
+                     "--transitivity < 1), table (a preference matrix over every response, named by its token "
+                     "string, in --oracle-file), torchscript (your own model saved with torch.jit.save in "
+                     "--oracle-file: forward(first, second) on two B x L int64 token batches returns B "
+                     "probabilities)")
+      ->check(CLI::IsMember({"gpm", "table", "torchscript"}))
+      ->needs(vocab)
+      ->capture_default_str();
+  command.add_option("--oracle-file", args.oracle_file, "The table or TorchScript module of --oracle")->needs(vocab);
+  command.add_option("--transitivity", args.transitivity,
+                     "gpm oracle: 0 purely cyclic (φᵀRφ′, R skew), 1 Bradley–Terry (a reward difference)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->needs(vocab)
+      ->capture_default_str();
   AddPositive(command, "--n", args.n, "Responses per generated game");
   AddPositive(command, "--contexts", args.contexts, "Generated contexts (games with seeds seed, seed+1, ...)");
   command.add_option("--policy", args.policy,
                      "tabular (free logits), mlp (the EGPO network per context: learned input, ReLU layers), "
-                     "contextual (one network from a context's features to its logits)")
-      ->check(CLI::IsMember({"tabular", "mlp", "contextual"}))
+                     "contextual (one network from a context's features to its logits), transformer (sequence "
+                     "games: a causal decoder writing the response token by token after the prompt)")
+      ->check(CLI::IsMember({"tabular", "mlp", "contextual", "transformer"}))
       ->capture_default_str();
   AddPositive(command, "--depth", args.depth, "Linear layers of the mlp and contextual policies");
-  AddPositive(command, "--width", args.width, "Hidden width of the mlp and contextual policies");
+  AddPositive(command, "--width", args.width,
+              "Hidden width of the mlp and contextual policies (default 10), numbers per token of the "
+              "transformer (default 16)");
+  AddPositive(command, "--layers", args.layers, "Transformer blocks");
+  AddPositive(command, "--heads", args.heads, "Attention heads per transformer block (they divide --width)");
   command.add_option("--algo", args.algorithm, "Method (its loss):" + MethodNames())->capture_default_str();
   AddNonNegative(command, "--iters", args.iterations, "Optimizer steps");
   command.add_option("--lr", args.learning_rate,
@@ -62,6 +91,9 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
   command.add_option("--optimizer", args.optimizer, "sgd or adam")
       ->check(CLI::IsMember({"sgd", "adam"}))
       ->capture_default_str();
+  AddPositive(command, "--fit-steps", args.fit_steps,
+              "Optimizer steps per iteration toward the same target (autograd path): more fit the method's "
+              "update more closely where one step does not reach it (the transformer)");
   command.add_option("--feedback", args.feedback,
                      "exact (the whole P is known) or sampled (Bernoulli(P[y][y′]) answers to queries)")
       ->check(CLI::IsMember({"exact", "sampled"}))

@@ -153,7 +153,17 @@ struct TrainArgs {
   int contexts = 1;
   std::string policy = "mlp";
   int depth = 3;
-  int width = 10;
+  std::optional<int> width;  // 10 for the MLPs, 16 for the transformer
+  int layers = 2;
+  int heads = 2;
+  // Sequence games (--vocab): responses are token strings, preferences come from an oracle.
+  std::optional<int> vocab;
+  int length = 4;
+  int prompts = 1;
+  int prompt_length = 2;
+  std::string oracle = "gpm";
+  std::string oracle_file;
+  double transitivity = 0.5;
   std::string algorithm = "omwu";
   std::int64_t iterations = 1000;
   std::optional<double> learning_rate;  // neural::DefaultLearningRate(policy) when unset
@@ -161,6 +171,7 @@ struct TrainArgs {
   std::optional<double> beta;
   std::string reference;  // --reference: a JSON log-policy file, or normal:SEED
   std::string optimizer = "sgd";
+  int fit_steps = 1;
   std::string feedback = "exact";
   std::optional<int> samples;  // 100 when unset
   std::string device = "cpu";

@@ -19,6 +19,7 @@
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/gnuplot.h"
 #include "nlhf/io/policy_file.h"
+#include "nlhf/neural/sequence_games.h"
 #include "nlhf/neural/train_json.h"
 #include "nlhf/neural/trainer.h"
 
@@ -118,26 +119,61 @@ void PlotTrace(const neural::TrainResult& result, const neural::TrainingGames& g
                 args.plot_path);
 }
 
+// --vocab V --length T --prompts C --oracle ...: one game per prompt over every response.
+neural::TrainingGames SequenceGames(const TrainArgs& args) {
+  if (args.oracle == "gpm" && !args.oracle_file.empty()) {
+    throw InvalidArgument(fmt::format("--oracle-file {}: the gpm oracle reads no file (--oracle table or torchscript "
+                                      "do)", args.oracle_file));
+  }
+  return neural::MakeSequenceGames({.vocabulary = *args.vocab,
+                                    .max_length = args.length,
+                                    .prompts = args.prompts,
+                                    .prompt_length = args.prompt_length,
+                                    .seed = args.common.seed,
+                                    .oracle = {.kind = neural::ParseSequenceOracleKind(args.oracle),
+                                               .file = args.oracle_file,
+                                               .transitivity = args.transitivity,
+                                               .seed = args.common.seed}});
+}
+
+// The most probable responses of the first prompts, decoded.
+void PrintTopResponses(const neural::TrainResult& result, const neural::TrainingGames& games) {
+  constexpr int kPrompts = 3, kResponses = 5;
+  const auto top = neural::TopResponses(*games.sequences, result.policy, kResponses);
+  for (int c = 0; c < std::min(kPrompts, games.num_contexts()); ++c) {
+    std::string line;
+    for (const neural::RankedResponse& r : top[static_cast<size_t>(c)]) line += fmt::format("  {} {:.3f}", r.name, r.probability);
+    std::cout << fmt::format("prompt {}:{}\n", games.contexts[static_cast<size_t>(c)], line);
+  }
+  if (games.num_contexts() > kPrompts) std::cout << fmt::format("({} more prompts in --json)\n", games.num_contexts() - kPrompts);
+}
+
 int RunTrainWithTorch(const TrainArgs& args) {
-  if (args.game.empty() && args.generate.empty()) {
-    throw InvalidArgument("give --game FILE or --generate KIND");
+  if (args.game.empty() && args.generate.empty() && !args.vocab) {
+    throw InvalidArgument("give --game FILE, --generate KIND or --vocab V (sequence games)");
+  }
+  if (args.policy == "transformer" && !args.vocab) {
+    throw InvalidArgument("--policy transformer writes token sequences: give --vocab V and --length T (sequence games)");
   }
   torch::set_num_threads(args.threads);
-  const neural::TrainingGames games =
-      args.game.empty()
-          ? neural::GenerateTrainingGames({.kind = args.generate, .n = args.n, .seed = args.common.seed}, args.contexts)
-          : neural::ReadTrainingGames(args.game, args.common.seed);
+  const neural::TrainingGames games = args.vocab ? SequenceGames(args)
+                                      : args.game.empty()
+                                          ? neural::GenerateTrainingGames({.kind = args.generate, .n = args.n, .seed = args.common.seed}, args.contexts)
+                                          : neural::ReadTrainingGames(args.game, args.common.seed);
 
   neural::TrainOptions options;
   options.algorithm = args.algorithm;
   options.policy.kind = neural::ParsePolicyKind(args.policy);
   options.policy.depth = args.depth;
-  options.policy.hidden_width = args.width;
+  options.policy.hidden_width = args.width.value_or(options.policy.kind == neural::PolicyKind::kTransformer ? 16 : 10);
+  options.policy.layers = args.layers;
+  options.policy.heads = args.heads;
   options.iterations = args.iterations;
   options.step_size = args.step_size;
   options.beta = args.beta;
   if (!args.reference.empty()) options.reference_log_policy = ReadReference(args.reference, games.payoff.size(1));
   options.optimizer = neural::ParseOptimizerKind(args.optimizer);
+  options.fit_steps = args.fit_steps;
   options.feedback = neural::ParseFeedbackKind(args.feedback);
   options.learning_rate = args.learning_rate.value_or(
       neural::DefaultLearningRate(options.policy.kind, options.feedback == neural::FeedbackKind::kSampled));
@@ -173,6 +209,10 @@ int RunTrainWithTorch(const TrainArgs& args) {
   } else {
     std::cout << fmt::format("nlhf train: {} on {}\n", result.algorithm, games.description);
     std::cout << fmt::format("policy:     {}\n", result.network);
+    if (games.sequences) {
+      std::cout << fmt::format("oracle:     {} ({} matrix entries asked)\n", games.sequences->oracle,
+                               games.sequences->matrix_queries);
+    }
     std::cout << fmt::format("feedback:   {}{}, {} lr {:g}, {} backend\n", args.feedback,
                              args.feedback == "sampled" ? fmt::format(" ({} queries per context per estimate, {} in all)",
                                                                       options.samples, result.queries)
@@ -186,6 +226,10 @@ int RunTrainWithTorch(const TrainArgs& args) {
                              result.mean_gap, result.max_gap, games.num_contexts(), games.num_contexts() == 1 ? "" : "s");
     if (!std::isnan(result.mean_regularized_gap)) {
       std::cout << fmt::format("regularized gap (beta game): {:.3e} mean\n", result.mean_regularized_gap);
+    }
+    if (games.sequences) {
+      std::cout << fmt::format("smallest log-probability of a response: {:.4g}\n", result.trace.back().min_log_probability);
+      PrintTopResponses(result, games);
     }
     if (result.termination == Termination::kNumericalFailure) std::cout << "numerical failure: " << result.message << "\n";
   }

@@ -6,8 +6,12 @@
 #include "nlhf/nlhf.h"
 #include "nlhf/neural/policy_network.h"
 #include "nlhf/neural/preference_oracle.h"
+#include "nlhf/neural/sequence_games.h"
+#include "nlhf/neural/sequence_oracle.h"
+#include "nlhf/neural/sequence_space.h"
 #include "nlhf/neural/trainer.h"
 #include "nlhf/neural/train_json.h"
 #include "nlhf/neural/training_games.h"
+#include "nlhf/neural/transformer_policy.h"
 
 #endif  // NLHF_NEURAL_H_

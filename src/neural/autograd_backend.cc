@@ -133,11 +133,10 @@ torch::Tensor AutogradBackend::Loss(const torch::Tensor& log_policy, const torch
 }
 
 void AutogradBackend::Step() {
-  torch::Tensor loss;
+  torch::Tensor loss, target;
   if (problem_.method.form == LossForm::kPolicyGradient) {
     loss = -problem_.loss_scale * (PolicyGradientWeights() * log_policy_).sum();
   } else {
-    torch::Tensor target;
     {
       torch::NoGradGuard no_grad;
       target = Target();
@@ -149,6 +148,15 @@ void AutogradBackend::Step() {
   loss.backward();
   optimizer_.step();
   last_loss_ = loss.detach();
+  // --fit-steps: further steps toward the same target, each from the parameters the last one left (the
+  // reported loss stays the first step's, at θ_t). EGPO's second target depends on θ_t, so it takes one.
+  if (target.defined() && problem_.method.rule != TargetRule::kExtragradient) {
+    for (int k = 1; k < problem_.fit_steps; ++k) {
+      optimizer_.zero_grad();
+      Loss(torch::log_softmax(problem_.network.Logits(), 1), target).backward();
+      optimizer_.step();
+    }
+  }
 }
 
 // EGPO: a plain gradient half step from θ_t on the first loss, the payoffs of π_{t+½}, then the loss

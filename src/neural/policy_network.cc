@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "nlhf/error.h"
+#include "nlhf/neural/transformer_policy.h"
 
 namespace nlhf::neural {
 namespace {
@@ -113,6 +114,7 @@ class ContextualPolicy : public PolicyNetwork {
 }  // namespace
 
 double DefaultLearningRate(PolicyKind kind, bool sampled_feedback) {
+  if (kind == PolicyKind::kTransformer) return kTransformerLearningRate;
   return kind == PolicyKind::kContextual || sampled_feedback ? 0.01 : 1.0;
 }
 
@@ -121,6 +123,14 @@ std::string PolicyNetworkOptions::Validate() const {
   if (hidden_width < 1) return fmt::format("hidden_width = {}. Violated constraint: hidden_width >= 1", hidden_width);
   if (input_dimension < 1) {
     return fmt::format("input_dimension = {}. Violated constraint: input_dimension >= 1", input_dimension);
+  }
+  if (kind == PolicyKind::kTransformer) {
+    if (layers < 1 || layers > 64) return fmt::format("layers = {}. Violated constraint: 1 <= layers <= 64", layers);
+    if (heads < 1) return fmt::format("heads = {}. Violated constraint: heads >= 1", heads);
+    if (hidden_width % heads != 0) {
+      return fmt::format("width = {}, heads = {}. Violated constraint: the width is a multiple of the heads",
+                         hidden_width, heads);
+    }
   }
   return "";
 }
@@ -134,6 +144,12 @@ std::shared_ptr<PolicyNetwork> MakePolicyNetwork(const PolicyNetworkOptions& opt
     case PolicyKind::kTabular: return std::make_shared<TabularPolicy>(contexts, n);
     case PolicyKind::kMlp: return std::make_shared<EgpoMlpPolicy>(options, contexts, n, generator);
     case PolicyKind::kContextual: return std::make_shared<ContextualPolicy>(options, games.features, n, generator);
+    case PolicyKind::kTransformer:
+      if (!games.sequences) {
+        throw InvalidArgument("the transformer policy writes token sequences: train it on sequence games "
+                              "(--vocab V --length T), not on a matrix of fixed responses");
+      }
+      return std::make_shared<TransformerPolicy>(options, games.sequences, generator);
   }
   throw InvalidArgument("unknown policy kind");
 }

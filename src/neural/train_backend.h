@@ -29,6 +29,9 @@ struct TrainProblem {
   PolicyNetwork& network;
   PreferenceOracle& oracle;
   bool sampled_feedback;
+  // Optimizer steps per iteration on the same target (regression losses): 1 is the method's one step;
+  // more fit the target's minimizer, the tabular update, more closely.
+  int fit_steps = 1;
 };
 
 class TrainBackend {

@@ -141,7 +141,8 @@ class TrainingRun {
                                          .payoff = payoff_,
                                          .network = *network_,
                                          .oracle = oracle_,
-                                         .sampled_feedback = options_.feedback == FeedbackKind::kSampled};
+                                         .sampled_feedback = options_.feedback == FeedbackKind::kSampled,
+                                         .fit_steps = options_.fit_steps};
     if (UsesFusedPath()) {
       backend_ = std::make_unique<internal::FusedTrainer>(problem);
     } else {
@@ -228,6 +229,7 @@ class TrainingRun {
     return {{"algorithm", AlgorithmSpec()},
             {"policy", network_->Describe()},
             {"learning_rate", options_.learning_rate},
+            {"fit_steps", options_.fit_steps},
             {"optimizer", OptimizerKindName(options_.optimizer)},
             {"feedback", FeedbackKindName(options_.feedback)},
             {"samples", options_.samples},
@@ -287,7 +289,10 @@ class TrainingRun {
 std::string FusedPathSupports(const TrainOptions& options) {
   if (options.device != "cpu") return "it runs on the CPU only";
   if (options.optimizer != OptimizerKind::kSgd) return "it takes plain SGD only";
-  if (options.policy.kind == PolicyKind::kContextual) return "it takes the tabular and mlp policies only";
+  if (options.fit_steps != 1) return "it takes one step per iteration (--fit-steps 1)";
+  if (options.policy.kind == PolicyKind::kContextual || options.policy.kind == PolicyKind::kTransformer) {
+    return "it takes the tabular and mlp policies only";
+  }
   return "";
 }
 
@@ -304,6 +309,9 @@ std::string TrainOptions::Validate() const {
     return fmt::format("beta = {}. Violated constraint: 0 <= beta < inf", *beta);
   }
   if (samples < 1) return fmt::format("samples = {}. Violated constraint: samples >= 1", samples);
+  if (fit_steps < 1 || fit_steps > 10000) {
+    return fmt::format("fit_steps = {}. Violated constraint: 1 <= fit_steps <= 10000", fit_steps);
+  }
   if (log_every < 1) return fmt::format("log_every = {}. Violated constraint: log_every >= 1", log_every);
   if (checkpoint_every < 0) {
     return fmt::format("checkpoint_every = {}. Violated constraint: checkpoint_every >= 0", checkpoint_every);
@@ -331,7 +339,14 @@ double TrainingMemoryBytes(const TrainingGames& games, const TrainOptions& optio
   const double contexts = games.num_contexts(), n = games.num_responses();
   const PolicyNetworkOptions& policy = options.policy;
   double parameters = contexts * n, activations = contexts * n;
-  if (policy.kind != PolicyKind::kTabular) {
+  if (policy.kind == PolicyKind::kTransformer && games.sequences) {
+    // Per token of every enumerated response, each block keeps about 20 width-sized activations (norms,
+    // attention, the 4× MLP) and the attention scores.
+    const double width = policy.hidden_width;
+    const double length = static_cast<double>(games.sequences->prompts.size(1) + games.sequences->space.max_length());
+    parameters = policy.layers * 12.0 * width * width + (length + 2 * games.sequences->space.vocabulary() + 4) * width;
+    activations = contexts * n * length * (policy.layers * (20 * width + 2 * policy.heads * length) + 4 * width);
+  } else if (policy.kind != PolicyKind::kTabular) {
     double fan_in = policy.kind == PolicyKind::kMlp ? policy.input_dimension : static_cast<double>(games.features.size(1));
     parameters = 0;
     for (int layer = 0; layer < policy.depth; ++layer) {

@@ -47,6 +47,8 @@ def test_bad_input_raises_value_error_with_the_cli_message():
     with pytest.raises(ValueError, match="give P or generate"):
         nlhf_neural.train(planted(4, 1), generate="rps")
     with pytest.raises(ValueError, match="unknown policy"):
+        nlhf_neural.train(generate="rps", policy="lstm")
+    with pytest.raises(ValueError, match="train it on sequence games"):
         nlhf_neural.train(generate="rps", policy="transformer")
     with pytest.raises(ValueError, match="features must be a finite 2 x d"):
         nlhf_neural.train([planted(4, 1), planted(4, 2)], policy="contextual", features=np.ones((3, 2)))

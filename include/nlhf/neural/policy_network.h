@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "nlhf/enum_names.h"
+#include "nlhf/neural/sequence_games.h"
 #include "nlhf/neural/training_games.h"
 
 namespace nlhf::neural {
@@ -18,18 +19,23 @@ enum class PolicyKind {
   kTabular,     // one free logit per context and response
   kMlp,         // the EGPO network, one per context: a learned input, ReLU layers, n logits
   kContextual,  // one network shared by all contexts, mapping a context's features to its n logits
+  kTransformer, // a causal decoder writing a response token by token after the context's prompt
 };
 
-inline constexpr EnumNames<PolicyKind, 3> kPolicyKindNames{
-    {{PolicyKind::kTabular, "tabular"}, {PolicyKind::kMlp, "mlp"}, {PolicyKind::kContextual, "contextual"}}};
+inline constexpr EnumNames<PolicyKind, 4> kPolicyKindNames{{{PolicyKind::kTabular, "tabular"},
+                                                            {PolicyKind::kMlp, "mlp"},
+                                                            {PolicyKind::kContextual, "contextual"},
+                                                            {PolicyKind::kTransformer, "transformer"}}};
 inline const char* PolicyKindName(PolicyKind kind) { return NameOf(kPolicyKindNames, kind); }
 inline PolicyKind ParsePolicyKind(std::string_view name) { return ParseName(kPolicyKindNames, name, "policy"); }
 
 // The learning rate `nlhf train` uses when none is given: 1 for tabular and mlp with exact feedback (one
 // SGD step is then the tabular method's step), 0.01 for the shared contextual network, whose ReLU units
 // die at 0.03 and above on a two-context example, and 0.01 with sampled feedback, whose noisy payoff
-// estimates make a step of 1 wander (gap 0.13 -> 0.58 on a random n = 10 game; docs/neural.md).
+// estimates make a step of 1 wander (gap 0.13 -> 0.58 on a random n = 10 game; docs/neural.md). The
+// transformer: see DefaultTransformerLearningRate in docs/neural.md.
 double DefaultLearningRate(PolicyKind kind, bool sampled_feedback);
+inline constexpr double kTransformerLearningRate = 0.01;
 
 struct PolicyNetworkOptions {
   PolicyKind kind = PolicyKind::kTabular;
@@ -38,6 +44,10 @@ struct PolicyNetworkOptions {
   int depth = 3;
   int hidden_width = 10;
   int input_dimension = 10;
+  // The transformer: `layers` pre-norm blocks of `heads` attention heads over `hidden_width` numbers
+  // per token (the width must be a multiple of the heads).
+  int layers = 2;
+  int heads = 2;
 
   // Empty when valid; otherwise names the option and the rule.
   std::string Validate() const;

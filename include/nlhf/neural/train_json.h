@@ -10,9 +10,13 @@
 
 namespace nlhf::neural {
 
+inline constexpr int kTopResponses = 10;
+
 // algorithm, network, backend, game, feedback, optimizer, learning_rate, termination, message, iterations,
 // resumed_from, seconds, microseconds_per_iteration, parameters, queries, mean_gap, max_gap,
-// mean_regularized_gap (regularized methods only), and per context its id, duality gap and policy.
+// mean_regularized_gap (regularized methods only), gap_kind ("exact": from the whole matrix),
+// min_log_probability, and per context its id, duality gap and policy (over "sequences"."responses" for
+// sequence games, which add the space, the oracle and each prompt's kTopResponses most probable responses).
 nlohmann::json TrainResultJson(const TrainResult& result, const TrainingGames& games, const TrainOptions& options);
 
 }  // namespace nlhf::neural

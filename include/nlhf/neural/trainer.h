@@ -52,6 +52,9 @@ struct TrainOptions {
   // log π_ref of the regularized methods over the n responses, shared by every context (empty: uniform).
   Eigen::VectorXd reference_log_policy;
   OptimizerKind optimizer = OptimizerKind::kSgd;
+  // Optimizer steps per iteration toward the same target (regression losses, autograd path; EGPO takes
+  // one): more fit the tabular update more closely where one step does not reach it (the transformer).
+  int fit_steps = 1;
   FeedbackKind feedback = FeedbackKind::kExact;
   int samples = 100;               // queries per context per payoff estimate (sampled feedback)
   std::uint64_t seed = 0;          // initial weights and every sampled comparison

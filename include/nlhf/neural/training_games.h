@@ -8,6 +8,7 @@
 #include <Eigen/Dense>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,11 +16,15 @@
 
 namespace nlhf::neural {
 
+struct SequenceSetting;  // sequence_games.h
+
 struct TrainingGames {
   std::vector<std::string> contexts;  // one id per context
   torch::Tensor payoff;               // C×n×n float64, A = P − 1/2 (skew-symmetric), on the CPU
   torch::Tensor features;             // C×d float64: what the contextual policy sees of each context
   std::string description;            // "planted(n=100, seed=1) ×1", "games.jsonl (64 contexts)"
+  // Games over token sequences (MakeSequenceGames): the space, prompts and responses; null otherwise.
+  std::shared_ptr<const SequenceSetting> sequences;
 
   int num_contexts() const { return static_cast<int>(payoff.size(0)); }
   int num_responses() const { return static_cast<int>(payoff.size(2)); }

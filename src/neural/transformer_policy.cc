@@ -1,0 +1,135 @@
+#include "nlhf/neural/transformer_policy.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+#include "nlhf/error.h"
+
+namespace nlhf::neural {
+namespace {
+
+constexpr double kInitialStd = 0.02;  // GPT-2's
+
+torch::Tensor LayerNorm(const torch::Tensor& x, const torch::Tensor& gain, const torch::Tensor& bias) {
+  return torch::layer_norm(x, {x.size(-1)}, gain, bias, 1e-5);
+}
+
+}  // namespace
+
+TransformerPolicy::TransformerPolicy(const PolicyNetworkOptions& options, std::shared_ptr<const SequenceSetting> setting,
+                                     at::Generator& generator)
+    : options_(options), setting_(std::move(setting)), vocabulary_(setting_->space.vocabulary()) {
+  const std::int64_t width = options.hidden_width;
+  const std::int64_t length = setting_->prompts.size(1) + setting_->space.max_length();
+  const auto normal = [&](const char* name, at::IntArrayRef shape) {
+    return register_parameter(name, torch::normal(0.0, kInitialStd, shape, generator, torch::kFloat64));
+  };
+  const auto constant = [&](const std::string& name, std::int64_t size, double value) {
+    return register_parameter(name, torch::full({size}, value, torch::kFloat64));
+  };
+  token_embedding_ = normal("token_embedding", {vocabulary_ + 2, width});
+  position_embedding_ = normal("position_embedding", {length, width});
+  for (int layer = 0; layer < options.layers; ++layer) {
+    const std::string p = fmt::format("block{}_", layer);
+    Block b;
+    b.norm1_gain = constant(p + "norm1_gain", width, 1);
+    b.norm1_bias = constant(p + "norm1_bias", width, 0);
+    b.attention_in = register_parameter(p + "attention_in", torch::normal(0.0, kInitialStd, {3 * width, width}, generator, torch::kFloat64));
+    b.attention_in_bias = constant(p + "attention_in_bias", 3 * width, 0);
+    b.attention_out = register_parameter(p + "attention_out", torch::normal(0.0, kInitialStd, {width, width}, generator, torch::kFloat64));
+    b.attention_out_bias = constant(p + "attention_out_bias", width, 0);
+    b.norm2_gain = constant(p + "norm2_gain", width, 1);
+    b.norm2_bias = constant(p + "norm2_bias", width, 0);
+    b.mlp_in = register_parameter(p + "mlp_in", torch::normal(0.0, kInitialStd, {4 * width, width}, generator, torch::kFloat64));
+    b.mlp_in_bias = constant(p + "mlp_in_bias", 4 * width, 0);
+    b.mlp_out = register_parameter(p + "mlp_out", torch::normal(0.0, kInitialStd, {width, 4 * width}, generator, torch::kFloat64));
+    b.mlp_out_bias = constant(p + "mlp_out_bias", width, 0);
+    blocks_.push_back(b);
+  }
+  final_gain_ = constant("final_gain", width, 1);
+  final_bias_ = constant("final_bias", width, 0);
+  head_ = normal("head", {vocabulary_ + 1, width});
+  causal_mask_ = torch::full({length, length}, -std::numeric_limits<double>::infinity(), torch::kFloat64).triu(1);
+}
+
+std::string TransformerPolicy::Describe() const {
+  std::int64_t total = 0;
+  for (const auto& p : parameters()) total += p.numel();
+  const std::int64_t contexts = setting_->prompts.size(0);
+  return fmt::format("transformer(layers={}, heads={}, width={}) over {}, shared by {} prompt{}, {} parameters",
+                     options_.layers, options_.heads, options_.hidden_width, setting_->space.Describe(), contexts,
+                     contexts == 1 ? "" : "s", total);
+}
+
+torch::Tensor TransformerPolicy::Attention(const Block& block, const torch::Tensor& x) const {
+  const std::int64_t rows = x.size(0), length = x.size(1), width = x.size(2);
+  const std::int64_t heads = options_.heads, head_width = width / heads;
+  // B × L × 3w → three B × heads × L × head_width.
+  const std::vector<torch::Tensor> qkv =
+      torch::linear(x, block.attention_in, block.attention_in_bias).view({rows, length, 3, heads, head_width})
+          .permute({2, 0, 3, 1, 4})
+          .unbind(0);
+  const torch::Tensor scores =
+      torch::matmul(qkv[0], qkv[1].transpose(-2, -1)) / std::sqrt(static_cast<double>(head_width)) +
+      causal_mask_.slice(0, 0, length).slice(1, 0, length);
+  const torch::Tensor mixed = torch::matmul(torch::softmax(scores, -1), qkv[2]).transpose(1, 2).reshape({rows, length, width});
+  return torch::linear(mixed, block.attention_out, block.attention_out_bias);
+}
+
+torch::Tensor TransformerPolicy::NextTokenLogProbabilities(const torch::Tensor& tokens) {
+  const std::int64_t length = tokens.size(1);
+  torch::Tensor x = token_embedding_.index_select(0, tokens.reshape({-1})).view({tokens.size(0), length, -1}) +
+                    position_embedding_.slice(0, 0, length);
+  for (const Block& b : blocks_) {
+    x = x + Attention(b, LayerNorm(x, b.norm1_gain, b.norm1_bias));
+    const torch::Tensor hidden = torch::gelu(torch::linear(LayerNorm(x, b.norm2_gain, b.norm2_bias), b.mlp_in, b.mlp_in_bias));
+    x = x + torch::linear(hidden, b.mlp_out, b.mlp_out_bias);
+  }
+  return torch::log_softmax(torch::linear(LayerNorm(x, final_gain_, final_bias_), head_), -1);
+}
+
+torch::Tensor TransformerPolicy::Inputs(const torch::Tensor& contexts, const torch::Tensor& responses) const {
+  const std::int64_t rows = responses.size(0);
+  const torch::Tensor start = torch::full({rows, 1}, vocabulary_ + 1, torch::kInt64);
+  return torch::cat({start, setting_->prompts.index_select(0, contexts), responses.slice(1, 0, -1)}, 1);
+}
+
+torch::Tensor TransformerPolicy::LogProbabilities(const torch::Tensor& contexts, const torch::Tensor& responses) {
+  const std::int64_t prompt_length = setting_->prompts.size(1), t = responses.size(1);
+  // Position prompt_length + i − 1 of the input (counting the start token as 0) predicts y_i.
+  const torch::Tensor predicted = NextTokenLogProbabilities(Inputs(contexts, responses)).slice(1, prompt_length, prompt_length + t);
+  const torch::Tensor chosen = predicted.gather(2, responses.unsqueeze(2)).squeeze(2);
+  // Tokens up to and with the end token count; after T tokens there is none.
+  const torch::Tensor lengths = setting_->space.Lengths(responses);
+  const torch::Tensor counted = torch::arange(t, torch::kInt64).unsqueeze(0).le(lengths.unsqueeze(1));
+  return torch::where(counted, chosen, torch::zeros_like(chosen)).sum(1);
+}
+
+torch::Tensor TransformerPolicy::Logits() {
+  const std::int64_t contexts = setting_->prompts.size(0), n = setting_->responses.size(0);
+  const torch::Tensor context_of_row = torch::arange(contexts, torch::kInt64).repeat_interleave(n);
+  return LogProbabilities(context_of_row, setting_->responses.repeat({contexts, 1})).view({contexts, n});
+}
+
+torch::Tensor TransformerPolicy::Sample(int context, int count, at::Generator& generator) {
+  torch::NoGradGuard no_grad;
+  const int t = setting_->space.max_length(), end = setting_->space.end_token();
+  torch::Tensor tokens = torch::cat({torch::full({count, 1}, vocabulary_ + 1, torch::kInt64),
+                                     setting_->prompts[context].view({1, -1}).expand({count, -1})},
+                                    1);
+  torch::Tensor responses = torch::full({count, t}, end, torch::kInt64);
+  torch::Tensor ended = torch::zeros({count}, torch::kBool);
+  for (int i = 0; i < t; ++i) {
+    const torch::Tensor next = NextTokenLogProbabilities(tokens).select(1, -1).exp();
+    torch::Tensor drawn = torch::multinomial(next, 1, /*replacement=*/true, generator).squeeze(1);
+    drawn = torch::where(ended, torch::full_like(drawn, end), drawn);
+    responses.select(1, i).copy_(drawn);
+    ended = ended.logical_or(drawn.eq(end));
+    tokens = torch::cat({tokens, drawn.unsqueeze(1)}, 1);
+  }
+  return responses;
+}
+
+}  // namespace nlhf::neural
