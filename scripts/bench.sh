@@ -50,6 +50,22 @@ us = r["microseconds_per_iteration"]
 print(f"| {n} | {backend} | {us:.4g} | {loop:.4g} | {loop / us:.1f}x |")' "$n" "$backend" "${torch_loop[$n]}"
     done
   done
+  # One transformer training iteration on sequence games (OMWU, exact weighting over every response,
+  # plain SGD, the exact gap every iteration) beside the same model and loss written with PyTorch, which
+  # runs one decoder row per response; one thread each, interleaved.
+  printf '\n| sequence game | nlhf train µs/iter | PyTorch loop µs/iter | speed-up |\n|---|---|---|---|\n'
+  for config in "3 4 2" "16 3 1"; do
+    read -r v t c <<< "$config"
+    loop=$(/usr/bin/python3 "$(dirname "$0")/bench_torch_sequence.py" --threads 1 --vocab "$v" --length "$t" --prompts "$c" --iters 30)
+    TRAIN_JSON=$("$nlhf" train --vocab "$v" --length "$t" --prompts "$c" --policy transformer --iters 30 --threads 1 --json) \
+      /usr/bin/python3 -c '
+import json, os, sys
+r = json.loads(os.environ["TRAIN_JSON"])
+v, t, c, loop = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+us = r["microseconds_per_iteration"]
+n = len(r["sequences"]["responses"])
+print(f"| V = {v}, T = {t}, {c} prompt(s), {n} responses | {us:.4g} | {loop:.4g} | {loop / us:.1f}x |")' "$v" "$t" "$c" "$loop"
+  done
 fi
 # Many small games: `nlhf batch` (whole process: reading, solving, writing the answers) and `nlhf.solve_batch`
 # (np.load and the solve, where the Python module is built: make python) beside the NumPy batched loop (the

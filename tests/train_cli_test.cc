@@ -304,6 +304,12 @@ TEST_F(Cli, TrainOnSequenceGamesReportsTheExactGapAndTheTopResponses) {
   EXPECT_GE(top[0]["probability"].get<double>(), top[9]["probability"].get<double>());
   EXPECT_LT(out["min_log_probability"].get<double>(), 0.0);
   EXPECT_EQ(Nlhf(run).Json()["mean_gap"], out["mean_gap"]);
+  // Checkpoints serve sequence games too: stopped at 10 and resumed to 20, the trace is the straight run's.
+  const std::string short_run = "train --vocab 2 --length 3 --policy transformer --width 8 --seed 2 --log-every 5";
+  ASSERT_EQ(Nlhf(short_run + " --iters 20 --trace straight.csv").exit_code, 0);
+  ASSERT_EQ(Nlhf(short_run + " --iters 10 --checkpoint ck").exit_code, 0);
+  ASSERT_EQ(Nlhf(short_run + " --iters 20 --resume ck --trace resumed.csv").exit_code, 0);
+  EXPECT_EQ(Read("straight.csv"), Read("resumed.csv"));
   const CommandRun text = Nlhf("train --vocab 3 --length 3 --policy transformer --width 8 --iters 5");
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_THAT(text.out, HasSubstr("exact, original game"));

@@ -55,18 +55,34 @@ py::object Train(const py::object& P, const std::optional<std::string>& generate
                const py::object& features, const std::string& policy, const std::string& algo, std::int64_t iters,
                std::optional<double> lr, std::optional<double> eta, std::optional<double> beta, const std::string& optimizer,
                const std::string& feedback, int samples, std::uint64_t seed, const std::string& backend,
-               std::int64_t log_every, int depth, int width, const py::object& reference) {
-  if (P.is_none() == !generate.has_value()) throw InvalidArgument("give P or generate=KIND (not both)");
+               std::int64_t log_every, int depth, std::optional<int> width, const py::object& reference,
+               std::optional<int> vocab, int length, int prompts, int prompt_length, const std::string& oracle,
+               const std::string& oracle_file, double transitivity, int layers, int heads, int fit_steps) {
+  if (static_cast<int>(!P.is_none()) + static_cast<int>(generate.has_value()) + static_cast<int>(vocab.has_value()) != 1) {
+    throw InvalidArgument("give P, generate=KIND or vocab=V (sequence games), one of them");
+  }
   Eigen::MatrixXd feature_matrix;
   if (!features.is_none()) feature_matrix = ToMatrix(features, "features");
   const neural::TrainingGames games =
-      generate ? neural::GenerateTrainingGames({.kind = *generate, .n = n, .seed = seed}, contexts)
-               : neural::MakeTrainingGames(ToContexts(P), feature_matrix, seed, "P");
+      vocab ? neural::MakeSequenceGames({.vocabulary = *vocab,
+                                         .max_length = length,
+                                         .prompts = prompts,
+                                         .prompt_length = prompt_length,
+                                         .seed = seed,
+                                         .oracle = {.kind = neural::ParseSequenceOracleKind(oracle),
+                                                    .file = oracle_file,
+                                                    .transitivity = transitivity,
+                                                    .seed = seed}})
+      : generate ? neural::GenerateTrainingGames({.kind = *generate, .n = n, .seed = seed}, contexts)
+                 : neural::MakeTrainingGames(ToContexts(P), feature_matrix, seed, "P");
   neural::TrainOptions options;
   options.algorithm = algo;
   options.policy.kind = neural::ParsePolicyKind(policy);
   options.policy.depth = depth;
-  options.policy.hidden_width = width;
+  options.policy.hidden_width = width.value_or(options.policy.kind == neural::PolicyKind::kTransformer ? 16 : 10);
+  options.policy.layers = layers;
+  options.policy.heads = heads;
+  options.fit_steps = fit_steps;
   options.iterations = iters;
   options.step_size = eta;
   options.beta = beta;
@@ -110,13 +126,21 @@ PYBIND11_MODULE(nlhf_neural, m) {
         py::arg("algo") = "omwu", py::arg("iters") = 1000, py::arg("lr") = py::none(), py::arg("eta") = py::none(),
         py::arg("beta") = py::none(), py::arg("optimizer") = "sgd", py::arg("feedback") = "exact",
         py::arg("samples") = 100, py::arg("seed") = 0, py::arg("backend") = "auto", py::arg("log_every") = 1,
-        py::arg("depth") = 3, py::arg("width") = 10, py::arg("reference") = py::none(),
+        py::arg("depth") = 3, py::arg("width") = py::none(), py::arg("reference") = py::none(),
+        py::arg("vocab") = py::none(), py::arg("length") = 4, py::arg("prompts") = 1, py::arg("prompt_length") = 2,
+        py::arg("oracle") = "gpm", py::arg("oracle_file") = "", py::arg("transitivity") = 0.5, py::arg("layers") = 2,
+        py::arg("heads") = 2, py::arg("fit_steps") = 1,
         R"doc(Train a policy network with a method's loss (docs/neural.md); the same engine as `nlhf train`.
 
 P: one preference matrix (n x n), or contexts as a C x n x n array or a list of n x n matrices; or
     generate="random"|"planted"|... with n, contexts and seed instead.
 features: C x d context features for policy="contextual" (default: seeded N(0,1), d = 10).
-policy: "tabular", "mlp" (the EGPO network per context) or "contextual".
+    Or vocab=V for sequence games (docs/neural.md): responses are strings of at most `length` tokens, one
+    game per prompt (`prompts` of `prompt_length` tokens) over every response, preferences from
+    oracle="gpm" (with `transitivity`), "table" or "torchscript" (with oracle_file).
+policy: "tabular", "mlp" (the EGPO network per context), "contextual" or, on sequence games,
+    "transformer" (layers, heads, width: default 16; width defaults to 10 for the MLPs).
+fit_steps: optimizer steps per iteration toward the same target (autograd path).
 algo: omwu, mwu, sppo, online-ipo, ipo-md, inpo, nash-md, nash-md-pg, mmd, egpo (nlhf_neural.methods()).
 lr, eta, beta: with policy="tabular" and plain SGD the step is the tabular method's with step lr*eta
     (lr defaults to 1, or 0.01 for the contextual network or sampled feedback).

@@ -163,13 +163,20 @@ TEST(Transformer, LogProbabilitiesAreADistributionAndSamplesFollowIt) {
   EXPECT_GT((log_pi.amax(1) - log_pi.amin(1)).min().item<double>(), 2.0);  // not uniform
 
   const SequenceSetting& setting = *games.sequences;
-  const std::vector<std::int64_t> rows = {0, 5, 40, 120};
-  const torch::Tensor some = setting.responses.index_select(0, torch::tensor(rows, torch::kInt64));
-  const torch::Tensor asked = policy.LogProbabilities(torch::tensor({1, 1, 1, 1}, torch::kInt64), some);
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const double enumerated = log_pi[1][rows[i]].item<double>();
-    EXPECT_NEAR(asked[static_cast<std::int64_t>(i)].item<double>(), enumerated, 1e-12);
+  // Logits() reads every response off the V^(T−1) strings of T − 1 tokens; asked one row per response,
+  // each gives the same number.
+  const std::int64_t n = setting.responses.size(0);
+  for (std::int64_t c = 0; c < 2; ++c) {
+    const torch::Tensor asked = policy.LogProbabilities(torch::full({n}, c, torch::kInt64), setting.responses);
+    EXPECT_LT((asked - log_pi[c]).abs().max().item<double>(), 1e-12) << "prompt " << c;
   }
+  // And at T = 1, where the strings are empty.
+  const TrainingGames single = MakeSequenceGames({.vocabulary = 4, .max_length = 1, .prompt_length = 1});
+  TransformerPolicy one_token(options, single.sequences, generator);
+  const torch::Tensor one = one_token.Logits();
+  EXPECT_LT((one.exp().sum(1) - 1).abs().max().item<double>(), 1e-12);
+  EXPECT_LT((one_token.LogProbabilities(torch::zeros({5}, torch::kInt64), single.sequences->responses) - one[0])
+                .abs().max().item<double>(), 1e-12);
 
   constexpr int kSamples = 20000;
   at::Generator draws = at::detail::createCPUGenerator(9);

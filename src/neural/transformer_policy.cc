@@ -52,6 +52,27 @@ TransformerPolicy::TransformerPolicy(const PolicyNetworkOptions& options, std::s
   final_bias_ = constant("final_bias", width, 0);
   head_ = normal("head", {vocabulary_ + 1, width});
   causal_mask_ = torch::full({length, length}, -std::numeric_limits<double>::infinity(), torch::kFloat64).triu(1);
+
+  // The strings of T − 1 tokens, numbered as base-V numbers, and for each response the one that begins
+  // with its first min(|y|, T − 1) tokens (the rest 0).
+  const int t = setting_->space.max_length();
+  std::int64_t count = 1;
+  for (int i = 0; i + 1 < t; ++i) count *= vocabulary_;
+  prefixes_ = torch::empty({count, t - 1}, torch::kInt64);
+  for (std::int64_t p = 0; p < count; ++p) {
+    std::int64_t code = p;
+    for (int i = t - 2; i >= 0; --i, code /= vocabulary_) prefixes_[p][i] = code % vocabulary_;
+  }
+  const torch::Tensor& responses = setting_->responses;
+  const torch::Tensor lengths = setting_->space.Lengths(responses);
+  const torch::Tensor places = torch::arange(t, torch::kInt64).unsqueeze(0);
+  place_counts_ = places.le(lengths.unsqueeze(1));
+  token_taken_ = responses.clone();  // the end token already sits at place |y| when |y| < T
+  const torch::Tensor digits = torch::where(places.slice(1, 0, t - 1).lt(lengths.unsqueeze(1)),
+                                            responses.slice(1, 0, t - 1), torch::zeros_like(responses.slice(1, 0, t - 1)));
+  torch::Tensor code = torch::zeros({responses.size(0)}, torch::kInt64);
+  for (int i = 0; i + 1 < t; ++i) code = code * vocabulary_ + digits.select(1, i);
+  prefix_of_response_ = code.unsqueeze(1);
 }
 
 std::string TransformerPolicy::Describe() const {
@@ -108,9 +129,19 @@ torch::Tensor TransformerPolicy::LogProbabilities(const torch::Tensor& contexts,
 }
 
 torch::Tensor TransformerPolicy::Logits() {
-  const std::int64_t contexts = setting_->prompts.size(0), n = setting_->responses.size(0);
-  const torch::Tensor context_of_row = torch::arange(contexts, torch::kInt64).repeat_interleave(n);
-  return LogProbabilities(context_of_row, setting_->responses.repeat({contexts, 1})).view({contexts, n});
+  const std::int64_t contexts = setting_->prompts.size(0), rows = prefixes_.size(0);
+  const std::int64_t prompt_length = setting_->prompts.size(1), t = setting_->space.max_length();
+  const torch::Tensor inputs = torch::cat({torch::full({contexts * rows, 1}, vocabulary_ + 1, torch::kInt64),
+                                           setting_->prompts.repeat_interleave(rows, 0), prefixes_.repeat({contexts, 1})},
+                                          1);
+  // C × rows × T × (V + 1): at place i, the distribution of token i + 1 after each string's first i tokens.
+  const torch::Tensor predicted = NextTokenLogProbabilities(inputs)
+                                      .slice(1, prompt_length, prompt_length + t)
+                                      .view({contexts, rows, t, vocabulary_ + 1});
+  using torch::indexing::Slice;
+  const torch::Tensor chosen =
+      predicted.index({Slice(), prefix_of_response_, torch::arange(t, torch::kInt64).unsqueeze(0), token_taken_});
+  return torch::where(place_counts_, chosen, torch::zeros_like(chosen)).sum(2);
 }
 
 torch::Tensor TransformerPolicy::Sample(int context, int count, at::Generator& generator) {

@@ -44,7 +44,7 @@ def test_sampled_feedback_is_seeded_and_counts_its_queries():
 def test_bad_input_raises_value_error_with_the_cli_message():
     with pytest.raises(ValueError, match=r"P \+ P"):
         nlhf_neural.train(np.array([[0.5, 0.7], [0.2, 0.5]]))
-    with pytest.raises(ValueError, match="give P or generate"):
+    with pytest.raises(ValueError, match="give P, generate=KIND or vocab=V"):
         nlhf_neural.train(planted(4, 1), generate="rps")
     with pytest.raises(ValueError, match="unknown policy"):
         nlhf_neural.train(generate="rps", policy="lstm")
@@ -75,3 +75,14 @@ def test_reference_policy_is_the_solvers():
     assert np.abs(uniform["policy"][0] - trained["policy"][0]).max() > 1e-6
     with pytest.raises(ValueError, match="3 log-probabilities for 9 responses"):
         nlhf_neural.train(P, policy="tabular", algo="mmd", iters=5, reference=np.zeros(3))
+
+
+def test_transformer_on_sequence_games_reports_the_exact_gap_of_its_policy():
+    out = nlhf_neural.train(vocab=2, length=3, prompts=2, policy="transformer", width=8, iters=10, seed=1,
+                            transitivity=0.0)
+    assert out["gap_kind"] == "exact"
+    assert out["policy"].shape == (2, 15)  # 1 + 2 + 4 + 8 responses per prompt
+    np.testing.assert_allclose(out["policy"].sum(axis=1), 1.0, atol=1e-12)
+    assert out["sequences"]["responses"][:3] == ["<empty>", "a", "b"]
+    with pytest.raises(ValueError, match="at most 65536"):
+        nlhf_neural.train(vocab=30, length=4)

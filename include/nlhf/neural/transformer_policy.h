@@ -29,6 +29,12 @@ class TransformerPolicy : public PolicyNetwork {
 
   // C × N: the log-probability of every enumerated response after each context's prompt, in one
   // batched forward. Already normalized, so log_softmax leaves it unchanged.
+  //
+  // Why not one row per response: the decoder's input for a response is its first T − 1 tokens, and a
+  // causal model's prediction at a place depends only on what precedes it, so the V^(T−1) strings of
+  // T − 1 tokens give every next-token distribution that any response needs (a shorter response reads
+  // its end token where any string beginning with it does). That is 27 rows instead of 121 for V = 3,
+  // T = 4, and 256 instead of 4,369 for V = 16, T = 3 (docs/benchmarks.md).
   torch::Tensor Logits() override;
   // log π(y_b | prompt of context c_b) for each row b: `contexts` B int64, `responses` B × T end-padded.
   torch::Tensor LogProbabilities(const torch::Tensor& contexts, const torch::Tensor& responses);
@@ -57,6 +63,13 @@ class TransformerPolicy : public PolicyNetwork {
   torch::Tensor token_embedding_, position_embedding_, final_gain_, final_bias_, head_;
   std::vector<Block> blocks_;
   torch::Tensor causal_mask_;  // L × L: 0 on and below the diagonal, −∞ above
+  // For Logits(): the V^(T−1) strings of T − 1 tokens, and for each enumerated response and place the
+  // string whose predictions it reads, the token it takes there (its own, or the end token) and whether
+  // the place counts.
+  torch::Tensor prefixes_;            // V^(T−1) × (T − 1)
+  torch::Tensor prefix_of_response_;  // N × 1
+  torch::Tensor token_taken_;         // N × T
+  torch::Tensor place_counts_;        // N × T bool
 };
 
 }  // namespace nlhf::neural
