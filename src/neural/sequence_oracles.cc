@@ -135,7 +135,7 @@ class GeneralPreferenceModel : public SequenceOracle {
 // A preference matrix over every response of the space, named by the responses' token strings.
 class TableOracle : public SequenceOracle {
  public:
-  TableOracle(const std::string& path, const SequenceSpace& space) : path_(path) {
+  TableOracle(const std::string& path, const SequenceSpace& space) : path_(path), space_(space) {
     if (!space.enumerable()) {
       throw InvalidArgument(fmt::format("--oracle table: {}; a table lists at most {}", space.Describe(),
                                         SequenceSpace::kMaxEnumerated));
@@ -182,17 +182,16 @@ class TableOracle : public SequenceOracle {
     for (std::int64_t i = 0; i < n; ++i) {
       for (std::int64_t j = 0; j < n; ++j) view[i][j] = p(i, j);
     }
-    space_ = std::make_unique<SequenceSpace>(space);
   }
 
   torch::Tensor Probabilities(const torch::Tensor&, const torch::Tensor& first, const torch::Tensor& second) const override {
-    const torch::Tensor i = row_of_response_.index_select(0, space_->Index(first));
-    const torch::Tensor j = row_of_response_.index_select(0, space_->Index(second));
+    const torch::Tensor i = row_of_response_.index_select(0, space_.Index(first));
+    const torch::Tensor j = row_of_response_.index_select(0, space_.Index(second));
     return preferences_.index({i, j});
   }
 
   torch::Tensor Matrix(const torch::Tensor&, const torch::Tensor& responses) const override {
-    const torch::Tensor rows = row_of_response_.index_select(0, space_->Index(responses));
+    const torch::Tensor rows = row_of_response_.index_select(0, space_.Index(responses));
     return preferences_.index_select(0, rows).index_select(1, rows);
   }
 
@@ -200,7 +199,7 @@ class TableOracle : public SequenceOracle {
 
  private:
   std::string path_;
-  std::unique_ptr<SequenceSpace> space_;
+  SequenceSpace space_;
   torch::Tensor preferences_;       // as in the file (complementary projection applied)
   torch::Tensor row_of_response_;   // the file's row of each response, in enumeration order
 };

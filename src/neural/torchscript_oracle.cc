@@ -18,8 +18,7 @@ constexpr char kExpected[] =
 
 class TorchScriptOracle : public SequenceOracle {
  public:
-  TorchScriptOracle(const std::string& path, const SequenceSpace& space, int prompt_length)
-      : path_(path), end_token_(space.end_token()), prompt_length_(prompt_length) {
+  TorchScriptOracle(const std::string& path, const SequenceSpace& space, int prompt_length) : path_(path) {
     if (!std::ifstream(path).good()) {
       throw InvalidArgument(fmt::format("--oracle-file {}: cannot open it ({})", path, kExpected));
     }
@@ -36,7 +35,7 @@ class TorchScriptOracle : public SequenceOracle {
                                         kExpected));
     }
     // One call on a known batch checks what a schema cannot: the output's shape, type and range.
-    const torch::Tensor probe = torch::full({2, space.max_length()}, end_token_, torch::kInt64);
+    const torch::Tensor probe = torch::full({2, space.max_length()}, space.end_token(), torch::kInt64);
     probe[1][0] = 0;
     Probabilities(torch::zeros({prompt_length}, torch::kInt64), probe, probe.flip(0));
   }
@@ -76,8 +75,6 @@ class TorchScriptOracle : public SequenceOracle {
 
  private:
   std::string path_;
-  int end_token_;
-  int prompt_length_;
   mutable torch::jit::script::Module module_;
   mutable std::mutex mutex_;
 };

@@ -226,10 +226,16 @@ class TrainingRun {
 
   // What determines the trajectory: a checkpoint resumes only a run with the same of each.
   nlohmann::json Fingerprint() const {
+    nlohmann::json fingerprint = FingerprintBeforeFitSteps();
+    // Only where it is not 1, so that checkpoints written before --fit-steps existed still resume.
+    if (options_.fit_steps != 1) fingerprint["fit_steps"] = options_.fit_steps;
+    return fingerprint;
+  }
+
+  nlohmann::json FingerprintBeforeFitSteps() const {
     return {{"algorithm", AlgorithmSpec()},
             {"policy", network_->Describe()},
             {"learning_rate", options_.learning_rate},
-            {"fit_steps", options_.fit_steps},
             {"optimizer", OptimizerKindName(options_.optimizer)},
             {"feedback", FeedbackKindName(options_.feedback)},
             {"samples", options_.samples},
@@ -341,7 +347,8 @@ double TrainingMemoryBytes(const TrainingGames& games, const TrainOptions& optio
   double parameters = contexts * n, activations = contexts * n;
   if (policy.kind == PolicyKind::kTransformer && games.sequences) {
     // Per token of every enumerated response, each block keeps about 20 width-sized activations (norms,
-    // attention, the 4× MLP) and the attention scores.
+    // attention, the 4× MLP) and the attention scores: an upper bound, as the policy's forward runs only
+    // V^(T−1) rows per prompt (transformer_policy.h).
     const double width = policy.hidden_width;
     const double length = static_cast<double>(games.sequences->prompts.size(1) + games.sequences->space.max_length());
     parameters = policy.layers * 12.0 * width * width + (length + 2 * games.sequences->space.vocabulary() + 4) * width;
