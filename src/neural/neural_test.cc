@@ -8,6 +8,7 @@
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/neural/methods.h"
 #include "nlhf/neural/trainer.h"
+#include "neural/tabular_trace_check.h"
 #include "testing.h"
 
 namespace nlhf::neural {
@@ -34,34 +35,9 @@ std::string TemporaryDirectory(const std::string& name) {
 // With a tabular policy and plain SGD at lr = 1, training is the tabular method: the same gap at every
 // iteration as the registry's solver (unpolished), for every method that has a tabular counterpart.
 TEST(NeuralTabular, EveryMethodTracesItsTabularSolver) {
-  const TrainingGames games = Planted(7, 3);
   const ZeroSumGame game = ZeroSumGame::FromPreferences(
       PreferenceGame(Generate({.kind = "planted", .n = 7, .seed = 3}).matrix));
-  for (const NeuralMethod& method : NeuralMethods()) {
-    if (method.tabular_counterpart.empty()) continue;
-    SCOPED_TRACE(method.name);
-    TrainOptions options = Options(method.name, 60);
-    options.step_size = 0.7;
-    ParameterValues parameters = {{"eta", 0.7}};
-    if (method.regularized) {
-      options.beta = 0.1;
-      parameters["beta"] = 0.1;
-    }
-    const TrainResult trained = Train(games, options);
-    SolveOptions solve_options;
-    solve_options.max_iterations = 60;
-    solve_options.gap_tolerance = 0;
-    solve_options.trace_interval = 1;
-    const SolveResult solved = SolveWith(method.tabular_counterpart, game, solve_options, parameters);
-    ASSERT_EQ(trained.trace.size(), solved.trace.size());
-    for (size_t t = 0; t < solved.trace.size(); ++t) {
-      ASSERT_NEAR(trained.trace[t].mean_gap, solved.trace[t].duality_gap, 1e-9) << "iteration " << t;
-      if (method.regularized && *options.beta > 0) {
-        ASSERT_NEAR(trained.trace[t].mean_regularized_gap, solved.trace[t].regularized_gap, 1e-9) << "iteration " << t;
-      }
-    }
-    for (int a = 0; a < 7; ++a) EXPECT_NEAR(trained.policy(0, a), solved.policy[0](a), 1e-9);
-  }
+  ExpectEveryMethodTracesItsTabularSolver(Planted(7, 3), game, Options("omwu", 60), 60, 0.7);
 }
 
 // A reference policy that is not uniform (the EGPO simulation's N(0, 1) logits) is the one the regularized

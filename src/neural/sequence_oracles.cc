@@ -12,6 +12,7 @@
 #include "nlhf/game.h"
 #include "nlhf/io/matrix_file.h"
 #include "nlhf/neural/sequence_oracle.h"
+#include "neural/eigen_tensor.h"
 #include "neural/torchscript_oracle.h"
 
 namespace nlhf::neural {
@@ -176,12 +177,7 @@ class TableOracle : public SequenceOracle {
       }
       row_of_response_[response] = i;
     }
-    const Eigen::MatrixXd& p = game.preferences();
-    preferences_ = torch::empty({n, n}, torch::kFloat64);
-    auto view = preferences_.accessor<double, 2>();
-    for (std::int64_t i = 0; i < n; ++i) {
-      for (std::int64_t j = 0; j < n; ++j) view[i][j] = p(i, j);
-    }
+    preferences_ = internal::ToTensor(game.preferences());
   }
 
   torch::Tensor Probabilities(const torch::Tensor&, const torch::Tensor& first, const torch::Tensor& second) const override {

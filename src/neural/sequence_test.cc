@@ -15,6 +15,7 @@
 #include "nlhf/neural/transformer_policy.h"
 #include "nlhf/registry.h"
 #include "nlhf/solvers/clp_lp.h"
+#include "neural/tabular_trace_check.h"
 #include "testing.h"
 
 namespace nlhf::neural {
@@ -82,6 +83,18 @@ TEST(SequenceOracle, GpmMatrixIsItsPairwiseAnswersAndTransitivityDialsCycles) {
   EXPECT_LT((p + p.t() - 1).abs().max().item<double>(), 1e-12);
   EXPECT_TRUE(torch::equal(p, MakeSequenceOracle({.transitivity = 0.3, .seed = 4}, space, 2)->Matrix(prompt, responses)));
   EXPECT_FALSE(torch::equal(p, MakeSequenceOracle({.transitivity = 0.3, .seed = 5}, space, 2)->Matrix(prompt, responses)));
+
+  // Past the enumeration limit the centre is estimated from seeded draws: still one fixed, complementary
+  // function.
+  const SequenceSpace large(30, 4);
+  const torch::Tensor first = torch::tensor({{0, 5, 29, 30}, {30, 30, 30, 30}, {7, 7, 7, 7}}, torch::kInt64);
+  const torch::Tensor second = torch::tensor({{1, 30, 30, 30}, {2, 3, 4, 30}, {7, 7, 7, 6}}, torch::kInt64);
+  const torch::Tensor large_prompt = torch::tensor({4}, torch::kInt64);
+  const torch::Tensor forward = MakeSequenceOracle({.transitivity = 0.2, .seed = 4}, large, 1)->Probabilities(large_prompt, first, second);
+  const torch::Tensor backward = MakeSequenceOracle({.transitivity = 0.2, .seed = 4}, large, 1)->Probabilities(large_prompt, second, first);
+  EXPECT_LT((forward + backward - 1).abs().max().item<double>(), 1e-12);
+  EXPECT_TRUE(forward.gt(0).logical_and(forward.lt(1)).all().item<bool>());
+  EXPECT_GT((forward - 0.5).abs().max().item<double>(), 1e-3);
 
   for (const double transitivity : {0.0, 1.0}) {
     const TrainingGames games = MakeSequenceGames({.vocabulary = 3, .max_length = 4, .prompts = 3, .seed = 2,
@@ -195,35 +208,10 @@ TEST(Transformer, LogProbabilitiesAreADistributionAndSamplesFollowIt) {
 // is the tabular method on the enumerated game: the same gap at every iteration as the registry's solver.
 TEST(SequenceTraining, ExactlyWeightedStepIsTheTabularMethodOnTheEnumeratedGame) {
   const TrainingGames games = CyclicGames(1, 2);
-  const ZeroSumGame game = ZeroSumGame::FromPayoff(ContextPayoff(games, 0));
-  for (const NeuralMethod& method : NeuralMethods()) {
-    if (method.tabular_counterpart.empty()) continue;
-    SCOPED_TRACE(method.name);
-    TrainOptions options;
-    options.algorithm = method.name;
-    options.iterations = 40;
-    options.policy.kind = PolicyKind::kTabular;
-    options.backend = Backend::kAutograd;
-    options.step_size = 0.8;
-    ParameterValues parameters = {{"eta", 0.8}};
-    if (method.regularized) {
-      options.beta = 0.1;
-      parameters["beta"] = 0.1;
-    }
-    const TrainResult trained = Train(games, options);
-    SolveOptions solve_options;
-    solve_options.max_iterations = 40;
-    solve_options.gap_tolerance = 0;
-    solve_options.trace_interval = 1;
-    const SolveResult solved = SolveWith(method.tabular_counterpart, game, solve_options, parameters);
-    ASSERT_EQ(trained.trace.size(), solved.trace.size());
-    for (size_t t = 0; t < solved.trace.size(); ++t) {
-      ASSERT_NEAR(trained.trace[t].mean_gap, solved.trace[t].duality_gap, 1e-9) << "iteration " << t;
-    }
-    for (Eigen::Index a = 0; a < trained.policy.cols(); ++a) {
-      ASSERT_NEAR(std::log(trained.policy(0, a)), solved.log_policy[0](a), 1e-9) << "response " << a;
-    }
-  }
+  TrainOptions options;
+  options.policy.kind = PolicyKind::kTabular;
+  options.backend = Backend::kAutograd;
+  ExpectEveryMethodTracesItsTabularSolver(games, ZeroSumGame::FromPayoff(ContextPayoff(games, 0)), options, 40, 0.8);
 }
 
 // On a cyclic gpm game (V = 3, T = 4: 121 responses, transitivity 0, seed 3, mixed equilibria), OMWU's last

@@ -9,19 +9,12 @@
 #include "nlhf/io/batch_file.h"
 #include "nlhf/io/matrix_file.h"
 #include "nlhf/resources.h"
+#include "neural/eigen_tensor.h"
 
 namespace nlhf::neural {
 namespace {
 
-torch::Tensor ToTensor(const Eigen::MatrixXd& matrix) {
-  // Eigen is column-major; the tensor is row-major.
-  torch::Tensor t = torch::empty({matrix.rows(), matrix.cols()}, torch::kFloat64);
-  auto view = t.accessor<double, 2>();
-  for (Eigen::Index i = 0; i < matrix.rows(); ++i) {
-    for (Eigen::Index j = 0; j < matrix.cols(); ++j) view[i][j] = matrix(i, j);
-  }
-  return t;
-}
+using internal::ToTensor;
 
 torch::Tensor GaussianFeatures(int contexts, std::uint64_t seed) {
   at::Generator generator = at::detail::createCPUGenerator(seed);

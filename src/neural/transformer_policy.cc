@@ -23,7 +23,7 @@ TransformerPolicy::TransformerPolicy(const PolicyNetworkOptions& options, std::s
     : options_(options), setting_(std::move(setting)), vocabulary_(setting_->space.vocabulary()) {
   const std::int64_t width = options.hidden_width;
   const std::int64_t length = setting_->prompts.size(1) + setting_->space.max_length();
-  const auto normal = [&](const char* name, at::IntArrayRef shape) {
+  const auto normal = [&](const std::string& name, at::IntArrayRef shape) {
     return register_parameter(name, torch::normal(0.0, kInitialStd, shape, generator, torch::kFloat64));
   };
   const auto constant = [&](const std::string& name, std::int64_t size, double value) {
@@ -36,15 +36,15 @@ TransformerPolicy::TransformerPolicy(const PolicyNetworkOptions& options, std::s
     Block b;
     b.norm1_gain = constant(p + "norm1_gain", width, 1);
     b.norm1_bias = constant(p + "norm1_bias", width, 0);
-    b.attention_in = register_parameter(p + "attention_in", torch::normal(0.0, kInitialStd, {3 * width, width}, generator, torch::kFloat64));
+    b.attention_in = normal(p + "attention_in", {3 * width, width});
     b.attention_in_bias = constant(p + "attention_in_bias", 3 * width, 0);
-    b.attention_out = register_parameter(p + "attention_out", torch::normal(0.0, kInitialStd, {width, width}, generator, torch::kFloat64));
+    b.attention_out = normal(p + "attention_out", {width, width});
     b.attention_out_bias = constant(p + "attention_out_bias", width, 0);
     b.norm2_gain = constant(p + "norm2_gain", width, 1);
     b.norm2_bias = constant(p + "norm2_bias", width, 0);
-    b.mlp_in = register_parameter(p + "mlp_in", torch::normal(0.0, kInitialStd, {4 * width, width}, generator, torch::kFloat64));
+    b.mlp_in = normal(p + "mlp_in", {4 * width, width});
     b.mlp_in_bias = constant(p + "mlp_in_bias", 4 * width, 0);
-    b.mlp_out = register_parameter(p + "mlp_out", torch::normal(0.0, kInitialStd, {width, 4 * width}, generator, torch::kFloat64));
+    b.mlp_out = normal(p + "mlp_out", {width, 4 * width});
     b.mlp_out_bias = constant(p + "mlp_out_bias", width, 0);
     blocks_.push_back(b);
   }
