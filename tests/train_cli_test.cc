@@ -329,6 +329,9 @@ TEST_F(Cli, TrainRejectsBadSequenceOptions) {
   ExpectUsageError("train --vocab 2 --prompts 5 --prompt-length 2", {"only 4 distinct prompts"});
   ExpectUsageError("train --vocab 3 --policy transformer --width 10 --heads 3", {"multiple of the heads"});
   ExpectUsageError("train --transitivity 0.5 --generate rps", {"--transitivity", "--vocab"});
+  ExpectUsageError("train --vocab 3 --length 3 --feedback sampled --samples 1", {"samples = 1", "samples >= 2"});
+  ExpectUsageError("train --vocab 3 --length 3 --feedback sampled --algo egpo", {"egpo takes exact feedback"});
+  ExpectUsageError("train --vocab 3 --length 3 --feedback sampled --backend fused", {"autograd path"});
 }
 
 }  // namespace

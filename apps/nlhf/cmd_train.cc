@@ -99,7 +99,9 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
       ->check(CLI::IsMember({"exact", "sampled"}))
       ->capture_default_str();
   RefuseOutOfRange<std::optional<int>>(command.add_option(
-      "--samples", args.samples, "Queries per context per payoff estimate, with --feedback sampled (default 100)"), 1)
+      "--samples", args.samples,
+      "Queries per context per payoff estimate, with --feedback sampled (default 100); on sequence games the "
+      "responses drawn from the policy per prompt and iteration, each pair compared once (at least 2)"), 1)
       ->check(Positive());
   command.add_option("--device", args.device, "cpu, cuda or cuda:N (cuda needs a CUDA build of LibTorch)")
       ->capture_default_str();

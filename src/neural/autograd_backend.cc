@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "neural/on_policy_feedback.h"
 #include "nlhf/error.h"
 
 namespace nlhf::neural::internal {
@@ -128,20 +129,67 @@ torch::Tensor AutogradBackend::PolicyGradientWeights() {
       .to(pi_t_.device());
 }
 
-torch::Tensor AutogradBackend::Loss(const torch::Tensor& log_policy, const torch::Tensor& target) const {
-  return problem_.loss_scale * RegressionLoss(problem_.method.form, (log_policy - log_pi_t_) - target);
+// The targets of methods.h with ĝ for g at the drawn responses: OMWU's g_{t−1}(y_i) is estimated against
+// the responses drawn at t − 1 (from π_{t−1}), Nash-MD's A μ_t against K responses drawn from μ_t.
+torch::Tensor AutogradBackend::OnPolicyTarget(torch::Tensor& responses) {
+  torch::NoGradGuard no_grad;
+  PreferenceOracle& oracle = problem_.oracle;
+  const double eta = problem_.step_size;
+  responses = oracle.Draw(pi_t_, oracle.samples());
+  const auto at_drawn = [&](const torch::Tensor& t) { return t.gather(1, responses.to(t.device())).cpu(); };
+  torch::Tensor target;
+  switch (problem_.method.rule) {
+    case TargetRule::kMultiplicativeWeights:
+      target = eta * LeaveOneOutPayoffs(oracle, responses);
+      break;
+    case TargetRule::kOptimistic: {
+      const torch::Tensor g = LeaveOneOutPayoffs(oracle, responses);
+      const torch::Tensor previous =
+          previous_payoff_.defined() ? PayoffsAgainst(oracle, responses, previous_payoff_.cpu()) : g;
+      previous_payoff_ = responses;
+      target = eta * (2.0 * g - previous);
+      break;
+    }
+    case TargetRule::kRegularizedMirror:
+      target = eta * (LeaveOneOutPayoffs(oracle, responses) - at_drawn(Pull()));
+      break;
+    case TargetRule::kMagneticMirror:
+      target = eta * (LeaveOneOutPayoffs(oracle, responses) - at_drawn(Pull())) / (1.0 + eta * problem_.beta);
+      break;
+    case TargetRule::kNashMirror: {
+      const torch::Tensor opponents = oracle.Draw(Mixture(), oracle.samples());
+      target = eta * (PayoffsAgainst(oracle, responses, opponents) - at_drawn(Pull()));
+      break;
+    }
+    case TargetRule::kExtragradient:
+      throw InvalidArgument("egpo takes exact feedback on sequence games");  // refused by Train() before
+  }
+  return target.to(pi_t_.device());
+}
+
+torch::Tensor AutogradBackend::Loss(const torch::Tensor& log_policy, const torch::Tensor& target,
+                                    const torch::Tensor& responses) const {
+  if (!responses.defined()) {
+    return problem_.loss_scale * RegressionLoss(problem_.method.form, (log_policy - log_pi_t_) - target);
+  }
+  const torch::Tensor drawn = responses.to(log_policy.device());
+  const torch::Tensor residual = (log_policy.gather(1, drawn) - log_pi_t_.gather(1, drawn)) - target;
+  return problem_.loss_scale * RegressionLoss(problem_.method.form, residual) / static_cast<double>(drawn.size(1));
 }
 
 void AutogradBackend::Step() {
-  torch::Tensor loss, target;
+  torch::Tensor loss, target, responses;
   if (problem_.method.form == LossForm::kPolicyGradient) {
     loss = -problem_.loss_scale * (PolicyGradientWeights() * log_policy_).sum();
+  } else if (problem_.on_policy) {
+    target = OnPolicyTarget(responses);
+    loss = Loss(log_policy_, target, responses);
   } else {
     {
       torch::NoGradGuard no_grad;
       target = Target();
     }
-    loss = Loss(log_policy_, target);
+    loss = Loss(log_policy_, target, responses);
     if (problem_.method.rule == TargetRule::kExtragradient) loss = ExtragradientLoss(loss);
   }
   optimizer_.zero_grad();
@@ -153,7 +201,7 @@ void AutogradBackend::Step() {
   if (target.defined() && problem_.method.rule != TargetRule::kExtragradient) {
     for (int k = 1; k < problem_.fit_steps; ++k) {
       optimizer_.zero_grad();
-      Loss(torch::log_softmax(problem_.network.Logits(), 1), target).backward();
+      Loss(torch::log_softmax(problem_.network.Logits(), 1), target, responses).backward();
       optimizer_.step();
     }
   }
@@ -177,7 +225,7 @@ torch::Tensor AutogradBackend::ExtragradientLoss(const torch::Tensor& half_step_
     target = problem_.step_size * (FeedbackAt(half_policy, false) - Pull());
     for (size_t i = 0; i < parameters.size(); ++i) parameters[i].copy_(saved[i]);
   }
-  return Loss(torch::log_softmax(problem_.network.Logits(), 1), target);
+  return Loss(torch::log_softmax(problem_.network.Logits(), 1), target, torch::Tensor());
 }
 
 }  // namespace nlhf::neural::internal

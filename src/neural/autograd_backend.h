@@ -32,7 +32,12 @@ class AutogradBackend final : public TrainBackend {
   torch::Tensor Mixture() const;
   torch::Tensor Target();
   torch::Tensor PolicyGradientWeights();
-  torch::Tensor Loss(const torch::Tensor& log_policy, const torch::Tensor& target) const;
+  // On-policy feedback: K responses per context drawn from π_t (C × K indices, kept in `responses`) and
+  // the method's target at them.
+  torch::Tensor OnPolicyTarget(torch::Tensor& responses);
+  // The method's regression loss at log π_θ = `log_policy` onto `target`, over every response or, with
+  // on-policy feedback, over the drawn `responses` (averaged over the K).
+  torch::Tensor Loss(const torch::Tensor& log_policy, const torch::Tensor& target, const torch::Tensor& responses) const;
   torch::Tensor ExtragradientLoss(const torch::Tensor& half_step_loss);
 
   TrainProblem problem_;
@@ -41,7 +46,9 @@ class AutogradBackend final : public TrainBackend {
   torch::Tensor log_reference_;                   // log π_ref, C × n (the same row for every context)
   // From Evaluate(): log π_θ (with its graph), log π_t and π_t (detached), and A·π_t with exact feedback.
   torch::Tensor log_policy_, log_pi_t_, pi_t_, exact_payoff_;
-  torch::Tensor previous_payoff_;  // g_{t−1} of OMWU (exact or estimated)
+  // OMWU's memory of π_{t−1}: g_{t−1} (exact or estimated), or with on-policy feedback the C × K responses
+  // drawn from π_{t−1}, against which the new responses' g_{t−1} is estimated.
+  torch::Tensor previous_payoff_;
   torch::Tensor last_loss_;        // read only when recorded
   double restored_loss_ = std::numeric_limits<double>::quiet_NaN();
 };

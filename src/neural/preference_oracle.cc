@@ -17,11 +17,15 @@ torch::Tensor PreferenceOracle::ExactPayoffs(const torch::Tensor& opponent) cons
 torch::Tensor PreferenceOracle::Answer(const torch::Tensor& responses, const torch::Tensor& opponent) {
   // y′ ~ q, then Bernoulli(P[y][y′]) with P = A + 1/2, all drawn on the CPU from the one generator.
   const torch::Tensor opponents = torch::multinomial(opponent.cpu(), samples_, /*replacement=*/true, generator_);
+  return Compare(responses, opponents);
+}
+
+torch::Tensor PreferenceOracle::Compare(const torch::Tensor& first, const torch::Tensor& second) {
   const int64_t contexts = payoff_cpu_.size(0);
   const int64_t n = payoff_cpu_.size(1);
-  const torch::Tensor flat = (responses * n + opponents).view({contexts, -1});
+  const torch::Tensor flat = (first.cpu() * n + second.cpu()).view({contexts, -1});
   const torch::Tensor win_probability = payoff_cpu_.view({contexts, n * n}).gather(1, flat) + 0.5;
-  queries_ += contexts * samples_;
+  queries_ += flat.numel();
   return torch::bernoulli(win_probability, generator_);
 }
 
@@ -38,8 +42,12 @@ torch::Tensor PreferenceOracle::Payoffs(const torch::Tensor& opponent) {
   return estimate.to(payoff_.device());
 }
 
+torch::Tensor PreferenceOracle::Draw(const torch::Tensor& policy, int count) {
+  return torch::multinomial(policy.cpu(), count, /*replacement=*/true, generator_);
+}
+
 Comparisons PreferenceOracle::Query(const torch::Tensor& policy, const torch::Tensor& opponent) {
-  const torch::Tensor responses = torch::multinomial(policy.cpu(), samples_, /*replacement=*/true, generator_);
+  const torch::Tensor responses = Draw(policy, samples_);
   return {responses, Answer(responses, opponent)};
 }
 

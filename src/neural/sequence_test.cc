@@ -15,6 +15,7 @@
 #include "nlhf/neural/transformer_policy.h"
 #include "nlhf/registry.h"
 #include "nlhf/solvers/clp_lp.h"
+#include "neural/on_policy_feedback.h"
 #include "neural/tabular_trace_check.h"
 #include "testing.h"
 
@@ -300,6 +301,89 @@ TEST(SequenceTraining, FitStepsBringTheTransformerCloserToTheTabularUpdate) {
   EXPECT_LT(many, 0.1 * one) << one << " vs " << many;
   options.fit_steps = 0;
   EXPECT_THAT(options.Validate(), ::testing::HasSubstr("fit_steps = 0"));
+}
+
+// On-policy feedback: the leave-one-out estimate of each drawn response's payoff, and the estimate against
+// responses drawn from another policy, average to (Aπ)_y and (Aq)_y (5σ per response asked 300+ times);
+// the leave-one-out estimates of a context sum to zero (each query counts once for and once against),
+// and every query is counted.
+TEST(OnPolicyFeedback, EstimatesAverageToThePayoffsOfTheDrawnResponses) {
+  using internal::LeaveOneOutPayoffs;
+  using internal::PayoffsAgainst;
+  const TrainingGames games = CyclicGames(1, 2);
+  const torch::Tensor payoff = games.payoff;
+  const std::int64_t n = payoff.size(1);
+  constexpr int kDraws = 4000, kSamples = 8;
+  PreferenceOracle oracle(payoff, FeedbackKind::kSampled, kSamples, at::detail::createCPUGenerator(5));
+  at::Generator generator = at::detail::createCPUGenerator(6);
+  const torch::Tensor pi = torch::softmax(2.0 * torch::randn({1, n}, generator, torch::kFloat64), 1);
+  const torch::Tensor q = torch::softmax(2.0 * torch::randn({1, n}, generator, torch::kFloat64), 1);
+  const torch::Tensor exact_pi = torch::matmul(payoff, pi.unsqueeze(2)).view({n});
+  const torch::Tensor exact_q = torch::matmul(payoff, q.unsqueeze(2)).view({n});
+  torch::Tensor sum_pi = torch::zeros({n}, torch::kFloat64), sum_q = torch::zeros({n}, torch::kFloat64);
+  torch::Tensor count = torch::zeros({n}, torch::kFloat64);
+  for (int d = 0; d < kDraws; ++d) {
+    const torch::Tensor responses = oracle.Draw(pi, kSamples);
+    const torch::Tensor g = LeaveOneOutPayoffs(oracle, responses);
+    ASSERT_NEAR(g.sum().item<double>(), 0.0, 1e-12);
+    sum_pi.index_add_(0, responses.view({-1}), g.view({-1}));
+    sum_q.index_add_(0, responses.view({-1}), PayoffsAgainst(oracle, responses, oracle.Draw(q, kSamples)).view({-1}));
+    count.index_add_(0, responses.view({-1}), torch::ones({kSamples}, torch::kFloat64));
+  }
+  EXPECT_EQ(oracle.queries(), kDraws * (kSamples * (kSamples - 1) / 2 + kSamples * kSamples));
+  int checked = 0;
+  for (std::int64_t y = 0; y < n; ++y) {
+    const double asked = count[y].item<double>();
+    if (asked < 300) continue;
+    ++checked;
+    const double tolerance = 5 * 0.5 / std::sqrt(asked);  // each estimate lies in [−½, ½]
+    EXPECT_NEAR(sum_pi[y].item<double>() / asked, exact_pi[y].item<double>(), tolerance) << "response " << y;
+    EXPECT_NEAR(sum_q[y].item<double>() / asked, exact_q[y].item<double>(), tolerance) << "response " << y;
+  }
+  EXPECT_GE(checked, 10);
+  EXPECT_THROW(LeaveOneOutPayoffs(oracle, oracle.Draw(pi, 1)), InvalidArgument);
+}
+
+// Sampled feedback on sequence games trains on K responses per prompt drawn from π_t: OMWU, Nash-MD (whose
+// opponents are drawn from μ_t) and online IPO lower the exact gap, repeat with the seed, count
+// K(K − 1)/2 queries per prompt and iteration (OMWU K² more against the responses of π_{t−1}), and a run
+// resumed from a checkpoint (which keeps those responses) equals the straight run.
+TEST(SequenceTraining, OnPolicySampledMethodsLearnRepeatAndResume) {
+  const TrainingGames games = CyclicGames(2, 2, 3, 0.2);
+  for (const char* algorithm : {"omwu", "nash-md", "online-ipo"}) {
+    SCOPED_TRACE(algorithm);
+    TrainOptions options;
+    options.algorithm = algorithm;
+    options.policy.kind = PolicyKind::kTabular;
+    options.feedback = FeedbackKind::kSampled;
+    options.samples = 16;
+    options.learning_rate = 10;  // the loss is a mean over the K draws: a response's step is about π_t(y)·lr·η
+    options.step_size = 0.3;
+    options.iterations = 400;
+    options.log_every = 400;
+    options.seed = 4;
+    const TrainResult result = Train(games, options);
+    ASSERT_EQ(result.termination, Termination::kMaxIterations) << result.message;
+    EXPECT_EQ(result.backend, "autograd");
+    EXPECT_LT(result.mean_gap, 0.95 * result.trace.front().mean_gap);
+    const std::int64_t pairs = 16 * 15 / 2;
+    const std::int64_t per_prompt =
+        std::string(algorithm) == "omwu" ? 400 * pairs + 399 * 16 * 16 : std::string(algorithm) == "nash-md" ? 400 * 16 * 16 : 400 * pairs;
+    EXPECT_EQ(result.queries, 2 * per_prompt);
+    EXPECT_EQ(Train(games, options).policy, result.policy);
+    if (std::string(algorithm) != "omwu") continue;
+    const std::string directory = TemporaryPath("on-policy-checkpoint");
+    TrainOptions first = options;
+    first.iterations = 250;
+    first.checkpoint_directory = directory;
+    Train(games, first);
+    TrainOptions second = options;
+    second.resume_directory = directory;
+    const TrainResult resumed = Train(games, second);
+    EXPECT_EQ(resumed.policy, result.policy);
+    EXPECT_EQ(resumed.queries, result.queries);
+    std::filesystem::remove_all(directory);
+  }
 }
 
 std::string Judge(const std::string& name) { return std::string(NLHF_SOURCE_DIR) + "/tests/data/judges/" + name; }

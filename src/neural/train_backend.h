@@ -29,6 +29,9 @@ struct TrainProblem {
   PolicyNetwork& network;
   PreferenceOracle& oracle;
   bool sampled_feedback;
+  // Sampled feedback on sequence games: the regression methods' targets at K = oracle.samples() responses
+  // per prompt drawn from π_t, their payoffs estimated from comparisons among them (on_policy_feedback.h).
+  bool on_policy = false;
   // Optimizer steps per iteration on the same target (regression losses): 1 is the method's one step;
   // more fit the target's minimizer, the tabular update, more closely.
   int fit_steps = 1;
@@ -49,8 +52,8 @@ class TrainBackend {
   // The last step's loss at the parameters it started from (NaN before the first).
   virtual double Loss() const = 0;
 
-  // What a checkpoint keeps beyond the network and the optimizer: OMWU's g_{t−1} (undefined tensor: none
-  // yet) and the last loss. WriteBack leaves the current parameters in the network.
+  // What a checkpoint keeps beyond the network and the optimizer: OMWU's memory of π_{t−1} (g_{t−1}, or
+  // with on-policy feedback the responses drawn from π_{t−1}; undefined tensor: none yet) and the last loss. WriteBack leaves the current parameters in the network.
   virtual torch::Tensor PreviousPayoffs() const = 0;
   virtual void Restore(const torch::Tensor& previous_payoffs, double loss) = 0;
   virtual void WriteBack() = 0;

@@ -98,6 +98,7 @@ class TrainingRun {
         payoff_(games.payoff.to(device_)),
         network_(MakePolicyNetwork(options.policy, games, generator_)),
         oracle_(payoff_, options.feedback, options.samples, generator_),
+        on_policy_(games.sequences != nullptr && options.feedback == FeedbackKind::kSampled),
         log_reference_(Reference(options, static_cast<int>(games.payoff.size(1)))) {
     network_->to(device_);
     if (options.optimizer == OptimizerKind::kSgd) {
@@ -109,7 +110,7 @@ class TrainingRun {
 
   bool UsesFusedPath() const {
     const bool supported = FusedPathSupports(options_).empty();
-    return options_.backend == Backend::kFused || (options_.backend == Backend::kAuto && supported);
+    return options_.backend == Backend::kFused || (options_.backend == Backend::kAuto && supported && !on_policy_);
   }
 
   std::string AlgorithmSpec() const {
@@ -142,6 +143,7 @@ class TrainingRun {
                                          .network = *network_,
                                          .oracle = oracle_,
                                          .sampled_feedback = options_.feedback == FeedbackKind::kSampled,
+                                         .on_policy = on_policy_,
                                          .fit_steps = options_.fit_steps};
     if (UsesFusedPath()) {
       backend_ = std::make_unique<internal::FusedTrainer>(problem);
@@ -229,6 +231,7 @@ class TrainingRun {
     nlohmann::json fingerprint = FingerprintBeforeFitSteps();
     // Only where it is not 1, so that checkpoints written before --fit-steps existed still resume.
     if (options_.fit_steps != 1) fingerprint["fit_steps"] = options_.fit_steps;
+    if (on_policy_) fingerprint["on_policy"] = true;
     return fingerprint;
   }
 
@@ -283,6 +286,7 @@ class TrainingRun {
   torch::Tensor payoff_;
   std::shared_ptr<PolicyNetwork> network_;
   PreferenceOracle oracle_;
+  bool on_policy_;  // sampled feedback on sequence games (TrainProblem::on_policy)
   Eigen::RowVectorXd log_reference_;  // log π_ref over the responses
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::unique_ptr<internal::TrainBackend> backend_;
@@ -367,10 +371,30 @@ double TrainingMemoryBytes(const TrainingGames& games, const TrainOptions& optio
   return 8.0 * (4 * parameters + 4 * activations + 2 * contexts * n * n);
 }
 
+// The rules of sampled feedback on sequence games (on-policy: on_policy_feedback.h).
+std::string ValidateOnPolicy(const TrainOptions& options) {
+  if (options.samples < 2) {
+    return fmt::format("samples = {}. Violated constraint: samples >= 2 with sampled feedback on sequence games (each "
+                       "drawn response's payoff is estimated from its comparisons with the K - 1 others)",
+                       options.samples);
+  }
+  if (FindNeuralMethod(options.algorithm).rule == TargetRule::kExtragradient) {
+    return "egpo takes exact feedback on sequence games (its second step needs the payoffs of pi_{t+1/2} at the "
+           "responses of the first)";
+  }
+  if (options.backend == Backend::kFused) {
+    return "backend = fused is not available here: sampled feedback on sequence games runs on the autograd path";
+  }
+  return "";
+}
+
 }  // namespace
 
 TrainResult Train(const TrainingGames& games, const TrainOptions& options, const TrainCallback& callback) {
   if (const std::string problem = options.Validate(); !problem.empty()) throw InvalidArgument(problem);
+  if (games.sequences && options.feedback == FeedbackKind::kSampled) {
+    if (const std::string problem = ValidateOnPolicy(options); !problem.empty()) throw InvalidArgument(problem);
+  }
   RequireMemory(fmt::format("train: a {} policy (--width {}, --depth {}) over {} context(s) of n = {}",
                             PolicyKindName(options.policy.kind), options.policy.hidden_width, options.policy.depth,
                             games.num_contexts(), games.num_responses()),

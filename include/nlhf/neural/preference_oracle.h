@@ -44,6 +44,14 @@ class PreferenceOracle {
   // K queries per context with y ~ policy and y′ ~ opponent (the policy-gradient samples).
   Comparisons Query(const torch::Tensor& policy, const torch::Tensor& opponent);
 
+  // `count` responses per context drawn from `policy` (C × n probabilities), from the oracle's generator
+  // so that a run repeats: C × count int64.
+  torch::Tensor Draw(const torch::Tensor& policy, int count);
+
+  // One query per entry: Bernoulli(P[first][second]) for C × M response indices `first` and `second`
+  // (on-policy sequence feedback: pairs of sampled responses). C × M float64 outcomes.
+  torch::Tensor Compare(const torch::Tensor& first, const torch::Tensor& second);
+
   // Queries answered so far, all contexts together.
   std::int64_t queries() const { return queries_; }
   void set_queries(std::int64_t queries) { queries_ = queries; }
