@@ -112,6 +112,7 @@ std::vector<std::string> Experiments() {
 #ifdef NLHF_EXPECT_NEURAL
   names.push_back("fig2_neural");
   names.push_back("fig2_neural_sampled");
+  names.push_back("fig_sequence");
 #endif
   return names;
 }
@@ -165,7 +166,7 @@ TEST_F(Reproduce, ReportRendersAndEveryClaimsRunCountsAddUp) {
       EXPECT_EQ(named, fails) << line;
     }
   }
-  // fig2 (2 groups × 2 claims), fig3 (3), bias (4 algorithms + 1), marginal (1), neural (2 + 1).
+  // fig2 (2 groups × 2 claims), fig3 (3), bias (4 algorithms + 1), marginal (1), neural (2 + 1), sequence (2).
   EXPECT_GE(claims, 4 + 3 + 5 + 1);
   // The families' runs: 3 games each with --quick, one seed.
   const auto runs = ReadRows(Folder("fig2_tabular") / "runs.csv");
@@ -278,6 +279,26 @@ TEST_F(Reproduce, NeuralOmwuEndsBelowTheRegularizedMethodsAndFallsWithSampledFee
   std::sort(initial.begin(), initial.end());
   std::sort(final.begin(), final.end());
   EXPECT_LT(final[1], initial[1] / 2);
+}
+
+// Sequence policies: with the transformer on the cyclic gpm game, every OMWU run ends below where it
+// started and below every regularized run (their bias), each gap the exact one of the enumerated game.
+TEST_F(Reproduce, TransformerOmwuEndsBelowTheRegularizedMethodsOnSequenceGames) {
+  double worst_omwu = 0, best_regularized = 1;
+  int runs = 0;
+  for (const auto& row : ReadRows(Folder("fig_sequence") / "runs.csv")) {
+    ++runs;
+    const double final = Number(row.at("final_gap"));
+    ASSERT_TRUE(final > 0 && final < 1) << row.at("run");
+    if (row.at("method") == "omwu") {
+      EXPECT_LT(final, Number(row.at("initial_gap")) / 1.4) << row.at("run");
+      worst_omwu = std::max(worst_omwu, final);
+    } else {
+      best_regularized = std::min(best_regularized, final);
+    }
+  }
+  EXPECT_EQ(runs, 6);  // 3 methods × 2 seeds (quick)
+  EXPECT_LT(worst_omwu, best_regularized);
 }
 #endif
 

@@ -140,6 +140,20 @@ TEST_F(Cli, RunWithANeuralPolicyEqualsTrain) {
   ASSERT_EQ(regularized.exit_code, 0) << regularized.err;
   EXPECT_NEAR(nlohmann::json::parse(ReadWholeFile((dir_ / "contexts" / "runs" / "r0001.json").string()))["final_gap"].get<double>(),
               regularized.Json()["mean_gap"].get<double>(), 1e-12);
+  // A sequence game with the transformer (game seed = run seed, as train's one --seed), on-policy sampled.
+  Write("sequence.yaml", "policy: transformer\ntrain: {width: 8, feedback: sampled, samples: 4, fit_steps: 2}\n"
+                         "iterations: 12\nseeds: [3]\nfigures: false\n"
+                         "games:\n  - {sequence: {vocab: 2, length: 3, prompts: 2, transitivity: 0.1}, seed: 3}\n"
+                         "methods:\n  - {algo: omwu, eta: 0.5}\n");
+  const CommandRun sequence_run = Nlhf("run sequence.yaml --out sequence");
+  ASSERT_EQ(sequence_run.exit_code, 0) << sequence_run.err;
+  const CommandRun sequence_train = Nlhf("train --vocab 2 --length 3 --prompts 2 --transitivity 0.1 --seed 3 --policy "
+                                         "transformer --width 8 --feedback sampled --samples 4 --fit-steps 2 --iters 12 "
+                                         "--algo omwu --eta 0.5 --json");
+  ASSERT_EQ(sequence_train.exit_code, 0) << sequence_train.err;
+  EXPECT_NEAR(nlohmann::json::parse(ReadWholeFile((dir_ / "sequence" / "runs" / "r0000.json").string()))["final_gap"].get<double>(),
+              sequence_train.Json()["mean_gap"].get<double>(), 1e-12);
+  EXPECT_THAT(ReadWholeFile((dir_ / "sequence" / "report.md").string()), HasSubstr("Sequence games"));
   // An unknown neural method is named with its line.
   Write("bad.yaml", "policy: mlp\ngames:\n  - {generate: random, n: 4}\nmethods:\n  - algo: omwu\n  - algo: lp\n");
   ExpectUsageError("run bad.yaml --out bad", {"bad.yaml:6:5", "lp"});
@@ -314,6 +328,22 @@ TEST_F(Cli, TrainOnSequenceGamesReportsTheExactGapAndTheTopResponses) {
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_THAT(text.out, HasSubstr("exact, original game"));
   EXPECT_THAT(text.out, HasSubstr("prompt "));
+  // --estimate-gap: beside the exact gap, the search's estimate with its interval and the exact payoff of
+  // the response it found (2(Aπ)_y <= the exact gap), labelled as an estimate.
+  const CommandRun estimated = Nlhf(run + " --estimate-gap");
+  ASSERT_EQ(estimated.exit_code, 0) << estimated.err;
+  const auto gaps = estimated.Json()["estimated_gap"];
+  ASSERT_EQ(gaps["prompts"].size(), 2u);
+  for (const auto& p : gaps["prompts"]) {
+    EXPECT_LE(p["low"].get<double>(), p["gap"].get<double>());
+    EXPECT_LE(p["gap"].get<double>(), p["high"].get<double>());
+    EXPECT_LE(p["best_response_exact"].get<double>(), p["exact_gap"].get<double>() + 1e-12);
+    EXPECT_GE(p["best_response_exact"].get<double>(), 0.5 * p["exact_gap"].get<double>());
+  }
+  EXPECT_EQ(estimated.Json()["mean_gap"], out["mean_gap"]);  // the run itself is unchanged
+  const CommandRun estimated_text = Nlhf("train --vocab 3 --length 3 --policy transformer --width 8 --iters 5 --estimate-gap");
+  ASSERT_EQ(estimated_text.exit_code, 0) << estimated_text.err;
+  EXPECT_THAT(estimated_text.out, HasSubstr("an estimate, not a certificate"));
 }
 
 TEST_F(Cli, TrainRejectsBadSequenceOptions) {
@@ -330,6 +360,8 @@ TEST_F(Cli, TrainRejectsBadSequenceOptions) {
   ExpectUsageError("train --vocab 3 --policy transformer --width 10 --heads 3", {"multiple of the heads"});
   ExpectUsageError("train --transitivity 0.5 --generate rps", {"--transitivity", "--vocab"});
   ExpectUsageError("train --vocab 3 --length 3 --feedback sampled --samples 1", {"samples = 1", "samples >= 2"});
+  ExpectUsageError("train --generate rps --estimate-gap", {"--estimate-gap", "--vocab"});
+  ExpectUsageError("train --vocab 2 --length 2 --estimate-gap --seeds 2", {"--estimate-gap", "without --seeds"});
   ExpectUsageError("train --vocab 3 --length 3 --feedback sampled --algo egpo", {"egpo takes exact feedback"});
   ExpectUsageError("train --vocab 3 --length 3 --feedback sampled --backend fused", {"autograd path"});
 }

@@ -63,6 +63,11 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
       ->check(CLI::Range(0.0, 1.0))
       ->needs(vocab)
       ->capture_default_str();
+  command.add_flag("--estimate-gap", args.estimate_gap,
+                   "Sequence games: also estimate the final policy's gap as a space too large to enumerate would be "
+                   "(a best response searched by sampling and one-token edits, scored on fresh draws, with a 95% "
+                   "interval; docs/neural.md), printed beside the exact gap it can be checked against")
+      ->needs(vocab);
   AddPositive(command, "--n", args.n, "Responses per generated game");
   AddPositive(command, "--contexts", args.contexts, "Generated contexts (games with seeds seed, seed+1, ...)");
   command.add_option("--policy", args.policy,

@@ -164,6 +164,7 @@ struct TrainArgs {
   std::string oracle = "gpm";
   std::string oracle_file;
   double transitivity = 0.5;
+  bool estimate_gap = false;  // --estimate-gap (sequence games)
   std::string algorithm = "omwu";
   std::int64_t iterations = 1000;
   std::optional<double> learning_rate;  // neural::DefaultLearningRate(policy) when unset

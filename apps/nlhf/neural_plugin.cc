@@ -19,6 +19,7 @@
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/gnuplot.h"
 #include "nlhf/io/policy_file.h"
+#include "nlhf/neural/gap_estimate.h"
 #include "nlhf/neural/sequence_games.h"
 #include "nlhf/neural/train_json.h"
 #include "nlhf/neural/trainer.h"
@@ -148,6 +149,35 @@ void PrintTopResponses(const neural::TrainResult& result, const neural::Training
   if (games.num_contexts() > kPrompts) std::cout << fmt::format("({} more prompts in --json)\n", games.num_contexts() - kPrompts);
 }
 
+// --estimate-gap: each prompt's estimated gap of the final policy (gap_estimate.h), with the exact gap
+// and the exact payoff of the response the search found, which these enumerated games allow: how far the
+// estimate can be trusted where it cannot be checked. Seeded by --seed.
+nlohmann::json EstimatedGaps(const neural::TrainResult& result, const neural::TrainingGames& games, std::uint64_t seed) {
+  const neural::SequenceSetting& setting = *games.sequences;
+  const neural::GapSearchOptions search;
+  at::Generator generator = at::detail::createCPUGenerator(seed);
+  nlohmann::json prompts = nlohmann::json::array();
+  for (int c = 0; c < games.num_contexts(); ++c) {
+    const Eigen::VectorXd pi = result.policy.row(c).transpose();
+    const torch::Tensor probabilities = torch::from_blob(const_cast<double*>(pi.data()), {pi.size()}, torch::kFloat64).clone();
+    const neural::GapEstimate e =
+        neural::EstimateGap(setting.space, neural::EnumeratedSampler(setting.responses, probabilities),
+                            neural::MatrixJudge(setting.space, games.payoff[c]), search, generator);
+    const std::int64_t found = setting.space.Index(e.best_response).item<std::int64_t>();
+    const torch::Tensor payoffs = torch::matmul(games.payoff[c], probabilities);
+    prompts.push_back({{"prompt", games.contexts[static_cast<size_t>(c)]},
+                       {"gap", e.gap},
+                       {"low", e.low},
+                       {"high", e.high},
+                       {"best_response", setting.names[static_cast<size_t>(found)]},
+                       {"best_response_exact", 2 * payoffs[found].item<double>()},
+                       {"exact_gap", result.gaps[c]},
+                       {"scored", e.scored},
+                       {"judged", e.judged}});
+  }
+  return {{"search", search.Describe()}, {"confidence", 0.95}, {"prompts", prompts}};
+}
+
 int RunTrainWithTorch(const TrainArgs& args) {
   if (args.game.empty() && args.generate.empty() && !args.vocab) {
     throw InvalidArgument("give --game FILE, --generate KIND or --vocab V (sequence games)");
@@ -198,14 +228,20 @@ int RunTrainWithTorch(const TrainArgs& args) {
       return true;
     };
   }
-  if (args.seeds > 1) return TrainSeeds(args, games, options);
+  if (args.seeds > 1) {
+    if (args.estimate_gap) throw InvalidArgument("--estimate-gap estimates one run's gap: give it without --seeds");
+    return TrainSeeds(args, games, options);
+  }
   const neural::TrainResult result = neural::Train(games, options, callback);
   if (progress) std::cerr << "\r" << std::string(70, ' ') << "\r";
   if (!args.trace_path.empty()) WriteFileAtomically(args.trace_path, neural::FormatTrainTraceCsv(result.trace));
   if (!args.plot_path.empty()) PlotTrace(result, games, args, options.learning_rate);
 
+  const nlohmann::json estimated = args.estimate_gap ? EstimatedGaps(result, games, args.common.seed) : nlohmann::json();
   if (args.common.json) {
-    PrintJson(neural::TrainResultJson(result, games, options));
+    nlohmann::json json = neural::TrainResultJson(result, games, options);
+    if (args.estimate_gap) json["estimated_gap"] = estimated;
+    PrintJson(json);
   } else {
     std::cout << fmt::format("nlhf train: {} on {}\n", result.algorithm, games.description);
     std::cout << fmt::format("policy:     {}\n", result.network);
@@ -231,6 +267,15 @@ int RunTrainWithTorch(const TrainArgs& args) {
       std::cout << fmt::format("smallest log-probability of a response: {:.4g}\n", result.trace.back().min_log_probability);
       PrintTopResponses(result, games);
     }
+    if (args.estimate_gap) {
+      std::cout << fmt::format("estimated gap (an estimate, not a certificate: {}):\n", estimated["search"].get<std::string>());
+      for (const nlohmann::json& p : estimated["prompts"]) {
+        std::cout << fmt::format("prompt {}:  {:.3e} [{:.3e}, {:.3e}] 95%, found {} (exact {:.3e}); exact gap {:.3e}\n",
+                                 p["prompt"].get<std::string>(), p["gap"].get<double>(), p["low"].get<double>(),
+                                 p["high"].get<double>(), p["best_response"].get<std::string>(),
+                                 p["best_response_exact"].get<double>(), p["exact_gap"].get<double>());
+      }
+    }
     if (result.termination == Termination::kNumericalFailure) std::cout << "numerical failure: " << result.message << "\n";
   }
   return result.termination == Termination::kNumericalFailure ? 1 : 0;
@@ -246,10 +291,21 @@ void ExperimentRun(const NeuralRunRequest& request, NeuralRunOutcome* outcome) {
   std::call_once(one_thread, [] { torch::set_num_threads(1); });
   const ExperimentGame& game = *request.game;
   const NeuralSettings& settings = request.settings;
+  const ExperimentSequence& sequence = game.sequence;
   const neural::TrainingGames games =
-      game.file.empty() ? neural::GenerateTrainingGames({.kind = game.generator, .n = game.n, .seed = game.seed, .delta = game.delta},
-                                                        settings.contexts)
-                        : neural::ReadTrainingGames(game.file, game.seed);
+      game.is_sequence()
+          ? neural::MakeSequenceGames({.vocabulary = sequence.vocab,
+                                       .max_length = sequence.length,
+                                       .prompts = sequence.prompts,
+                                       .prompt_length = sequence.prompt_length,
+                                       .seed = game.seed,
+                                       .oracle = {.kind = neural::ParseSequenceOracleKind(sequence.oracle),
+                                                  .file = sequence.oracle_file,
+                                                  .transitivity = sequence.transitivity,
+                                                  .seed = game.seed}})
+      : game.file.empty() ? neural::GenerateTrainingGames({.kind = game.generator, .n = game.n, .seed = game.seed, .delta = game.delta},
+                                                          settings.contexts)
+                          : neural::ReadTrainingGames(game.file, game.seed);
   const ParameterValues& parameters = request.method->parameters;
   const auto parameter = [&](const char* name) -> std::optional<double> {
     const auto it = parameters.find(name);
@@ -260,6 +316,9 @@ void ExperimentRun(const NeuralRunRequest& request, NeuralRunOutcome* outcome) {
   options.policy.kind = neural::ParsePolicyKind(settings.policy);
   options.policy.depth = settings.depth;
   options.policy.hidden_width = settings.width;
+  options.policy.layers = settings.layers;
+  options.policy.heads = settings.heads;
+  options.fit_steps = settings.fit_steps;
   options.iterations = request.iterations;
   options.learning_rate = parameter("lr").value_or(
       settings.learning_rate > 0 ? settings.learning_rate

@@ -4,6 +4,7 @@
 #define NLHF_NEURAL_H_
 
 #include "nlhf/nlhf.h"
+#include "nlhf/neural/gap_estimate.h"
 #include "nlhf/neural/policy_network.h"
 #include "nlhf/neural/preference_oracle.h"
 #include "nlhf/neural/sequence_games.h"

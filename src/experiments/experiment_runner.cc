@@ -65,10 +65,21 @@ std::string RunConfig(const Experiment& e, const ExperimentGame& game, const Exp
   if (!e.initial_logits.empty()) config["initial_logits"] = e.initial_logits;
   if (e.trace_log_policy()) config["trace_log_policy"] = true;
   if (game.delta != 0.01) config["delta"] = game.delta;
+  if (game.is_sequence()) {
+    const ExperimentSequence& s = game.sequence;
+    config["sequence"] = {{"vocab", s.vocab},   {"length", s.length},           {"prompts", s.prompts},
+                          {"prompt_length", s.prompt_length}, {"oracle", s.oracle}, {"oracle_file", s.oracle_file},
+                          {"transitivity", s.transitivity}};
+  }
   if (e.neural_run()) {
     const NeuralSettings& n = e.neural;
     config["neural"] = {{"policy", n.policy}, {"feedback", n.feedback}, {"optimizer", n.optimizer}, {"lr", n.learning_rate},
                         {"samples", n.samples}, {"contexts", n.contexts}, {"depth", n.depth}, {"width", n.width}};
+    if (n.policy == "transformer") {
+      config["neural"]["layers"] = n.layers;
+      config["neural"]["heads"] = n.heads;
+    }
+    if (n.fit_steps != 1) config["neural"]["fit_steps"] = n.fit_steps;
   }
   return config.dump();
 }
@@ -334,6 +345,10 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
   // batch of contexts (.jsonl, .npy stack), which the trainer reads itself: no matrix then.
   std::vector<std::optional<ZeroSumGame>> games;
   for (const ExperimentGame& g : e.games) {
+    if (g.is_sequence()) {  // built by the trainer (experiment.h)
+      games.push_back(std::nullopt);
+      continue;
+    }
     try {
       games.push_back(LoadGame(g));
     } catch (const Error&) {
@@ -449,8 +464,12 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
   std::vector<GameAssumption> assumptions;
   for (size_t g = 0; g < e.games.size(); ++g) {
     assumptions.push_back(games[g] ? CheckAssumption(*games[g])
-                                   : GameAssumption{.text = "A batch of contexts: the analysis' assumption (a full-support "
-                                                            "equilibrium) is checked for single games only."});
+                          : e.games[g].is_sequence()
+                              ? GameAssumption{.text = "Sequence games (one per prompt, built by the trainer): the "
+                                                       "analysis' assumption (a full-support equilibrium) is checked for "
+                                                       "single games only; the gap is exact (docs/neural.md)."}
+                              : GameAssumption{.text = "A batch of contexts: the analysis' assumption (a full-support "
+                                                       "equilibrium) is checked for single games only."});
   }
   nlohmann::json summary_json = nlohmann::json::array();
   std::vector<PlotPanel> game_panels;  // panels: game
@@ -638,6 +657,11 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
     games_json.push_back({{"label", game.label}, {"file", game.file}, {"generator", game.generator}, {"n", game.n},
                           {"seed", game.seed}, {"family", game.family},
                           {"full_support_equilibrium", full ? nlohmann::json(*full) : nlohmann::json()}});
+    if (game.is_sequence()) {
+      games_json.back()["sequence"] = {{"vocab", game.sequence.vocab}, {"length", game.sequence.length},
+                                       {"prompts", game.sequence.prompts}, {"prompt_length", game.sequence.prompt_length},
+                                       {"oracle", game.sequence.oracle}, {"transitivity", game.sequence.transitivity}};
+    }
   }
   for (const ExperimentMethod& m : e.methods) {
     methods_json.push_back({{"label", m.label}, {"algorithm", m.algorithm}, {"parameters", m.parameters}});

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "nlhf/error.h"
 #include "nlhf/experiments/experiment.h"
@@ -233,11 +234,52 @@ void ApplyQuick(const Reader& reader, YAML::Node& root) {
   }
 }
 
+// sequence: {vocab, length, prompts, prompt_length, oracle, oracle_file, transitivity}, as `nlhf train --vocab`.
+ExperimentSequence ReadSequence(const Reader& reader, const YAML::Node& node) {
+  if (!node.IsMap()) reader.Fail(node, "'sequence' is a mapping: {vocab: 3, length: 4, prompts: 2, transitivity: 0}");
+  reader.CheckKeys(node, "sequence", {"vocab", "length", "prompts", "prompt_length", "oracle", "oracle_file", "transitivity"});
+  if (!node["vocab"]) reader.Fail(node, "a sequence game needs 'vocab' (the tokens, as nlhf train --vocab)");
+  ExperimentSequence s;
+  for (const auto& [key, field, minimum] : {std::tuple{"vocab", &s.vocab, 1}, std::tuple{"length", &s.length, 1},
+                                            std::tuple{"prompts", &s.prompts, 1}, std::tuple{"prompt_length", &s.prompt_length, 0}}) {
+    if (!node[key]) continue;
+    const std::int64_t value = reader.Integer(node[key], key, minimum);
+    if (value > 100000) reader.Fail(node[key], fmt::format("'{}' above 100,000", key));
+    *field = static_cast<int>(value);
+  }
+  if (node["oracle"]) {
+    s.oracle = reader.String(node["oracle"], "oracle");
+    if (s.oracle != "gpm" && s.oracle != "table" && s.oracle != "torchscript") {
+      reader.Fail(node["oracle"], fmt::format("oracle '{}': expected gpm, table or torchscript", s.oracle));
+    }
+  }
+  if (node["oracle_file"]) s.oracle_file = reader.File(node["oracle_file"], "oracle_file");
+  if ((s.oracle == "gpm") != s.oracle_file.empty()) {
+    reader.Fail(node, s.oracle == "gpm" ? "the gpm oracle reads no file" : "oracle " + s.oracle + " needs 'oracle_file'");
+  }
+  if (node["transitivity"]) {
+    s.transitivity = reader.Number(node["transitivity"], "transitivity");
+    if (!(s.transitivity >= 0 && s.transitivity <= 1)) {
+      reader.Fail(node["transitivity"], fmt::format("transitivity = {:g}. Violated constraint: 0 <= transitivity <= 1", s.transitivity));
+    }
+  }
+  return s;
+}
+
+std::string SequenceLabel(const ExperimentSequence& s, std::uint64_t seed) {
+  const std::string oracle = s.oracle == "gpm" ? fmt::format("gpm X={:g}", s.transitivity)
+                                               : fmt::format("{} {}", s.oracle, std::filesystem::path(s.oracle_file).filename().string());
+  return fmt::format("sequences(V={}, T={}, {}, {} prompt{}, seed={})", s.vocab, s.length, oracle, s.prompts,
+                     s.prompts == 1 ? "" : "s", seed);
+}
+
 std::vector<ExperimentGame> ReadGame(const Reader& reader, const YAML::Node& game) {
-  reader.CheckKeys(game, "a game", {"name", "file", "payoff", "generate", "n", "seed", "delta", "family"});
+  reader.CheckKeys(game, "a game", {"name", "file", "payoff", "generate", "sequence", "n", "seed", "delta", "family"});
   const std::string family = game["family"] ? reader.String(game["family"], "family") : "";
-  const bool has_file = static_cast<bool>(game["file"]), has_generator = static_cast<bool>(game["generate"]);
-  if (has_file == has_generator) reader.Fail(game, "a game needs exactly one of 'file' and 'generate'");
+  const int sources = static_cast<int>(static_cast<bool>(game["file"])) + static_cast<int>(static_cast<bool>(game["generate"])) +
+                      static_cast<int>(static_cast<bool>(game["sequence"]));
+  if (sources != 1) reader.Fail(game, "a game needs exactly one of 'file', 'generate' and 'sequence'");
+  const bool has_file = static_cast<bool>(game["file"]);
   const std::string name = game["name"] ? reader.String(game["name"], "name") : "";
   std::vector<ExperimentGame> games;
   double product = 1;
@@ -259,6 +301,21 @@ std::vector<ExperimentGame> ReadGame(const Reader& reader, const YAML::Node& gam
     return games;
   }
   if (game["payoff"]) reader.Fail(game["payoff"], "'payoff' applies to files; a generator knows what it makes");
+  if (game["sequence"]) {
+    for (const char* key : {"n", "delta"}) {
+      if (game[key]) reader.Fail(game[key], fmt::format("'{}' applies to generated games; a sequence game's size is its space's", key));
+    }
+    const ExperimentSequence sequence = ReadSequence(reader, game["sequence"]);
+    for (const std::int64_t seed : game["seed"] ? reader.IntegerAxis(game["seed"], "seed", 0) : std::vector<std::int64_t>{0}) {
+      ExperimentGame g;
+      g.sequence = sequence;
+      g.seed = static_cast<std::uint64_t>(seed);
+      g.label = (name.empty() ? "" : name + " ") + SequenceLabel(sequence, g.seed);
+      g.family = family;
+      games.push_back(g);
+    }
+    return games;
+  }
   const std::string kind = reader.String(game["generate"], "generate");
   const auto& kinds = GeneratorKinds();
   if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
@@ -447,14 +504,16 @@ ExperimentClaim ReadClaim(const Reader& reader, const YAML::Node& node) {
 
 void ReadNeural(const Reader& reader, const YAML::Node& root, NeuralSettings& neural) {
   const std::string policy = reader.String(root["policy"], "policy");
-  if (policy != "mlp" && policy != "contextual" && policy != "tabular") {
-    reader.Fail(root["policy"], fmt::format("policy '{}': expected mlp, contextual or tabular (a network of logits); "
-                                            "leave it out for the tabular solvers", policy));
+  if (policy != "mlp" && policy != "contextual" && policy != "tabular" && policy != "transformer") {
+    reader.Fail(root["policy"], fmt::format("policy '{}': expected mlp, contextual, tabular (a network of logits) or "
+                                            "transformer (sequence games); leave it out for the tabular solvers", policy));
   }
   neural.policy = policy;
+  if (policy == "transformer") neural.width = 16;  // nlhf train's default for it
   const YAML::Node train = root["train"];
   if (!train) return;
-  reader.CheckKeys(train, "train", {"feedback", "optimizer", "lr", "samples", "contexts", "depth", "width"});
+  reader.CheckKeys(train, "train",
+                   {"feedback", "optimizer", "lr", "samples", "contexts", "depth", "width", "layers", "heads", "fit_steps"});
   if (train["feedback"]) {
     neural.feedback = reader.String(train["feedback"], "feedback");
     if (neural.feedback != "exact" && neural.feedback != "sampled") {
@@ -472,7 +531,9 @@ void ReadNeural(const Reader& reader, const YAML::Node& root, NeuralSettings& ne
     if (!(neural.learning_rate > 0)) reader.Fail(train["lr"], fmt::format("lr = {:g}. Violated constraint: lr > 0", neural.learning_rate));
   }
   for (const auto& [key, field] : {std::pair{"samples", &neural.samples}, std::pair{"contexts", &neural.contexts},
-                                    std::pair{"depth", &neural.depth}, std::pair{"width", &neural.width}}) {
+                                    std::pair{"depth", &neural.depth}, std::pair{"width", &neural.width},
+                                    std::pair{"layers", &neural.layers}, std::pair{"heads", &neural.heads},
+                                    std::pair{"fit_steps", &neural.fit_steps}}) {
     if (!train[key]) continue;
     const std::int64_t value = reader.Integer(train[key], key, 1);
     if (value > 100000) reader.Fail(train[key], fmt::format("'{}' above 100,000", key));
@@ -619,6 +680,16 @@ Experiment ReadExperiment(const std::string& yaml, const std::string& path, cons
   for (const YAML::Node& game : games) {
     for (ExperimentGame& g : ReadGame(reader, game)) e.games.push_back(std::move(g));
     if (static_cast<double>(e.games.size()) > kMaxRuns) reader.Fail(game, fmt::format("more than {:g} games", kMaxRuns));
+  }
+  // Sequence games are built by the LibTorch module, for neural policies; the transformer needs them.
+  for (const ExperimentGame& g : e.games) {
+    if (g.is_sequence() && !e.neural_run()) {
+      reader.Fail(games, fmt::format("{} is a sequence game: it needs a neural policy (policy: transformer)", g.label));
+    }
+    if (e.neural.policy == "transformer" && !g.is_sequence()) {
+      reader.Fail(root["policy"], fmt::format("policy transformer writes token sequences: {} is not a sequence game "
+                                              "(give it as sequence: {{vocab: 3, length: 4}})", g.label));
+    }
   }
   std::map<std::pair<std::string, ParameterValues>, std::string> listed;  // method → where it was listed
   for (const YAML::Node& method : methods) {

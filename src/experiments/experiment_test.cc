@@ -151,7 +151,7 @@ TEST(ExperimentFile, RangesFamiliesStartsQuickFiguresClaimsAndPolicies) {
   EXPECT_THAT(ErrorOf(Base() + "claims:\n  - {converges: omwu, factor: 0}\n"), HasSubstr("factor = 0. Violated constraint: factor > 0"));
   EXPECT_THAT(ErrorOf(Base() + "claims:\n  - {grows_with: beta, methods: [omwu]}\n"), HasSubstr("grows_with: no method sets 'beta'"));
   // Neural policies: their own parameter names, train: only with a policy, no tabular start.
-  EXPECT_THAT(ErrorOf(Base() + "policy: cnn\n"), HasSubstr("exp.yaml:5:9: policy 'cnn': expected mlp, contextual or tabular"));
+  EXPECT_THAT(ErrorOf(Base() + "policy: cnn\n"), HasSubstr("exp.yaml:5:9: policy 'cnn': expected mlp, contextual, tabular"));
   EXPECT_THAT(ErrorOf(Base() + "train: {lr: 0.1}\n"), HasSubstr("'train' applies to neural policies"));
   EXPECT_THAT(ErrorOf(Base() + "policy: mlp\ntrain: {lr: -1}\n"), HasSubstr("lr = -1. Violated constraint: lr > 0"));
   EXPECT_THAT(ErrorOf(Base() + "policy: mlp\ntrain: {feedback: noisy}\n"), HasSubstr("feedback 'noisy': expected exact or sampled"));
@@ -168,6 +168,48 @@ TEST(ExperimentFile, RangesFamiliesStartsQuickFiguresClaimsAndPolicies) {
   ASSERT_EQ(neural.methods.size(), 3u);  // a neural method is not looked up among the tabular solvers
   EXPECT_EQ(neural.methods[1].label, "omwu(beta=0,lr=1)");
   EXPECT_EQ(neural.seeds.size(), 2u);  // seeds vary the network's initial weights
+}
+
+// Sequence games (sequence: in a game) with the transformer and its training settings; each mistake named.
+TEST(ExperimentFile, SequenceGamesAndTheTransformer) {
+  const std::string methods = "methods:\n  - {algo: omwu, eta: 0.3}\n";
+  const Experiment e = ParseExperiment(
+      "games:\n  - {sequence: {vocab: 3, length: 2, prompts: 2, transitivity: 0.2}, seed: 1..2, family: gpm}\n" + methods +
+          "policy: transformer\ntrain: {optimizer: adam, fit_steps: 10, layers: 1, heads: 4}\nseeds: 2\n",
+      "exp.yaml");
+  ASSERT_EQ(e.games.size(), 2u);
+  EXPECT_TRUE(e.games[0].is_sequence());
+  EXPECT_EQ(e.games[1].label, "sequences(V=3, T=2, gpm X=0.2, 2 prompts, seed=2)");
+  EXPECT_EQ(e.games[1].seed, 2u);
+  EXPECT_EQ(e.games[0].sequence.prompts, 2);
+  EXPECT_EQ(e.games[0].sequence.prompt_length, 2);  // nlhf train's default
+  EXPECT_EQ(e.neural.policy, "transformer");
+  EXPECT_EQ(e.neural.width, 16);  // nlhf train's default for the transformer
+  EXPECT_EQ(e.neural.fit_steps, 10);
+  EXPECT_EQ(e.neural.layers, 1);
+  EXPECT_EQ(e.neural.heads, 4);
+
+  const std::string sequence = "games:\n  - sequence: {vocab: 3}\n" + methods;
+  EXPECT_THAT(ErrorOf(sequence), HasSubstr("is a sequence game: it needs a neural policy (policy: transformer)"));
+  EXPECT_THAT(ErrorOf(Base() + "policy: transformer\n"), HasSubstr("policy transformer writes token sequences"));
+  EXPECT_THAT(ErrorOf("games:\n  - sequence: {length: 3}\n" + methods + "policy: transformer\n"),
+              HasSubstr("exp.yaml:2:15: a sequence game needs 'vocab'"));
+  EXPECT_THAT(ErrorOf("games:\n  - sequence: {vocab: 0}\n" + methods + "policy: transformer\n"),
+              HasSubstr("'vocab' = 0. Violated constraint: vocab >= 1"));
+  EXPECT_THAT(ErrorOf("games:\n  - sequence: {vocab: 3, transitivity: 2}\n" + methods + "policy: transformer\n"),
+              HasSubstr("transitivity = 2. Violated constraint: 0 <= transitivity <= 1"));
+  EXPECT_THAT(ErrorOf("games:\n  - sequence: {vocab: 3, oracle: table}\n" + methods + "policy: transformer\n"),
+              HasSubstr("oracle table needs 'oracle_file'"));
+  EXPECT_THAT(ErrorOf("games:\n  - sequence: {vocab: 3, oracle: human}\n" + methods + "policy: transformer\n"),
+              HasSubstr("oracle 'human': expected gpm, table or torchscript"));
+  EXPECT_THAT(ErrorOf("games:\n  - {sequence: {vocab: 3}, n: 4}\n" + methods + "policy: transformer\n"),
+              HasSubstr("'n' applies to generated games"));
+  EXPECT_THAT(ErrorOf("games:\n  - {sequence: {vocab: 3}, generate: random}\n" + methods + "policy: transformer\n"),
+              HasSubstr("exactly one of 'file', 'generate' and 'sequence'"));
+  EXPECT_THAT(ErrorOf("games:\n  - sequence: {vocab: 3, size: 2}\n" + methods + "policy: transformer\n"),
+              HasSubstr("unknown key 'size' in sequence"));
+  EXPECT_THAT(ErrorOf("games:\n  - sequence: {vocab: 3}\n" + methods + "policy: transformer\ntrain: {fit_steps: 0}\n"),
+              HasSubstr("'fit_steps' = 0. Violated constraint: fit_steps >= 1"));
 }
 
 TEST(ExperimentFile, SetChangesValuesAndItsMistakesNameIt) {

@@ -18,7 +18,18 @@
 
 namespace nlhf {
 
-// One game of the experiment after grid expansion: a file, or a generator with its n and seed.
+// A game over token sequences (sequence: in a game entry): the settings of `nlhf train --vocab`
+// (docs/neural.md), one game per prompt; the game's seed seeds the prompts and the gpm oracle. Neural
+// runs only: the matrices are built by the LibTorch module.
+struct ExperimentSequence {
+  int vocab = 0;  // 0: not a sequence game
+  int length = 4;
+  int prompts = 1, prompt_length = 2;
+  std::string oracle = "gpm", oracle_file;
+  double transitivity = 0.5;
+};
+
+// One game of the experiment after grid expansion: a file, a generator with its n and seed, or sequences.
 struct ExperimentGame {
   std::string label;      // e.g. "soccer", "random(n=30, seed=1)"
   std::string file;       // a matrix file; empty for a generator
@@ -30,6 +41,8 @@ struct ExperimentGame {
   // family: NAME — the games of one family pool into one group in the summaries, figures and claims
   // (statistics over games × seeds, as the paper's "10 random games"); empty: the game is its own group.
   std::string family;
+  ExperimentSequence sequence;
+  bool is_sequence() const { return sequence.vocab > 0; }
 };
 
 // One method after grid expansion: a registry algorithm and the parameters given for it (the rest take
@@ -72,16 +85,20 @@ enum class FigureKind {
   kLogPolicy,   // each action's log-probability against iteration, gap on the right axis (the first run)
 };
 
-// The training settings of neural policies (policy: mlp, contextual, tabular-logits; train: in the
-// file). The methods' own settings (eta, beta, lr, samples) are method parameters, so they grid.
+// The training settings of neural policies (policy: mlp, contextual, tabular-logits, transformer; train:
+// in the file). The methods' own settings (eta, beta, lr, samples) are method parameters, so they grid.
 struct NeuralSettings {
-  std::string policy;        // "mlp", "contextual", "tabular" (a network of logits); empty: the tabular solvers
+  // "mlp", "contextual", "tabular" (a network of logits), "transformer" (sequence games); empty: the
+  // tabular solvers.
+  std::string policy;
   std::string feedback = "exact";  // or "sampled"
   std::string optimizer = "sgd";
   double learning_rate = 0;        // 0: as `nlhf train`, 1, or 0.01 for contextual or sampled feedback
   int samples = 100;
   int contexts = 1;
-  int depth = 3, width = 10;
+  int depth = 3, width = 10;  // width: 16 for the transformer unless given
+  int layers = 2, heads = 2;  // the transformer's
+  int fit_steps = 1;          // optimizer steps per iteration toward the same target
 };
 
 struct Experiment {
