@@ -4,7 +4,10 @@
 judge.pt: P(first > second) = sigmoid(w . (c1 - c2) + c1^T S c2), c = the counts of tokens 0, 1, 2 in a
 row (the end token 3 and anything after it not counted: it is token 3), w and S (skew-symmetric) below;
 sequence_test.cc computes the same function in C++ and compares. one_argument.pt takes one batch (a wrong
-signature) and wrong_shape.pt returns B x 2 numbers: both must be refused with exit-2 errors.
+signature) and wrong_shape.pt returns B x 2 numbers: both must be refused with exit-2 errors when loaded.
+nan_judge.pt answers NaN where the first text holds token 2 at least twice, and overconfident.pt answers
+0.9 to every pair (so P(y > y') + P(y' > y) = 1.8): both pass the check made at load, and the games built
+from them must be refused naming the module, the prompt and the pair.
 
 Run with Debian's interpreter: /usr/bin/python3 scripts/make_sequence_judges.py
 """
@@ -42,10 +45,24 @@ class WrongShape(torch.nn.Module):
         return torch.full([first.shape[0], 2], 0.5, dtype=torch.float64)
 
 
+class NanJudge(torch.nn.Module):
+    def forward(self, first: torch.Tensor, second: torch.Tensor) -> torch.Tensor:
+        twice = (first == 2).sum(1) >= 2
+        return torch.where(twice, torch.full([first.shape[0]], float("nan"), dtype=torch.float64),
+                           torch.full([first.shape[0]], 0.5, dtype=torch.float64))
+
+
+class Overconfident(torch.nn.Module):
+    def forward(self, first: torch.Tensor, second: torch.Tensor) -> torch.Tensor:
+        return torch.full([first.shape[0]], 0.9, dtype=torch.float64)
+
+
 def main():
     folder = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "tests", "data", "judges")
     os.makedirs(folder, exist_ok=True)
-    for name, module in (("judge.pt", Judge()), ("one_argument.pt", OneArgument()), ("wrong_shape.pt", WrongShape())):
+    modules = (("judge.pt", Judge()), ("one_argument.pt", OneArgument()), ("wrong_shape.pt", WrongShape()),
+               ("nan_judge.pt", NanJudge()), ("overconfident.pt", Overconfident()))
+    for name, module in modules:
         torch.jit.save(torch.jit.script(module), os.path.join(folder, name))
 
 

@@ -144,7 +144,9 @@ fit_steps: optimizer steps per iteration toward the same target (autograd path).
 algo: omwu, mwu, sppo, online-ipo, ipo-md, inpo, nash-md, nash-md-pg, mmd, egpo (nlhf_neural.methods()).
 lr, eta, beta: with policy="tabular" and plain SGD the step is the tabular method's with step lr*eta
     (lr defaults to 1, or 0.01 for the contextual network or sampled feedback).
-feedback: "exact", or "sampled" with `samples` Bernoulli queries per context per payoff estimate.
+feedback: "exact", or "sampled" with `samples` Bernoulli queries per context per payoff estimate; on
+    sequence games sampled feedback is on-policy: `samples` (>= 2) responses drawn per prompt and
+    iteration, each pair compared once (docs/neural.md, "Sampled losses").
 backend: "auto", "fused" (CPU, SGD, tabular/mlp) or "autograd" (LibTorch).
 reference: log pi_ref of the regularized methods over the n responses, shared by every context (a 1-D
     array of log-probabilities; default uniform), as `nlhf train --reference`.

@@ -501,6 +501,28 @@ TEST(SequenceOracle, TorchScriptJudgeOfTheWrongKindIsRefused) {
   std::filesystem::remove(not_a_module);
 }
 
+// Modules that load (the check at load passes) but answer wrongly on some pairs: NaN where the first text
+// holds token 2 twice (refused by the call that returns it, naming the module), or 0.9 to every pair
+// (refused when the matrix is checked, naming the module, the prompt and the pair); each names the rule.
+TEST(SequenceOracle, TorchScriptJudgeThatAnswersWronglyIsRefusedWhereItDoes) {
+  const auto refusal = [&](const char* name) {
+    try {
+      MakeSequenceGames({.vocabulary = 3, .max_length = 3, .prompt_length = 1,
+                         .oracle = {.kind = SequenceOracleKind::kTorchScript, .file = Judge(name)}});
+    } catch (const InvalidArgument& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string nan = refusal("nan_judge.pt");
+  EXPECT_THAT(nan, ::testing::HasSubstr(Judge("nan_judge.pt")));
+  EXPECT_THAT(nan, ::testing::HasSubstr("forward returned a value outside [0, 1] (or not finite)"));
+  const std::string overconfident = refusal("overconfident.pt");
+  EXPECT_THAT(overconfident, ::testing::HasSubstr(Judge("overconfident.pt")));
+  EXPECT_THAT(overconfident, ::testing::HasSubstr("= 1.8"));
+  EXPECT_THAT(overconfident, ::testing::HasSubstr("|P(y > y') + P(y' > y) - 1| <= 1e-06"));
+}
+
 TEST(SequenceOptions, RejectsBadOptionsNamingTheRule) {
   const auto message = [](const SequenceGameOptions& options) {
     try {

@@ -86,3 +86,13 @@ def test_transformer_on_sequence_games_reports_the_exact_gap_of_its_policy():
     assert out["sequences"]["responses"][:3] == ["<empty>", "a", "b"]
     with pytest.raises(ValueError, match="at most 65536"):
         nlhf_neural.train(vocab=30, length=4)
+
+
+def test_sampled_feedback_on_sequence_games_is_on_policy_and_needs_two_samples():
+    # 4 responses drawn per prompt and iteration: 6 pairwise queries each, OMWU 16 more from the second on.
+    out = nlhf_neural.train(vocab=2, length=2, prompts=2, policy="tabular", iters=5, seed=1,
+                            feedback="sampled", samples=4)
+    assert out["queries"] == 2 * (5 * 6 + 4 * 16)
+    assert out["backend"] == "autograd"
+    with pytest.raises(ValueError, match="samples >= 2"):
+        nlhf_neural.train(vocab=2, length=2, feedback="sampled", samples=1)
