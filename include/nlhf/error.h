@@ -28,6 +28,13 @@ class ParseError : public Error {
   using Error::Error;
 };
 
+// A solver that stopped at its time limit before it had an answer (an LP's simplex, say): the caller
+// reports Termination::kTimeLimit.
+class TimeLimitReached : public Error {
+ public:
+  using Error::Error;
+};
+
 // A feature that is not available in this build or on this machine.
 class Unavailable : public Error {
  public:

@@ -3,6 +3,8 @@
 #include <Clp_C_Interface.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 #include <memory>
 #include <vector>
@@ -71,12 +73,18 @@ std::optional<Eigen::VectorXd> CrossoverMaximinClp(const Eigen::MatrixXd& payoff
   return internal::ClippedStrategy(model.get(), m);
 }
 
-Eigen::VectorXd SolveMaximinClp(const Eigen::MatrixXd& payoff, ClpMethod method) {
+Eigen::VectorXd SolveMaximinClp(const Eigen::MatrixXd& payoff, ClpMethod method, double max_seconds) {
   Model model = BuildMaximinLp(payoff);
+  if (std::isfinite(max_seconds)) Clp_setMaximumSeconds(model.get(), std::max(max_seconds, 1e-3));
   if (method == ClpMethod::kBarrier) {
     Clp_initialBarrierSolve(model.get());
   } else {
     Clp_initialDualSolve(model.get());
+  }
+  // Status 3: stopped on iterations or time; iterations are not limited here.
+  if (Clp_status(model.get()) == 3 && std::isfinite(max_seconds)) {
+    throw TimeLimitReached(fmt::format("CLP reached the time limit ({:g} s) on a {}×{} game", max_seconds,
+                                       payoff.rows(), payoff.cols()));
   }
   if (Clp_status(model.get()) != 0) {
     throw Error(fmt::format("CLP {} failed on a {}×{} game (status {})",
@@ -88,7 +96,9 @@ Eigen::VectorXd SolveMaximinClp(const Eigen::MatrixXd& payoff, ClpMethod method)
 
 SolveResult SolveClpLp(const ZeroSumGame& game, ClpMethod method, const SolveOptions& options) {
   return SolveByMaximinLps(game, options, method == ClpMethod::kBarrier ? "clp-barrier" : "clp",
-                           [method](const Eigen::MatrixXd& payoff) { return SolveMaximinClp(payoff, method); });
+                           [method](const Eigen::MatrixXd& payoff, double max_seconds) {
+                             return SolveMaximinClp(payoff, method, max_seconds);
+                           });
 }
 
 }  // namespace nlhf

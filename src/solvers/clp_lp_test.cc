@@ -21,6 +21,26 @@ TEST_P(ClpMethods, SoccerEquilibriumIsSupportedOnAgents1_8_9) {
   EXPECT_LE(result.duality_gap, 1e-12);
 }
 
+// A time limit holds inside the LP solvers too (GLPK's simplex once ran for more than ten minutes on a
+// degenerate game): a 400 × 400 random game with 1 ms stops with kTimeLimit and says so, and without a
+// limit the dual simplex solves and certifies the same game (in about a second).
+TEST_P(ClpMethods, TimeLimitStopsTheLpAndIsReported) {
+  Rng rng(5);
+  Eigen::MatrixXd payoff(400, 400);
+  for (Eigen::Index i = 0; i < payoff.rows(); ++i) {
+    for (Eigen::Index j = 0; j < payoff.cols(); ++j) payoff(i, j) = 2 * rng.Uniform() - 1;
+  }
+  const ZeroSumGame game = ZeroSumGame::FromPayoff(payoff);
+  SolveOptions limited = PlainOptions(0);
+  limited.max_time_in_seconds = 1e-3;
+  for (const SolveResult& result : {SolveClpLp(game, GetParam(), limited), SolveExactLp(game, limited)}) {
+    EXPECT_EQ(result.termination, Termination::kTimeLimit) << result.BriefReport();
+    EXPECT_THAT(result.message, ::testing::HasSubstr("reached the time limit"));
+    EXPECT_FALSE(result.converged());
+  }
+  if (GetParam() == ClpMethod::kDualSimplex) EXPECT_TRUE(SolveClpLp(game, GetParam(), PlainOptions(0)).converged());
+}
+
 // General m × n payoff games: CLP's maximin value for each player equals GLPK's, an independent solver,
 // and the pair is certified by its duality gap.
 TEST_P(ClpMethods, AgreesWithGlpkOnRandomPayoffGames) {

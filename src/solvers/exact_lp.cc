@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <glpk.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -62,7 +64,7 @@ Eigen::VectorXd Strategy(glp_prob* lp, int m) {
 
 }  // namespace
 
-Eigen::VectorXd SolveMaximinLp(const Eigen::MatrixXd& payoff) {
+Eigen::VectorXd SolveMaximinLp(const Eigen::MatrixXd& payoff, double max_seconds) {
   // GLPK keeps global state unless it was built with thread-local storage; `nlhf batch` polishes many
   // games in parallel, so calls are serialized.
   static std::mutex glpk;
@@ -73,7 +75,16 @@ Eigen::VectorXd SolveMaximinLp(const Eigen::MatrixXd& payoff) {
   glp_init_smcp(&parameters);
   parameters.msg_lev = GLP_MSG_OFF;
   parameters.presolve = GLP_OFF;
+  // Without a limit GLPK's simplex runs until it is done (once, on a degenerate game, more than ten
+  // minutes): a caller's time limit must hold here too.
+  if (std::isfinite(max_seconds)) {
+    parameters.tm_lim = static_cast<int>(std::clamp(std::ceil(1000 * max_seconds), 1.0, 2e9));
+  }
   const int code = glp_simplex(lp.get(), &parameters);
+  if (code == GLP_ETMLIM) {
+    throw TimeLimitReached(fmt::format("GLPK's simplex reached the time limit ({:g} s) on a {}×{} game", max_seconds,
+                                       payoff.rows(), payoff.cols()));
+  }
   if (code != 0 || glp_get_status(lp.get()) != GLP_OPT) {
     throw Error(fmt::format("GLPK simplex failed on a {}×{} game (code {}, status {})", payoff.rows(),
                             payoff.cols(), code, glp_get_status(lp.get())));
@@ -89,9 +100,17 @@ SolveResult SolveByMaximinLps(const ZeroSumGame& game, const SolveOptions& optio
   result.algorithm = name;
   result.iterations = 0;
   PlayerVectors policy;
+  const auto remaining = [&] {
+    return options.max_time_in_seconds - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
   try {
-    policy.push_back(maximin(game.payoff()));
-    if (!game.symmetric()) policy.push_back(maximin(-game.payoff().transpose()));
+    policy.push_back(maximin(game.payoff(), remaining()));
+    if (!game.symmetric()) policy.push_back(maximin(-game.payoff().transpose(), remaining()));
+  } catch (const TimeLimitReached& error) {
+    result.termination = Termination::kTimeLimit;
+    result.message = error.what();
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
   } catch (const Error& error) {
     result.termination = Termination::kNumericalFailure;
     result.message = error.what();
@@ -112,7 +131,8 @@ SolveResult SolveByMaximinLps(const ZeroSumGame& game, const SolveOptions& optio
 }
 
 SolveResult SolveExactLp(const ZeroSumGame& game, const SolveOptions& options) {
-  return SolveByMaximinLps(game, options, "lp", SolveMaximinLp);
+  return SolveByMaximinLps(game, options, "lp",
+                           [](const Eigen::MatrixXd& payoff, double max_seconds) { return SolveMaximinLp(payoff, max_seconds); });
 }
 
 }  // namespace nlhf

@@ -4,6 +4,7 @@
 #ifndef NLHF_SOLVERS_CLP_LP_H_
 #define NLHF_SOLVERS_CLP_LP_H_
 
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -14,7 +15,8 @@ namespace nlhf {
 enum class ClpMethod { kDualSimplex, kBarrier };
 
 // The maximin strategy of the row player of `payoff`; throws Error when CLP does not reach an optimum.
-Eigen::VectorXd SolveMaximinClp(const Eigen::MatrixXd& payoff, ClpMethod method);
+Eigen::VectorXd SolveMaximinClp(const Eigen::MatrixXd& payoff, ClpMethod method,
+                                double max_seconds = std::numeric_limits<double>::infinity());
 
 // Crossover (Megiddo 1991; PDLP's finishing step): the row player's maximin strategy of `payoff`, by
 // CLP's dual simplex started from the basis of an equilibrium with the guessed supports (`rows_played`,
