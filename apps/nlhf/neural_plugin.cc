@@ -121,20 +121,33 @@ void PlotTrace(const neural::TrainResult& result, const neural::TrainingGames& g
 }
 
 // --vocab V --length T --prompts C --oracle ...: one game per prompt over every response.
+// The games of `nlhf train --vocab` and of an experiment file's sequence: game; `seed` seeds the prompts
+// and the gpm oracle.
+neural::TrainingGames SequenceGames(const ExperimentSequence& sequence, std::uint64_t seed) {
+  return neural::MakeSequenceGames({.vocabulary = sequence.vocab,
+                                    .max_length = sequence.length,
+                                    .prompts = sequence.prompts,
+                                    .prompt_length = sequence.prompt_length,
+                                    .seed = seed,
+                                    .oracle = {.kind = neural::ParseSequenceOracleKind(sequence.oracle),
+                                               .file = sequence.oracle_file,
+                                               .transitivity = sequence.transitivity,
+                                               .seed = seed}});
+}
+
 neural::TrainingGames SequenceGames(const TrainArgs& args) {
   if (args.oracle == "gpm" && !args.oracle_file.empty()) {
     throw InvalidArgument(fmt::format("--oracle-file {}: the gpm oracle reads no file (--oracle table or torchscript "
                                       "do)", args.oracle_file));
   }
-  return neural::MakeSequenceGames({.vocabulary = *args.vocab,
-                                    .max_length = args.length,
-                                    .prompts = args.prompts,
-                                    .prompt_length = args.prompt_length,
-                                    .seed = args.common.seed,
-                                    .oracle = {.kind = neural::ParseSequenceOracleKind(args.oracle),
-                                               .file = args.oracle_file,
-                                               .transitivity = args.transitivity,
-                                               .seed = args.common.seed}});
+  return SequenceGames({.vocab = *args.vocab,
+                        .length = args.length,
+                        .prompts = args.prompts,
+                        .prompt_length = args.prompt_length,
+                        .oracle = args.oracle,
+                        .oracle_file = args.oracle_file,
+                        .transitivity = args.transitivity},
+                       args.common.seed);
 }
 
 // The most probable responses of the first prompts, decoded.
@@ -291,18 +304,8 @@ void ExperimentRun(const NeuralRunRequest& request, NeuralRunOutcome* outcome) {
   std::call_once(one_thread, [] { torch::set_num_threads(1); });
   const ExperimentGame& game = *request.game;
   const NeuralSettings& settings = request.settings;
-  const ExperimentSequence& sequence = game.sequence;
   const neural::TrainingGames games =
-      game.is_sequence()
-          ? neural::MakeSequenceGames({.vocabulary = sequence.vocab,
-                                       .max_length = sequence.length,
-                                       .prompts = sequence.prompts,
-                                       .prompt_length = sequence.prompt_length,
-                                       .seed = game.seed,
-                                       .oracle = {.kind = neural::ParseSequenceOracleKind(sequence.oracle),
-                                                  .file = sequence.oracle_file,
-                                                  .transitivity = sequence.transitivity,
-                                                  .seed = game.seed}})
+      game.is_sequence() ? SequenceGames(game.sequence, game.seed)
       : game.file.empty() ? neural::GenerateTrainingGames({.kind = game.generator, .n = game.n, .seed = game.seed, .delta = game.delta},
                                                           settings.contexts)
                           : neural::ReadTrainingGames(game.file, game.seed);

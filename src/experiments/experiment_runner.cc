@@ -49,6 +49,13 @@ ZeroSumGame LoadGame(const ExperimentGame& g) {
   return GameFromMatrix(std::move(generated.matrix), {.payoff = generated.is_payoff}, false, generated.names);
 }
 
+// A sequence game's settings, as the run records and the manifest keep them.
+nlohmann::json SequenceJson(const ExperimentSequence& s) {
+  return {{"vocab", s.vocab},   {"length", s.length},           {"prompts", s.prompts},
+          {"prompt_length", s.prompt_length}, {"oracle", s.oracle}, {"oracle_file", s.oracle_file},
+          {"transitivity", s.transitivity}};
+}
+
 // What identifies a run's result: if any of it changed, an earlier record is not this run's.
 std::string RunConfig(const Experiment& e, const ExperimentGame& game, const ExperimentMethod& method,
                       std::uint64_t seed) {
@@ -65,12 +72,7 @@ std::string RunConfig(const Experiment& e, const ExperimentGame& game, const Exp
   if (!e.initial_logits.empty()) config["initial_logits"] = e.initial_logits;
   if (e.trace_log_policy()) config["trace_log_policy"] = true;
   if (game.delta != 0.01) config["delta"] = game.delta;
-  if (game.is_sequence()) {
-    const ExperimentSequence& s = game.sequence;
-    config["sequence"] = {{"vocab", s.vocab},   {"length", s.length},           {"prompts", s.prompts},
-                          {"prompt_length", s.prompt_length}, {"oracle", s.oracle}, {"oracle_file", s.oracle_file},
-                          {"transitivity", s.transitivity}};
-  }
+  if (game.is_sequence()) config["sequence"] = SequenceJson(game.sequence);
   if (e.neural_run()) {
     const NeuralSettings& n = e.neural;
     config["neural"] = {{"policy", n.policy}, {"feedback", n.feedback}, {"optimizer", n.optimizer}, {"lr", n.learning_rate},
@@ -657,11 +659,7 @@ ExperimentResult RunExperiment(const Experiment& e, const std::string& out_dir, 
     games_json.push_back({{"label", game.label}, {"file", game.file}, {"generator", game.generator}, {"n", game.n},
                           {"seed", game.seed}, {"family", game.family},
                           {"full_support_equilibrium", full ? nlohmann::json(*full) : nlohmann::json()}});
-    if (game.is_sequence()) {
-      games_json.back()["sequence"] = {{"vocab", game.sequence.vocab}, {"length", game.sequence.length},
-                                       {"prompts", game.sequence.prompts}, {"prompt_length", game.sequence.prompt_length},
-                                       {"oracle", game.sequence.oracle}, {"transitivity", game.sequence.transitivity}};
-    }
+    if (game.is_sequence()) games_json.back()["sequence"] = SequenceJson(game.sequence);
   }
   for (const ExperimentMethod& m : e.methods) {
     methods_json.push_back({{"label", m.label}, {"algorithm", m.algorithm}, {"parameters", m.parameters}});

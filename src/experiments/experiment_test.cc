@@ -192,23 +192,21 @@ TEST(ExperimentFile, SequenceGamesAndTheTransformer) {
   const std::string sequence = "games:\n  - sequence: {vocab: 3}\n" + methods;
   EXPECT_THAT(ErrorOf(sequence), HasSubstr("is a sequence game: it needs a neural policy (policy: transformer)"));
   EXPECT_THAT(ErrorOf(Base() + "policy: transformer\n"), HasSubstr("policy transformer writes token sequences"));
-  EXPECT_THAT(ErrorOf("games:\n  - sequence: {length: 3}\n" + methods + "policy: transformer\n"),
-              HasSubstr("exp.yaml:2:15: a sequence game needs 'vocab'"));
-  EXPECT_THAT(ErrorOf("games:\n  - sequence: {vocab: 0}\n" + methods + "policy: transformer\n"),
-              HasSubstr("'vocab' = 0. Violated constraint: vocab >= 1"));
-  EXPECT_THAT(ErrorOf("games:\n  - sequence: {vocab: 3, transitivity: 2}\n" + methods + "policy: transformer\n"),
+  // The transformer's error on one game entry (and, for fit_steps, a train: line).
+  const auto error_with = [&](const std::string& game, const std::string& train = "") {
+    return ErrorOf("games:\n  - " + game + "\n" + methods + "policy: transformer\n" + train);
+  };
+  EXPECT_THAT(error_with("sequence: {length: 3}"), HasSubstr("exp.yaml:2:15: a sequence game needs 'vocab'"));
+  EXPECT_THAT(error_with("sequence: {vocab: 0}"), HasSubstr("'vocab' = 0. Violated constraint: vocab >= 1"));
+  EXPECT_THAT(error_with("sequence: {vocab: 3, transitivity: 2}"),
               HasSubstr("transitivity = 2. Violated constraint: 0 <= transitivity <= 1"));
-  EXPECT_THAT(ErrorOf("games:\n  - sequence: {vocab: 3, oracle: table}\n" + methods + "policy: transformer\n"),
-              HasSubstr("oracle table needs 'oracle_file'"));
-  EXPECT_THAT(ErrorOf("games:\n  - sequence: {vocab: 3, oracle: human}\n" + methods + "policy: transformer\n"),
-              HasSubstr("oracle 'human': expected gpm, table or torchscript"));
-  EXPECT_THAT(ErrorOf("games:\n  - {sequence: {vocab: 3}, n: 4}\n" + methods + "policy: transformer\n"),
-              HasSubstr("'n' applies to generated games"));
-  EXPECT_THAT(ErrorOf("games:\n  - {sequence: {vocab: 3}, generate: random}\n" + methods + "policy: transformer\n"),
+  EXPECT_THAT(error_with("sequence: {vocab: 3, oracle: table}"), HasSubstr("oracle table needs 'oracle_file'"));
+  EXPECT_THAT(error_with("sequence: {vocab: 3, oracle: human}"), HasSubstr("oracle 'human': expected gpm, table or torchscript"));
+  EXPECT_THAT(error_with("{sequence: {vocab: 3}, n: 4}"), HasSubstr("'n' applies to generated games"));
+  EXPECT_THAT(error_with("{sequence: {vocab: 3}, generate: random}"),
               HasSubstr("exactly one of 'file', 'generate' and 'sequence'"));
-  EXPECT_THAT(ErrorOf("games:\n  - sequence: {vocab: 3, size: 2}\n" + methods + "policy: transformer\n"),
-              HasSubstr("unknown key 'size' in sequence"));
-  EXPECT_THAT(ErrorOf("games:\n  - sequence: {vocab: 3}\n" + methods + "policy: transformer\ntrain: {fit_steps: 0}\n"),
+  EXPECT_THAT(error_with("sequence: {vocab: 3, size: 2}"), HasSubstr("unknown key 'size' in sequence"));
+  EXPECT_THAT(error_with("sequence: {vocab: 3}", "train: {fit_steps: 0}\n"),
               HasSubstr("'fit_steps' = 0. Violated constraint: fit_steps >= 1"));
 }
 

@@ -19,6 +19,26 @@ torch::Tensor RegressionLoss(LossForm form, const torch::Tensor& residual) {
   return (differences * differences).sum() / (4.0 * static_cast<double>(residual.size(1)));
 }
 
+// The target T_t of the regression methods (methods.h) from the payoffs its rule reads: g (A·π_t, or A·μ_t
+// for the Nash mirror), g_{t−1} (the optimistic rule) and the pull β(log π_t − log π_ref) (the regularized
+// rules), each at the same responses. Exact and on-policy feedback differ in how they get these, not here.
+torch::Tensor TargetFrom(TargetRule rule, double eta, double beta, const torch::Tensor& g, const torch::Tensor& previous,
+                         const torch::Tensor& pull) {
+  switch (rule) {
+    case TargetRule::kMultiplicativeWeights:
+      return eta * g;
+    case TargetRule::kOptimistic:
+      return eta * (2.0 * g - previous);
+    case TargetRule::kRegularizedMirror:
+    case TargetRule::kExtragradient:
+    case TargetRule::kNashMirror:
+      return eta * (g - pull);
+    case TargetRule::kMagneticMirror:
+      return eta * (g - pull) / (1.0 + eta * beta);
+  }
+  throw InvalidArgument("unknown target rule");
+}
+
 RowMatrix ToEigen(const torch::Tensor& t) {
   const torch::Tensor c = t.detach().cpu().contiguous();
   return Eigen::Map<const RowMatrix>(c.data_ptr<double>(), c.size(0), c.size(1));
@@ -87,27 +107,17 @@ torch::Tensor AutogradBackend::Mixture() const {
   return torch::softmax((1.0 - eta_beta) * log_pi_t_ + eta_beta * log_reference_, 1);
 }
 
-// The target T_t of the regression methods (methods.h).
+// The target T_t of the regression methods (methods.h) with exact (or importance-sampled) payoffs.
 torch::Tensor AutogradBackend::Target() {
-  const double eta = problem_.step_size;
-  switch (problem_.method.rule) {
-    case TargetRule::kMultiplicativeWeights:
-      return eta * FeedbackAt(pi_t_, true);
-    case TargetRule::kOptimistic: {
-      const torch::Tensor g = FeedbackAt(pi_t_, true);
-      const torch::Tensor previous = previous_payoff_.defined() ? previous_payoff_ : g;
-      previous_payoff_ = g;
-      return eta * (2.0 * g - previous);
-    }
-    case TargetRule::kRegularizedMirror:
-    case TargetRule::kExtragradient:
-      return eta * (FeedbackAt(pi_t_, true) - Pull());
-    case TargetRule::kNashMirror:
-      return eta * (FeedbackAt(Mixture(), false) - Pull());
-    case TargetRule::kMagneticMirror:
-      return eta * (FeedbackAt(pi_t_, true) - Pull()) / (1.0 + eta * problem_.beta);
+  const TargetRule rule = problem_.method.rule;
+  const torch::Tensor g = rule == TargetRule::kNashMirror ? FeedbackAt(Mixture(), false) : FeedbackAt(pi_t_, true);
+  torch::Tensor previous;
+  if (rule == TargetRule::kOptimistic) {
+    previous = previous_payoff_.defined() ? previous_payoff_ : g;
+    previous_payoff_ = g;
   }
-  throw InvalidArgument("unknown target rule");
+  return TargetFrom(rule, problem_.step_size, problem_.beta, g, previous,
+                    problem_.method.regularized ? Pull() : torch::Tensor());
 }
 
 // Nash-MD-PG: −Σ_y w_y log π_θ(y) with w = η π_t ⊙ (h − ⟨π_t, h⟩), h = A μ_t − β log(π_t/π_ref); with
@@ -134,37 +144,22 @@ torch::Tensor AutogradBackend::PolicyGradientWeights() {
 torch::Tensor AutogradBackend::OnPolicyTarget(torch::Tensor& responses) {
   torch::NoGradGuard no_grad;
   PreferenceOracle& oracle = problem_.oracle;
-  const double eta = problem_.step_size;
-  responses = oracle.Draw(pi_t_, oracle.samples());
-  const auto at_drawn = [&](const torch::Tensor& t) { return t.gather(1, responses.to(t.device())).cpu(); };
-  torch::Tensor target;
-  switch (problem_.method.rule) {
-    case TargetRule::kMultiplicativeWeights:
-      target = eta * LeaveOneOutPayoffs(oracle, responses);
-      break;
-    case TargetRule::kOptimistic: {
-      const torch::Tensor g = LeaveOneOutPayoffs(oracle, responses);
-      const torch::Tensor previous =
-          previous_payoff_.defined() ? PayoffsAgainst(oracle, responses, previous_payoff_.cpu()) : g;
-      previous_payoff_ = responses;
-      target = eta * (2.0 * g - previous);
-      break;
-    }
-    case TargetRule::kRegularizedMirror:
-      target = eta * (LeaveOneOutPayoffs(oracle, responses) - at_drawn(Pull()));
-      break;
-    case TargetRule::kMagneticMirror:
-      target = eta * (LeaveOneOutPayoffs(oracle, responses) - at_drawn(Pull())) / (1.0 + eta * problem_.beta);
-      break;
-    case TargetRule::kNashMirror: {
-      const torch::Tensor opponents = oracle.Draw(Mixture(), oracle.samples());
-      target = eta * (PayoffsAgainst(oracle, responses, opponents) - at_drawn(Pull()));
-      break;
-    }
-    case TargetRule::kExtragradient:
-      throw InvalidArgument("egpo takes exact feedback on sequence games");  // refused by Train() before
+  const TargetRule rule = problem_.method.rule;
+  if (rule == TargetRule::kExtragradient) {
+    throw InvalidArgument("egpo takes exact feedback on sequence games");  // refused by Train() before
   }
-  return target.to(pi_t_.device());
+  responses = oracle.Draw(pi_t_, oracle.samples());
+  const torch::Tensor g = rule == TargetRule::kNashMirror
+                              ? PayoffsAgainst(oracle, responses, oracle.Draw(Mixture(), oracle.samples()))
+                              : LeaveOneOutPayoffs(oracle, responses);
+  torch::Tensor previous;
+  if (rule == TargetRule::kOptimistic) {
+    previous = previous_payoff_.defined() ? PayoffsAgainst(oracle, responses, previous_payoff_.cpu()) : g;
+    previous_payoff_ = responses;
+  }
+  const torch::Tensor pull =
+      problem_.method.regularized ? Pull().gather(1, responses.to(pi_t_.device())).cpu() : torch::Tensor();
+  return TargetFrom(rule, problem_.step_size, problem_.beta, g, previous, pull).to(pi_t_.device());
 }
 
 torch::Tensor AutogradBackend::Loss(const torch::Tensor& log_policy, const torch::Tensor& target,

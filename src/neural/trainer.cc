@@ -84,6 +84,11 @@ void Certify(const RowMatrix& log_pi, const RowMatrix& payoff, double beta, cons
   record.min_log_probability = log_pi.minCoeff();
 }
 
+// Sampled feedback on sequence games is on-policy (on_policy_feedback.h, TrainProblem::on_policy).
+bool UsesOnPolicyFeedback(const TrainingGames& games, const TrainOptions& options) {
+  return games.sequences != nullptr && options.feedback == FeedbackKind::kSampled;
+}
+
 // One training run: the loop over a backend's steps, the trace and its certificates, checkpoints.
 class TrainingRun {
  public:
@@ -98,7 +103,7 @@ class TrainingRun {
         payoff_(games.payoff.to(device_)),
         network_(MakePolicyNetwork(options.policy, games, generator_)),
         oracle_(payoff_, options.feedback, options.samples, generator_),
-        on_policy_(games.sequences != nullptr && options.feedback == FeedbackKind::kSampled),
+        on_policy_(UsesOnPolicyFeedback(games, options)),
         log_reference_(Reference(options, static_cast<int>(games.payoff.size(1)))) {
     network_->to(device_);
     if (options.optimizer == OptimizerKind::kSgd) {
@@ -286,7 +291,7 @@ class TrainingRun {
   torch::Tensor payoff_;
   std::shared_ptr<PolicyNetwork> network_;
   PreferenceOracle oracle_;
-  bool on_policy_;  // sampled feedback on sequence games (TrainProblem::on_policy)
+  bool on_policy_;  // UsesOnPolicyFeedback
   Eigen::RowVectorXd log_reference_;  // log π_ref over the responses
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::unique_ptr<internal::TrainBackend> backend_;
@@ -371,7 +376,7 @@ double TrainingMemoryBytes(const TrainingGames& games, const TrainOptions& optio
   return 8.0 * (4 * parameters + 4 * activations + 2 * contexts * n * n);
 }
 
-// The rules of sampled feedback on sequence games (on-policy: on_policy_feedback.h).
+// The rules of on-policy feedback (UsesOnPolicyFeedback).
 std::string ValidateOnPolicy(const TrainOptions& options) {
   if (options.samples < 2) {
     return fmt::format("samples = {}. Violated constraint: samples >= 2 with sampled feedback on sequence games (each "
@@ -392,7 +397,7 @@ std::string ValidateOnPolicy(const TrainOptions& options) {
 
 TrainResult Train(const TrainingGames& games, const TrainOptions& options, const TrainCallback& callback) {
   if (const std::string problem = options.Validate(); !problem.empty()) throw InvalidArgument(problem);
-  if (games.sequences && options.feedback == FeedbackKind::kSampled) {
+  if (UsesOnPolicyFeedback(games, options)) {
     if (const std::string problem = ValidateOnPolicy(options); !problem.empty()) throw InvalidArgument(problem);
   }
   RequireMemory(fmt::format("train: a {} policy (--width {}, --depth {}) over {} context(s) of n = {}",
