@@ -346,9 +346,56 @@ TEST_F(Cli, TrainOnSequenceGamesReportsTheExactGapAndTheTopResponses) {
   EXPECT_THAT(estimated_text.out, HasSubstr("an estimate, not a certificate"));
 }
 
+// Past 65,536 responses with --feedback sampled --estimate-gap: trained on drawn responses alone, every gap
+// labelled as estimated, never as the certificate; the trace, the plot and the resumed run as elsewhere.
+TEST_F(Cli, TrainOnASpaceTooLargeToEnumerateReportsEstimatedGaps) {
+  const std::string settings =
+      "train --vocab 16 --length 5 --policy transformer --width 8 --feedback sampled --samples 4 --estimate-gap "
+      "--optimizer adam --lr 3e-3 --eta 0.3 --log-every 4 --prompts 2 --seed 3";
+  const std::string run = settings + " --iters 4";
+  const CommandRun json = Nlhf(run + " --json --trace trace.csv");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const auto out = json.Json();
+  EXPECT_EQ(out["gap_kind"], "estimated");
+  EXPECT_EQ(out["iterations"], 4);
+  EXPECT_EQ(out["queries"], 2 * (4 * 6 + 3 * 16));  // K(K−1)/2 per step, OMWU's K² after the first
+  EXPECT_THAT(out["gap_search"].get<std::string>(), HasSubstr("one-token edits"));
+  EXPECT_FALSE(out.contains("contexts"));  // no policy over every response
+  ASSERT_EQ(out["sequences"]["prompts"].size(), 2u);
+  double sum = 0;
+  for (const auto& p : out["sequences"]["prompts"]) {
+    EXPECT_LE(p["low"].get<double>(), p["estimated_gap"].get<double>());
+    EXPECT_LE(p["estimated_gap"].get<double>(), p["high"].get<double>());
+    EXPECT_FALSE(p["top_responses"].empty());
+    sum += p["estimated_gap"].get<double>();
+  }
+  EXPECT_NEAR(out["mean_gap"].get<double>(), sum / 2, 1e-15);
+  EXPECT_THAT(Read("trace.csv"), HasSubstr("\n4,"));
+  // The same command gives the same numbers; the text names the estimate for what it is.
+  EXPECT_EQ(Nlhf(run + " --json").Json()["mean_gap"], out["mean_gap"]);
+  const CommandRun text = Nlhf(run);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("an estimate, not a certificate"));
+  EXPECT_THAT(text.out, ::testing::Not(HasSubstr("exact")));
+  // Resumed from a checkpoint at 2: the same final estimate.
+  ASSERT_EQ(Nlhf(settings + " --iters 2 --checkpoint ck").exit_code, 0);
+  const CommandRun resumed = Nlhf(run + " --json --resume ck");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(resumed.Json()["resumed_from"], 2);
+  EXPECT_EQ(resumed.Json()["mean_gap"], out["mean_gap"]);
+}
+
 TEST_F(Cli, TrainRejectsBadSequenceOptions) {
   ExpectUsageError("train --vocab 3 --length 0", {"--length", "from 1"});
-  ExpectUsageError("train --vocab 30 --length 4", {"837931 responses", "at most 65536"});
+  ExpectUsageError("train --vocab 30 --length 4", {"837931 responses", "at most 65536", "--estimate-gap"});
+  // Past the limit, training on samples takes the transformer, sampled feedback and the methods that
+  // need no draws from a mixture.
+  const std::string large = "train --vocab 30 --length 4 --estimate-gap --iters 1 ";
+  ExpectUsageError(large + "--policy transformer", {"--feedback sampled"});
+  ExpectUsageError(large + "--feedback sampled", {"--policy transformer"});
+  ExpectUsageError(large + "--policy transformer --feedback sampled --algo nash-md", {"nash-md", "mixture"});
+  ExpectUsageError(large + "--policy transformer --feedback sampled --samples 1", {"samples >= 2"});
+  ExpectUsageError(large + "--policy transformer --feedback sampled --reference normal:1", {"--reference", "uniform"});
   ExpectUsageError("train --generate rps --vocab 3", {"--vocab", "--generate"});
   ExpectUsageError("train --game x.txt --vocab 3", {"--vocab", "--game"});
   ExpectUsageError("train --policy transformer --iters 3 --n 4 --generate rps", {"--vocab"});

@@ -66,7 +66,9 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
   command.add_flag("--estimate-gap", args.estimate_gap,
                    "Sequence games: also estimate the final policy's gap as a space too large to enumerate would be "
                    "(a best response searched by sampling and one-token edits, scored on fresh draws, with a 95% "
-                   "interval; docs/neural.md), printed beside the exact gap it can be checked against")
+                   "interval; docs/neural.md), printed beside the exact gap it can be checked against. Past 65536 "
+                   "responses, with --feedback sampled and --policy transformer: train on drawn responses alone, every "
+                   "gap estimated (never a certificate)")
       ->needs(vocab);
   AddPositive(command, "--n", args.n, "Responses per generated game");
   AddPositive(command, "--contexts", args.contexts, "Generated contexts (games with seeds seed, seed+1, ...)");

@@ -20,6 +20,7 @@
 #include "nlhf/io/gnuplot.h"
 #include "nlhf/io/policy_file.h"
 #include "nlhf/neural/gap_estimate.h"
+#include "nlhf/neural/sampled_sequence_trainer.h"
 #include "nlhf/neural/sequence_games.h"
 #include "nlhf/neural/train_json.h"
 #include "nlhf/neural/trainer.h"
@@ -93,10 +94,9 @@ int TrainSeeds(const TrainArgs& args, const neural::TrainingGames& games, neural
   return failed ? 1 : 0;
 }
 
-void PlotTrace(const neural::TrainResult& result, const neural::TrainingGames& games, const TrainArgs& args,
+void PlotTrace(const neural::TrainResult& result, const std::string& description, int contexts, const TrainArgs& args,
                double learning_rate) {
-  PlotCurve gap{.label = games.num_contexts() > 1 ? "duality gap (mean over contexts; band up to the max)"
-                                                  : "duality gap",
+  PlotCurve gap{.label = contexts > 1 ? "duality gap (mean over contexts; band up to the max)" : "duality gap",
                 .comment = "mean, mean, max over contexts"};
   PlotCurve regularized{.label = "regularized gap (mean)", .comment = "mean over contexts"};
   for (const neural::TrainRecord& r : result.trace) {
@@ -115,39 +115,44 @@ void PlotTrace(const neural::TrainResult& result, const neural::TrainingGames& g
   if (!regularized.iterations.empty()) curves.push_back(regularized);
   PlotGapCurves(curves,
                 {.title = fmt::format("nlhf train: {} on {}, {} policy, {} feedback, {} lr {:g}", result.algorithm,
-                                      games.description, args.policy, args.feedback, args.optimizer, learning_rate),
-                 .y_label = "exact duality gap of the network's policy"},
+                                      description, args.policy, args.feedback, args.optimizer, learning_rate),
+                 .y_label = result.gap_estimated ? "estimated duality gap of the network's policy (not a certificate)"
+                                                 : "exact duality gap of the network's policy"},
                 args.plot_path);
 }
 
-// --vocab V --length T --prompts C --oracle ...: one game per prompt over every response.
-// The games of `nlhf train --vocab` and of an experiment file's sequence: game; `seed` seeds the prompts
-// and the gpm oracle.
-neural::TrainingGames SequenceGames(const ExperimentSequence& sequence, std::uint64_t seed) {
-  return neural::MakeSequenceGames({.vocabulary = sequence.vocab,
-                                    .max_length = sequence.length,
-                                    .prompts = sequence.prompts,
-                                    .prompt_length = sequence.prompt_length,
-                                    .seed = seed,
-                                    .oracle = {.kind = neural::ParseSequenceOracleKind(sequence.oracle),
-                                               .file = sequence.oracle_file,
-                                               .transitivity = sequence.transitivity,
-                                               .seed = seed}});
+// The sequence settings of `nlhf train --vocab` and of an experiment file's sequence: game; `seed` seeds
+// the prompts and the gpm oracle.
+neural::SequenceGameOptions SequenceOptions(const ExperimentSequence& sequence, std::uint64_t seed) {
+  return {.vocabulary = sequence.vocab,
+          .max_length = sequence.length,
+          .prompts = sequence.prompts,
+          .prompt_length = sequence.prompt_length,
+          .seed = seed,
+          .oracle = {.kind = neural::ParseSequenceOracleKind(sequence.oracle),
+                     .file = sequence.oracle_file,
+                     .transitivity = sequence.transitivity,
+                     .seed = seed}};
 }
 
-neural::TrainingGames SequenceGames(const TrainArgs& args) {
+neural::TrainingGames SequenceGames(const ExperimentSequence& sequence, std::uint64_t seed) {
+  return neural::MakeSequenceGames(SequenceOptions(sequence, seed));
+}
+
+// --vocab V --length T --prompts C --oracle ...
+neural::SequenceGameOptions SequenceOptions(const TrainArgs& args) {
   if (args.oracle == "gpm" && !args.oracle_file.empty()) {
     throw InvalidArgument(fmt::format("--oracle-file {}: the gpm oracle reads no file (--oracle table or torchscript "
                                       "do)", args.oracle_file));
   }
-  return SequenceGames({.vocab = *args.vocab,
-                        .length = args.length,
-                        .prompts = args.prompts,
-                        .prompt_length = args.prompt_length,
-                        .oracle = args.oracle,
-                        .oracle_file = args.oracle_file,
-                        .transitivity = args.transitivity},
-                       args.common.seed);
+  return SequenceOptions({.vocab = *args.vocab,
+                          .length = args.length,
+                          .prompts = args.prompts,
+                          .prompt_length = args.prompt_length,
+                          .oracle = args.oracle,
+                          .oracle_file = args.oracle_file,
+                          .transitivity = args.transitivity},
+                         args.common.seed);
 }
 
 // The most probable responses of the first prompts, decoded.
@@ -191,19 +196,8 @@ nlohmann::json EstimatedGaps(const neural::TrainResult& result, const neural::Tr
   return {{"search", search.Describe()}, {"confidence", 0.95}, {"prompts", prompts}};
 }
 
-int RunTrainWithTorch(const TrainArgs& args) {
-  if (args.game.empty() && args.generate.empty() && !args.vocab) {
-    throw InvalidArgument("give --game FILE, --generate KIND or --vocab V (sequence games)");
-  }
-  if (args.policy == "transformer" && !args.vocab) {
-    throw InvalidArgument("--policy transformer writes token sequences: give --vocab V and --length T (sequence games)");
-  }
-  torch::set_num_threads(args.threads);
-  const neural::TrainingGames games = args.vocab ? SequenceGames(args)
-                                      : args.game.empty()
-                                          ? neural::GenerateTrainingGames({.kind = args.generate, .n = args.n, .seed = args.common.seed}, args.contexts)
-                                          : neural::ReadTrainingGames(args.game, args.common.seed);
-
+// Every training option of the command line but the reference (which is read against the responses).
+neural::TrainOptions TrainOptionsFrom(const TrainArgs& args) {
   neural::TrainOptions options;
   options.algorithm = args.algorithm;
   options.policy.kind = neural::ParsePolicyKind(args.policy);
@@ -214,7 +208,6 @@ int RunTrainWithTorch(const TrainArgs& args) {
   options.iterations = args.iterations;
   options.step_size = args.step_size;
   options.beta = args.beta;
-  if (!args.reference.empty()) options.reference_log_policy = ReadReference(args.reference, games.payoff.size(1));
   options.optimizer = neural::ParseOptimizerKind(args.optimizer);
   options.fit_steps = args.fit_steps;
   options.feedback = neural::ParseFeedbackKind(args.feedback);
@@ -228,19 +221,102 @@ int RunTrainWithTorch(const TrainArgs& args) {
   options.checkpoint_directory = args.checkpoint_directory;
   options.checkpoint_every = args.checkpoint_every;
   options.resume_directory = args.resume_directory;
+  return options;
+}
+
+// A progress bar on stderr, where one is wanted.
+neural::TrainCallback ProgressBar(bool wanted) {
+  if (!wanted) return {};
+  return [](const neural::TrainRecord& r, std::int64_t total) {
+    constexpr int kWidth = 30;
+    const int done = total > 0 ? static_cast<int>(kWidth * r.iteration / total) : kWidth;
+    std::cerr << fmt::format("\r[{}{}] {}/{}  gap {:.3e}", std::string(done, '#'), std::string(kWidth - done, '.'),
+                             r.iteration, total, r.mean_gap)
+              << std::flush;
+    return true;
+  };
+}
+
+// --vocab V --length T past the enumeration limit with --feedback sampled --estimate-gap: training on drawn
+// responses alone (sampled_sequence_trainer.h), every gap an estimate and labelled so.
+int RunTrainOnSamples(const TrainArgs& args) {
+  if (args.seeds > 1) throw InvalidArgument("--estimate-gap estimates one run's gap: give it without --seeds");
+  if (!args.reference.empty()) {
+    throw InvalidArgument(fmt::format("--reference {}: a reference lists every response; on a space too large to "
+                                      "enumerate the reference is uniform",
+                                      args.reference));
+  }
+  const std::shared_ptr<const neural::SequenceSetting> setting = neural::MakeSequenceSetting(SequenceOptions(args));
+  const neural::TrainOptions options = TrainOptionsFrom(args);
+  const bool progress = ProgressWanted() && !args.common.json;
+  const neural::SampledTrainResult sampled = neural::TrainOnSamples(setting, options, {}, ProgressBar(progress));
+  const neural::TrainResult& result = sampled.train;
+  if (progress) std::cerr << "\r" << std::string(70, ' ') << "\r";
+  const nlohmann::json json = neural::TrainResultJson(sampled, *setting, options);
+  if (!args.trace_path.empty()) WriteFileAtomically(args.trace_path, neural::FormatTrainTraceCsv(result.trace));
+  if (!args.plot_path.empty()) {
+    PlotTrace(result, json["game"].get<std::string>(), static_cast<int>(setting->prompts.size(0)), args,
+              options.learning_rate);
+  }
+  if (args.common.json) {
+    PrintJson(json);
+  } else {
+    std::cout << fmt::format("nlhf train: {} on {}\n", result.algorithm, json["game"].get<std::string>());
+    std::cout << fmt::format("policy:     {}\n", result.network);
+    std::cout << fmt::format("feedback:   sampled on-policy ({} responses per prompt per step, {} queries in all), {} "
+                             "lr {:g}\n",
+                             options.samples, result.queries, args.optimizer, options.learning_rate);
+    std::cout << fmt::format("iterations: {}{} in {:.3g} s ({:.1f} µs per iteration)\n", result.iterations,
+                             result.resumed_from > 0 ? fmt::format(" (resumed from {})", result.resumed_from) : "",
+                             result.seconds, result.microseconds_per_iteration);
+    std::cout << fmt::format("estimated duality gap (an estimate, not a certificate: the space is too large to "
+                             "enumerate; {}): {:.3e} mean, {:.3e} max over {} prompt{}\n",
+                             sampled.search, result.mean_gap, result.max_gap, setting->prompts.size(0),
+                             setting->prompts.size(0) == 1 ? "" : "s");
+    std::cout << fmt::format("smallest log-probability of a drawn response: {:.4g}\n",
+                             result.trace.back().min_log_probability);
+    constexpr size_t kPrompts = 3, kResponses = 5;
+    const nlohmann::json& prompts = json["sequences"]["prompts"];
+    for (size_t c = 0; c < std::min(kPrompts, prompts.size()); ++c) {
+      const nlohmann::json& p = prompts[c];
+      std::string line;
+      for (size_t i = 0; i < std::min(kResponses, p["top_responses"].size()); ++i) {
+        line += fmt::format("  {} {:.3f}", p["top_responses"][i]["response"].get<std::string>(),
+                            p["top_responses"][i]["probability"].get<double>());
+      }
+      std::cout << fmt::format("prompt {}: gap {:.3e} [{:.3e}, {:.3e}] 95%;{}\n", p["prompt"].get<std::string>(),
+                               p["estimated_gap"].get<double>(), p["low"].get<double>(), p["high"].get<double>(), line);
+    }
+    if (prompts.size() > kPrompts) std::cout << fmt::format("({} more prompts in --json)\n", prompts.size() - kPrompts);
+    if (result.termination == Termination::kNumericalFailure) std::cout << "numerical failure: " << result.message << "\n";
+  }
+  return result.termination == Termination::kNumericalFailure ? 1 : 0;
+}
+
+int RunTrainWithTorch(const TrainArgs& args) {
+  if (args.game.empty() && args.generate.empty() && !args.vocab) {
+    throw InvalidArgument("give --game FILE, --generate KIND or --vocab V (sequence games)");
+  }
+  if (args.policy == "transformer" && !args.vocab) {
+    throw InvalidArgument("--policy transformer writes token sequences: give --vocab V and --length T (sequence games)");
+  }
+  torch::set_num_threads(args.threads);
+  // Past the enumeration limit the exact certificate cannot be had: with --estimate-gap (and sampled
+  // feedback, which neural::TrainOnSamples checks) the run trains on samples; without it MakeSequenceGames
+  // refuses, naming the limit and this way out.
+  if (args.vocab && args.estimate_gap && !neural::SequenceSpace(*args.vocab, args.length).enumerable()) {
+    return RunTrainOnSamples(args);
+  }
+  const neural::TrainingGames games = args.vocab ? neural::MakeSequenceGames(SequenceOptions(args))
+                                      : args.game.empty()
+                                          ? neural::GenerateTrainingGames({.kind = args.generate, .n = args.n, .seed = args.common.seed}, args.contexts)
+                                          : neural::ReadTrainingGames(args.game, args.common.seed);
+
+  neural::TrainOptions options = TrainOptionsFrom(args);
+  if (!args.reference.empty()) options.reference_log_policy = ReadReference(args.reference, games.payoff.size(1));
 
   const bool progress = ProgressWanted() && !args.common.json;
-  neural::TrainCallback callback;
-  if (progress) {
-    callback = [](const neural::TrainRecord& r, std::int64_t total) {
-      constexpr int kWidth = 30;
-      const int done = total > 0 ? static_cast<int>(kWidth * r.iteration / total) : kWidth;
-      std::cerr << fmt::format("\r[{}{}] {}/{}  gap {:.3e}", std::string(done, '#'), std::string(kWidth - done, '.'),
-                               r.iteration, total, r.mean_gap)
-                << std::flush;
-      return true;
-    };
-  }
+  const neural::TrainCallback callback = ProgressBar(progress);
   if (args.seeds > 1) {
     if (args.estimate_gap) throw InvalidArgument("--estimate-gap estimates one run's gap: give it without --seeds");
     return TrainSeeds(args, games, options);
@@ -248,7 +324,7 @@ int RunTrainWithTorch(const TrainArgs& args) {
   const neural::TrainResult result = neural::Train(games, options, callback);
   if (progress) std::cerr << "\r" << std::string(70, ' ') << "\r";
   if (!args.trace_path.empty()) WriteFileAtomically(args.trace_path, neural::FormatTrainTraceCsv(result.trace));
-  if (!args.plot_path.empty()) PlotTrace(result, games, args, options.learning_rate);
+  if (!args.plot_path.empty()) PlotTrace(result, games.description, games.num_contexts(), args, options.learning_rate);
 
   const nlohmann::json estimated = args.estimate_gap ? EstimatedGaps(result, games, args.common.seed) : nlohmann::json();
   if (args.common.json) {

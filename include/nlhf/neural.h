@@ -7,6 +7,7 @@
 #include "nlhf/neural/gap_estimate.h"
 #include "nlhf/neural/policy_network.h"
 #include "nlhf/neural/preference_oracle.h"
+#include "nlhf/neural/sampled_sequence_trainer.h"
 #include "nlhf/neural/sequence_games.h"
 #include "nlhf/neural/sequence_oracle.h"
 #include "nlhf/neural/sequence_space.h"

@@ -3,41 +3,11 @@
 #include <cmath>
 
 #include "neural/on_policy_feedback.h"
+#include "neural/regression_target.h"
 #include "nlhf/error.h"
 
 namespace nlhf::neural::internal {
 namespace {
-
-// The regression losses of methods.h, summed over contexts. Both forms have the same gradient; the
-// pairwise one is the IPO loss on log-ratio differences of every pair.
-torch::Tensor RegressionLoss(LossForm form, const torch::Tensor& residual) {
-  if (form == LossForm::kPointwise) {
-    const torch::Tensor centred = residual - residual.mean(1, /*keepdim=*/true);
-    return 0.5 * (centred * centred).sum();
-  }
-  const torch::Tensor differences = residual.unsqueeze(2) - residual.unsqueeze(1);
-  return (differences * differences).sum() / (4.0 * static_cast<double>(residual.size(1)));
-}
-
-// The target T_t of the regression methods (methods.h) from the payoffs its rule reads: g (A·π_t, or A·μ_t
-// for the Nash mirror), g_{t−1} (the optimistic rule) and the pull β(log π_t − log π_ref) (the regularized
-// rules), each at the same responses. Exact and on-policy feedback differ in how they get these, not here.
-torch::Tensor TargetFrom(TargetRule rule, double eta, double beta, const torch::Tensor& g, const torch::Tensor& previous,
-                         const torch::Tensor& pull) {
-  switch (rule) {
-    case TargetRule::kMultiplicativeWeights:
-      return eta * g;
-    case TargetRule::kOptimistic:
-      return eta * (2.0 * g - previous);
-    case TargetRule::kRegularizedMirror:
-    case TargetRule::kExtragradient:
-    case TargetRule::kNashMirror:
-      return eta * (g - pull);
-    case TargetRule::kMagneticMirror:
-      return eta * (g - pull) / (1.0 + eta * beta);
-  }
-  throw InvalidArgument("unknown target rule");
-}
 
 RowMatrix ToEigen(const torch::Tensor& t) {
   const torch::Tensor c = t.detach().cpu().contiguous();
@@ -150,11 +120,11 @@ torch::Tensor AutogradBackend::OnPolicyTarget(torch::Tensor& responses) {
   }
   responses = oracle.Draw(pi_t_, oracle.samples());
   const torch::Tensor g = rule == TargetRule::kNashMirror
-                              ? PayoffsAgainst(oracle, responses, oracle.Draw(Mixture(), oracle.samples()))
-                              : LeaveOneOutPayoffs(oracle, responses);
+                              ? PayoffsAgainst(ComparerOf(oracle), responses, oracle.Draw(Mixture(), oracle.samples()))
+                              : LeaveOneOutPayoffs(ComparerOf(oracle), responses);
   torch::Tensor previous;
   if (rule == TargetRule::kOptimistic) {
-    previous = previous_payoff_.defined() ? PayoffsAgainst(oracle, responses, previous_payoff_.cpu()) : g;
+    previous = previous_payoff_.defined() ? PayoffsAgainst(ComparerOf(oracle), responses, previous_payoff_.cpu()) : g;
     previous_payoff_ = responses;
   }
   const torch::Tensor pull =

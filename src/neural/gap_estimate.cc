@@ -60,14 +60,19 @@ std::vector<Tokens> Neighbours(const Tokens& y, const SequenceSpace& space) {
   return out;
 }
 
-// P(y_k ≻ o_j) − ½ for every candidate k and opponent j: K × M.
+// P(y_k ≻ o_j) − ½ for every candidate k and opponent j: K × M, asked of the judge in blocks of at most
+// kPairsPerCall pairs (a judge's temporaries for every pair at once would take gigabytes on large searches).
 torch::Tensor Margins(const torch::Tensor& candidates, const torch::Tensor& opponents, const PreferenceJudge& judge,
                       std::int64_t& judged) {
-  const std::int64_t k = candidates.size(0), m = opponents.size(0), t = candidates.size(1);
-  const torch::Tensor first = candidates.unsqueeze(1).expand({k, m, t}).reshape({k * m, t});
-  const torch::Tensor second = opponents.unsqueeze(0).expand({k, m, t}).reshape({k * m, t});
+  constexpr std::int64_t kPairsPerCall = std::int64_t{1} << 20;
+  const std::int64_t k = candidates.size(0), m = opponents.size(0);
+  const std::int64_t block = std::max<std::int64_t>(1, kPairsPerCall / m);
+  std::vector<torch::Tensor> rows;
+  for (std::int64_t begin = 0; begin < k; begin += block) {
+    rows.push_back(judge(candidates.slice(0, begin, std::min(k, begin + block)), opponents) - 0.5);
+  }
   judged += k * m;
-  return judge(first, second).view({k, m}) - 0.5;
+  return torch::cat(rows);
 }
 
 }  // namespace
@@ -96,9 +101,8 @@ ResponseSampler EnumeratedSampler(torch::Tensor responses, torch::Tensor probabi
 }
 
 PreferenceJudge MatrixJudge(const SequenceSpace& space, torch::Tensor payoff) {
-  return [space, payoff = payoff.contiguous()](const torch::Tensor& first, const torch::Tensor& second) {
-    const std::int64_t n = payoff.size(0);
-    return payoff.view({-1}).index_select(0, space.Index(first) * n + space.Index(second)) + 0.5;
+  return [space, payoff = std::move(payoff)](const torch::Tensor& rows, const torch::Tensor& columns) {
+    return payoff.index_select(0, space.Index(rows)).index_select(1, space.Index(columns)) + 0.5;
   };
 }
 

@@ -93,10 +93,6 @@ std::string SequenceGameOptions::Validate() const {
     return fmt::format("prompt_length = {}. Violated constraint: 0 <= prompt_length <= 64", prompt_length);
   }
   const SequenceSpace space(vocabulary, max_length);  // throws for --vocab or --length out of range
-  if (!space.enumerable()) {
-    return fmt::format("{}; the exact certificate enumerates them and takes at most {} (lower --vocab or --length)",
-                       space.Describe(), SequenceSpace::kMaxEnumerated);
-  }
   if (const std::optional<std::int64_t> distinct = PromptCount(vocabulary, prompt_length); distinct && *distinct < prompts) {
     return fmt::format("prompts = {}: only {} distinct prompts of {} token(s) over {} token(s) exist", prompts, *distinct,
                        prompt_length, vocabulary);
@@ -104,28 +100,44 @@ std::string SequenceGameOptions::Validate() const {
   return oracle.Validate();
 }
 
-TrainingGames MakeSequenceGames(const SequenceGameOptions& options) {
+std::shared_ptr<SequenceSetting> MakeSequenceSetting(const SequenceGameOptions& options) {
   if (const std::string problem = options.Validate(); !problem.empty()) throw InvalidArgument(problem);
   auto setting = std::make_shared<SequenceSetting>(SequenceSetting{
       .space = SequenceSpace(options.vocabulary, options.max_length)});
-  const SequenceSpace& space = setting->space;
-  const std::int64_t n = *space.size();
+  setting->prompts = DrawPrompts(options);
+  for (int c = 0; c < options.prompts; ++c) {
+    setting->prompt_names.push_back(setting->space.Decode(Tokens(setting->prompts[c], setting->space.end_token())));
+  }
+  setting->judge = MakeSequenceOracle(options.oracle, setting->space, options.prompt_length);
+  setting->oracle = setting->judge->Describe();
+  return setting;
+}
+
+TrainingGames MakeSequenceGames(const SequenceGameOptions& options) {
+  if (const std::string problem = options.Validate(); !problem.empty()) throw InvalidArgument(problem);
+  if (const SequenceSpace space(options.vocabulary, options.max_length); !space.enumerable()) {
+    throw InvalidArgument(fmt::format("{}; the exact certificate enumerates them and takes at most {} (lower --vocab "
+                                      "or --length, or train on samples with an estimated gap: --feedback sampled "
+                                      "--estimate-gap)",
+                                      space.Describe(), SequenceSpace::kMaxEnumerated));
+  }
+  const std::int64_t n = *SequenceSpace(options.vocabulary, options.max_length).size();
   // P of one prompt and A of all of them, with the checks' temporaries.
   RequireMemory(fmt::format("train --vocab {} --length {} --prompts {} ({} responses: {} x {} matrices)",
                             options.vocabulary, options.max_length, options.prompts, n, n, n),
                 8.0 * static_cast<double>(n) * static_cast<double>(n) * (options.prompts + 4));
+  const std::shared_ptr<SequenceSetting> setting = MakeSequenceSetting(options);
+  const SequenceSpace& space = setting->space;
   setting->responses = space.Enumerate();
   for (std::int64_t i = 0; i < n; ++i) setting->names.push_back(space.Decode(Tokens(setting->responses[i], space.end_token())));
-  setting->prompts = DrawPrompts(options);
-  const std::unique_ptr<SequenceOracle> oracle = MakeSequenceOracle(options.oracle, space, options.prompt_length);
-  setting->oracle = oracle->Describe();
+  const SequenceOracle& oracle = *setting->judge;
 
   TrainingGames games;
   std::vector<torch::Tensor> payoffs;
   for (int c = 0; c < options.prompts; ++c) {
     const torch::Tensor prompt = setting->prompts[c];
-    const std::string name = space.Decode(Tokens(prompt, space.end_token()));
-    const torch::Tensor p = oracle->Matrix(prompt, setting->responses).to(torch::kFloat64);
+    const std::string& name = setting->prompt_names[static_cast<size_t>(c)];
+    const torch::Tensor p = oracle.Matrix(prompt, setting->responses).to(torch::kFloat64);
     if (p.dim() != 2 || p.size(0) != n || p.size(1) != n) {
       throw InvalidArgument(fmt::format("oracle {}: a {}-dimensional answer for {} x {} pairs", setting->oracle,
                                         p.dim(), n, n));

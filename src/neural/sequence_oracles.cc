@@ -54,11 +54,13 @@ class GeneralPreferenceModel : public SequenceOracle {
                                 (h1.matmul(embedding_).matmul(rotation_) * h2.matmul(embedding_)).sum(1)));
   }
 
-  // One product for all pairs: Z = X (r 1ᵀ − 1 rᵀ) + (1 − X) Φ R Φᵀ / d.
-  torch::Tensor Matrix(const torch::Tensor& prompt, const torch::Tensor& responses) const override {
-    const torch::Tensor h = Centred(prompt, responses);
+  // One product for all pairs: Z = X (r 1ᵀ − 1 r′ᵀ) + (1 − X) Φ R Φ′ᵀ / d.
+  using SequenceOracle::Matrix;
+  torch::Tensor Matrix(const torch::Tensor& prompt, const torch::Tensor& rows, const torch::Tensor& columns) const override {
+    const torch::Tensor h = Centred(prompt, rows), h2 = Centred(prompt, columns);
     const torch::Tensor r = h.matmul(reward_), phi = h.matmul(embedding_);
-    return torch::sigmoid(Logit(r.unsqueeze(1) - r.unsqueeze(0), phi.matmul(rotation_).matmul(phi.t())));
+    const torch::Tensor r2 = h2.matmul(reward_), phi2 = h2.matmul(embedding_);
+    return torch::sigmoid(Logit(r.unsqueeze(1) - r2.unsqueeze(0), phi.matmul(rotation_).matmul(phi2.t())));
   }
 
   std::string Describe() const override {
@@ -186,9 +188,10 @@ class TableOracle : public SequenceOracle {
     return preferences_.index({i, j});
   }
 
-  torch::Tensor Matrix(const torch::Tensor&, const torch::Tensor& responses) const override {
-    const torch::Tensor rows = row_of_response_.index_select(0, space_.Index(responses));
-    return preferences_.index_select(0, rows).index_select(1, rows);
+  using SequenceOracle::Matrix;
+  torch::Tensor Matrix(const torch::Tensor&, const torch::Tensor& rows, const torch::Tensor& columns) const override {
+    return preferences_.index_select(0, row_of_response_.index_select(0, space_.Index(rows)))
+        .index_select(1, row_of_response_.index_select(0, space_.Index(columns)));
   }
 
   std::string Describe() const override { return fmt::format("table({})", path_); }
@@ -214,18 +217,19 @@ std::string SequenceOracleOptions::Validate() const {
   return "";
 }
 
-torch::Tensor SequenceOracle::Matrix(const torch::Tensor& prompt, const torch::Tensor& responses) const {
-  const std::int64_t n = responses.size(0);
+torch::Tensor SequenceOracle::Matrix(const torch::Tensor& prompt, const torch::Tensor& rows,
+                                     const torch::Tensor& columns) const {
+  const std::int64_t k = rows.size(0), m = columns.size(0);
   // Blocks of about a million pairs.
-  const std::int64_t block = std::max<std::int64_t>(1, (std::int64_t{1} << 20) / n);
-  std::vector<torch::Tensor> rows;
-  for (std::int64_t start = 0; start < n; start += block) {
-    const std::int64_t end = std::min(n, start + block);
-    const torch::Tensor first = responses.slice(0, start, end).repeat_interleave(n, 0);
-    const torch::Tensor second = responses.repeat({end - start, 1});
-    rows.push_back(Probabilities(prompt, first, second).view({end - start, n}));
+  const std::int64_t block = std::max<std::int64_t>(1, (std::int64_t{1} << 20) / std::max<std::int64_t>(m, 1));
+  std::vector<torch::Tensor> blocks;
+  for (std::int64_t start = 0; start < k; start += block) {
+    const std::int64_t end = std::min(k, start + block);
+    const torch::Tensor first = rows.slice(0, start, end).repeat_interleave(m, 0);
+    const torch::Tensor second = columns.repeat({end - start, 1});
+    blocks.push_back(Probabilities(prompt, first, second).view({end - start, m}));
   }
-  return torch::cat(rows, 0);
+  return blocks.empty() ? torch::empty({0, m}, torch::kFloat64) : torch::cat(blocks, 0);
 }
 
 std::unique_ptr<SequenceOracle> MakeSequenceOracle(const SequenceOracleOptions& options, const SequenceSpace& space,

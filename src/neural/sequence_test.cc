@@ -326,10 +326,10 @@ TEST(OnPolicyFeedback, EstimatesAverageToThePayoffsOfTheDrawnResponses) {
   torch::Tensor count = torch::zeros({n}, torch::kFloat64);
   for (int d = 0; d < kDraws; ++d) {
     const torch::Tensor responses = oracle.Draw(pi, kSamples);
-    const torch::Tensor g = LeaveOneOutPayoffs(oracle, responses);
+    const torch::Tensor g = LeaveOneOutPayoffs(internal::ComparerOf(oracle), responses);
     ASSERT_NEAR(g.sum().item<double>(), 0.0, 1e-12);
     sum_pi.index_add_(0, responses.view({-1}), g.view({-1}));
-    sum_q.index_add_(0, responses.view({-1}), PayoffsAgainst(oracle, responses, oracle.Draw(q, kSamples)).view({-1}));
+    sum_q.index_add_(0, responses.view({-1}), PayoffsAgainst(internal::ComparerOf(oracle), responses, oracle.Draw(q, kSamples)).view({-1}));
     count.index_add_(0, responses.view({-1}), torch::ones({kSamples}, torch::kFloat64));
   }
   EXPECT_EQ(oracle.queries(), kDraws * (kSamples * (kSamples - 1) / 2 + kSamples * kSamples));
@@ -343,7 +343,7 @@ TEST(OnPolicyFeedback, EstimatesAverageToThePayoffsOfTheDrawnResponses) {
     EXPECT_NEAR(sum_q[y].item<double>() / asked, exact_q[y].item<double>(), tolerance) << "response " << y;
   }
   EXPECT_GE(checked, 10);
-  EXPECT_THROW(LeaveOneOutPayoffs(oracle, oracle.Draw(pi, 1)), InvalidArgument);
+  EXPECT_THROW(LeaveOneOutPayoffs(internal::ComparerOf(oracle), oracle.Draw(pi, 1)), InvalidArgument);
 }
 
 // Sampled feedback on sequence games trains on K responses per prompt drawn from π_t: OMWU, Nash-MD (whose

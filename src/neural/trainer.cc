@@ -218,6 +218,7 @@ class TrainingRun {
                                    result.max_gap);
     }
     result.trace = trace_;
+    result.trained_network = network_;
     return result;
   }
 

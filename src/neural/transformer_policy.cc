@@ -54,7 +54,8 @@ TransformerPolicy::TransformerPolicy(const PolicyNetworkOptions& options, std::s
   causal_mask_ = torch::full({length, length}, -std::numeric_limits<double>::infinity(), torch::kFloat64).triu(1);
 
   // The strings of T − 1 tokens, numbered as base-V numbers, and for each response the one that begins
-  // with its first min(|y|, T − 1) tokens (the rest 0).
+  // with its first min(|y|, T − 1) tokens (the rest 0): Logits() reads them, over enumerated spaces only.
+  if (!setting_->enumerated()) return;
   const int t = setting_->space.max_length();
   std::int64_t count = 1;
   for (int i = 0; i + 1 < t; ++i) count *= vocabulary_;
@@ -129,6 +130,11 @@ torch::Tensor TransformerPolicy::LogProbabilities(const torch::Tensor& contexts,
 }
 
 torch::Tensor TransformerPolicy::Logits() {
+  if (!setting_->enumerated()) {
+    throw InvalidArgument(fmt::format("the transformer's policy over every response needs an enumerated space; {} is "
+                                      "trained on samples (LogProbabilities, Sample)",
+                                      setting_->space.Describe()));
+  }
   const std::int64_t contexts = setting_->prompts.size(0), rows = prefixes_.size(0);
   const std::int64_t prompt_length = setting_->prompts.size(1), t = setting_->space.max_length();
   const torch::Tensor inputs = torch::cat({torch::full({contexts * rows, 1}, vocabulary_ + 1, torch::kInt64),

@@ -49,8 +49,9 @@ struct GapEstimate {
 
 // `count` responses drawn from the policy (count × T int64, end-padded) with `generator`.
 using ResponseSampler = std::function<torch::Tensor(int count, at::Generator& generator)>;
-// P(first_b ≻ second_b) for B pairs of end-padded responses (B × T each): B float64.
-using PreferenceJudge = std::function<torch::Tensor(const torch::Tensor& first, const torch::Tensor& second)>;
+// P(rows_i ≻ columns_j) for end-padded responses `rows` (K × T) and `columns` (M × T): K × M float64
+// (SequenceOracle::Matrix for a prompt).
+using PreferenceJudge = std::function<torch::Tensor(const torch::Tensor& rows, const torch::Tensor& columns)>;
 
 // The sampler and judge of an enumerated game (sequence_games.h), where the estimate can be checked
 // against the exact gap: draws from `probabilities` over `responses` (N, N × T), and P = A + ½ from the

@@ -25,20 +25,30 @@ struct SequenceGameOptions {
   std::uint64_t seed = 0;  // which prompts
   SequenceOracleOptions oracle;
 
-  // Empty when valid; otherwise the option and the rule (the space must be enumerable: the games'
-  // matrices are built over every response).
+  // Empty when valid; otherwise the option and the rule. Any space is valid here; MakeSequenceGames
+  // further needs it enumerable (its matrices are built over every response).
   std::string Validate() const;
 };
 
 // What a sequence policy needs of its games.
 struct SequenceSetting {
   SequenceSpace space;
-  torch::Tensor prompts;            // C × prompt length, int64
+  torch::Tensor prompts;                       // C × prompt length, int64
+  std::vector<std::string> prompt_names;       // SequenceSpace::Decode of each prompt
+  std::shared_ptr<const SequenceOracle> judge;  // the oracle itself, for training on samples
+  std::string oracle;                          // SequenceOracle::Describe()
+  // Enumerated spaces only (MakeSequenceGames); undefined / empty for a space trained on samples alone.
   torch::Tensor responses;          // N × T int64: SequenceSpace::Enumerate(), the games' response order
   std::vector<std::string> names;   // SequenceSpace::Decode of each response
-  std::string oracle;               // SequenceOracle::Describe()
   std::int64_t matrix_queries = 0;  // oracle answers asked to build the matrices (N² per prompt)
+
+  bool enumerated() const { return responses.defined(); }
 };
+
+// The space, the prompts and the oracle, without enumerating the responses: what training on samples
+// needs (sampled_sequence_trainer.h), for a space of any size. Throws InvalidArgument for invalid
+// options or an oracle that cannot be made.
+std::shared_ptr<SequenceSetting> MakeSequenceSetting(const SequenceGameOptions& options);
 
 // The prompts: distinct seeded draws of `prompt_length` tokens (the first C of a seeded shuffle of all
 // V^length prompts), named by their token strings; then each prompt's matrix from the oracle, checked

@@ -52,9 +52,14 @@ class SequenceOracle {
   // `second` are B × T int64 responses (end-padded, as SequenceSpace::Enumerate writes them). B float64.
   virtual torch::Tensor Probabilities(const torch::Tensor& prompt, const torch::Tensor& first,
                                       const torch::Tensor& second) const = 0;
-  // The N × N matrix P[i][j] = P(x⊕y_i ≻ x⊕y_j) over `responses` (N × T); by default from Probabilities in
-  // blocks of rows, overridden where a closed form is faster.
-  virtual torch::Tensor Matrix(const torch::Tensor& prompt, const torch::Tensor& responses) const;
+  // The K × M matrix P[i][j] = P(x⊕y_i ≻ x⊕y′_j) for `rows` y (K × T) and `columns` y′ (M × T); by default
+  // from Probabilities in blocks of rows, overridden where a closed form is faster (the gpm oracle's
+  // features are then computed once per response, not once per pair).
+  virtual torch::Tensor Matrix(const torch::Tensor& prompt, const torch::Tensor& rows, const torch::Tensor& columns) const;
+  // The N × N matrix over `responses`.
+  torch::Tensor Matrix(const torch::Tensor& prompt, const torch::Tensor& responses) const {
+    return Matrix(prompt, responses, responses);
+  }
   // "gpm(transitivity=0.5, seed=0)", "table(prefs.json)".
   virtual std::string Describe() const = 0;
 };

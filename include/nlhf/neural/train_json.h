@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nlhf/neural/sampled_sequence_trainer.h"
 #include "nlhf/neural/trainer.h"
 #include "nlhf/neural/training_games.h"
 
@@ -18,6 +19,12 @@ inline constexpr int kTopResponses = 10;
 // min_log_probability, and per context its id, duality gap and policy (over "sequences"."responses" for
 // sequence games, which add the space, the oracle and each prompt's kTopResponses most probable responses).
 nlohmann::json TrainResultJson(const TrainResult& result, const TrainingGames& games, const TrainOptions& options);
+
+// A run on a space too large to enumerate (sampled_sequence_trainer.h): the same keys where they apply,
+// "gap_kind": "estimated", the search, and per prompt its estimated gap with the 95% interval and its most
+// probable drawn responses; no policy over every response.
+nlohmann::json TrainResultJson(const SampledTrainResult& result, const SequenceSetting& setting,
+                               const TrainOptions& options);
 
 }  // namespace nlhf::neural
 

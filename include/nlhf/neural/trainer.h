@@ -73,7 +73,8 @@ struct TrainOptions {
 
 struct TrainRecord {
   std::int64_t iteration = 0;
-  // Exact duality gap of π_θ in the original game, mean and max over contexts.
+  // Exact duality gap of π_θ in the original game, mean and max over contexts (estimated where the run's
+  // TrainResult says gap_estimated).
   double mean_gap = 0;
   double max_gap = 0;
   // The same in the β-regularized game (NaN for unregularized methods).
@@ -82,7 +83,8 @@ struct TrainRecord {
   // The loss of the step that produced this policy, at the parameters it started from (NaN at 0).
   double loss = std::numeric_limits<double>::quiet_NaN();
   std::int64_t queries = 0;  // oracle queries so far (0 with exact feedback)
-  double min_log_probability = 0;  // smallest log π_θ over contexts and responses
+  // Smallest log π_θ over contexts and responses (trained on samples: over the responses drawn next).
+  double min_log_probability = 0;
 };
 
 struct TrainResult {
@@ -97,10 +99,15 @@ struct TrainResult {
   double microseconds_per_iteration = 0;
   std::int64_t parameters = 0;
   std::int64_t queries = 0;
-  Eigen::MatrixXd policy;          // C×n probabilities of the final network
-  Eigen::VectorXd gaps;            // exact duality gap per context
+  Eigen::MatrixXd policy;          // C×n probabilities of the final network (empty when trained on samples)
+  Eigen::VectorXd gaps;            // duality gap per context: exact, or estimated (gap_estimated)
   double mean_gap = 0;
   double max_gap = 0;
+  // Sequence spaces trained on samples (sampled_sequence_trainer.h): the gaps and the trace's are the
+  // estimates of gap_estimate.h, each context's with its confidence interval, never a certificate.
+  bool gap_estimated = false;
+  Eigen::VectorXd gap_low, gap_high;
+  std::shared_ptr<PolicyNetwork> trained_network;
   double mean_regularized_gap = std::numeric_limits<double>::quiet_NaN();
   std::vector<TrainRecord> trace;  // the whole run's, a resumed run's included
 };

@@ -28,7 +28,8 @@ class TransformerPolicy : public PolicyNetwork {
                     at::Generator& generator);
 
   // C × N: the log-probability of every enumerated response after each context's prompt, in one
-  // batched forward. Already normalized, so log_softmax leaves it unchanged.
+  // batched forward. Already normalized, so log_softmax leaves it unchanged. InvalidArgument where the
+  // setting is not enumerated (a space trained on samples).
   //
   // Why not one row per response: the decoder's input for a response is its first T − 1 tokens, and a
   // causal model's prediction at a place depends only on what precedes it, so the V^(T−1) strings of
