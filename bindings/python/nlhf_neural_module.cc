@@ -11,6 +11,7 @@
 #include "arrays.h"
 #include "nlhf/error.h"
 #include "nlhf/neural/methods.h"
+#include "nlhf/neural/sampled_sequence_trainer.h"
 #include "nlhf/neural/train_json.h"
 #include "nlhf/neural/trainer.h"
 
@@ -57,44 +58,73 @@ py::object Train(const py::object& P, const std::optional<std::string>& generate
                const std::string& feedback, int samples, std::uint64_t seed, const std::string& backend,
                std::int64_t log_every, int depth, std::optional<int> width, const py::object& reference,
                std::optional<int> vocab, int length, int prompts, int prompt_length, const std::string& oracle,
-               const std::string& oracle_file, double transitivity, int layers, int heads, int fit_steps) {
+               const std::string& oracle_file, double transitivity, int layers, int heads, int fit_steps,
+               bool estimate_gap) {
   if (static_cast<int>(!P.is_none()) + static_cast<int>(generate.has_value()) + static_cast<int>(vocab.has_value()) != 1) {
     throw InvalidArgument("give P, generate=KIND or vocab=V (sequence games), one of them");
   }
   Eigen::MatrixXd feature_matrix;
   if (!features.is_none()) feature_matrix = ToMatrix(features, "features");
+  std::optional<neural::SequenceGameOptions> sequence;
+  if (vocab) {
+    sequence = neural::SequenceGameOptions{.vocabulary = *vocab,
+                                           .max_length = length,
+                                           .prompts = prompts,
+                                           .prompt_length = prompt_length,
+                                           .seed = seed,
+                                           .oracle = {.kind = neural::ParseSequenceOracleKind(oracle),
+                                                      .file = oracle_file,
+                                                      .transitivity = transitivity,
+                                                      .seed = seed}};
+  }
+  if (estimate_gap && !(vocab && !neural::SequenceSpace(*vocab, length).enumerable())) {
+    throw InvalidArgument("estimate_gap=True trains on samples a sequence space past 65536 responses (vocab, length); "
+                          "on an enumerable space the gap is exact (nlhf train --estimate-gap compares the two)");
+  }
+  const auto options_for = [&] {
+    neural::TrainOptions options;
+    options.algorithm = algo;
+    options.policy.kind = neural::ParsePolicyKind(policy);
+    options.policy.depth = depth;
+    options.policy.hidden_width = width.value_or(options.policy.kind == neural::PolicyKind::kTransformer ? 16 : 10);
+    options.policy.layers = layers;
+    options.policy.heads = heads;
+    options.fit_steps = fit_steps;
+    options.iterations = iters;
+    options.step_size = eta;
+    options.beta = beta;
+    if (!reference.is_none()) options.reference_log_policy = ToVector(reference, "reference (log-probabilities)");
+    options.optimizer = neural::ParseOptimizerKind(optimizer);
+    options.feedback = neural::ParseFeedbackKind(feedback);
+    options.learning_rate = lr.value_or(
+        neural::DefaultLearningRate(options.policy.kind, options.feedback == neural::FeedbackKind::kSampled));
+    options.samples = samples;
+    options.seed = seed;
+    options.backend = neural::ParseBackend(backend);
+    options.log_every = log_every;
+    return options;
+  };
+  if (estimate_gap) {
+    // Past the enumeration limit: trained on drawn responses, every gap an estimate (gap_kind "estimated").
+    const std::shared_ptr<const neural::SequenceSetting> setting = neural::MakeSequenceSetting(*sequence);
+    const neural::TrainOptions options = options_for();
+    neural::SampledTrainResult sampled;
+    {
+      py::gil_scoped_release release;
+      sampled = neural::TrainOnSamples(setting, options);
+    }
+    py::object out = py::module_::import("json").attr("loads")(neural::TrainResultJson(sampled, *setting, options).dump());
+    out["gaps"] = ToArray(sampled.train.gaps);
+    out["gap_low"] = ToArray(sampled.train.gap_low);
+    out["gap_high"] = ToArray(sampled.train.gap_high);
+    out["trace"] = TraceDict(sampled.train.trace);
+    return out;
+  }
   const neural::TrainingGames games =
-      vocab ? neural::MakeSequenceGames({.vocabulary = *vocab,
-                                         .max_length = length,
-                                         .prompts = prompts,
-                                         .prompt_length = prompt_length,
-                                         .seed = seed,
-                                         .oracle = {.kind = neural::ParseSequenceOracleKind(oracle),
-                                                    .file = oracle_file,
-                                                    .transitivity = transitivity,
-                                                    .seed = seed}})
+      sequence ? neural::MakeSequenceGames(*sequence)
       : generate ? neural::GenerateTrainingGames({.kind = *generate, .n = n, .seed = seed}, contexts)
                  : neural::MakeTrainingGames(ToContexts(P), feature_matrix, seed, "P");
-  neural::TrainOptions options;
-  options.algorithm = algo;
-  options.policy.kind = neural::ParsePolicyKind(policy);
-  options.policy.depth = depth;
-  options.policy.hidden_width = width.value_or(options.policy.kind == neural::PolicyKind::kTransformer ? 16 : 10);
-  options.policy.layers = layers;
-  options.policy.heads = heads;
-  options.fit_steps = fit_steps;
-  options.iterations = iters;
-  options.step_size = eta;
-  options.beta = beta;
-  if (!reference.is_none()) options.reference_log_policy = ToVector(reference, "reference (log-probabilities)");
-  options.optimizer = neural::ParseOptimizerKind(optimizer);
-  options.feedback = neural::ParseFeedbackKind(feedback);
-  options.learning_rate = lr.value_or(
-      neural::DefaultLearningRate(options.policy.kind, options.feedback == neural::FeedbackKind::kSampled));
-  options.samples = samples;
-  options.seed = seed;
-  options.backend = neural::ParseBackend(backend);
-  options.log_every = log_every;
+  const neural::TrainOptions options = options_for();
   neural::TrainResult result;
   {
     py::gil_scoped_release release;
@@ -129,7 +159,7 @@ PYBIND11_MODULE(nlhf_neural, m) {
         py::arg("depth") = 3, py::arg("width") = py::none(), py::arg("reference") = py::none(),
         py::arg("vocab") = py::none(), py::arg("length") = 4, py::arg("prompts") = 1, py::arg("prompt_length") = 2,
         py::arg("oracle") = "gpm", py::arg("oracle_file") = "", py::arg("transitivity") = 0.5, py::arg("layers") = 2,
-        py::arg("heads") = 2, py::arg("fit_steps") = 1,
+        py::arg("heads") = 2, py::arg("fit_steps") = 1, py::arg("estimate_gap") = false,
         R"doc(Train a policy network with a method's loss (docs/neural.md); the same engine as `nlhf train`.
 
 P: one preference matrix (n x n), or contexts as a C x n x n array or a list of n x n matrices; or
@@ -150,6 +180,10 @@ feedback: "exact", or "sampled" with `samples` Bernoulli queries per context per
 backend: "auto", "fused" (CPU, SGD, tabular/mlp) or "autograd" (LibTorch).
 reference: log pi_ref of the regularized methods over the n responses, shared by every context (a 1-D
     array of log-probabilities; default uniform), as `nlhf train --reference`.
+estimate_gap: on a sequence space past 65536 responses, with policy="transformer" and feedback="sampled",
+    train on drawn responses alone: every gap is an estimate (gap_kind "estimated", the search and each
+    prompt's 95% interval in gap_low / gap_high), never a certificate, and there is no policy array
+    (docs/neural.md, "Spaces too large to enumerate").
 
 Returns a dict: the fields of `nlhf train --json` (algorithm, network, backend, game, feedback, optimizer,
 learning_rate, termination, message, iterations, resumed_from, seconds, microseconds_per_iteration,

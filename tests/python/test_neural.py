@@ -88,6 +88,23 @@ def test_transformer_on_sequence_games_reports_the_exact_gap_of_its_policy():
         nlhf_neural.train(vocab=30, length=4)
 
 
+def test_a_space_too_large_to_enumerate_trains_on_samples_with_an_estimated_gap():
+    # V = 16, T = 5: 1,118,481 responses, never enumerated; the gaps are estimates with intervals.
+    out = nlhf_neural.train(vocab=16, length=5, prompts=1, policy="transformer", width=8, iters=2, log_every=2,
+                            feedback="sampled", samples=4, optimizer="adam", lr=3e-3, eta=0.3, seed=2,
+                            estimate_gap=True)
+    assert out["gap_kind"] == "estimated"
+    assert "policy" not in out
+    assert out["queries"] == 2 * 6 + 16
+    assert out["gap_low"][0] <= out["gaps"][0] <= out["gap_high"][0]
+    assert out["trace"]["mean_gap"][-1] == out["mean_gap"]
+    with pytest.raises(ValueError, match="enumerable"):
+        nlhf_neural.train(vocab=2, length=2, policy="transformer", feedback="sampled", estimate_gap=True)
+    with pytest.raises(ValueError, match="mixture"):
+        nlhf_neural.train(vocab=16, length=5, policy="transformer", feedback="sampled", algo="nash-md",
+                          estimate_gap=True)
+
+
 def test_sampled_feedback_on_sequence_games_is_on_policy_and_needs_two_samples():
     # 4 responses drawn per prompt and iteration: 6 pairwise queries each, OMWU 16 more from the second on.
     out = nlhf_neural.train(vocab=2, length=2, prompts=2, policy="tabular", iters=5, seed=1,
