@@ -1,7 +1,8 @@
 // JSON Lines batches (`nlhf batch FILE.jsonl`): one game per line, parsed in parallel. Each line is also read
 // by both line readers on its own: whatever the simdjson fast path accepts, the general reader must accept
 // with the same game (io/batch_line_fast.h), and the lines found in parallel byte ranges must be those of one
-// pass; a difference is a finding.
+// pass, as must the lines of the shares that the ranks of `mpirun nlhf batch` read; a difference is a
+// finding.
 #include "fuzz_target.h"
 #include "io/batch_line_fast.h"
 #include "matrix_checks.h"
@@ -43,12 +44,31 @@ void CompareLineScans(std::string_view text) {
   }
 }
 
+// The lines of the shares that ranks of `mpirun nlhf batch` read (each from its own bytes), renumbered after
+// the newlines of the shares before, are the lines of one pass.
+void CompareShares(std::string_view text) {
+  const auto one_pass = nlhf::internal::NonBlankJsonLines(text, text.size() + 1);
+  for (int parts : {2, 3, 7}) {
+    std::vector<std::pair<int, std::string_view>> joined;
+    std::size_t lines_before = 0;
+    for (int part = 0; part < parts; ++part) {
+      std::size_t newlines = 0;
+      for (auto [number, line] : nlhf::internal::ShareOfJsonLines(text, part, parts, newlines)) {
+        joined.emplace_back(number + static_cast<int>(lines_before), line);
+      }
+      lines_before += newlines;
+    }
+    if (joined != one_pass) __builtin_trap();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   return nlhf::fuzz::Guard(data, size, [](std::string_view text) {
     CompareLineReaders(text);
     CompareLineScans(text);
+    CompareShares(text);
     for (const nlhf::BatchGame& game : nlhf::ParseJsonLines(text, "fuzz.jsonl")) {
       const nlhf::PreferenceGame preferences(game.preferences, game.responses);
       (void)preferences;

@@ -21,6 +21,7 @@ packages=(
   python3-numpy python3-pytest        # its tests (Debian's /usr/bin/python3)
   python3-pandas                      # nlhf.rank's data frames, in and out
   python3-setuptools python3-pip      # pip install . (setup.py drives CMake)
+  libopenmpi-dev openmpi-bin          # mpirun -np K nlhf batch (docs/scale-out.md) and its tests
   libtorch-dev                        # neural policies (nlhf train), CPU LibTorch
   python3-torch                       # the PyTorch loop `make bench` measures nlhf train against
   clang libclang-rt-dev libomp-dev    # the ASan+UBSan build and libFuzzer harnesses (make sanitize, fuzz)

@@ -15,6 +15,13 @@
 
 namespace nlhf::cli {
 
+int ExitCodeOf(const std::exception& error) {
+  return dynamic_cast<const InvalidArgument*>(&error) != nullptr || dynamic_cast<const ParseError*>(&error) != nullptr ||
+                 dynamic_cast<const Unavailable*>(&error) != nullptr
+             ? 2
+             : 1;
+}
+
 void AddGameFileFlags(CLI::App& command, MatrixGameOptions& options) {
   command.add_flag("--symmetrize", options.symmetrize, "Accept any P: replace it by (P + 1 - P^T)/2 and report how far it moved");
   command.add_option("--symmetry-tol", options.symmetry_tolerance,

@@ -14,11 +14,16 @@
 #include <type_traits>
 #include <vector>
 
+#include "nlhf/error.h"
 #include "nlhf/game.h"
 #include "nlhf/io/result_json.h"
 #include "nlhf/solver.h"
 
 namespace nlhf::cli {
+
+// The exit code of a failure: 2 for input and usage errors (InvalidArgument, ParseError, Unavailable),
+// 1 for any other (gnuplot failing, a write error).
+int ExitCodeOf(const std::exception& error);
 
 // Flags that mean the same in every subcommand.
 struct CommonArgs {

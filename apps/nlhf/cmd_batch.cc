@@ -1,5 +1,6 @@
 // nlhf batch FILE: many games solved in parallel (OpenMP over games), one JSON line per game, each with
-// its own certificate (with --json, one JSON object holding them all in "results").
+// its own certificate (with --json, one JSON object holding them all in "results"); under mpirun, split
+// over the ranks (batch_across_ranks.h).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "batch_across_ranks.h"
 #include "commands.h"
+#include "distributed/mpi_world.h"
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/batch_file.h"
@@ -30,7 +33,9 @@ void SetupBatch(CLI::App& command, BatchArgs& args) {
   AddNonNegative(command, "--iters", args.max_iterations, "Maximum iterations per game");
   AddNonNegative(command, "--tol", args.gap_tolerance, "Stop a game when its duality gap is <= this");
   command.add_flag("--polish,!--no-polish", args.polish, "Finish on the settled support when that certifies (default on)");
-  command.add_option("--out,-o", args.out, "Write the JSON lines here (atomically) instead of stdout");
+  command.add_option("--out,-o", args.out,
+                     "Write the JSON lines here (atomically) instead of stdout. Under mpirun -np K the ranks split the "
+                     "file and rank 0 writes every answer, in input order (docs/scale-out.md)");
   AddCommonFlags(command, args.common, false);
   command.get_option("--json")->description(
       "Print exactly one JSON object (file, games, certified, gap_tolerance, results: one object per game) "
@@ -50,14 +55,16 @@ constexpr std::size_t kBlockGames = 8192;
 
 int RunBatch(const BatchArgs& args) {
   const auto start = std::chrono::steady_clock::now();
-  if (!args.out.empty()) CheckOutputFile("--out", args.out);
-  BatchFile games(args.file);
   BatchSolveOptions options;
   options.algorithm = args.algorithm;
   if (args.step_size) options.parameters["eta"] = *args.step_size;
   options.solve.max_iterations = args.max_iterations;
   options.solve.gap_tolerance = args.gap_tolerance;
   options.solve.polish = args.polish;
+  // Started by mpirun as one of several ranks: the ranks split the file (docs/scale-out.md).
+  if (distributed::LaunchedWorldSize() > 1) return RunBatchAcrossRanks(args, options);
+  if (!args.out.empty()) CheckOutputFile("--out", args.out);
+  BatchFile games(args.file);
   // JSON lines to a file are written block by block into its temporary file; the --json object (whose
   // head holds the count of certified games) and standard output (where a failing game must leave nothing
   // printed) are assembled whole first.

@@ -6,8 +6,12 @@
 
 #include <cmath>
 #include <iostream>
+#include <optional>
+#include <streambuf>
 
 #include "commands.h"
+#include "distributed/mpi_world.h"
+#include "distributed/row_block_operator.h"
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
 #include "nlhf/io/matrix_file.h"
@@ -47,6 +51,53 @@ GameFile LoadOperatorGame(const SolveArgs& args) {
   OperatorGameFile file = ReadNpyOperatorGame(args.file, ParseStorage(args.storage), layout, args.game_file);
   return {std::move(file.game), file.projection_change};
 }
+
+// Under mpirun: the game's rows split across the ranks (distributed/row_block_operator.h), after the
+// checks that would otherwise stop each rank alike, agreed on so that the job states an error once.
+GameFile LoadRowBlockGame(const SolveArgs& args, const distributed::MpiWorld& world) {
+  std::exception_ptr error;
+  try {
+    if (!args.matrix_free) {
+      throw InvalidArgument("under mpirun, nlhf solve splits one .npy game by row blocks across the ranks: give "
+                            "--matrix-free");
+    }
+    if (FormatFromPath(args.file) != MatrixFormat::kNpy) {
+      throw InvalidArgument(fmt::format("--matrix-free reads .npy files only, got '{}'", args.file));
+    }
+    if (!args.layout.empty() && ParseLayout(args.layout) != Layout::kPacked) {
+      throw InvalidArgument("--layout dense under mpirun: the ranks hold row blocks of the packed triangle");
+    }
+    if (args.max_time_in_seconds > 0) {
+      throw InvalidArgument("--time-limit under mpirun: each rank's clock would stop its solve at a different "
+                            "iteration; give --iters");
+    }
+  } catch (...) {
+    error = std::current_exception();
+  }
+  world.AgreeOnFirstError(error, 0);
+  double projection_change = 0;
+  auto payoff = distributed::RowBlockSkewOperator::ReadNpy(world, args.file, ParseStorage(args.storage),
+                                                          args.game_file, &projection_change);
+  return {ZeroSumGame::FromSkewOperator(std::move(payoff)), projection_change};
+}
+
+// Standard output discarded while it lives: ranks other than 0 run the same reporting code as rank 0 (which
+// makes products with the game, collective calls for a split game) without printing it.
+class DiscardedOutput {
+ public:
+  DiscardedOutput() : previous_(std::cout.rdbuf(&discard_)) {}
+  ~DiscardedOutput() { std::cout.rdbuf(previous_); }
+  DiscardedOutput(const DiscardedOutput&) = delete;
+  DiscardedOutput& operator=(const DiscardedOutput&) = delete;
+
+ private:
+  struct Discard : std::streambuf {
+    int overflow(int c) override { return c == EOF ? 0 : c; }
+    std::streamsize xsputn(const char*, std::streamsize count) override { return count; }
+  };
+  Discard discard_;
+  std::streambuf* previous_;
+};
 
 nlohmann::json ResultJson(const ZeroSumGame& game, const SolveResult& result, const GameFile& loaded,
                           const SolveArgs& args, const std::string& choice) {
@@ -177,7 +228,8 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
   command.add_flag("--matrix-free", args.matrix_free,
                    "Read the .npy file straight into the --layout/--storage operator (default packed) and hold the game "
                    "only there: no dense copy (n = 32,768 in 2.1 GB as packed f32, whose rounded entries are then the "
-                   "game); pdhg or omwu, no polishing");
+                   "game); pdhg or omwu, no polishing. Under mpirun -np K, the ranks split the packed triangle by row "
+                   "blocks (1/K of the bytes each; docs/scale-out.md)");
   command.add_flag("--polish,!--no-polish", args.polish,
                    "Finish exactly (the equalizer on the iterate's settled support, or crossover to a simplex "
                    "started from it) when that answer certifies (default on)");
@@ -185,8 +237,15 @@ void SetupSolve(CLI::App& command, SolveArgs& args) {
 }
 
 int RunSolve(const SolveArgs& args) {
-  if (!args.trace_path.empty()) CheckOutputFile("--trace", args.trace_path);
-  const GameFile loaded = args.matrix_free ? LoadOperatorGame(args) : ReadGameFile(args.file, args.game_file);
+  // Started by mpirun as one of several ranks: one game split by row blocks (docs/scale-out.md). Every rank
+  // solves it, taking the same steps; rank 0 alone reports.
+  std::optional<distributed::MpiWorld> world;
+  if (distributed::LaunchedWorldSize() > 1) world.emplace();
+  const bool reporting = !world || world->rank() == 0;
+  if (!args.trace_path.empty() && reporting) CheckOutputFile("--trace", args.trace_path);
+  const GameFile loaded = world              ? LoadRowBlockGame(args, *world)
+                          : args.matrix_free ? LoadOperatorGame(args)
+                                             : ReadGameFile(args.file, args.game_file);
   const ZeroSumGame& game = loaded.game;
   SolveOptions options;
   options.max_iterations = args.max_iterations;
@@ -230,7 +289,9 @@ int RunSolve(const SolveArgs& args) {
   }
   const SolveResult result = SolveWith(algorithm, game, options, ParseParameters(args, algorithm));
   if (reported) std::cerr << "\r\033[K" << std::flush;
-  if (!args.trace_path.empty()) {
+  std::optional<DiscardedOutput> silent;
+  if (!reporting) silent.emplace();
+  if (!args.trace_path.empty() && reporting) {
     WriteFileAtomically(args.trace_path, FormatTraceCsv(result, &game));
   }
   if (args.common.json) {

@@ -17,6 +17,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "distributed/mpi_world.h"
 #include "generated_docs.h"
 #include "nlhf/error.h"
 
@@ -25,12 +26,12 @@ namespace {
 int Fail(int code, const std::string& message) {
   // The messages quote short excerpts; this bounds any that still quotes a whole field of a large file.
   constexpr size_t kLongestMessage = 4000;
-  std::cerr << "nlhf: error: "
-            << (message.size() <= kLongestMessage
-                    ? message
-                    : fmt::format("{} [... {} more bytes of this message left out]", nlhf::Excerpt(message, kLongestMessage),
-                                  message.size() - kLongestMessage))
-            << "\n";
+  // One write: under mpirun, the launcher's own lines on the same stream would otherwise land inside it.
+  std::cerr << fmt::format("nlhf: error: {}\n",
+                           message.size() <= kLongestMessage
+                               ? message
+                               : fmt::format("{} [... {} more bytes of this message left out]",
+                                             nlhf::Excerpt(message, kLongestMessage), message.size() - kLongestMessage));
   return code;
 }
 
@@ -46,13 +47,6 @@ template <typename Args, typename Run>
 Command MakeCommand(const char* name, const char* summary, void (*setup)(CLI::App&, Args&), Run run) {
   auto args = std::make_shared<Args>();
   return {name, summary, [=](CLI::App& app) { setup(app, *args); }, [=] { return run(*args); }};
-}
-
-// Input and usage errors exit 2; any other failure (gnuplot failing, a write error) exits 1.
-bool IsUsageError(const nlhf::Error& error) {
-  return dynamic_cast<const nlhf::InvalidArgument*>(&error) != nullptr ||
-         dynamic_cast<const nlhf::ParseError*>(&error) != nullptr ||
-         dynamic_cast<const nlhf::Unavailable*>(&error) != nullptr;
 }
 
 }  // namespace
@@ -120,8 +114,10 @@ int main(int argc, char** argv) {
     for (size_t k = 0; k < commands.size(); ++k) {
       if (*subcommands[k]) code = commands[k].run();
     }
+  } catch (const nlhf::distributed::ReportedElsewhere&) {
+    code = 0;  // another rank of the MPI job reports the error and ends the job with its code
   } catch (const nlhf::Error& error) {
-    code = Fail(IsUsageError(error) ? 2 : 1, error.what());
+    code = Fail(ExitCodeOf(error), error.what());
   } catch (const std::exception& error) {
     code = Fail(1, error.what());
   }

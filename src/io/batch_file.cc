@@ -7,6 +7,7 @@
 #include <exception>
 #include <filesystem>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -244,42 +245,95 @@ std::string_view TextOf(const MappedFile& file) {
   return text;
 }
 
+// Items [p·count/P, (p + 1)·count/P) of part p.
+std::pair<std::size_t, std::size_t> ShareOf(std::size_t count, BatchShare share) {
+  // ⌊count·part/P⌋ without overflow: count = q·P + r gives q·part + ⌊r·part/P⌋.
+  const auto bound = [&](int part) {
+    const auto parts = static_cast<std::size_t>(share.parts), p = static_cast<std::size_t>(part);
+    return count / parts * p + count % parts * p / parts;
+  };
+  return {bound(share.part), bound(share.part + 1)};
+}
+
+// The first line start at or after byte `at` of `text` (a line starts at 0 and after each newline).
+std::size_t LineStartFrom(std::string_view text, std::size_t at) {
+  if (at == 0) return 0;
+  const std::size_t newline = text.find('\n', at - 1);
+  return newline == std::string_view::npos ? text.size() : newline + 1;
+}
+
 }  // namespace
 
+std::vector<std::pair<int, std::string_view>> internal::ShareOfJsonLines(std::string_view text, int part, int parts,
+                                                                          std::size_t& newlines) {
+  const auto [begin, end] = ShareOf(text.size(), {.part = part, .parts = parts});
+  const std::size_t from = LineStartFrom(text, begin), to = LineStartFrom(text, end);
+  const std::string_view bytes = text.substr(from, to - from);
+  newlines = static_cast<std::size_t>(std::count(bytes.begin(), bytes.end(), '\n'));
+  return internal::NonBlankJsonLines(bytes);
+}
+
 struct BatchFile::Npy {
-  explicit Npy(const std::string& file) : path(file), mapped(file), array(ParseNpyStack(mapped.bytes(), file)) {}
+  Npy(const std::string& file, BatchShare share)
+      : path(file), mapped(file), array(ParseNpyStack(mapped.bytes(), file)) {
+    std::tie(first, end) = ShareOf(array.count, share);
+  }
   std::string path;
   MappedFile mapped;
   NpyArray array;  // points into `mapped`
+  std::size_t first = 0, end = 0;  // the share's games
 };
 
 struct BatchFile::JsonLines {
-  explicit JsonLines(const std::string& file)
-      : path(file), mapped(file), text(TextOf(mapped)), lines(JsonLinesOf(text, file)) {}
+  JsonLines(const std::string& file, BatchShare share) : path(file), mapped(file), text(TextOf(mapped)) {
+    if (share.parts == 1) {
+      lines = JsonLinesOf(text, file);
+    } else {
+      lines = internal::ShareOfJsonLines(text, share.part, share.parts, newlines);
+    }
+  }
   std::string path;
   MappedFile mapped;
   std::string_view text;        // `mapped` less a byte-order mark
   std::vector<JsonLine> lines;  // point into `text`
+  std::size_t newlines = 0;     // in a share's bytes
 };
 
-BatchFile::BatchFile(const std::string& path) {
+BatchFile::BatchFile(const std::string& path, BatchShare share) {
+  if (share.parts < 1 || share.part < 0 || share.part >= share.parts) {
+    throw InvalidArgument(fmt::format("batch share {} of {}: expected 0 <= part < parts", share.part, share.parts));
+  }
   switch (FormatOf(path)) {
-    case BatchFormat::kNpy: npy_ = std::make_unique<Npy>(path); break;
-    case BatchFormat::kJsonLines: json_lines_ = std::make_unique<JsonLines>(path); break;
-    case BatchFormat::kEgpo: games_ = ReadBatchFile(path); break;
+    case BatchFormat::kNpy: npy_ = std::make_unique<Npy>(path, share); break;
+    case BatchFormat::kJsonLines: json_lines_ = std::make_unique<JsonLines>(path, share); break;
+    case BatchFormat::kEgpo: {
+      games_ = ReadBatchFile(path);
+      const auto [first, end] = ShareOf(games_.size(), share);
+      games_ = std::vector<BatchGame>(std::make_move_iterator(games_.begin() + static_cast<std::ptrdiff_t>(first)),
+                                      std::make_move_iterator(games_.begin() + static_cast<std::ptrdiff_t>(end)));
+      break;
+    }
   }
 }
 
 BatchFile::~BatchFile() = default;
 
 std::size_t BatchFile::size() const {
-  return npy_ ? npy_->array.count : json_lines_ ? json_lines_->lines.size() : games_.size();
+  return npy_ ? npy_->end - npy_->first : json_lines_ ? json_lines_->lines.size() : games_.size();
+}
+
+std::size_t BatchFile::lines_in_share() const { return json_lines_ ? json_lines_->newlines : 0; }
+
+void BatchFile::NumberLinesAfter(std::size_t lines_before) {
+  if (!json_lines_) return;
+  for (JsonLine& line : json_lines_->lines) line.first += static_cast<int>(lines_before);
 }
 
 BatchGame BatchFile::Take(std::size_t k) {
   if (npy_) {
-    npy_->array.Prefetch(k + 1);  // threads take consecutive games (batch_solve.cc): the next is likely this thread's
-    return NpyBatchGame(npy_->array, npy_->path, k);
+    const std::size_t index = npy_->first + k;
+    npy_->array.Prefetch(index + 1);  // threads take consecutive games (batch_solve.cc): the next is likely this thread's
+    return NpyBatchGame(npy_->array, npy_->path, index);
   }
   if (json_lines_) {
     static thread_local internal::FastBatchLineReader fast_reader;  // its parser's buffers, kept between lines

@@ -79,6 +79,27 @@ TEST(ParseJsonLines, LinesFoundInByteRangesAreThoseOfOnePass) {
   EXPECT_TRUE(internal::NonBlankJsonLines("\n \r\n\t", 1).empty());
 }
 
+// The shares of `mpirun nlhf batch`: every line lies in exactly one share (the one holding its first byte),
+// and the shares' lines renumbered after the newlines before them are the lines of one pass, for any count
+// of parts, more parts than lines included.
+TEST(ParseJsonLines, SharesOfTheBytesHoldTheLinesOfOnePassInOrder) {
+  const std::string text = "\n\n{\"a\":1}\r\n \t\n{\"b\":[1,\n2]}\n\r\n\n\nx\ny\r\n   z  \n\n{}";
+  const auto one_pass = internal::NonBlankJsonLines(text, text.size() + 1);
+  for (int parts = 1; parts <= static_cast<int>(text.size()) + 3; ++parts) {
+    std::vector<std::pair<int, std::string_view>> joined;
+    std::size_t lines_before = 0;
+    for (int part = 0; part < parts; ++part) {
+      std::size_t newlines = 0;
+      for (auto [number, line] : internal::ShareOfJsonLines(text, part, parts, newlines)) {
+        joined.emplace_back(number + static_cast<int>(lines_before), line);
+      }
+      lines_before += newlines;
+    }
+    EXPECT_EQ(joined, one_pass) << parts << " parts";
+    EXPECT_EQ(lines_before, 13u);  // every newline counted once
+  }
+}
+
 TEST(ParseJsonLines, ContextDefaultsToTheLineNumberAndFeaturesAreRead) {
   const std::vector<BatchGame> games = ParseJsonLines(
       "{\"preferences\": [[0.5]]}\n{\"context\": 7, \"preferences\": [[0.5]], \"features\": [1, -2.5]}\n", "g.jsonl");
@@ -194,6 +215,26 @@ TEST(BatchFile, TakesEachGameAsReadingTheWholeFileGivesIt) {
       EXPECT_EQ(taken[k].features, whole[k].features);
     }
   }
+  // Shares of the file (ranks of `mpirun nlhf batch`): the games in order, named as in the whole file.
+  for (const std::string name : {"games.npy", "games.jsonl"}) {
+    const std::string path = (dir / name).string();
+    const std::vector<BatchGame> whole = ReadBatchFile(path);
+    std::vector<BatchGame> joined;
+    std::size_t lines_before = 0;
+    for (int part = 0; part < 3; ++part) {
+      BatchFile share(path, {.part = part, .parts = 3});
+      share.NumberLinesAfter(lines_before);
+      lines_before += share.lines_in_share();
+      for (std::size_t k = 0; k < share.size(); ++k) joined.push_back(share.Take(k));
+    }
+    ASSERT_EQ(joined.size(), whole.size()) << name;
+    for (std::size_t k = 0; k < whole.size(); ++k) {
+      EXPECT_EQ(joined[k].preferences, whole[k].preferences) << name << " game " << k;
+      EXPECT_EQ(joined[k].context, whole[k].context);
+      EXPECT_EQ(joined[k].where, whole[k].where);
+    }
+  }
+  EXPECT_THROW(BatchFile((dir / "games.npy").string(), {.part = 3, .parts = 3}), InvalidArgument);
   // A JSON Lines file's bad line is found when its game is taken, named by its line as reading whole names it.
   const std::string bad = (dir / "bad.jsonl").string();
   WriteFileAtomically(bad, jsonl + "\n\n{\"preferences\": [[0.5, 0.5], [0.5]]}\n");

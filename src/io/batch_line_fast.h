@@ -32,6 +32,14 @@ BatchGame ParseBatchLine(std::string_view line, int line_number, const std::stri
 // one thread). The fuzzer compares tiny ranges with one pass.
 std::vector<std::pair<int, std::string_view>> NonBlankJsonLines(std::string_view text, std::size_t range_bytes = 1 << 20);
 
+// Part `part` of `parts` of a JSON Lines text (nlhf/io/batch_file.h, BatchShare): the non-blank lines whose
+// first byte lies in bytes [part·S/parts, (part + 1)·S/parts), numbered from 1 at the share's first byte,
+// and in `newlines` the newlines of the share's bytes (what the next shares' numbers start after). The
+// shares' lines, each renumbered after the newlines before it, are the lines of one pass (the fuzzer
+// checks it).
+std::vector<std::pair<int, std::string_view>> ShareOfJsonLines(std::string_view text, int part, int parts,
+                                                                std::size_t& newlines);
+
 // One per thread: it holds simdjson's parser and reusable buffers.
 class FastBatchLineReader {
  public:

@@ -19,53 +19,63 @@ OperatorGameFile ReadNpyOperatorGame(const std::string& path, Storage storage, L
   return ParseNpyOperatorGame(file.bytes(), path, storage, layout, options);
 }
 
-OperatorGameFile ParseNpyOperatorGame(std::string_view bytes, const std::string& path, Storage storage, Layout layout,
-                                      const MatrixGameOptions& options) {
+namespace {
+constexpr int kBlock = 64;
+}  // namespace
+
+struct NpySkewEntries::Array {
+  NpyArray array;
+};
+
+NpySkewEntries::NpySkewEntries(std::string_view bytes, const std::string& path, const MatrixGameOptions& options)
+    : array_(std::make_unique<Array>(Array{ParseNpyArray(bytes, path)})), source_{.path = path} {
   if (options.payoff) {
     throw InvalidArgument(fmt::format("{}: a general payoff matrix cannot be held as a skew operator: drop "
                                       "--payoff or read it densely", path));
   }
-  const NpyArray array = ParseNpyArray(bytes, path);
+  const NpyArray& array = array_->array;
   if (array.rows != array.columns) {
     throw InvalidArgument(fmt::format("{}: a preference matrix must be square and non-empty, this one is {}×{}", path,
                                       array.rows, array.columns));
   }
-  const int n = static_cast<int>(array.rows);
-  const double tolerance = SymmetryTolerance(options.symmetrize, options.symmetry_tolerance, !array.is_double);
-  const MatrixSource source{.path = path};
-  for (int i = 0; i < n; ++i) {
-    CheckProbabilityEntry(array.At(i, i), i, i, source);
-    CheckComplementaryPair(array.At(i, i), array.At(i, i), i, i, tolerance, source);
+  n_ = static_cast<int>(array.rows);
+  single_precision_ = !array.is_double;
+  tolerance_ = SymmetryTolerance(options.symmetrize, options.symmetry_tolerance, single_precision_);
+  for (int i = 0; i < n_; ++i) {
+    CheckProbabilityEntry(array.At(i, i), i, i, source_);
+    CheckComplementaryPair(array.At(i, i), array.At(i, i), i, i, tolerance_, source_);
   }
+}
 
-  // Row i of the upper triangle needs P_ij (row i, read in order) and P_ji (column i). The columns of a
-  // block of kBlock rows are gathered once, reading each later row's kBlock consecutive entries, so a
-  // C-order file is read in order instead of one page per entry.
-  constexpr int kBlock = 64;
-  std::vector<double> columns;  // columns[(j − first)·kBlock + (i − first)] = P_ji for the block's rows i
-  int first = -kBlock;
-  double projection_change = 0;
-  const auto entry = [&](int i, int j) {
-    if (i >= first + kBlock) {
-      first = i - i % kBlock;
-      const int width = std::min(kBlock, n - first);
-      columns.assign(static_cast<std::size_t>(n - first) * kBlock, 0.0);
-      for (int row = first; row < n; ++row) {
-        for (int k = 0; k < width; ++k) columns[static_cast<std::size_t>(row - first) * kBlock + k] = array.At(row, first + k);
-      }
+NpySkewEntries::~NpySkewEntries() = default;
+
+double NpySkewEntries::operator()(int i, int j) {
+  const NpyArray& array = array_->array;
+  if (i >= first_ + kBlock || i < first_) {
+    first_ = i - i % kBlock;
+    const int width = std::min(kBlock, n_ - first_);
+    columns_.assign(static_cast<std::size_t>(n_ - first_) * kBlock, 0.0);
+    for (int row = first_; row < n_; ++row) {
+      for (int k = 0; k < width; ++k) columns_[static_cast<std::size_t>(row - first_) * kBlock + k] = array.At(row, first_ + k);
     }
-    const double p_ij = array.At(i, j);
-    const double p_ji = columns[static_cast<std::size_t>(j - first) * kBlock + (i - first)];
-    CheckProbabilityEntry(p_ij, i, j, source);
-    CheckProbabilityEntry(p_ji, j, i, source);
-    CheckComplementaryPair(p_ij, p_ji, i, j, tolerance, source);
-    projection_change = std::max(projection_change, std::abs(p_ij + p_ji - 1.0) / 2);
-    return (p_ij - p_ji) / 2;
-  };
-  auto payoff = std::make_shared<const SkewOperator>(SkewOperator::FromUpperTriangle(n, storage, layout, entry));
+  }
+  const double p_ij = array.At(i, j);
+  const double p_ji = columns_[static_cast<std::size_t>(j - first_) * kBlock + (i - first_)];
+  CheckProbabilityEntry(p_ij, i, j, source_);
+  CheckProbabilityEntry(p_ji, j, i, source_);
+  CheckComplementaryPair(p_ij, p_ji, i, j, tolerance_, source_);
+  projection_change_ = std::max(projection_change_, std::abs(p_ij + p_ji - 1.0) / 2);
+  return (p_ij - p_ji) / 2;
+}
+
+OperatorGameFile ParseNpyOperatorGame(std::string_view bytes, const std::string& path, Storage storage, Layout layout,
+                                      const MatrixGameOptions& options) {
+  NpySkewEntries entries(bytes, path, options);
+  auto payoff = std::make_shared<const SkewOperator>(
+      SkewOperator::FromUpperTriangle(entries.n(), storage, layout, [&](int i, int j) { return entries(i, j); }));
   return {.game = ZeroSumGame::FromSkewOperator(std::move(payoff)),
-          .projection_change = projection_change,
-          .single_precision = !array.is_double};
+          .projection_change = entries.projection_change(),
+          .single_precision = entries.single_precision()};
 }
 
 }  // namespace nlhf

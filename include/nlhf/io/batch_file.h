@@ -42,15 +42,32 @@ std::vector<BatchGame> ParseEgpoText(std::string_view text, const std::string& p
 // reading them, and parsing them first left the solving threads idle). Opening finds the lines; a bad
 // line throws from Take, as ReadBatchFile would for that line. EGPO text is parsed whole on opening.
 // Take(k) may run on several threads at once for different k, each k once.
+//
+// A share of the file (part p of P, for P processes that split one batch, `mpirun nlhf batch`): a JSON
+// Lines file's lines whose first byte lies in bytes [p·S/P, (p + 1)·S/P) of its S bytes, so that each
+// process reads only its own bytes; a .npy or EGPO file's games [p·G/P, (p + 1)·G/P). Shares in order of p
+// hold the games in input order. A share may hold no games (the whole file must hold some). A JSON Lines
+// share numbers its lines from 1 until NumberLinesAfter says how many lines the shares before it hold
+// (lines_in_share() of each, summed).
+struct BatchShare {
+  int part = 0;
+  int parts = 1;
+};
+
 class BatchFile {
  public:
-  explicit BatchFile(const std::string& path);  // throws as ReadBatchFile does
+  explicit BatchFile(const std::string& path, BatchShare share = {});  // throws as ReadBatchFile does
   ~BatchFile();
   BatchFile(const BatchFile&) = delete;
   BatchFile& operator=(const BatchFile&) = delete;
 
-  std::size_t size() const;
+  std::size_t size() const;  // games in this share
   BatchGame Take(std::size_t k);
+
+  // JSON Lines: the lines of this share's bytes, blank ones included (0 for the other formats).
+  std::size_t lines_in_share() const;
+  // JSON Lines: the share's messages and contexts number its lines after `lines_before` (before any Take).
+  void NumberLinesAfter(std::size_t lines_before);
 
  private:
   struct Npy;
