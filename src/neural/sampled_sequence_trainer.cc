@@ -12,22 +12,16 @@
 #include "nlhf/error.h"
 #include "nlhf/neural/methods.h"
 #include "nlhf/neural/transformer_policy.h"
-#include "nlhf/registry.h"
 #include "neural/checkpoint.h"
 #include "neural/on_policy_feedback.h"
 #include "neural/regression_target.h"
+#include "neural/run_settings.h"
 
 namespace nlhf::neural {
 namespace {
 
 // How far from complementary an oracle's answers may be (as sequence_games.cc checks the matrices).
 constexpr double kComplementTolerance = 1e-6;
-
-std::uint64_t HashTensor(const torch::Tensor& tensor) {
-  const torch::Tensor t = tensor.cpu().contiguous();
-  return std::hash<std::string_view>{}(
-      std::string_view(static_cast<const char*>(t.data_ptr()), static_cast<size_t>(t.numel() * t.element_size())));
-}
 
 std::vector<int> TokensOf(const torch::Tensor& row, int end) {
   std::vector<int> tokens;
@@ -47,13 +41,8 @@ class SampledSequenceRun {
         eta_(options.step_size.value_or(method_.default_step_size)),
         beta_(method_.regularized ? options.beta.value_or(method_.default_beta) : 0.0),
         generator_(at::detail::createCPUGenerator(options.seed)),
-        network_(std::make_shared<TransformerPolicy>(options.policy, setting_, generator_)) {
-    if (options.optimizer == OptimizerKind::kSgd) {
-      optimizer_ = std::make_unique<torch::optim::SGD>(network_->parameters(), torch::optim::SGDOptions(options.learning_rate));
-    } else {
-      optimizer_ = std::make_unique<torch::optim::Adam>(network_->parameters(), torch::optim::AdamOptions(options.learning_rate));
-    }
-  }
+        network_(std::make_shared<TransformerPolicy>(options.policy, setting_, generator_)),
+        optimizer_(internal::MakeOptimizer(network_->parameters(), options)) {}
 
   SampledTrainResult Run(const TrainCallback& callback) {
     SampledTrainResult out;
@@ -131,10 +120,7 @@ class SampledSequenceRun {
   }
 
  private:
-  std::string AlgorithmSpec() const {
-    if (!method_.regularized) return FormatSpec(method_.name, {{"eta", eta_}});
-    return FormatSpec(method_.name, {{"eta", eta_}, {"beta", beta_}});
-  }
+  std::string AlgorithmSpec() const { return internal::MethodSpec(method_, eta_, beta_); }
 
   int contexts() const { return static_cast<int>(setting_->prompts.size(0)); }
 
@@ -269,20 +255,13 @@ class SampledSequenceRun {
 
   // What determines the trajectory and the trace: a checkpoint resumes only a run with the same of each.
   nlohmann::json Fingerprint() const {
-    return {{"algorithm", AlgorithmSpec()},
-            {"policy", network_->Describe()},
-            {"learning_rate", options_.learning_rate},
-            {"optimizer", OptimizerKindName(options_.optimizer)},
-            {"feedback", FeedbackKindName(options_.feedback)},
-            {"samples", options_.samples},
-            {"seed", options_.seed},
-            {"device", options_.device},
-            {"log_every", options_.log_every},
-            {"fit_steps", options_.fit_steps},
-            {"games", fmt::format("{} over {}, prompts {}", setting_->oracle, setting_->space.Describe(),
-                                  HashTensor(setting_->prompts))},
-            {"on_policy", true},
-            {"estimated_gap", search_.Describe()}};
+    nlohmann::json fingerprint = internal::CommonFingerprint(AlgorithmSpec(), network_->Describe(), options_);
+    fingerprint["fit_steps"] = options_.fit_steps;
+    fingerprint["games"] = fmt::format("{} over {}, prompts {}", setting_->oracle, setting_->space.Describe(),
+                                       internal::HashTensor(setting_->prompts));
+    fingerprint["on_policy"] = true;
+    fingerprint["estimated_gap"] = search_.Describe();
+    return fingerprint;
   }
 
   void Save(const std::string& directory) {

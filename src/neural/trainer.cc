@@ -15,17 +15,12 @@
 #include "neural/autograd_backend.h"
 #include "neural/checkpoint.h"
 #include "neural/fused_trainer.h"
+#include "neural/run_settings.h"
 
 namespace nlhf::neural {
 namespace {
 
 using internal::RowMatrix;
-
-std::uint64_t HashTensor(const torch::Tensor& tensor) {
-  const torch::Tensor t = tensor.cpu().contiguous();
-  return std::hash<std::string_view>{}(
-      std::string_view(static_cast<const char*>(t.data_ptr()), static_cast<size_t>(t.numel() * t.element_size())));
-}
 
 torch::Device ParseDevice(const std::string& name) {
   try {
@@ -99,18 +94,14 @@ class TrainingRun {
         beta_(method_.regularized ? options.beta.value_or(method_.default_beta) : 0.0),
         device_(ParseDevice(options.device)),
         generator_(at::detail::createCPUGenerator(options.seed)),
-        games_hash_(HashTensor(games.payoff) ^ (HashTensor(games.features) << 1)),
+        games_hash_(internal::HashTensor(games.payoff) ^ (internal::HashTensor(games.features) << 1)),
         payoff_(games.payoff.to(device_)),
         network_(MakePolicyNetwork(options.policy, games, generator_)),
         oracle_(payoff_, options.feedback, options.samples, generator_),
         on_policy_(UsesOnPolicyFeedback(games, options)),
         log_reference_(Reference(options, static_cast<int>(games.payoff.size(1)))) {
     network_->to(device_);
-    if (options.optimizer == OptimizerKind::kSgd) {
-      optimizer_ = std::make_unique<torch::optim::SGD>(network_->parameters(), torch::optim::SGDOptions(options.learning_rate));
-    } else {
-      optimizer_ = std::make_unique<torch::optim::Adam>(network_->parameters(), torch::optim::AdamOptions(options.learning_rate));
-    }
+    optimizer_ = internal::MakeOptimizer(network_->parameters(), options);
   }
 
   bool UsesFusedPath() const {
@@ -118,10 +109,7 @@ class TrainingRun {
     return options_.backend == Backend::kFused || (options_.backend == Backend::kAuto && supported && !on_policy_);
   }
 
-  std::string AlgorithmSpec() const {
-    if (!method_.regularized) return FormatSpec(method_.name, {{"eta", eta_}});
-    return FormatSpec(method_.name, {{"eta", eta_}, {"beta", beta_}});
-  }
+  std::string AlgorithmSpec() const { return internal::MethodSpec(method_, eta_, beta_); }
 
   TrainResult Run(const TrainCallback& callback) {
     TrainResult result;
@@ -242,17 +230,10 @@ class TrainingRun {
   }
 
   nlohmann::json FingerprintBeforeFitSteps() const {
-    return {{"algorithm", AlgorithmSpec()},
-            {"policy", network_->Describe()},
-            {"learning_rate", options_.learning_rate},
-            {"optimizer", OptimizerKindName(options_.optimizer)},
-            {"feedback", FeedbackKindName(options_.feedback)},
-            {"samples", options_.samples},
-            {"seed", options_.seed},
-            {"device", options_.device},
-            {"log_every", options_.log_every},
-            {"games", std::to_string(games_hash_)},
-            {"reference", std::vector<double>(log_reference_.data(), log_reference_.data() + log_reference_.size())}};
+    nlohmann::json fingerprint = internal::CommonFingerprint(AlgorithmSpec(), network_->Describe(), options_);
+    fingerprint["games"] = std::to_string(games_hash_);
+    fingerprint["reference"] = std::vector<double>(log_reference_.data(), log_reference_.data() + log_reference_.size());
+    return fingerprint;
   }
 
   void SaveCheckpoint(const std::string& directory) {
