@@ -22,11 +22,12 @@ class Mpi : public Cli {
   }
 
   // `mpirun -np ranks nlhf <arguments>` in the test's directory. --oversubscribe: more ranks than cores is
-  // fine for a test; running as root (containers, CI) needs Open MPI's two consent variables; in the
-  // sanitizer build, Open MPI's own allocations kept until exit are not nlhf's leaks.
+  // fine for a test; running as root (containers, CI) needs Open MPI's two consent variables. In the
+  // sanitizer build the leak check is off for the ranks (ASan's other checks stay on): Open MPI's components,
+  // unloaded at MPI_Finalize, leave allocations LeakSanitizer can name no library for, so no suppression
+  // matches them; the code the ranks share with one process is leak-checked by the single-process runs.
   static std::string Environment() {
-    return fmt::format("OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 LSAN_OPTIONS=suppressions={}/tests/data/lsan-mpi.supp",
-                       NLHF_SOURCE_DIR);
+    return "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0";
   }
 
   CommandRun Mpirun(int ranks, const std::string& arguments) const {
