@@ -1,5 +1,8 @@
 #include "neural/run_settings.h"
 
+#include <fmt/format.h>
+
+#include <cmath>
 #include <string_view>
 
 #include "nlhf/registry.h"
@@ -35,6 +38,33 @@ nlohmann::json CommonFingerprint(const std::string& spec, const std::string& net
           {"seed", options.seed},
           {"device", options.device},
           {"log_every", options.log_every}};
+}
+
+bool StopAfterRecord(const TrainRecord& r, std::int64_t resumed_from, std::int64_t total, const TrainCallback& callback,
+                     TrainResult& result) {
+  if (!std::isfinite(r.mean_gap) || (r.iteration > resumed_from && std::isnan(r.loss))) {
+    result.termination = Termination::kNumericalFailure;
+    result.message = fmt::format("the policy or the loss became non-finite at iteration {}", r.iteration);
+    return true;
+  }
+  if (callback && !callback(r, total)) {
+    result.termination = Termination::kCallbackStop;
+    result.message = fmt::format("stopped by the caller at iteration {}", r.iteration);
+    return true;
+  }
+  return false;
+}
+
+bool CheckpointDue(const TrainOptions& options, std::int64_t iteration, std::int64_t total) {
+  return !options.checkpoint_directory.empty() && options.checkpoint_every > 0 &&
+         iteration % options.checkpoint_every == 0 && iteration < total;
+}
+
+void RecordTiming(std::chrono::steady_clock::time_point start, std::int64_t iteration, TrainResult& result) {
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.iterations = iteration;
+  const std::int64_t run_here = iteration - result.resumed_from;
+  result.microseconds_per_iteration = run_here > 0 ? 1e6 * result.seconds / static_cast<double>(run_here) : 0;
 }
 
 }  // namespace nlhf::neural::internal

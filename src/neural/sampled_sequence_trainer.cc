@@ -11,6 +11,7 @@
 
 #include "nlhf/error.h"
 #include "nlhf/neural/methods.h"
+#include "nlhf/neural/train_json.h"
 #include "nlhf/neural/transformer_policy.h"
 #include "neural/checkpoint.h"
 #include "neural/on_policy_feedback.h"
@@ -19,9 +20,6 @@
 
 namespace nlhf::neural {
 namespace {
-
-// How far from complementary an oracle's answers may be (as sequence_games.cc checks the matrices).
-constexpr double kComplementTolerance = 1e-6;
 
 std::vector<int> TokensOf(const torch::Tensor& row, int end) {
   std::vector<int> tokens;
@@ -71,29 +69,16 @@ class SampledSequenceRun {
         std::vector<GapEstimate> estimates = Estimate(t);
         const TrainRecord r = Record(t, estimates);
         trace_.push_back(r);
-        if (!std::isfinite(r.mean_gap) || (t > result.resumed_from && std::isnan(r.loss))) {
-          result.termination = Termination::kNumericalFailure;
-          result.message = fmt::format("the policy or the loss became non-finite at iteration {}", t);
-        } else if (callback && !callback(r, total)) {
-          result.termination = Termination::kCallbackStop;
-          result.message = fmt::format("stopped by the caller at iteration {}", t);
-        }
-        if (last || result.termination != Termination::kMaxIterations) {
+        if (internal::StopAfterRecord(r, result.resumed_from, total, callback, result) || last) {
           final_estimates = std::move(estimates);
           break;
         }
       }
       Step();
       ++iteration_;
-      if (!options_.checkpoint_directory.empty() && options_.checkpoint_every > 0 &&
-          iteration_ % options_.checkpoint_every == 0 && iteration_ < total) {
-        Save(options_.checkpoint_directory);
-      }
+      if (internal::CheckpointDue(options_, iteration_, total)) Save(options_.checkpoint_directory);
     }
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    result.iterations = iteration_;
-    const std::int64_t run_here = iteration_ - result.resumed_from;
-    result.microseconds_per_iteration = run_here > 0 ? 1e6 * result.seconds / static_cast<double>(run_here) : 0;
+    internal::RecordTiming(start, iteration_, result);
     if (!options_.checkpoint_directory.empty()) Save(options_.checkpoint_directory);
 
     const Eigen::Index contexts = static_cast<Eigen::Index>(final_estimates.size());
@@ -247,7 +232,7 @@ class SampledSequenceRun {
       std::stable_sort(ranked.begin(), ranked.end(), [](const RankedResponse& a, const RankedResponse& b) {
         return a.probability > b.probability;
       });
-      ranked.resize(std::min<size_t>(ranked.size(), 10));
+      ranked.resize(std::min<size_t>(ranked.size(), kTopResponses));
       top.push_back(std::move(ranked));
     }
     return top;

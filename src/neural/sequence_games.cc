@@ -11,10 +11,6 @@
 namespace nlhf::neural {
 namespace {
 
-// How far from complementary an oracle's answers may be: a model computing σ(z) and σ(−z) in float32
-// rounds at about 1e-7.
-constexpr double kComplementTolerance = 1e-6;
-
 // V^length when at most 2^40, else nullopt.
 std::optional<std::int64_t> PromptCount(int vocabulary, int length) {
   std::int64_t count = 1;

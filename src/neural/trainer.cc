@@ -158,14 +158,7 @@ class TrainingRun {
         const RowMatrix payoff = backend_->Payoffs();
         const TrainRecord r = Measure(t, log_pi, payoff);
         trace_.push_back(r);
-        if (!std::isfinite(r.mean_gap) || (t > result.resumed_from && std::isnan(r.loss))) {
-          result.termination = Termination::kNumericalFailure;
-          result.message = fmt::format("the policy or the loss became non-finite at iteration {}", t);
-        } else if (callback && !callback(r, total)) {
-          result.termination = Termination::kCallbackStop;
-          result.message = fmt::format("stopped by the caller at iteration {}", t);
-        }
-        if (last || result.termination != Termination::kMaxIterations) {
+        if (internal::StopAfterRecord(r, result.resumed_from, total, callback, result) || last) {
           final_log_policy = log_pi;
           final_payoff = payoff;
           break;
@@ -182,15 +175,9 @@ class TrainingRun {
       }
       backend_->Step();
       ++iteration_;
-      if (!options_.checkpoint_directory.empty() && options_.checkpoint_every > 0 &&
-          iteration_ % options_.checkpoint_every == 0 && iteration_ < total) {
-        SaveCheckpoint(options_.checkpoint_directory);
-      }
+      if (internal::CheckpointDue(options_, iteration_, total)) SaveCheckpoint(options_.checkpoint_directory);
     }
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    result.iterations = iteration_;
-    const std::int64_t run_here = iteration_ - result.resumed_from;
-    result.microseconds_per_iteration = run_here > 0 ? 1e6 * result.seconds / static_cast<double>(run_here) : 0;
+    internal::RecordTiming(start, iteration_, result);
     if (!options_.checkpoint_directory.empty()) SaveCheckpoint(options_.checkpoint_directory);
 
     result.policy = final_log_policy.array().exp();

@@ -27,6 +27,10 @@
 
 namespace nlhf::neural {
 
+// How far from complementary an oracle's answers may be, |P(y ≻ y′) + P(y′ ≻ y) − 1|: a model computing
+// σ(z) and σ(−z) in float32 rounds at about 1e-7.
+inline constexpr double kComplementTolerance = 1e-6;
+
 enum class SequenceOracleKind { kGpm, kTable, kTorchScript };
 inline constexpr EnumNames<SequenceOracleKind, 3> kSequenceOracleKindNames{
     {{SequenceOracleKind::kGpm, "gpm"}, {SequenceOracleKind::kTable, "table"}, {SequenceOracleKind::kTorchScript, "torchscript"}}};
