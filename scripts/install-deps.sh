@@ -23,6 +23,7 @@ packages=(
   python3-setuptools python3-pip      # pip install . (setup.py drives CMake)
   libopenmpi-dev openmpi-bin          # mpirun -np K nlhf batch (docs/scale-out.md) and its tests
   libtorch-dev                        # neural policies (nlhf train), CPU LibTorch
+  libgloo-dev                         # Gloo's headers for LibTorch's c10d: nlhf train --world-size K
   python3-torch                       # the PyTorch loop `make bench` measures nlhf train against
   clang libclang-rt-dev libomp-dev    # the ASan+UBSan build and libFuzzer harnesses (make sanitize, fuzz)
   chromium-headless-shell             # renders `nlhf rank --html` pages in their test

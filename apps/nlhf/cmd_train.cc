@@ -3,6 +3,9 @@
 // flags live here; the run, which needs LibTorch, in the neural plugin (neural_plugin.h).
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstdlib>
+
 #include "commands.h"
 #include "nlhf/error.h"
 #include "nlhf/generators.h"
@@ -133,11 +136,65 @@ void SetupTrain(CLI::App& command, TrainArgs& args) {
       ->needs(checkpoint)
       ->capture_default_str();
   command.add_option("--resume", args.resume_directory,
-                     "Continue the run checkpointed in DIR (same settings; --iters is the new total)");
+                     "Continue the run checkpointed in DIR (same settings; --iters is the new total; any "
+                     "--world-size)");
+  AddPositive(command, "--world-size", args.world_size,
+              "Data-parallel training over the contexts: this many processes, each started with the same flags "
+              "and its own --rank, computing its share's gradients, summed over LibTorch's c10d (Gloo) before every "
+              "step; rank 0 prints and writes every output (exact feedback, CPU; default $WORLD_SIZE or 1; "
+              "docs/scale-out.md)");
+  AddNonNegative(command, "--rank", args.rank, "This process's rank, 0 to --world-size - 1 (default $RANK or 0)");
+  command.add_option("--master", args.master,
+                     "HOST:PORT where rank 0 serves the rendezvous (default $MASTER_ADDR:$MASTER_PORT, or "
+                     "127.0.0.1:29500)");
+  command.add_option("--rendezvous-timeout", args.rendezvous_timeout,
+                     "Seconds to wait for every rank at the rendezvous and for each exchange")
+      ->check(CLI::Range(1.0, 86400.0))
+      ->capture_default_str();
   AddCommonFlags(command, args.common, true);
 }
 
-int RunTrain(const TrainArgs& args) {
+namespace {
+
+// An integer from torchrun's environment variable `name`, if set.
+std::optional<int> IntegerFromEnvironment(const char* name) {
+  const char* text = std::getenv(name);
+  if (text == nullptr || *text == '\0') return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const long value = std::strtol(text, &end, 10);
+  if (*end != '\0' || errno != 0 || value < 0 || value > 1'000'000) {
+    throw InvalidArgument(fmt::format("environment variable {}='{}': expected a whole number from 0 to 1000000", name, text));
+  }
+  return static_cast<int>(value);
+}
+
+// The data-parallel settings: the flags, else torchrun's environment (WORLD_SIZE, RANK, MASTER_ADDR,
+// MASTER_PORT), else one process.
+TrainArgs WithDataParallelEnvironment(TrainArgs args) {
+  if (!args.world_size) args.world_size = IntegerFromEnvironment("WORLD_SIZE");
+  if (!args.rank) args.rank = IntegerFromEnvironment("RANK");
+  if (args.master.empty()) {
+    const char* host = std::getenv("MASTER_ADDR");
+    const char* port = std::getenv("MASTER_PORT");
+    args.master = fmt::format("{}:{}", host && *host ? host : "127.0.0.1", port && *port ? port : "29500");
+  }
+  const int world_size = args.world_size.value_or(1);
+  if (world_size < 1) throw InvalidArgument(fmt::format("--world-size {}: at least 1", world_size));
+  if (args.rank.value_or(0) >= world_size) {
+    throw InvalidArgument(fmt::format("--rank {}: ranks run from 0 to --world-size - 1 = {}", *args.rank, world_size - 1));
+  }
+  if (world_size > 1 && args.seeds > 1) {
+    throw InvalidArgument(fmt::format("--seeds {}: a data-parallel run (--world-size {}) trains one seed", args.seeds,
+                                      world_size));
+  }
+  return args;
+}
+
+}  // namespace
+
+int RunTrain(const TrainArgs& given) {
+  const TrainArgs args = WithDataParallelEnvironment(given);
   // Every output is checked before the run: a run of minutes must not fail at its last write.
   if (!args.trace_path.empty()) CheckOutputFile("--trace", args.trace_path);
   if (!args.plot_path.empty()) {

@@ -185,6 +185,12 @@ struct TrainArgs {
   std::string checkpoint_directory;
   std::int64_t checkpoint_every = 0;
   std::string resume_directory;
+  // Data-parallel training (docs/scale-out.md): this process is rank `rank` of `world_size`, meeting the
+  // others at `master`; unset flags are read from torchrun's WORLD_SIZE, RANK, MASTER_ADDR and MASTER_PORT.
+  std::optional<int> world_size;
+  std::optional<int> rank;
+  std::string master;
+  double rendezvous_timeout = 300;
 };
 void SetupTrain(CLI::App& command, TrainArgs& args);
 int RunTrain(const TrainArgs& args);

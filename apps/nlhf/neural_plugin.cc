@@ -221,6 +221,10 @@ neural::TrainOptions TrainOptionsFrom(const TrainArgs& args) {
   options.checkpoint_directory = args.checkpoint_directory;
   options.checkpoint_every = args.checkpoint_every;
   options.resume_directory = args.resume_directory;
+  options.data_parallel = {.world_size = args.world_size.value_or(1),
+                           .rank = args.rank.value_or(0),
+                           .master = args.master,
+                           .timeout_seconds = args.rendezvous_timeout};
   return options;
 }
 
@@ -315,7 +319,9 @@ int RunTrainWithTorch(const TrainArgs& args) {
   neural::TrainOptions options = TrainOptionsFrom(args);
   if (!args.reference.empty()) options.reference_log_policy = ReadReference(args.reference, games.payoff.size(1));
 
-  const bool progress = ProgressWanted() && !args.common.json;
+  // A data-parallel run: every rank holds the same result; rank 0 alone prints and writes it.
+  const bool writes = options.data_parallel.rank == 0;
+  const bool progress = ProgressWanted() && !args.common.json && writes;
   const neural::TrainCallback callback = ProgressBar(progress);
   if (args.seeds > 1) {
     if (args.estimate_gap) throw InvalidArgument("--estimate-gap estimates one run's gap: give it without --seeds");
@@ -323,6 +329,7 @@ int RunTrainWithTorch(const TrainArgs& args) {
   }
   const neural::TrainResult result = neural::Train(games, options, callback);
   if (progress) std::cerr << "\r" << std::string(70, ' ') << "\r";
+  if (!writes) return result.termination == Termination::kNumericalFailure ? 1 : 0;
   if (!args.trace_path.empty()) WriteFileAtomically(args.trace_path, neural::FormatTrainTraceCsv(result.trace));
   if (!args.plot_path.empty()) PlotTrace(result, games.description, games.num_contexts(), args, options.learning_rate);
 
@@ -343,6 +350,9 @@ int RunTrainWithTorch(const TrainArgs& args) {
                                                                       options.samples, result.queries)
                                                         : "",
                              args.optimizer, options.learning_rate, result.backend);
+    if (const int ranks = options.data_parallel.world_size; ranks > 1) {
+      std::cout << fmt::format("ranks:      {} (data-parallel over the contexts, gradients summed by c10d/Gloo)\n", ranks);
+    }
     std::cout << fmt::format("iterations: {}{} in {:.3g} s ({:.1f} µs per iteration)\n", result.iterations,
                              result.resumed_from > 0 ? fmt::format(" (resumed from {})", result.resumed_from) : "",
                              result.seconds, result.microseconds_per_iteration);

@@ -19,7 +19,7 @@ namespace nlhf::cli {
 
 // Bumped when this table or the arguments it passes (TrainArgs) change, so that a stale module beside a
 // newer binary is refused, not called.
-inline constexpr int kNeuralPluginVersion = 5;
+inline constexpr int kNeuralPluginVersion = 6;
 
 struct NeuralPluginFunctions {
   int version;

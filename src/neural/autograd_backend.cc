@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "neural/context_group.h"
 #include "neural/on_policy_feedback.h"
 #include "neural/regression_target.h"
 #include "nlhf/error.h"
@@ -31,8 +32,16 @@ AutogradBackend::AutogradBackend(const TrainProblem& problem, torch::optim::Opti
                        .clone();
 }
 
+torch::Tensor AutogradBackend::Logits() {
+  return problem_.network.ContextLogits(problem_.first_context, problem_.payoff.size(0));
+}
+
+void AutogradBackend::SumGradients() {
+  if (problem_.group != nullptr) problem_.group->SumGradients(problem_.network.parameters());
+}
+
 void AutogradBackend::Evaluate() {
-  log_policy_ = torch::log_softmax(problem_.network.Logits(), 1);
+  log_policy_ = torch::log_softmax(Logits(), 1);
   log_pi_t_ = log_policy_.detach();
   pi_t_ = log_pi_t_.exp();
   exact_payoff_ = torch::Tensor();
@@ -159,6 +168,7 @@ void AutogradBackend::Step() {
   }
   optimizer_.zero_grad();
   loss.backward();
+  SumGradients();
   optimizer_.step();
   last_loss_ = loss.detach();
   // --fit-steps: further steps toward the same target, each from the parameters the last one left (the
@@ -166,7 +176,8 @@ void AutogradBackend::Step() {
   if (target.defined() && problem_.method.rule != TargetRule::kExtragradient) {
     for (int k = 1; k < problem_.fit_steps; ++k) {
       optimizer_.zero_grad();
-      Loss(torch::log_softmax(problem_.network.Logits(), 1), target, responses).backward();
+      Loss(torch::log_softmax(Logits(), 1), target, responses).backward();
+      SumGradients();
       optimizer_.step();
     }
   }
@@ -179,6 +190,7 @@ torch::Tensor AutogradBackend::ExtragradientLoss(const torch::Tensor& half_step_
   std::vector<torch::Tensor> parameters = problem_.network.parameters();
   optimizer_.zero_grad();
   half_step_loss.backward();
+  SumGradients();
   torch::Tensor target;
   {
     torch::NoGradGuard no_grad;
@@ -186,11 +198,11 @@ torch::Tensor AutogradBackend::ExtragradientLoss(const torch::Tensor& half_step_
       saved.push_back(p.detach().clone());
       p.sub_(p.grad(), problem_.learning_rate);
     }
-    const torch::Tensor half_policy = torch::softmax(problem_.network.Logits(), 1);
+    const torch::Tensor half_policy = torch::softmax(Logits(), 1);
     target = problem_.step_size * (FeedbackAt(half_policy, false) - Pull());
     for (size_t i = 0; i < parameters.size(); ++i) parameters[i].copy_(saved[i]);
   }
-  return Loss(torch::log_softmax(problem_.network.Logits(), 1), target, torch::Tensor());
+  return Loss(torch::log_softmax(Logits(), 1), target, torch::Tensor());
 }
 
 }  // namespace nlhf::neural::internal

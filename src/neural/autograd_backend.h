@@ -39,6 +39,9 @@ class AutogradBackend final : public TrainBackend {
   // on-policy feedback, over the drawn `responses` (averaged over the K).
   torch::Tensor Loss(const torch::Tensor& log_policy, const torch::Tensor& target, const torch::Tensor& responses) const;
   torch::Tensor ExtragradientLoss(const torch::Tensor& half_step_loss);
+  // The network's logits of this backend's contexts, and their gradients summed over a data-parallel run.
+  torch::Tensor Logits();
+  void SumGradients();
 
   TrainProblem problem_;
   torch::optim::Optimizer& optimizer_;

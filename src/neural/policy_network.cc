@@ -87,8 +87,9 @@ class ContextualPolicy : public PolicyNetwork {
       fan_in = fan_out;
     }
   }
-  torch::Tensor Logits() override {
-    torch::Tensor h = features_;
+  torch::Tensor Logits() override { return ContextLogits(0, contexts_); }
+  torch::Tensor ContextLogits(std::int64_t first, std::int64_t count) override {
+    torch::Tensor h = features_.narrow(0, first, count);
     for (size_t layer = 0; layer < weights_.size(); ++layer) {
       h = torch::addmm(biases_[layer], h, weights_[layer]);
       if (layer + 1 < weights_.size()) h = torch::relu(h);

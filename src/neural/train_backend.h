@@ -14,6 +14,8 @@
 
 namespace nlhf::neural::internal {
 
+class ContextGroup;  // context_group.h
+
 using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // What every backend trains: the method with its resolved step size and regularization, the games, the
@@ -25,7 +27,7 @@ struct TrainProblem {
   const Eigen::RowVectorXd& log_reference;  // log π_ref over the n responses, shared by every context
   double learning_rate;
   double loss_scale;     // 1 / contexts per parameter: each context's loss counts once
-  const torch::Tensor& payoff;  // C × n × n, on the run's device
+  const torch::Tensor& payoff;  // C × n × n, on the run's device (data-parallel: this rank's share of the contexts)
   PolicyNetwork& network;
   PreferenceOracle& oracle;
   bool sampled_feedback;
@@ -35,6 +37,10 @@ struct TrainProblem {
   // Optimizer steps per iteration on the same target (regression losses): 1 is the method's one step;
   // more fit the target's minimizer, the tabular update, more closely.
   int fit_steps = 1;
+  // Data-parallel training: the network's rows of contexts [first_context, first_context + C) are this
+  // rank's, and `group` sums every gradient over the ranks before a step (null: one process).
+  std::int64_t first_context = 0;
+  ContextGroup* group = nullptr;
 };
 
 class TrainBackend {

@@ -17,6 +17,7 @@ nlohmann::json RunJson(const TrainResult& result, const std::string& game, const
   out["algorithm"] = result.algorithm;
   out["network"] = result.network;
   out["backend"] = result.backend;
+  if (options.data_parallel.world_size > 1) out["world_size"] = options.data_parallel.world_size;
   out["game"] = game;
   out["feedback"] = FeedbackKindName(options.feedback);
   out["optimizer"] = OptimizerKindName(options.optimizer);

@@ -14,6 +14,7 @@
 #include "nlhf/resources.h"
 #include "neural/autograd_backend.h"
 #include "neural/checkpoint.h"
+#include "neural/context_group.h"
 #include "neural/fused_trainer.h"
 #include "neural/run_settings.h"
 
@@ -84,18 +85,34 @@ bool UsesOnPolicyFeedback(const TrainingGames& games, const TrainOptions& option
   return games.sequences != nullptr && options.feedback == FeedbackKind::kSampled;
 }
 
-// One training run: the loop over a backend's steps, the trace and its certificates, checkpoints.
+// Data-parallel runs join their group before anything else: every rank must arrive at the rendezvous.
+std::unique_ptr<internal::ContextGroup> JoinGroup(const TrainingGames& games, const TrainOptions& options) {
+  if (options.data_parallel.world_size == 1) return nullptr;
+  return std::make_unique<internal::ContextGroup>(options.data_parallel, games.num_contexts());
+}
+
+// The contexts this process trains on: all of them, or its share of a data-parallel run's.
+torch::Tensor ShareOf(const torch::Tensor& payoff, const internal::ContextGroup* group) {
+  if (group == nullptr) return payoff;
+  return payoff.narrow(0, group->share().first, group->share().count);
+}
+
+// One training run: the loop over a backend's steps, the trace and its certificates, checkpoints. In a
+// data-parallel run (options.data_parallel) each rank evaluates and steps on its share of the contexts
+// with summed gradients (context_group.h) and gathers every context's rows for the certificate, so every
+// rank holds the same parameters, trace and result.
 class TrainingRun {
  public:
   TrainingRun(const TrainingGames& games, const TrainOptions& options)
-      : options_(options),
+      : group_(JoinGroup(games, options)),
+        options_(options),
         method_(FindNeuralMethod(options.algorithm)),
         eta_(options.step_size.value_or(method_.default_step_size)),
         beta_(method_.regularized ? options.beta.value_or(method_.default_beta) : 0.0),
         device_(ParseDevice(options.device)),
         generator_(at::detail::createCPUGenerator(options.seed)),
         games_hash_(internal::HashTensor(games.payoff) ^ (internal::HashTensor(games.features) << 1)),
-        payoff_(games.payoff.to(device_)),
+        payoff_(ShareOf(games.payoff, group_.get()).to(device_)),
         network_(MakePolicyNetwork(options.policy, games, generator_)),
         oracle_(payoff_, options.feedback, options.samples, generator_),
         on_policy_(UsesOnPolicyFeedback(games, options)),
@@ -105,7 +122,7 @@ class TrainingRun {
   }
 
   bool UsesFusedPath() const {
-    const bool supported = FusedPathSupports(options_).empty();
+    const bool supported = FusedPathSupports(options_).empty();  // never for data-parallel runs
     return options_.backend == Backend::kFused || (options_.backend == Backend::kAuto && supported && !on_policy_);
   }
 
@@ -137,13 +154,22 @@ class TrainingRun {
                                          .oracle = oracle_,
                                          .sampled_feedback = options_.feedback == FeedbackKind::kSampled,
                                          .on_policy = on_policy_,
-                                         .fit_steps = options_.fit_steps};
+                                         .fit_steps = options_.fit_steps,
+                                         .first_context = group_ ? group_->share().first : 0,
+                                         .group = group_.get()};
     if (UsesFusedPath()) {
       backend_ = std::make_unique<internal::FusedTrainer>(problem);
     } else {
       backend_ = std::make_unique<internal::AutogradBackend>(problem, *optimizer_);
     }
-    backend_->Restore(resumed.previous_payoff, resumed.loss);
+    // A data-parallel run's loss is the sum of the ranks' (Measure): rank 0 alone holds the restored one.
+    const bool holds_loss = group_ == nullptr || group_->rank() == 0;
+    backend_->Restore(ShareOfPrevious(resumed.previous_payoff), holds_loss ? resumed.loss : 0.0);
+    // The callback's answer must be the same on every rank, or they would part ways: stop when any says so.
+    const TrainCallback agreed = [&](const TrainRecord& r, std::int64_t of) {
+      const bool go = !callback || callback(r, of);
+      return group_ ? group_->AllTrue(go) : go;
+    };
 
     const auto start = std::chrono::steady_clock::now();
     result.termination = Termination::kMaxIterations;
@@ -154,11 +180,11 @@ class TrainingRun {
       const bool record = last || t % options_.log_every == 0;
       backend_->Evaluate();
       if (record) {
-        const RowMatrix log_pi = backend_->LogPolicy();
-        const RowMatrix payoff = backend_->Payoffs();
+        const RowMatrix log_pi = Whole(backend_->LogPolicy());
+        const RowMatrix payoff = Whole(backend_->Payoffs());
         const TrainRecord r = Measure(t, log_pi, payoff);
         trace_.push_back(r);
-        if (internal::StopAfterRecord(r, result.resumed_from, total, callback, result) || last) {
+        if (internal::StopAfterRecord(r, result.resumed_from, total, agreed, result) || last) {
           final_log_policy = log_pi;
           final_payoff = payoff;
           break;
@@ -166,8 +192,8 @@ class TrainingRun {
       }
       if (problem.sampled_feedback && !backend_->PolicyFinite()) {
         // Sampling from a non-finite policy is undefined: stop here, as at a record.
-        final_log_policy = backend_->LogPolicy();
-        final_payoff = backend_->Payoffs();
+        final_log_policy = Whole(backend_->LogPolicy());
+        final_payoff = Whole(backend_->Payoffs());
         trace_.push_back(Measure(t, final_log_policy, final_payoff));
         result.termination = Termination::kNumericalFailure;
         result.message = fmt::format("the policy became non-finite at iteration {}", t);
@@ -198,11 +224,21 @@ class TrainingRun {
   }
 
  private:
+  // Every context's rows: this process's, or gathered from every rank in context order.
+  RowMatrix Whole(const RowMatrix& rows) const { return group_ ? group_->GatherRows(rows) : rows; }
+
+  // This rank's rows of a checkpoint's OMWU memory g_{t−1} (the checkpoint holds every context's, so that
+  // it resumes on any number of ranks).
+  torch::Tensor ShareOfPrevious(const torch::Tensor& previous) const {
+    if (!group_ || !previous.defined()) return previous;
+    return previous.narrow(0, group_->share().first, group_->share().count).to(device_);
+  }
+
   TrainRecord Measure(std::int64_t t, const RowMatrix& log_pi, const RowMatrix& payoff) const {
     TrainRecord r;
     r.iteration = t;
     Certify(log_pi, payoff, beta_, log_reference_, r);
-    r.loss = backend_->Loss();
+    r.loss = group_ ? group_->Sum(backend_->Loss()) : backend_->Loss();
     r.queries = oracle_.queries();
     return r;
   }
@@ -223,14 +259,22 @@ class TrainingRun {
     return fingerprint;
   }
 
+  // Every rank takes part (the memory and the loss are gathered); rank 0 writes.
   void SaveCheckpoint(const std::string& directory) {
     backend_->WriteBack();
+    torch::Tensor previous = backend_->PreviousPayoffs();
+    double loss = backend_->Loss();
+    if (group_) {
+      if (previous.defined()) previous = group_->GatherRows(previous);
+      loss = group_->Sum(loss);
+      if (group_->rank() != 0) return;
+    }
     internal::WriteCheckpoint(directory,
                               {.fingerprint = Fingerprint(),
                                .iteration = iteration_,
                                .queries = oracle_.queries(),
-                               .previous_payoff = backend_->PreviousPayoffs(),
-                               .loss = backend_->Loss(),
+                               .previous_payoff = previous,
+                               .loss = loss,
                                .rng = generator_.get_state(),
                                .trace = trace_},
                               *network_, *optimizer_);
@@ -250,6 +294,7 @@ class TrainingRun {
     return state;
   }
 
+  std::unique_ptr<internal::ContextGroup> group_;  // data-parallel runs only
   TrainOptions options_;
   const NeuralMethod& method_;
   double eta_;
@@ -271,6 +316,7 @@ class TrainingRun {
 }  // namespace
 
 std::string FusedPathSupports(const TrainOptions& options) {
+  if (options.data_parallel.world_size > 1) return "data-parallel runs sum autograd's gradients";
   if (options.device != "cpu") return "it runs on the CPU only";
   if (options.optimizer != OptimizerKind::kSgd) return "it takes plain SGD only";
   if (options.fit_steps != 1) return "it takes one step per iteration (--fit-steps 1)";
@@ -280,6 +326,22 @@ std::string FusedPathSupports(const TrainOptions& options) {
   return "";
 }
 
+std::string DataParallelOptions::Validate() const {
+  if (world_size < 1) return fmt::format("world_size = {}. Violated constraint: world_size >= 1", world_size);
+  if (rank < 0 || rank >= world_size) {
+    return fmt::format("rank = {}. Violated constraint: 0 <= rank < world_size = {}", rank, world_size);
+  }
+  const size_t colon = master.rfind(':');
+  const std::string port = colon == std::string::npos ? "" : master.substr(colon + 1);
+  const bool digits = !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
+  if (colon == 0 || !digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+    return fmt::format("master = '{}'. Violated constraint: HOST:PORT with 1 <= PORT <= 65535", master);
+  }
+  if (!(timeout_seconds > 0) || !std::isfinite(timeout_seconds)) {
+    return fmt::format("timeout = {}. Violated constraint: 0 < timeout < inf", timeout_seconds);
+  }
+  return "";
+}
 
 std::string TrainOptions::Validate() const {
   if (iterations < 0) return fmt::format("iterations = {}. Violated constraint: iterations >= 0", iterations);
@@ -299,6 +361,19 @@ std::string TrainOptions::Validate() const {
   if (log_every < 1) return fmt::format("log_every = {}. Violated constraint: log_every >= 1", log_every);
   if (checkpoint_every < 0) {
     return fmt::format("checkpoint_every = {}. Violated constraint: checkpoint_every >= 0", checkpoint_every);
+  }
+  if (const std::string problem = data_parallel.Validate(); !problem.empty()) return problem;
+  if (data_parallel.world_size > 1) {
+    // What a rank cannot yet split: sampled feedback draws every context's comparisons from one stream
+    // (a split would draw others), and Gloo sums tensors on the CPU.
+    if (feedback != FeedbackKind::kExact) {
+      return fmt::format("world_size = {}: data-parallel training takes exact feedback (sampled comparisons come from "
+                         "one seeded stream over every context)", data_parallel.world_size);
+    }
+    if (device != "cpu") {
+      return fmt::format("world_size = {}: data-parallel training runs on the CPU (Gloo); device = {}",
+                         data_parallel.world_size, device);
+    }
   }
   if (backend == Backend::kFused) {
     if (const std::string why = FusedPathSupports(*this); !why.empty()) {
@@ -368,6 +443,10 @@ TrainResult Train(const TrainingGames& games, const TrainOptions& options, const
   if (const std::string problem = options.Validate(); !problem.empty()) throw InvalidArgument(problem);
   if (UsesOnPolicyFeedback(games, options)) {
     if (const std::string problem = ValidateOnPolicy(options); !problem.empty()) throw InvalidArgument(problem);
+  }
+  if (const int ranks = options.data_parallel.world_size; ranks > games.num_contexts()) {
+    throw InvalidArgument(fmt::format("world_size = {}: more ranks than the {} context(s) to share among them", ranks,
+                                      games.num_contexts()));
   }
   RequireMemory(fmt::format("train: a {} policy (--width {}, --depth {}) over {} context(s) of n = {}",
                             PolicyKindName(options.policy.kind), options.policy.hidden_width, options.policy.depth,

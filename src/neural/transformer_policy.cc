@@ -129,16 +129,19 @@ torch::Tensor TransformerPolicy::LogProbabilities(const torch::Tensor& contexts,
   return torch::where(counted, chosen, torch::zeros_like(chosen)).sum(1);
 }
 
-torch::Tensor TransformerPolicy::Logits() {
+torch::Tensor TransformerPolicy::Logits() { return ContextLogits(0, setting_->prompts.size(0)); }
+
+torch::Tensor TransformerPolicy::ContextLogits(std::int64_t first, std::int64_t count) {
   if (!setting_->enumerated()) {
     throw InvalidArgument(fmt::format("the transformer's policy over every response needs an enumerated space; {} is "
                                       "trained on samples (LogProbabilities, Sample)",
                                       setting_->space.Describe()));
   }
-  const std::int64_t contexts = setting_->prompts.size(0), rows = prefixes_.size(0);
-  const std::int64_t prompt_length = setting_->prompts.size(1), t = setting_->space.max_length();
+  const torch::Tensor prompts = setting_->prompts.narrow(0, first, count);
+  const std::int64_t contexts = count, rows = prefixes_.size(0);
+  const std::int64_t prompt_length = prompts.size(1), t = setting_->space.max_length();
   const torch::Tensor inputs = torch::cat({torch::full({contexts * rows, 1}, vocabulary_ + 1, torch::kInt64),
-                                           setting_->prompts.repeat_interleave(rows, 0), prefixes_.repeat({contexts, 1})},
+                                           prompts.repeat_interleave(rows, 0), prefixes_.repeat({contexts, 1})},
                                           1);
   // C × rows × T × (V + 1): at place i, the distribution of token i + 1 after each string's first i tokens.
   const torch::Tensor predicted = NextTokenLogProbabilities(inputs)

@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,6 +58,9 @@ class PolicyNetwork : public torch::nn::Module {
  public:
   // C×n logits, one row per context.
   virtual torch::Tensor Logits() = 0;
+  // The rows of contexts [first, first + count) alone (data-parallel training computes only its share):
+  // networks whose cost grows with the contexts compute just those.
+  virtual torch::Tensor ContextLogits(std::int64_t first, std::int64_t count) { return Logits().narrow(0, first, count); }
   // How many contexts share each parameter: the training loss averages over them, so that a learning
   // rate of 1 means the same step size for every policy class (1 for per-context parameters, C for
   // the contextual network).

@@ -36,6 +36,21 @@ inline constexpr EnumNames<Backend, 3> kBackendNames{
 inline const char* BackendName(Backend backend) { return NameOf(kBackendNames, backend); }
 inline Backend ParseBackend(std::string_view name) { return ParseName(kBackendNames, name, "backend"); }
 
+// Data-parallel training over contexts (docs/scale-out.md): `world_size` processes, the same options
+// given to each, every one holding the whole network but computing the loss and its gradient on its own
+// contiguous share of the contexts. The gradients are summed with LibTorch's distributed engine (c10d,
+// Gloo backend) before every optimizer step, so every process takes the step one process would take on
+// every context; the certificate gathers every context's policy. Rank 0 writes the checkpoints, which
+// resume on any world size.
+struct DataParallelOptions {
+  int world_size = 1;  // 1: this process alone, no rendezvous
+  int rank = 0;        // 0 … world_size − 1; rank 0 serves the rendezvous
+  std::string master = "127.0.0.1:29500";  // host:port of rank 0's rendezvous (a TCP store)
+  double timeout_seconds = 300;  // for the rendezvous and for each collective
+  // Empty when valid; otherwise names the setting and the rule.
+  std::string Validate() const;
+};
+
 struct TrainOptions;
 // Empty when the fused path can run `options`; otherwise why not ("it takes plain SGD only").
 std::string FusedPathSupports(const TrainOptions& options);
@@ -66,6 +81,8 @@ struct TrainOptions {
   std::string checkpoint_directory;
   std::int64_t checkpoint_every = 0;
   std::string resume_directory;
+  // Several processes over the contexts (exact feedback, autograd path, CPU).
+  DataParallelOptions data_parallel;
 
   // Empty when valid; otherwise "learning_rate = -1. Violated constraint: learning_rate > 0".
   std::string Validate() const;
@@ -115,8 +132,10 @@ struct TrainResult {
 // Called after each trace record; returning false stops the run (kCallbackStop).
 using TrainCallback = std::function<bool(const TrainRecord&, std::int64_t total_iterations)>;
 
-// Throws InvalidArgument for invalid options, Unavailable for a device this build lacks, ParseError for
-// a checkpoint that cannot be read.
+// Throws InvalidArgument for invalid options, Unavailable for a device this build lacks (or data-parallel
+// training in a build without c10d), ParseError for a checkpoint that cannot be read, Error when a
+// data-parallel peer cannot be reached or fails. With options.data_parallel.world_size > 1 every rank
+// returns the same result (the whole run's policy and certificate).
 TrainResult Train(const TrainingGames& games, const TrainOptions& options, const TrainCallback& callback = {});
 
 // The trace as CSV: iteration, mean_gap, max_gap, mean_regularized_gap, max_regularized_gap, loss,

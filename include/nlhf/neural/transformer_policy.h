@@ -37,6 +37,7 @@ class TransformerPolicy : public PolicyNetwork {
   // its end token where any string beginning with it does). That is 27 rows instead of 121 for V = 3,
   // T = 4, and 256 instead of 4,369 for V = 16, T = 3 (docs/benchmarks.md).
   torch::Tensor Logits() override;
+  torch::Tensor ContextLogits(std::int64_t first, std::int64_t count) override;
   // log π(y_b | prompt of context c_b) for each row b: `contexts` B int64, `responses` B × T end-padded.
   torch::Tensor LogProbabilities(const torch::Tensor& contexts, const torch::Tensor& responses);
   // `count` responses after context c's prompt, temperature 1, drawn from `generator`: count × T
