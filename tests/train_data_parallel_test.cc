@@ -147,6 +147,25 @@ TEST_F(DataParallel, RanksTrainWhatOneProcessTrains) {
   EXPECT_LT(trace.back()[1], 0.7 * trace.front()[1]);
 }
 
+// Started as torchrun starts its workers, by the environment alone (WORLD_SIZE, RANK, MASTER_ADDR,
+// MASTER_PORT), the ranks train what one process trains.
+TEST_F(DataParallel, TakesTorchrunsEnvironment) {
+  const std::string run = "train --generate random --n 9 --contexts 4 --seed 3 --policy contextual --iters 40 --json";
+  const CommandRun one = Nlhf(run);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const std::string environment = fmt::format("WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT={}", FreePort());
+  const std::string script = fmt::format(
+      "cd '{0}' && ({1} RANK=1 '{2}' {3} > rank1.txt 2>&1 & p=$!; {1} RANK=0 '{2}' {3} > stdout.txt 2> stderr.txt; "
+      "echo $? > code0.txt; wait $p; echo $? > code1.txt; true)",
+      dir_.string(), environment, NLHF_CLI_PATH, run);
+  ASSERT_EQ(std::system(script.c_str()), 0);
+  ASSERT_EQ(Read("code0.txt"), "0\n") << Read("stderr.txt");
+  ASSERT_EQ(Read("code1.txt"), "0\n") << Read("rank1.txt");
+  const auto many = nlohmann::json::parse(Read("stdout.txt"));
+  EXPECT_EQ(many["world_size"], 2);
+  ExpectSamePolicies(one.Json(), many);
+}
+
 // Per-context networks (the EGPO mlp: a rank's gradient is zero outside its contexts) with EGPO's half
 // step, and the transformer on sequence games, whose forward pass computes only the rank's prompts.
 TEST_F(DataParallel, PerContextNetworksExtragradientAndTheTransformer) {

@@ -179,6 +179,7 @@ TrainArgs WithDataParallelEnvironment(TrainArgs args) {
     const char* port = std::getenv("MASTER_PORT");
     args.master = fmt::format("{}:{}", host && *host ? host : "127.0.0.1", port && *port ? port : "29500");
   }
+  if (const char* agent = std::getenv("TORCHELASTIC_USE_AGENT_STORE")) args.agent_store = std::string(agent) == "True";
   const int world_size = args.world_size.value_or(1);
   if (world_size < 1) throw InvalidArgument(fmt::format("--world-size {}: at least 1", world_size));
   if (args.rank.value_or(0) >= world_size) {

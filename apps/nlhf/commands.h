@@ -191,6 +191,7 @@ struct TrainArgs {
   std::optional<int> rank;
   std::string master;
   double rendezvous_timeout = 300;
+  bool agent_store = false;  // torchrun's TORCHELASTIC_USE_AGENT_STORE=True: its agent serves the store
 };
 void SetupTrain(CLI::App& command, TrainArgs& args);
 int RunTrain(const TrainArgs& args);

@@ -224,7 +224,8 @@ neural::TrainOptions TrainOptionsFrom(const TrainArgs& args) {
   options.data_parallel = {.world_size = args.world_size.value_or(1),
                            .rank = args.rank.value_or(0),
                            .master = args.master,
-                           .timeout_seconds = args.rendezvous_timeout};
+                           .timeout_seconds = args.rendezvous_timeout,
+                           .agent_store = args.agent_store};
   return options;
 }
 

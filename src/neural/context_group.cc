@@ -12,6 +12,7 @@
 // Debian's LibTorch is built with Gloo (libtorch_cpu exports ProcessGroupGloo) but its CMake package does
 // not pass the definition its header is guarded by.
 #define USE_C10D_GLOO 1
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #endif
@@ -66,11 +67,12 @@ ContextGroup::ContextGroup(const DataParallelOptions& options, std::int64_t cont
   try {
     c10d::TCPStoreOptions store;
     store.port = master.port;
-    store.isServer = rank_ == 0;
+    store.isServer = rank_ == 0 && !options.agent_store;
     store.numWorkers = static_cast<size_t>(size_);
     store.waitWorkers = true;
     store.timeout = timeout;
     engine_->store = c10::make_intrusive<c10d::TCPStore>(master.host, store);
+    if (options.agent_store) engine_->store = c10::make_intrusive<c10d::PrefixStore>("/worker", engine_->store);
     auto group = c10d::ProcessGroupGloo::Options::create(timeout);
     group->devices.push_back(GlooDevice(master.host));
     engine_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(engine_->store, rank_, size_, group);

@@ -47,6 +47,9 @@ struct DataParallelOptions {
   int rank = 0;        // 0 … world_size − 1; rank 0 serves the rendezvous
   std::string master = "127.0.0.1:29500";  // host:port of rank 0's rendezvous (a TCP store)
   double timeout_seconds = 300;  // for the rendezvous and for each collective
+  // Under torchrun (TORCHELASTIC_USE_AGENT_STORE=True) its agent already serves the store at `master`:
+  // every rank then joins it as a client, under the "/worker" prefix, as PyTorch's env:// rendezvous does.
+  bool agent_store = false;
   // Empty when valid; otherwise names the setting and the rule.
   std::string Validate() const;
 };
