@@ -510,6 +510,47 @@ TEST_F(Cli, BatchWritesLargeBatchesInOrderAndWholeOrNotAtAll) {
   }
 }
 
+// --out-dir alone writes one part and its manifest; `nlhf merge` gives back --out's bytes, and refuses,
+// naming the file and the rule and writing nothing, a folder whose parts are missing, short or unnamed.
+TEST_F(Cli, BatchPartsMergeBackAndMergeRefusesIncompleteFolders) {
+  ASSERT_EQ(Nlhf("generate random --n 5 --count 40 --seed 3 --out games.jsonl").exit_code, 0);
+  ASSERT_EQ(Nlhf("batch games.jsonl --out one.jsonl").exit_code, 0);
+  ASSERT_EQ(Nlhf("batch games.jsonl --out-dir parts").exit_code, 0);
+  ASSERT_EQ(Nlhf("merge parts --out merged.jsonl").exit_code, 0);
+  EXPECT_EQ(Read("merged.jsonl"), Read("one.jsonl"));
+  const CommandRun to_stdout = Nlhf("merge parts");
+  ASSERT_EQ(to_stdout.exit_code, 0);
+  EXPECT_EQ(to_stdout.out, Read("one.jsonl"));
+
+  const std::string part = Read("parts/part-00000-of-00001.jsonl");
+  struct Case {
+    std::string part, manifest, message;
+  };
+  const std::string manifest = Read("parts/manifest.json");
+  std::string three_parts = manifest;
+  three_parts.replace(three_parts.find("40\n ]"), 2, "38, 1, 1");
+  for (const Case& c : std::vector<Case>{
+           {part.substr(0, part.size() - 1), manifest, "39 complete lines; manifest.json says this part holds 40"},
+           {part + part, manifest, "80 complete lines"},
+           {part, "{\"format\": \"nlhf batch parts\"", "not JSON"},
+           {part, "{\"format\": \"something else\"}", "not an nlhf batch manifest"},
+           {part, manifest.substr(0, manifest.find("\"games\"")) + "\"games\": 41, \"gap_tolerance\": 1e-9, \"part_games\": [40]}",
+            "holding 40 games in all; \"games\" says 41"},
+           {part, three_parts, "part-00000-of-00003.jsonl: missing (manifest.json names 3 parts)"},
+       }) {
+    Write("parts/part-00000-of-00001.jsonl", c.part);
+    Write("parts/manifest.json", c.manifest);
+    const CommandRun run = Nlhf("merge parts --out bad.jsonl");
+    EXPECT_EQ(run.exit_code, 2) << c.message;
+    EXPECT_THAT(run.err, ::testing::HasSubstr(c.message));
+    EXPECT_FALSE(fs::exists(dir_ / "bad.jsonl"));
+  }
+  fs::remove(dir_ / "parts" / "manifest.json");
+  EXPECT_THAT(Nlhf("merge parts").err, ::testing::HasSubstr("did not finish"));
+  EXPECT_EQ(Nlhf("batch games.jsonl --out-dir parts --json").exit_code, 2);
+  EXPECT_EQ(Nlhf("batch games.jsonl --out-dir parts --out x.jsonl").exit_code, 2);
+}
+
 TEST_F(Cli, BatchRejectsMalformedGamesNamingTheLine) {
   Write("g.jsonl", "{\"preferences\": [[0.5, 0.5], [0.5, 0.5]]}\n{\"preferences\": [[0.5, 0.9], [0.5, 0.5]]}\n");
   ExpectUsageError("batch g.jsonl", {"g.jsonl:2", "P + Pᵀ must equal 1"});

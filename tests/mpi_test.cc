@@ -148,6 +148,34 @@ TEST_F(Mpi, TheFirstBadLineIsReportedWithItsLineNumberWhicheverRankHoldsIt) {
   EXPECT_THAT(Mpirun(3, "batch empty.jsonl").err, ::testing::HasSubstr("empty.jsonl: no games"));
 }
 
+// --out-dir: each rank writes its own part, and `nlhf merge` joins them into the bytes --out writes; a run
+// that fails on a bad line leaves no manifest (an earlier run's is removed first), so merge refuses it.
+TEST_F(Mpi, PartsPerRankMergeIntoWhatOneProcessWrites) {
+  Write("games.jsonl", Games(200));
+  ASSERT_EQ(Nlhf("batch games.jsonl --out one.jsonl").exit_code, 0);
+  const CommandRun run = Mpirun(3, "batch games.jsonl --out-dir parts");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  for (int rank = 0; rank < 3; ++rank) {
+    EXPECT_TRUE(fs::exists(dir_ / "parts" / fmt::format("part-{:05d}-of-00003.jsonl", rank)));
+  }
+  const auto manifest = nlohmann::json::parse(Read("parts/manifest.json"));
+  EXPECT_EQ(manifest["games"], 200);
+  EXPECT_EQ(manifest["part_games"].size(), 3u);
+  ASSERT_EQ(Nlhf("merge parts --out merged.jsonl").exit_code, 0);
+  EXPECT_EQ(Read("merged.jsonl"), Read("one.jsonl"));
+
+  std::string bad = Games(200);
+  bad.replace(bad.rfind("{\"preferences\""), 1, "[");  // the last game, in rank 2's bytes
+  Write("bad.jsonl", bad);
+  const CommandRun failed = Mpirun(3, "batch bad.jsonl --out-dir parts");
+  EXPECT_EQ(failed.exit_code, 2);
+  EXPECT_FALSE(fs::exists(dir_ / "parts" / "manifest.json"));
+  const CommandRun refused = Nlhf("merge parts --out merged2.jsonl");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, ::testing::HasSubstr("did not finish"));
+  EXPECT_FALSE(fs::exists(dir_ / "merged2.jsonl"));
+}
+
 TEST_F(Mpi, AKilledRankEndsTheRunWithoutAnOutputFile) {
   // 64 games of n = 60 at 200,000 iterations: seconds of work, so that the kill lands mid-run.
   Write("slow.jsonl", Games(64, 60, 2));

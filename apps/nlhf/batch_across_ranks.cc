@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "batch_parts.h"
 #include "cli_common.h"
 #include "distributed/mpi_world.h"
 #include "nlhf/error.h"
@@ -78,6 +79,28 @@ ShareOutcome SolveShare(BatchFile& games, const BatchSolveOptions& options, bool
   return out;
 }
 
+// --out-dir: each rank writes its own part (the folder was prepared by rank 0 before the agreement every
+// rank has passed); once every rank has written, rank 0 writes the manifest. A rank that cannot write
+// reports it (the first such rank), and no manifest is written.
+void WriteParts(const distributed::MpiWorld& world, const BatchArgs& args, std::string_view text,
+                std::uint64_t games, std::uint64_t total, std::uint64_t certified) {
+  std::exception_ptr error;
+  try {
+    WritePart(args.out_dir, world.rank(), world.size(), text);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  world.AgreeOnFirstError(error, 0);
+  PartsManifest manifest{.file = args.file, .games = total, .certified = certified, .gap_tolerance = args.gap_tolerance};
+  world.GatherInRankOrder(fmt::format("{}\n", games), [&](std::string_view count) {
+    manifest.part_games.push_back(std::stoull(std::string(count)));
+  });
+  if (world.rank() != 0) return;
+  WriteManifest(args.out_dir, manifest);
+  std::cerr << fmt::format("nlhf: {} games, {} certified to gap <= {:g}, in {} parts in {}\n", total, certified,
+                           args.gap_tolerance, world.size(), args.out_dir);
+}
+
 }  // namespace
 
 int RunBatchAcrossRanks(const BatchArgs& args, const BatchSolveOptions& options) {
@@ -91,6 +114,7 @@ int RunBatchAcrossRanks(const BatchArgs& args, const BatchSolveOptions& options)
   std::optional<BatchFile> games;
   try {
     if (rank == 0 && !args.out.empty()) CheckOutputFile("--out", args.out);
+    if (rank == 0 && !args.out_dir.empty()) PrepareOutputFolder(args.out_dir);
     games.emplace(args.file, BatchShare{.part = rank, .parts = size});
   } catch (...) {
     error = std::current_exception();
@@ -118,6 +142,10 @@ int RunBatchAcrossRanks(const BatchArgs& args, const BatchSolveOptions& options)
   world.AgreeOnFirstError(error, error_at);
 
   const std::uint64_t certified = world.Sum(share.certified);
+  if (!args.out_dir.empty()) {
+    WriteParts(world, args, share.text, games->size(), total, certified);
+    return 0;
+  }
   // Rank 0 writes everyone's answers in rank order, which is input order. A write error is kept while the
   // other ranks' texts are still received, so that none waits on a send that is never taken.
   std::optional<AtomicFileWriter> file;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <iostream>
 #include <optional>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "batch_across_ranks.h"
+#include "batch_parts.h"
 #include "commands.h"
 #include "distributed/mpi_world.h"
 #include "nlhf/error.h"
@@ -33,10 +35,17 @@ void SetupBatch(CLI::App& command, BatchArgs& args) {
   AddNonNegative(command, "--iters", args.max_iterations, "Maximum iterations per game");
   AddNonNegative(command, "--tol", args.gap_tolerance, "Stop a game when its duality gap is <= this");
   command.add_flag("--polish,!--no-polish", args.polish, "Finish on the settled support when that certifies (default on)");
-  command.add_option("--out,-o", args.out,
+  CLI::Option* out = command.add_option("--out,-o", args.out,
                      "Write the JSON lines here (atomically) instead of stdout. Under mpirun -np K the ranks split the "
                      "file and rank 0 writes every answer, in input order (docs/scale-out.md)");
+  CLI::Option* out_dir = command.add_option(
+      "--out-dir", args.out_dir,
+      "Write the JSON lines as one file per rank into this folder (part-RRRRR-of-KKKKK.jsonl, each rank its own "
+      "share, none gathered), then manifest.json once all are in place; 'nlhf merge DIR' joins them into what "
+      "--out writes");
+  out_dir->excludes(out);
   AddCommonFlags(command, args.common, false);
+  out_dir->excludes(command.get_option("--json"));
   command.get_option("--json")->description(
       "Print exactly one JSON object (file, games, certified, gap_tolerance, results: one object per game) "
       "instead of one JSON line per game");
@@ -63,14 +72,18 @@ int RunBatch(const BatchArgs& args) {
   options.solve.polish = args.polish;
   // Started by mpirun as one of several ranks: the ranks split the file (docs/scale-out.md).
   if (distributed::LaunchedWorldSize() > 1) return RunBatchAcrossRanks(args, options);
-  if (!args.out.empty()) CheckOutputFile("--out", args.out);
+  // --out-dir alone: the one part of a one-rank run, and its manifest after it.
+  const std::string out =
+      args.out_dir.empty() ? args.out : (std::filesystem::path(args.out_dir) / PartName(0, 1)).string();
+  if (!args.out_dir.empty()) PrepareOutputFolder(args.out_dir);
+  if (!out.empty()) CheckOutputFile("--out", out);
   BatchFile games(args.file);
   // JSON lines to a file are written block by block into its temporary file; the --json object (whose
   // head holds the count of certified games) and standard output (where a failing game must leave nothing
   // printed) are assembled whole first.
-  const bool stream_to_file = !args.out.empty() && !args.common.json;
+  const bool stream_to_file = !out.empty() && !args.common.json;
   std::optional<AtomicFileWriter> file;
-  if (stream_to_file) file.emplace(args.out);
+  if (stream_to_file) file.emplace(out);
   // A file's lines are written by a second thread while the next block is solved (the solving threads
   // would otherwise wait for the copy and the write of each block: 10–13% of a batch's time at 200
   // iterations per game), so the lines come in two sets, one being solved into while the other is written.
@@ -131,11 +144,18 @@ int RunBatch(const BatchArgs& args) {
                            nlohmann::json(args.gap_tolerance).dump()) +
                output + "]}\n";
     }
-    if (args.out.empty()) {
+    if (out.empty()) {
       std::cout << output << std::flush;
     } else {
-      WriteFileAtomically(args.out, output);
+      WriteFileAtomically(out, output);
     }
+  }
+  if (!args.out_dir.empty()) {
+    WriteManifest(args.out_dir, {.file = args.file,
+                                 .games = games.size(),
+                                 .certified = count,
+                                 .gap_tolerance = args.gap_tolerance,
+                                 .part_games = {games.size()}});
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cerr << fmt::format("nlhf: {} games, {} certified to gap <= {:g} ({:.2f}%), in {:.2f} s\n", games.size(), count,

@@ -102,6 +102,7 @@ struct BatchArgs {
   double gap_tolerance = 1e-9;
   bool polish = true;
   std::string out;
+  std::string out_dir;  // --out-dir: one part file per rank and a manifest (batch_parts.h)
 };
 void SetupBatch(CLI::App& command, BatchArgs& args);
 int RunBatch(const BatchArgs& args);

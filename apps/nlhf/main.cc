@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "batch_parts.h"
 #include "commands.h"
 #include "distributed/mpi_world.h"
 #include "generated_docs.h"
@@ -66,6 +67,8 @@ int main(int argc, char** argv) {
                   RunRank),
       MakeCommand("batch", "Solve many games (JSON Lines or EGPO text) in parallel, one result each", SetupBatch,
                   RunBatch),
+      MakeCommand("merge", "Join the part files of 'nlhf batch --out-dir' into one, in input order", SetupMerge,
+                  RunMerge),
       MakeCommand("reproduce", "Run the paper's experiments: figures, CSVs, report", SetupReproduce,
                   [&](const ReproduceArgs& args) { return RunReproduce(args, command_line); }),
       MakeCommand("bench", "Time OMWU iterations against the memory-bandwidth floor", SetupBench, RunBench),
