@@ -30,11 +30,11 @@ class Mpi : public Cli {
     return "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0";
   }
 
-  CommandRun Mpirun(int ranks, const std::string& arguments) const {
+  CommandRun Mpirun(int ranks, const std::string& arguments, const std::string& mpirun_flags = "") const {
 #ifdef NLHF_MPIEXEC
     const std::string command =
-        fmt::format("cd '{}' && {} '{}' --oversubscribe -np {} '{}' {} > stdout.txt 2> stderr.txt < /dev/null",
-                    dir_.string(), Environment(), NLHF_MPIEXEC, ranks, NLHF_CLI_PATH, arguments);
+        fmt::format("cd '{}' && {} '{}' --oversubscribe {} -np {} '{}' {} > stdout.txt 2> stderr.txt < /dev/null",
+                    dir_.string(), Environment(), NLHF_MPIEXEC, mpirun_flags, ranks, NLHF_CLI_PATH, arguments);
     const int status = std::system(command.c_str());
     CommandRun run;
     run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -197,13 +197,16 @@ TEST_F(Mpi, AKilledRankEndsTheRunWithoutAnOutputFile) {
 
 // n = 4,096 (a 134 MB file; the ranks hold 33.6 MB of the packed triangle each): OMWU's iterates and the
 // restarted PDHG's certificate over two ranks equal one process's to 1e-12 (the products sum in another
-// order, so not bit for bit).
+// order, so not bit for bit), with one thread per rank or several.
 TEST_F(Mpi, OneGameSplitByRowBlocksTakesTheStepsOfOneProcess) {
   ASSERT_EQ(Nlhf("generate random --n 4096 --seed 5 --out big.npy").exit_code, 0);
-  for (const std::string algorithm : {"omwu --iters 100", "pdhg --iters 60"}) {
+  // Each rank's rows on one thread, and (OMWU) on two threads per rank, whose runs of rows are summed in
+  // another order again.
+  for (const auto& [algorithm, mpirun_flags] : std::vector<std::pair<std::string, std::string>>{
+           {"omwu --iters 100", ""}, {"pdhg --iters 60", ""}, {"omwu --iters 60", "--bind-to none -x OMP_NUM_THREADS=2"}}) {
     const std::string solve = "solve big.npy --matrix-free --tol 0 --json --algo " + algorithm;
     const CommandRun one = Nlhf(solve);
-    const CommandRun two = Mpirun(2, solve);
+    const CommandRun two = Mpirun(2, solve, mpirun_flags);
     ASSERT_EQ(one.exit_code, 0) << one.err;
     ASSERT_EQ(two.exit_code, 0) << two.err;
     const auto a = one.Json(), b = two.Json();

@@ -1,11 +1,13 @@
 #include "distributed/row_block_operator.h"
 
 #include <fmt/format.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
 #include <exception>
 
+#include "kernels/packed_rows.h"
 #include "nlhf/error.h"
 #include "nlhf/io/mapped_file.h"
 #include "nlhf/io/npy_operator.h"
@@ -37,6 +39,12 @@ RowBlockSkewOperator::RowBlockSkewOperator(const MpiWorld& world, int n, int fir
   } else {
     f32_.resize(entries);
   }
+  // Threads inside the rank, as one process uses them (kernels/packed_rows.h): a block large enough to
+  // gain from them is split among OMP_NUM_THREADS by entries.
+  const std::size_t bytes = entries * (storage == Storage::kF64 ? sizeof(double) : sizeof(float));
+  const int threads = bytes >= kernels::kParallelFromBytes ? std::max(1, omp_get_max_threads()) : 1;
+  thread_split_ = kernels::SplitRowsByEntries(n, first, end, threads);
+  if (thread_split_.size() > 2) scratch_.assign(thread_split_.size() - 1, std::vector<double>(static_cast<size_t>(n)));
 }
 
 std::size_t RowBlockSkewOperator::RowOffset(int i) const {
@@ -80,40 +88,37 @@ std::shared_ptr<const RowBlockSkewOperator> RowBlockSkewOperator::ReadNpy(const 
   return op;
 }
 
-namespace {
-
-// Rows [first, end) of a packed upper triangle (row i's entries j > i from `rows[offset(i)]`) into `part`:
-// part_i += Σ_j a_ij x_j and part_j −= a_ij x_i. Restrict-qualified so that the compiler vectorizes both
-// (x and part never overlap).
-template <typename Entry>
-void MultiplyRows(const Entry* __restrict rows, int n, int first, int end, const double* __restrict x,
-                  double* __restrict part) {
-  const Entry* row = rows;
-  for (int i = first; i < end; ++i) {
-    const double x_i = x[i];
-    const int length = n - 1 - i;
-    const double* __restrict x_after = x + i + 1;
-    double* __restrict part_after = part + i + 1;
-    double sum = 0;
-#pragma omp simd reduction(+ : sum)
-    for (int k = 0; k < length; ++k) {
-      const double a = static_cast<double>(row[k]);
-      sum += a * x_after[k];
-      part_after[k] -= a * x_i;
-    }
-    part[i] += sum;
-    row += length;
-  }
-}
-
-}  // namespace
-
 void RowBlockSkewOperator::Multiply(const double* x, double* y) const {
-  std::fill(partial_.begin(), partial_.end(), 0.0);
-  if (storage_ == Storage::kF64) {
-    MultiplyRows(f64_.data(), n_, first_, end_, x, partial_.data());
+  const int blocks = static_cast<int>(thread_split_.size()) - 1;
+  const auto sweep = [&](int b, double* into) {
+    const int first = thread_split_[static_cast<size_t>(b)], last = thread_split_[static_cast<size_t>(b) + 1];
+    if (storage_ == Storage::kF64) {
+      kernels::PackedRows(f64_.data(), n_, first, last, x, into, RowOffset(first));
+    } else {
+      kernels::PackedRows(f32_.data(), n_, first, last, x, into, RowOffset(first));
+    }
+  };
+  if (blocks == 1) {
+    std::fill(partial_.begin(), partial_.end(), 0.0);
+    sweep(0, partial_.data());
   } else {
-    MultiplyRows(f32_.data(), n_, first_, end_, x, partial_.data());
+    // As SkewOperator does: each thread sweeps its run of rows into its own accumulator, then sums the
+    // accumulators over its share of the rank's part, in one parallel region.
+#pragma omp parallel num_threads(blocks)
+    {
+      const int thread = omp_get_thread_num(), threads = omp_get_num_threads();
+      for (int b = thread; b < blocks; b += threads) {
+        std::vector<double>& scratch = scratch_[static_cast<size_t>(b)];
+        std::fill(scratch.begin(), scratch.end(), 0.0);
+        sweep(b, scratch.data());
+      }
+#pragma omp barrier
+      for (int i = n_ * thread / threads; i < n_ * (thread + 1) / threads; ++i) {
+        double sum = 0;
+        for (int b = 0; b < blocks; ++b) sum += scratch_[static_cast<size_t>(b)][static_cast<size_t>(i)];
+        partial_[static_cast<size_t>(i)] = sum;
+      }
+    }
   }
   world_.SumInPlace(partial_.data(), n_);
   std::copy(partial_.begin(), partial_.end(), y);

@@ -3,7 +3,8 @@
 // the skew payoff A, the blocks balanced by the rows' lengths n − 1 − i, so that each rank holds about
 // 1/K of the packed matrix's bytes. A product y = A x is each rank's part over its rows (y_i += a_ij x_j
 // and y_j −= a_ij x_i, accumulated in double) summed over the ranks: one reduction of an n-vector. Every
-// rank then holds the same y, so a solver run on every rank over this operator takes the same steps, and
+// rank then holds the same y (each rank's part swept by its OpenMP threads, as one process sweeps the
+// whole triangle: kernels/packed_rows.h), so a solver run on every rank over this operator takes the same steps, and
 // its certificate, computed from these products, is the whole game's.
 #ifndef NLHF_SRC_DISTRIBUTED_ROW_BLOCK_OPERATOR_H_
 #define NLHF_SRC_DISTRIBUTED_ROW_BLOCK_OPERATOR_H_
@@ -52,6 +53,8 @@ class RowBlockSkewOperator final : public SkewPayoffOperator {
   std::vector<double> f64_;
   std::vector<float> f32_;
   mutable std::vector<double> partial_;  // this rank's part of y
+  std::vector<int> thread_split_;        // the first row of each thread's run of rows, then end
+  mutable std::vector<std::vector<double>> scratch_;  // one accumulator per run, where there are several
 };
 
 }  // namespace nlhf::distributed
