@@ -176,6 +176,16 @@ TEST_F(Mpi, PartsPerRankMergeIntoWhatOneProcessWrites) {
   EXPECT_FALSE(fs::exists(dir_ / "merged2.jsonl"));
 }
 
+// A command that does not split its work is refused under mpirun, once, rather than run whole K times.
+TEST_F(Mpi, CommandsThatDoNotSplitAreRefusedOnce) {
+  const CommandRun run = Mpirun(3, "generate random --n 5 --out game.txt");
+  EXPECT_NE(run.exit_code, 0);
+  const std::string message = "nlhf generate does not split its work across the 3 ranks mpirun started";
+  EXPECT_THAT(run.err, ::testing::HasSubstr(message));
+  EXPECT_EQ(run.err.find(message), run.err.rfind(message));
+  EXPECT_FALSE(fs::exists(dir_ / "game.txt"));
+}
+
 TEST_F(Mpi, AKilledRankEndsTheRunWithoutAnOutputFile) {
   // 64 games of n = 60 at 200,000 iterations: seconds of work, so that the kill lands mid-run.
   Write("slow.jsonl", Games(64, 60, 2));

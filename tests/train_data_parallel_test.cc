@@ -166,6 +166,25 @@ TEST_F(DataParallel, TakesTorchrunsEnvironment) {
   ExpectSamePolicies(one.Json(), many);
 }
 
+// Started by mpirun, the launcher's ranks are the data-parallel ranks (they meet over c10d at --master).
+TEST_F(DataParallel, MpirunsRanksTrainAsDataParallelRanks) {
+#ifndef NLHF_MPIEXEC
+  GTEST_SKIP() << "this build has no MPI (install libopenmpi-dev and openmpi-bin: scripts/install-deps.sh)";
+#else
+  const std::string run = "train --generate random --n 9 --contexts 5 --seed 8 --policy contextual --iters 30 --json";
+  const CommandRun one = Nlhf(run);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const std::string command = fmt::format(
+      "cd '{}' && OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 '{}' --oversubscribe -np 2 '{}' {} "
+      "--master 127.0.0.1:{} > stdout.txt 2> stderr.txt < /dev/null",
+      dir_.string(), NLHF_MPIEXEC, NLHF_CLI_PATH, run, FreePort());
+  ASSERT_EQ(std::system(command.c_str()), 0) << Read("stderr.txt");
+  const auto many = nlohmann::json::parse(Read("stdout.txt"));
+  EXPECT_EQ(many["world_size"], 2);
+  ExpectSamePolicies(one.Json(), many);
+#endif
+}
+
 // Per-context networks (the EGPO mlp: a rank's gradient is zero outside its contexts) with EGPO's half
 // step, and the transformer on sequence games, whose forward pass computes only the rank's prompts.
 TEST_F(DataParallel, PerContextNetworksExtragradientAndTheTransformer) {

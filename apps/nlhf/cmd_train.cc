@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "commands.h"
+#include "distributed/mpi_world.h"
 #include "nlhf/error.h"
 #include "nlhf/generators.h"
 #include "nlhf/io/atomic_file.h"
@@ -174,6 +175,11 @@ std::optional<int> IntegerFromEnvironment(const char* name) {
 TrainArgs WithDataParallelEnvironment(TrainArgs args) {
   if (!args.world_size) args.world_size = IntegerFromEnvironment("WORLD_SIZE");
   if (!args.rank) args.rank = IntegerFromEnvironment("RANK");
+  // Started by mpirun (or srun): its ranks are the data-parallel ranks, meeting over c10d at --master.
+  if (!args.world_size && distributed::LaunchedWorldSize() > 1) {
+    args.world_size = distributed::LaunchedWorldSize();
+    if (!args.rank) args.rank = distributed::LaunchedRank();
+  }
   if (args.master.empty()) {
     const char* host = std::getenv("MASTER_ADDR");
     const char* port = std::getenv("MASTER_PORT");

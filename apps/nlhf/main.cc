@@ -113,6 +113,19 @@ int main(int argc, char** argv) {
     std::cout << (docs_kind == "man" ? ManPage(app, NLHF_VERSION) : BashCompletion(app));
     return std::cout.flush() ? 0 : 1;
   }
+  // Under mpirun, a command that does not split its work would run whole on every rank, each writing the
+  // same outputs: refused, once (rank 0 says why).
+  if (const int ranks = nlhf::distributed::LaunchedWorldSize(); ranks > 1) {
+    for (size_t k = 0; k < commands.size(); ++k) {
+      const std::string name = commands[k].name;
+      if (*subcommands[k] && name != "batch" && name != "solve" && name != "train") {
+        if (nlhf::distributed::LaunchedRank() != 0) return 2;
+        return Fail(2, fmt::format("nlhf {} does not split its work across the {} ranks mpirun started: run it as one "
+                                   "process (batch, solve --matrix-free and train split; docs/scale-out.md)",
+                                   name, ranks));
+      }
+    }
+  }
   try {
     for (size_t k = 0; k < commands.size(); ++k) {
       if (*subcommands[k]) code = commands[k].run();

@@ -25,6 +25,16 @@ int LaunchedWorldSize() {
   return 1;
 }
 
+int LaunchedRank() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"}) {
+    if (const char* value = std::getenv(name)) {
+      const int rank = std::atoi(value);
+      if (rank >= 0) return rank;
+    }
+  }
+  return 0;
+}
+
 #if NLHF_WITH_MPI
 
 bool MpiAvailable() { return true; }

@@ -16,6 +16,8 @@ namespace nlhf::distributed {
 // The job's size as the launcher announces it in the environment (Open MPI's OMPI_COMM_WORLD_SIZE,
 // PMIx's or MPICH's PMI_SIZE), 1 for a process started alone. Read without starting MPI.
 int LaunchedWorldSize();
+// This process's rank as the launcher announces it (OMPI_COMM_WORLD_RANK, PMIX_RANK, PMI_RANK), 0 alone.
+int LaunchedRank();
 // Whether this build can start an MPI world (it was built with MPI found: -DNLHF_MPI).
 bool MpiAvailable();
 
