@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -15,25 +16,24 @@
 
 namespace nlhf::distributed {
 
-int LaunchedWorldSize() {
-  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "PMI_SIZE"}) {
+namespace {
+
+// The first of the launchers' variables `names` that is set to a number of at least `least`, else `alone`.
+int FromLauncher(std::initializer_list<const char*> names, int least, int alone) {
+  for (const char* name : names) {
     if (const char* value = std::getenv(name)) {
-      const int size = std::atoi(value);
-      if (size >= 1) return size;
+      const int number = std::atoi(value);
+      if (number >= least) return number;
     }
   }
-  return 1;
+  return alone;
 }
 
-int LaunchedRank() {
-  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"}) {
-    if (const char* value = std::getenv(name)) {
-      const int rank = std::atoi(value);
-      if (rank >= 0) return rank;
-    }
-  }
-  return 0;
-}
+}  // namespace
+
+int LaunchedWorldSize() { return FromLauncher({"OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "PMI_SIZE"}, 1, 1); }
+
+int LaunchedRank() { return FromLauncher({"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"}, 0, 0); }
 
 #if NLHF_WITH_MPI
 
