@@ -42,7 +42,7 @@ unit-test: build
 # holds the libFuzzer harnesses (docs/reliability.md).
 sanitize-configure: deps
 	@cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 \
-	  -DCMAKE_CXX_COMPILER=clang++ -DNLHF_SANITIZE=ON -DNLHF_FUZZ=ON -DNLHF_TORCH=OFF -DNLHF_PYTHON=OFF \
+	  -DCMAKE_CXX_COMPILER=clang++ -DNLHF_SANITIZE=ON -DNLHF_FUZZ=ON -DNLHF_TORCH=OFF -DNLHF_PYTHON=OFF -DNLHF_CUDA=OFF \
 	  -DNLHF_NATIVE=OFF $(LAUNCHER) > /dev/null
 
 # The reproduction's tests run only in the release suite: they exercise the experiment driver over

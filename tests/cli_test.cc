@@ -551,6 +551,35 @@ TEST_F(Cli, BatchPartsMergeBackAndMergeRefusesIncompleteFolders) {
   EXPECT_EQ(Nlhf("batch games.jsonl --out-dir parts --out x.jsonl").exit_code, 2);
 }
 
+// --device cuda: on a GPU, every line certified as on the CPU; without one (or without a CUDA build), exit 2
+// saying which and nothing written. What it cannot run is refused before any device is asked for.
+TEST_F(Cli, BatchOnTheGpuRunsOrSaysWhyNot) {
+  ASSERT_EQ(Nlhf("generate random --n 8 --count 300 --seed 4 --out games.jsonl").exit_code, 0);
+  const CommandRun gpu = Nlhf("batch games.jsonl --device cuda --out gpu.jsonl");
+  if (gpu.exit_code == 2) {
+    EXPECT_THAT(gpu.err, ::testing::HasSubstr("--device cuda: "));
+    EXPECT_THAT(gpu.err, ::testing::AnyOf(::testing::HasSubstr("no CUDA device is visible"),
+                                          ::testing::HasSubstr("this build has no CUDA")));
+    EXPECT_FALSE(fs::exists(dir_ / "gpu.jsonl"));
+  } else {
+    ASSERT_EQ(gpu.exit_code, 0) << gpu.err;
+    std::istringstream lines(Read("gpu.jsonl"));
+    std::string line;
+    int count = 0;
+    while (std::getline(lines, line)) {
+      const auto answer = nlohmann::json::parse(line);
+      EXPECT_TRUE(answer["converged"].get<bool>()) << line;
+      EXPECT_LE(answer["duality_gap"].get<double>(), 1e-9) << line;
+      ++count;
+    }
+    EXPECT_EQ(count, 300);
+  }
+  const CommandRun other = Nlhf("batch games.jsonl --device cuda --algo pdhg");
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_THAT(other.err, ::testing::HasSubstr("--device cuda runs omwu"));
+  EXPECT_EQ(Nlhf("batch games.jsonl --device gpu").exit_code, 2);
+}
+
 TEST_F(Cli, BatchRejectsMalformedGamesNamingTheLine) {
   Write("g.jsonl", "{\"preferences\": [[0.5, 0.5], [0.5, 0.5]]}\n{\"preferences\": [[0.5, 0.9], [0.5, 0.5]]}\n");
   ExpectUsageError("batch g.jsonl", {"g.jsonl:2", "P + Pᵀ must equal 1"});

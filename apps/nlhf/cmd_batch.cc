@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "batch_across_ranks.h"
+#include "batch_on_device.h"
 #include "batch_parts.h"
 #include "commands.h"
 #include "distributed/mpi_world.h"
@@ -44,6 +45,12 @@ void SetupBatch(CLI::App& command, BatchArgs& args) {
       "share, none gathered), then manifest.json once all are in place; 'nlhf merge DIR' joins them into what "
       "--out writes");
   out_dir->excludes(out);
+  command.add_option("--device", args.device,
+                     "cpu, or cuda: OMWU on the GPU for games of at most 16 responses (one kernel for the whole "
+                     "batch), each answer then certified on the CPU from the GPU's last iterate, which also "
+                     "finishes any game the GPU left above the tolerance (a CUDA build: docs/gpu.md)")
+      ->check(CLI::IsMember({"cpu", "cuda"}))
+      ->capture_default_str();
   AddCommonFlags(command, args.common, false);
   out_dir->excludes(command.get_option("--json"));
   command.get_option("--json")->description(
@@ -71,6 +78,11 @@ int RunBatch(const BatchArgs& args) {
   options.solve.gap_tolerance = args.gap_tolerance;
   options.solve.polish = args.polish;
   // Started by mpirun as one of several ranks: the ranks split the file (docs/scale-out.md).
+  if (args.device == "cuda") {
+    if (distributed::LaunchedWorldSize() > 1) throw InvalidArgument("--device cuda runs as one process, not under mpirun");
+    if (!args.out_dir.empty()) throw InvalidArgument("--device cuda writes one --out file, not --out-dir parts");
+    return RunBatchOnDevice(args, options);
+  }
   if (distributed::LaunchedWorldSize() > 1) return RunBatchAcrossRanks(args, options);
   // --out-dir alone: the one part of a one-rank run, and its manifest after it.
   const std::string out =

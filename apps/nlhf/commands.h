@@ -103,6 +103,7 @@ struct BatchArgs {
   bool polish = true;
   std::string out;
   std::string out_dir;  // --out-dir: one part file per rank and a manifest (batch_parts.h)
+  std::string device = "cpu";  // --device cuda: batch_on_device.h
 };
 void SetupBatch(CLI::App& command, BatchArgs& args);
 int RunBatch(const BatchArgs& args);
