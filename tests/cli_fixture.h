@@ -4,6 +4,7 @@
 #define NLHF_TESTS_CLI_FIXTURE_H_
 
 #include <fmt/format.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <filesystem>
@@ -29,10 +30,19 @@ struct CommandRun {
 class Cli : public ::testing::Test {
  protected:
   void SetUp() override {
+    // The process id keeps two test runs on one machine (two checkouts, ctest beside CI) out of each
+    // other's folders.
     dir_ = fs::path(::testing::TempDir()) /
-           fmt::format("nlhf_cli_{}", ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           fmt::format("nlhf_cli_{}_{}", getpid(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
+  }
+  // A failed test's folder stays, for a look at what its commands left.
+  void TearDown() override {
+    if (!HasFailure()) {
+      std::error_code ignored;
+      fs::remove_all(dir_, ignored);
+    }
   }
 
   // Runs `nlhf <arguments>` in the test's own directory, standard input from the file `input` there.

@@ -5,13 +5,26 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 #include <string>
 
 #include "nlhf/nlhf.h"
 
 namespace nlhf::testing {
+
+// A fresh folder `name` under the test temporary directory, owned by this process: two test runs on one
+// machine (two checkouts, or a local ctest beside a CI run) never share one.
+inline std::filesystem::path ScratchDir(const std::string& name) {
+  const std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) / (name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
 
 inline ZeroSumGame SelfPlay(const Eigen::MatrixXd& preferences) {
   return ZeroSumGame::FromPreferences(PreferenceGame(preferences));

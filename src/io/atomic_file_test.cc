@@ -11,9 +11,7 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(AtomicFile, WritesAndReplacesLeavingNoTemporaryFile) {
-  const fs::path dir = fs::path(::testing::TempDir()) / "nlhf_atomic";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const fs::path dir = nlhf::testing::ScratchDir("nlhf_atomic");
   const std::string path = (dir / "out.csv").string();
   WriteFileAtomically(path, "first");
   WriteFileAtomically(path, "second");
@@ -24,7 +22,7 @@ TEST(AtomicFile, WritesAndReplacesLeavingNoTemporaryFile) {
 TEST(AtomicFile, FailsWithTheReasonAndLeavesNothingBehind) {
   EXPECT_THROW_WITH(WriteFileAtomically("/nonexistent-dir/out.csv", "x"), InvalidArgument,
                     "cannot write '/nonexistent-dir/out.csv'", "No such file");
-  const fs::path dir = fs::path(::testing::TempDir()) / "nlhf_atomic_dir";
+  const fs::path dir = nlhf::testing::ScratchDir("nlhf_atomic_dir");
   fs::create_directories(dir / "target_is_a_directory");
   EXPECT_THROW(WriteFileAtomically((dir / "target_is_a_directory").string(), "x"), InvalidArgument);
   EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);

@@ -185,8 +185,7 @@ TEST(ParseNpyBatch, ReadsWhatFormatNpyBatchWritesAndOneMatrixAsOneGame) {
 // A batch file opened to be taken game by game gives what reading it whole gives: a .npy file's games made
 // from the mapping (in any order, from several threads), a JSON Lines file's as parsed.
 TEST(BatchFile, TakesEachGameAsReadingTheWholeFileGivesIt) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "nlhf_batch_file";
-  std::filesystem::create_directories(dir);
+  const std::filesystem::path dir = nlhf::testing::ScratchDir("nlhf_batch_file");
   std::string npy = FormatNpyBatchHeader(40, 3);
   for (int k = 0; k < 40; ++k) {
     Eigen::MatrixXd p(3, 3);

@@ -104,8 +104,7 @@ GameFile GameThroughTheGeneralReader(const std::string& path, const MatrixGameOp
 }
 
 TEST(ReadGameFile, ReadsAFloat64NpyInOnePassToTheNumbersOfTheGeneralReader) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "nlhf_read_game_file";
-  std::filesystem::create_directories(dir);
+  const std::filesystem::path dir = nlhf::testing::ScratchDir("nlhf_read_game_file");
   struct Case {
     int n;
     double noise;
@@ -131,8 +130,7 @@ TEST(ReadGameFile, ReadsAFloat64NpyInOnePassToTheNumbersOfTheGeneralReader) {
 }
 
 TEST(ReadGameFile, AMatrixThatBreaksARuleGetsTheGeneralReadersMessage) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "nlhf_read_game_file_bad";
-  std::filesystem::create_directories(dir);
+  const std::filesystem::path dir = nlhf::testing::ScratchDir("nlhf_read_game_file_bad");
   const std::string path = (dir / "bad.npy").string();
   const auto refused = [&](int i, int j, double value, const std::vector<std::string>& expected) {
     MatrixFile file;

@@ -20,8 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string TempPath(const std::string& name) {
-  const fs::path dir = fs::path(::testing::TempDir()) / "nlhf_npy_operator";
-  fs::create_directories(dir);
+  static const fs::path dir = nlhf::testing::ScratchDir("nlhf_npy_operator");
   return (dir / name).string();
 }
 
