@@ -40,6 +40,10 @@ struct BatchOmwuResult {
 // a CUDA failure (naming the call).
 BatchOmwuResult SolveBatchOmwu(const double* payoff, int games, int n, const BatchOmwuOptions& options);
 
+// The checks SolveBatchOmwu makes first, with or without CUDA: each game's η (options.step_sizes, or
+// options.step_size for all), or InvalidArgument naming the rule broken.
+std::vector<double> CheckedStepSizes(int games, int n, const BatchOmwuOptions& options);
+
 }  // namespace nlhf::cuda
 
 #endif  // NLHF_SRC_CUDA_BATCH_OMWU_H_

@@ -15,7 +15,8 @@ bool DeviceAvailable(std::string* why) {
 
 std::string DescribeDevice() { return std::string("no CUDA device: ") + kWhy; }
 
-BatchOmwuResult SolveBatchOmwu(const double*, int, int, const BatchOmwuOptions&) {
+BatchOmwuResult SolveBatchOmwu(const double*, int games, int n, const BatchOmwuOptions& options) {
+  CheckedStepSizes(games, n, options);
   throw Unavailable(std::string("--device cuda: ") + kWhy);
 }
 
