@@ -254,6 +254,20 @@ TEST_F(DataParallel, RefusesWhatItCannotSplitAndFailsWithoutHanging) {
   EXPECT_EQ(WEXITSTATUS(std::system(environment.c_str())), 2);
   EXPECT_THAT(Read("err.txt"), HasSubstr("WORLD_SIZE='two'"));
 
+  // Rank 1 started with another learning rate: both ranks refuse before the first step.
+  {
+    const std::string master = fmt::format("127.0.0.1:{}", FreePort());
+    const std::string script = fmt::format(
+        "cd '{0}' && ('{1}' {2} --world-size 2 --rank 1 --master {3} --lr 0.5 > rank1.txt 2>&1 & p=$!; "
+        "'{1}' {2} --world-size 2 --rank 0 --master {3} > stdout.txt 2> stderr.txt; echo $? > code0.txt; wait $p; "
+        "echo $? > code1.txt; true)",
+        dir_.string(), NLHF_CLI_PATH, game, master);
+    ASSERT_EQ(std::system(script.c_str()), 0);
+    EXPECT_EQ(Read("code0.txt"), "2\n");
+    EXPECT_EQ(Read("code1.txt"), "2\n");
+    EXPECT_THAT(Read("stderr.txt"), HasSubstr("the ranks were started with different settings"));
+  }
+
   // Rank 1 alone: rank 0 never serves the rendezvous.
   const CommandRun lonely =
       Nlhf(fmt::format("{} --world-size 2 --rank 1 --master 127.0.0.1:{} --rendezvous-timeout 2", game, FreePort()));

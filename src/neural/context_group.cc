@@ -136,6 +136,16 @@ bool ContextGroup::AllTrue(bool value) {
   return tensor[0].item<double>() == 1.0;
 }
 
+bool ContextGroup::AllEqual(std::int64_t value) {
+  std::vector<torch::Tensor> least{torch::full({1}, value, torch::kInt64)}, most{torch::full({1}, value, torch::kInt64)};
+  c10d::AllreduceOptions minimum, maximum;
+  minimum.reduceOp = c10d::ReduceOp::MIN;
+  maximum.reduceOp = c10d::ReduceOp::MAX;
+  Await(engine_->group->allreduce(least, minimum), rank_, "comparison of the settings");
+  Await(engine_->group->allreduce(most, maximum), rank_, "comparison of the settings");
+  return least[0].item<std::int64_t>() == most[0].item<std::int64_t>();
+}
+
 torch::Tensor ContextGroup::GatherRows(const torch::Tensor& local) {
   // Gloo's all-gather takes equal pieces: each share is padded to the largest one's rows.
   std::int64_t most = 0;
@@ -172,6 +182,7 @@ ContextGroup::~ContextGroup() = default;
 void ContextGroup::SumGradients(const std::vector<torch::Tensor>&) {}
 double ContextGroup::Sum(double value) { return value; }
 bool ContextGroup::AllTrue(bool value) { return value; }
+bool ContextGroup::AllEqual(std::int64_t) { return true; }
 torch::Tensor ContextGroup::GatherRows(const torch::Tensor& local) { return local; }
 RowMatrix ContextGroup::GatherRows(const RowMatrix& local) { return local; }
 

@@ -45,6 +45,8 @@ class ContextGroup {
   double Sum(double value);
   // True on every rank when `value` is true on every rank.
   bool AllTrue(bool value);
+  // True on every rank when every rank holds the same `value`.
+  bool AllEqual(std::int64_t value);
   // Every rank's rows (its share's, in context order) stacked into the whole run's, on every rank.
   RowMatrix GatherRows(const RowMatrix& local);
   torch::Tensor GatherRows(const torch::Tensor& local);  // float64, share × m → contexts × m on the CPU

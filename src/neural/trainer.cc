@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <functional>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -134,6 +135,17 @@ class TrainingRun {
     result.network = network_->Describe();
     result.backend = UsesFusedPath() ? "fused" : "autograd";
     for (const auto& p : network_->parameters()) result.parameters += p.numel();
+    // Ranks started with other settings would step apart and certify a mixture of networks: every rank must
+    // hold the same trajectory's settings, the same run length and record schedule, and the same games.
+    if (group_) {
+      const std::string settings =
+          fmt::format("{} {} {} {}", Fingerprint().dump(), options_.iterations, options_.log_every, options_.resume_directory);
+      if (!group_->AllEqual(static_cast<std::int64_t>(std::hash<std::string>{}(settings)))) {
+        throw InvalidArgument(fmt::format("data-parallel rank {}: the ranks were started with different settings or "
+                                          "games; start every rank with the same flags but --rank",
+                                          group_->rank()));
+      }
+    }
     internal::CheckpointState resumed;
     if (!options_.resume_directory.empty()) resumed = LoadCheckpoint(options_.resume_directory);
     result.resumed_from = iteration_;
