@@ -169,8 +169,7 @@ int RunBatchAcrossRanks(const BatchArgs& args, const BatchSolveOptions& options)
       write_error = std::current_exception();
     }
     if (args.common.json) {
-      write(fmt::format("{{\"file\":{},\"games\":{},\"certified\":{},\"gap_tolerance\":{},\"results\":[",
-                        nlohmann::json(args.file).dump(), total, certified, nlohmann::json(args.gap_tolerance).dump()));
+      write(BatchJsonHead(args.file, total, certified, args.gap_tolerance));
     }
   }
   world.GatherInRankOrder(share.text, write);

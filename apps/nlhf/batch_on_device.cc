@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_common.h"
 #include "cuda/batch_omwu.h"
 #include "nlhf/error.h"
 #include "nlhf/io/atomic_file.h"
@@ -132,10 +133,7 @@ int RunBatchOnDevice(const BatchArgs& args, const BatchSolveOptions& options) {
     }
   }
   if (args.common.json) {
-    output = fmt::format("{{\"file\":{},\"games\":{},\"certified\":{},\"gap_tolerance\":{},\"results\":[",
-                         nlohmann::json(args.file).dump(), count, total_certified,
-                         nlohmann::json(args.gap_tolerance).dump()) +
-             output + "]}\n";
+    output = BatchJsonHead(args.file, count, total_certified, args.gap_tolerance) + output + "]}\n";
   }
   if (args.out.empty()) {
     std::cout << output << std::flush;

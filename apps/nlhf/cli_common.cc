@@ -134,6 +134,11 @@ void AddCommonFlags(CLI::App& command, CommonArgs& args, bool with_seed) {
   }
 }
 
+std::string BatchJsonHead(const std::string& file, std::uint64_t games, std::uint64_t certified, double gap_tolerance) {
+  return fmt::format("{{\"file\":{},\"games\":{},\"certified\":{},\"gap_tolerance\":{},\"results\":[",
+                     nlohmann::json(file).dump(), games, certified, nlohmann::json(gap_tolerance).dump());
+}
+
 void PrintJson(const nlohmann::json& document) { std::cout << document.dump(1) << std::endl; }
 
 }  // namespace nlhf::cli

@@ -101,6 +101,10 @@ bool ProgressWanted();
 // Prints one JSON document on stdout.
 void PrintJson(const nlohmann::json& document);
 
+// The head of `nlhf batch --json`'s one object, up to the opening of its "results" array (each way of
+// running a batch writes the per-game objects after it, then "]}\n").
+std::string BatchJsonHead(const std::string& file, std::uint64_t games, std::uint64_t certified, double gap_tolerance);
+
 }  // namespace nlhf::cli
 
 #endif  // NLHF_APPS_CLI_COMMON_H_

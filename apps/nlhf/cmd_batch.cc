@@ -151,10 +151,7 @@ int RunBatch(const BatchArgs& args) {
   } else {
     if (args.common.json) {
       // One JSON object, as --json promises everywhere: the per-game objects become its "results" array.
-      output = fmt::format("{{\"file\":{},\"games\":{},\"certified\":{},\"gap_tolerance\":{},\"results\":[",
-                           nlohmann::json(args.file).dump(), games.size(), count,
-                           nlohmann::json(args.gap_tolerance).dump()) +
-               output + "]}\n";
+      output = BatchJsonHead(args.file, games.size(), count, args.gap_tolerance) + output + "]}\n";
     }
     if (out.empty()) {
       std::cout << output << std::flush;

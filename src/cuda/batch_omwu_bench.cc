@@ -9,32 +9,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
-#include <random>
 #include <vector>
 
 #include "cuda/batch_omwu.h"
+#include "cuda/random_skew_games.h"
 #include "nlhf/error.h"
-
-namespace {
-
-// Skew payoffs A = σ(X) − ½, X skew with N(0, 1) entries: P = σ(X) is a preference matrix.
-std::vector<double> RandomGames(int games, int n, std::uint64_t seed) {
-  std::mt19937_64 generator(seed);
-  std::normal_distribution<double> normal;
-  std::vector<double> a(static_cast<std::size_t>(games) * n * n, 0.0);
-  for (int g = 0; g < games; ++g) {
-    double* game = a.data() + static_cast<std::size_t>(g) * n * n;
-    for (int i = 0; i < n; ++i) {
-      for (int j = i + 1; j < n; ++j) {
-        game[i * n + j] = 1 / (1 + std::exp(-normal(generator))) - 0.5;
-        game[j * n + i] = -game[i * n + j];
-      }
-    }
-  }
-  return a;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   const int games = argc > 1 ? std::atoi(argv[1]) : 100000;
@@ -43,7 +22,7 @@ int main(int argc, char** argv) {
   const double tolerance = argc > 4 ? std::atof(argv[4]) : 1e-10;
   try {
     std::cerr << nlhf::cuda::DescribeDevice() << "\n";
-    const std::vector<double> a = RandomGames(games, n, 1);
+    const std::vector<double> a = nlhf::cuda::RandomSkewGames(games, n, 1);
     nlhf::cuda::SolveBatchOmwu(a.data(), std::min(games, 1024), n, {.step_size = 0.5, .max_iterations = 10, .gap_tolerance = 0});
     const auto fixed = nlhf::cuda::SolveBatchOmwu(a.data(), games, n,
                                                   {.step_size = 0.5, .max_iterations = iterations, .gap_tolerance = 0});

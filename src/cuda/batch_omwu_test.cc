@@ -3,6 +3,7 @@
 // the device returns, within the tolerance it claims. Skipped, saying why, without CUDA or a device; the
 // argument checks run everywhere.
 #include "cuda/batch_omwu.h"
+#include "cuda/random_skew_games.h"
 
 #include <gtest/gtest.h>
 
@@ -15,23 +16,6 @@
 
 namespace nlhf::cuda {
 namespace {
-
-// `games` skew payoffs A = σ(X) − ½ with X skew and N(0, 1) entries above the diagonal, row-major.
-std::vector<double> RandomGames(int games, int n, std::uint64_t seed) {
-  std::mt19937_64 generator(seed);
-  std::normal_distribution<double> normal;
-  std::vector<double> a(static_cast<std::size_t>(games) * n * n, 0.0);
-  for (int g = 0; g < games; ++g) {
-    double* game = a.data() + static_cast<std::size_t>(g) * n * n;
-    for (int i = 0; i < n; ++i) {
-      for (int j = i + 1; j < n; ++j) {
-        game[i * n + j] = 1 / (1 + std::exp(-normal(generator))) - 0.5;
-        game[j * n + i] = -game[i * n + j];
-      }
-    }
-  }
-  return a;
-}
 
 Eigen::MatrixXd Game(const std::vector<double>& a, int g, int n) {
   return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
@@ -49,7 +33,7 @@ class CudaBatch : public ::testing::Test {
 TEST_F(CudaBatch, TakesTheStepsOfTheCpuSmallOmwu) {
   for (const int n : {2, 3, 7, 10, 16}) {
     const int games = 64;
-    const std::vector<double> a = RandomGames(games, n, 100 + n);
+    const std::vector<double> a = RandomSkewGames(games, n, 100 + n);
     const BatchOmwuResult device = SolveBatchOmwu(a.data(), games, n, {.step_size = 0.2, .max_iterations = 400, .gap_tolerance = 0});
     for (int g = 0; g < games; ++g) {
       internal::SmallOmwu cpu(Game(a, g, n), 0.2, Eigen::VectorXd::Constant(n, -std::log(n)), /*portable=*/true);
@@ -68,7 +52,7 @@ TEST_F(CudaBatch, TakesTheStepsOfTheCpuSmallOmwu) {
 TEST_F(CudaBatch, EveryGapRecomputedOnTheCpuHoldsTheTolerance) {
   const int games = 20000, n = 10;
   const double tolerance = 1e-10;
-  const std::vector<double> a = RandomGames(games, n, 7);
+  const std::vector<double> a = RandomSkewGames(games, n, 7);
   const BatchOmwuResult device = SolveBatchOmwu(a.data(), games, n, {.step_size = 0.5, .max_iterations = 100000, .gap_tolerance = tolerance});
   int certified = 0;
   for (int g = 0; g < games; ++g) {

@@ -93,9 +93,10 @@ std::unique_ptr<internal::ContextGroup> JoinGroup(const TrainingGames& games, co
 }
 
 // The contexts this process trains on: all of them, or its share of a data-parallel run's.
-torch::Tensor ShareOf(const torch::Tensor& payoff, const internal::ContextGroup* group) {
-  if (group == nullptr) return payoff;
-  return payoff.narrow(0, group->share().first, group->share().count);
+// `rows` holds one row per context (the games, a checkpoint's OMWU memory g_{t−1}); undefined stays so.
+torch::Tensor ShareOf(const torch::Tensor& rows, const internal::ContextGroup* group) {
+  if (group == nullptr || !rows.defined()) return rows;
+  return rows.narrow(0, group->share().first, group->share().count);
 }
 
 // One training run: the loop over a backend's steps, the trace and its certificates, checkpoints. In a
@@ -176,7 +177,8 @@ class TrainingRun {
     }
     // A data-parallel run's loss is the sum of the ranks' (Measure): rank 0 alone holds the restored one.
     const bool holds_loss = group_ == nullptr || group_->rank() == 0;
-    backend_->Restore(ShareOfPrevious(resumed.previous_payoff), holds_loss ? resumed.loss : 0.0);
+    // The checkpoint holds every context's memory, so that it resumes on any number of ranks.
+    backend_->Restore(ShareOf(resumed.previous_payoff, group_.get()), holds_loss ? resumed.loss : 0.0);
     // The callback's answer must be the same on every rank, or they would part ways: stop when any says so.
     const TrainCallback agreed = [&](const TrainRecord& r, std::int64_t of) {
       const bool go = !callback || callback(r, of);
@@ -238,13 +240,6 @@ class TrainingRun {
  private:
   // Every context's rows: this process's, or gathered from every rank in context order.
   RowMatrix Whole(const RowMatrix& rows) const { return group_ ? group_->GatherRows(rows) : rows; }
-
-  // This rank's rows of a checkpoint's OMWU memory g_{t−1} (the checkpoint holds every context's, so that
-  // it resumes on any number of ranks).
-  torch::Tensor ShareOfPrevious(const torch::Tensor& previous) const {
-    if (!group_ || !previous.defined()) return previous;
-    return previous.narrow(0, group_->share().first, group_->share().count).to(device_);
-  }
 
   TrainRecord Measure(std::int64_t t, const RowMatrix& log_pi, const RowMatrix& payoff) const {
     TrainRecord r;
